@@ -1,0 +1,99 @@
+// Process boundaries are enforced here, not by convention (as in Signal Desktop):
+// - the renderer imports only src/renderer and src/shared (it talks to main through window.gobs);
+// - src/shared imports nothing from Node, Electron or the DOM-only world;
+// - the server never imports Electron or desktop code; desktop code never imports the server.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'crypto', 'child_process', 'http', 'https', 'net', 'stream', 'url', 'util', 'events', 'worker_threads'];
+
+export default tseslint.config(
+  { ignores: ['out/**', 'dist/**', 'release/**', 'node_modules/**', 'test-output/**', 'bench/**/*.json'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+    },
+  },
+  {
+    files: ['src/renderer/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['electron', 'electron/*'], message: 'The renderer talks to main only through window.gobs.' },
+            { group: nodeBuiltins, message: 'The renderer has no Node access.' },
+            { group: ['**/main/**', '**/preload/**', '**/server/**', 'better-sqlite3', 'axios', 'pg', '@electric-sql/*', 'fastify', '@fastify/*'], message: 'The renderer may import only src/renderer and src/shared.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/shared/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['electron', 'electron/*', ...nodeBuiltins], message: 'src/shared runs in every process: no Node or Electron.' },
+            { group: ['**/main/**', '**/preload/**', '**/renderer/**', '**/server/**', 'react', 'react-dom', 'react/*'], message: 'src/shared depends on nothing but zod.' },
+          ],
+        },
+      ],
+      'no-restricted-globals': ['error', 'window', 'document', 'navigator', 'localStorage', 'process', 'Buffer', 'require'],
+    },
+  },
+  {
+    files: ['src/server/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['electron', 'electron/*', 'electron-store'], message: 'The server never imports Electron.' },
+            { group: ['**/main/**', '**/preload/**', '**/renderer/**'], message: 'The server shares only src/shared with the desktop.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/main/**/*.ts', 'src/preload/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/server/**', '**/renderer/**'], message: 'Desktop main/preload share only src/shared with other processes.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Electron may only be imported by the thin wiring files; everything else stays plain Node.
+    files: ['src/main/**/*.ts'],
+    ignores: ['src/main/index.ts', 'src/main/window.ts', 'src/main/ipc/register.ts', 'src/main/electron/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['electron', 'electron/*'], message: 'Only src/main/index.ts, window.ts, ipc/register.ts and src/main/electron/* touch Electron (keeps main testable under plain Node).' },
+            { group: ['**/server/**', '**/renderer/**'], message: 'Desktop main shares only src/shared with other processes.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['test/**/*.{ts,tsx}', 'scripts/**/*.{ts,mjs,js}'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['electron', 'electron/*'], message: 'Tests run under plain Node: no Electron.' }] }],
+    },
+  },
+);
