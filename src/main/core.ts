@@ -1,0 +1,47 @@
+/**
+ * The main process minus Electron: everything the handlers need, built from injected
+ * platform services. src/main/index.ts builds it with Electron's safeStorage/electron-store;
+ * tests and the e2e harness build it with plain-Node equivalents.
+ *
+ * (Interface fixed by the foundation commit; the implementation is filled in by the main-process work.)
+ */
+import type { Handlers, IpcEvents } from '../shared/ipc';
+import type { Dispatch } from './ipc/dispatch';
+
+/** OS-backed encryption for the session token (Electron safeStorage). */
+export interface SecretStore {
+  encrypt(plain: string): Buffer;
+  decrypt(data: Buffer): string;
+}
+
+export interface Settings {
+  /** Generated once at first start, never changed. */
+  deviceId: string;
+  /** Automatic sync interval in minutes; 0 = off. */
+  syncIntervalMinutes: number;
+}
+
+export interface SettingsStore {
+  get<K extends keyof Settings>(key: K): Settings[K] | undefined;
+  set<K extends keyof Settings>(key: K, value: Settings[K]): void;
+}
+
+export interface MainCoreOptions {
+  /** Folder for the SQLite stores, media and document caches (Electron: app.getPath('userData')). */
+  dataDir: string;
+  /** Null when the OS has no secret store: the session is then kept in memory only. */
+  secrets: SecretStore | null;
+  settings: SettingsStore;
+  emit<E extends keyof IpcEvents>(event: E, payload: IpcEvents[E]): void;
+  /** Opens a file with the OS (Electron: shell.openPath). Only ever given paths main produced. */
+  openPath(path: string): Promise<void>;
+  appVersion: string;
+}
+
+export interface MainCore {
+  handlers: Handlers;
+  dispatch: Dispatch;
+  close(): Promise<void>;
+}
+
+export declare function createMainCore(options: MainCoreOptions): Promise<MainCore>;
