@@ -1,0 +1,95 @@
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BrowserWindow, session, shell, type WebContents } from 'electron';
+
+/**
+ * The app's only window. Secure defaults: isolated, sandboxed renderer without Node; no
+ * navigation, no new windows, no permissions; a CSP header on top of the page's own meta tag.
+ */
+// The main bundle is an ES module: no __dirname.
+const here = dirname(fileURLToPath(import.meta.url));
+
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data: blob:",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+export function rendererUrl(): string {
+  const devUrl = process.env['ELECTRON_RENDERER_URL'];
+  return devUrl && !isPackaged() ? devUrl : `file://${join(here, '../renderer/index.html')}`;
+}
+
+function isPackaged(): boolean {
+  return !process.defaultApp && !/[\\/]electron(\.exe)?$/i.test(process.execPath);
+}
+
+/** True when a URL belongs to the app itself (the built files or the dev server). */
+export function isAppUrl(url: string): boolean {
+  const base = rendererUrl();
+  if (base.startsWith('file://')) return url.split(/[?#]/)[0] === base;
+  try {
+    return new URL(url).origin === new URL(base).origin;
+  } catch {
+    return false;
+  }
+}
+
+export function hardenSession(): void {
+  const ses = session.defaultSession;
+  ses.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  ses.setPermissionCheckHandler(() => false);
+  ses.webRequest.onHeadersReceived((details, callback) => {
+    callback({
+      responseHeaders: {
+        ...details.responseHeaders,
+        'Content-Security-Policy': [CONTENT_SECURITY_POLICY],
+      },
+    });
+  });
+}
+
+export function lockDownContents(contents: WebContents): void {
+  contents.on('will-navigate', (event, url) => {
+    if (!isAppUrl(url)) event.preventDefault();
+  });
+  contents.on('will-redirect', (event) => event.preventDefault());
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+  contents.setWindowOpenHandler(({ url }) => {
+    // Plain web links (help, server home page) go to the user's browser, never into the app.
+    if (/^https?:\/\//i.test(url)) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+}
+
+export function createMainWindow(): BrowserWindow {
+  const win = new BrowserWindow({
+    width: 1280,
+    height: 800,
+    minWidth: 960,
+    minHeight: 600,
+    show: false,
+    title: 'G-Obs Desktop',
+    autoHideMenuBar: true,
+    webPreferences: {
+      preload: join(here, '../preload/index.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      spellcheck: false,
+    },
+  });
+  win.once('ready-to-show', () => win.show());
+  void win.loadURL(rendererUrl());
+  return win;
+}
