@@ -1,6 +1,6 @@
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { BrowserWindow, session, shell, type WebContents } from 'electron';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { app, BrowserWindow, session, shell, type WebContents } from 'electron';
 
 /**
  * The app's only window. Secure defaults: isolated, sandboxed renderer without Node; no
@@ -24,11 +24,7 @@ export const CONTENT_SECURITY_POLICY = [
 
 export function rendererUrl(): string {
   const devUrl = process.env['ELECTRON_RENDERER_URL'];
-  return devUrl && !isPackaged() ? devUrl : `file://${join(here, '../renderer/index.html')}`;
-}
-
-function isPackaged(): boolean {
-  return !process.defaultApp && !/[\\/]electron(\.exe)?$/i.test(process.execPath);
+  return devUrl && !app.isPackaged ? devUrl : pathToFileURL(join(here, '../renderer/index.html')).href;
 }
 
 /** True when a URL belongs to the app itself (the built files or the dev server). */
