@@ -1,0 +1,58 @@
+import { type ReactNode } from 'react';
+import { strings } from '../i18n/strings';
+import { routeHref, type Route } from '../hooks/useRoute';
+import { StatusLine } from './StatusLine';
+
+interface Props {
+  route: Route;
+  onLogout: () => void;
+  loggingOut: boolean;
+  children: ReactNode;
+}
+
+const sections: { name: 'projects' | 'conflicts' | 'settings'; label: string }[] = [
+  { name: 'projects', label: strings.nav.projects },
+  { name: 'conflicts', label: strings.nav.conflicts },
+  { name: 'settings', label: strings.nav.settings },
+];
+
+function sectionOf(route: Route): string {
+  if (route.name === 'conflicts' || route.name === 'settings') return route.name;
+  return 'projects';
+}
+
+export function AppShell({ route, onLogout, loggingOut, children }: Props) {
+  const current = sectionOf(route);
+  return (
+    <div className="shell">
+      <header className="topbar">
+        <a className="brand" href={routeHref({ name: 'projects' })}>
+          <span className="brand-mark" aria-hidden="true">
+            G
+          </span>
+          <span>{strings.appName}</span>
+        </a>
+        <nav aria-label={strings.nav.main} className="topnav">
+          {sections.map((s) => (
+            <a
+              key={s.name}
+              href={routeHref({ name: s.name })}
+              aria-current={current === s.name ? 'page' : undefined}
+              className="topnav-link"
+            >
+              {s.label}
+            </a>
+          ))}
+        </nav>
+        <span className="topbar-spacer" />
+        <button type="button" className="btn btn-ghost" onClick={onLogout} disabled={loggingOut}>
+          {strings.nav.logout}
+        </button>
+      </header>
+      <main className="content" id="main">
+        {children}
+      </main>
+      <StatusLine />
+    </div>
+  );
+}

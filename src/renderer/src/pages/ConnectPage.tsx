@@ -1,0 +1,137 @@
+import { useRef, useState, type FormEvent } from 'react';
+import { Field } from '../components/Field';
+import { strings } from '../i18n/strings';
+import { errorText, toGobsError } from '../lib/errors';
+import { useSession } from '../hooks/useSession';
+import { navigate } from '../hooks/useRoute';
+import type { GobsError } from '../../../shared/errors';
+
+const DEFAULT_URL = 'http://127.0.0.1:8765/api';
+type FieldName = 'serverUrl' | 'username' | 'password';
+
+export function ConnectPage() {
+  const { status, setStatus, expired } = useSession();
+  const [serverUrl, setServerUrl] = useState(status.serverUrl ?? DEFAULT_URL);
+  const [username, setUsername] = useState(status.username ?? '');
+  const [password, setPassword] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<GobsError>();
+  const refs = {
+    serverUrl: useRef<HTMLInputElement>(null),
+    username: useRef<HTMLInputElement>(null),
+    password: useRef<HTMLInputElement>(null),
+  };
+
+  const fieldOf = (e: GobsError | undefined): FieldName | undefined => {
+    if (!e) return undefined;
+    if (e.field === 'serverUrl' || e.field === 'username' || e.field === 'password') return e.field;
+    if (e.code === 'offline' || e.code === 'bad_server') return 'serverUrl';
+    return undefined;
+  };
+  const errorField = fieldOf(error);
+
+  async function submit(ev: FormEvent) {
+    ev.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    try {
+      const next = await window.gobs.auth.login({ serverUrl, username, password });
+      setPassword('');
+      setStatus(next);
+      navigate({ name: 'projects' }, true);
+    } catch (err) {
+      const e = toGobsError(err);
+      setError(e);
+      setPassword(e.code === 'invalid_credentials' ? '' : password);
+      const f = fieldOf(e) ?? (e.code === 'invalid_credentials' ? 'password' : undefined);
+      if (f) refs[f].current?.focus();
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const msg = (f: FieldName) => (error && errorField === f ? errorText(error) : undefined);
+
+  return (
+    <div className="connect-page">
+      <form className="card connect-card" onSubmit={submit} aria-labelledby="connect-title" noValidate>
+        <div className="connect-brand" aria-hidden="true">
+          <span className="brand-mark">G</span>
+          <span>{strings.appName}</span>
+        </div>
+        <h1 id="connect-title">{strings.connect.title}</h1>
+        <p className="muted">{strings.connect.intro}</p>
+        {expired && !error && (
+          <div className="banner banner-warning" role="status">
+            {strings.connect.sessionExpired}
+          </div>
+        )}
+        {error && !errorField && (
+          <div className="banner banner-error" role="alert">
+            {errorText(error)}
+          </div>
+        )}
+        <Field label={strings.connect.serverUrl} hint={strings.connect.serverUrlHint} error={msg('serverUrl')}>
+          {({ id, describedBy, invalid }) => (
+            <input
+              ref={refs.serverUrl}
+              id={id}
+              type="url"
+              inputMode="url"
+              autoComplete="url"
+              spellCheck={false}
+              value={serverUrl}
+              onChange={(e) => setServerUrl(e.target.value)}
+              aria-describedby={describedBy}
+              aria-invalid={invalid}
+              required
+            />
+          )}
+        </Field>
+        <Field label={strings.connect.username} error={msg('username')}>
+          {({ id, describedBy, invalid }) => (
+            <input
+              ref={refs.username}
+              id={id}
+              autoComplete="username"
+              spellCheck={false}
+              value={username}
+              onChange={(e) => setUsername(e.target.value)}
+              aria-describedby={describedBy}
+              aria-invalid={invalid}
+              required
+              autoFocus={Boolean(status.serverUrl)}
+            />
+          )}
+        </Field>
+        <Field label={strings.connect.password} error={msg('password')}>
+          {({ id, describedBy, invalid }) => (
+            <input
+              ref={refs.password}
+              id={id}
+              type="password"
+              autoComplete="current-password"
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+              aria-describedby={describedBy}
+              aria-invalid={invalid}
+              required
+            />
+          )}
+        </Field>
+        <div className="form-actions">
+          <button type="submit" className="btn btn-primary" disabled={busy}>
+            {busy ? strings.connect.submitting : strings.connect.submit}
+          </button>
+        </div>
+        <dl className="device-id">
+          <dt>{strings.connect.deviceId}</dt>
+          <dd>
+            <code aria-label={strings.connect.deviceId}>{status.deviceId}</code>
+          </dd>
+          <dd className="muted small">{strings.connect.deviceIdHint}</dd>
+        </dl>
+      </form>
+    </div>
+  );
+}

@@ -1,0 +1,95 @@
+import { useCallback, useEffect, useState } from 'react';
+import { strings } from '../i18n/strings';
+import { toGobsError } from '../lib/errors';
+import { formatRelative } from '../lib/format';
+import { ErrorBanner } from '../components/ErrorBanner';
+import { useSession } from '../hooks/useSession';
+import { routeHref } from '../hooks/useRoute';
+import type { ProjectSummary } from '../../../shared/ipc';
+import type { GobsError } from '../../../shared/errors';
+
+export function ProjectsPage() {
+  const { status, setStatus } = useSession();
+  const [projects, setProjects] = useState<ProjectSummary[]>();
+  const [error, setError] = useState<GobsError>();
+  const [refreshing, setRefreshing] = useState(false);
+
+  const refresh = useCallback(async () => {
+    setRefreshing(true);
+    try {
+      const result = await window.gobs.projects.refresh();
+      setProjects(result.projects);
+      setError(undefined);
+    } catch (err) {
+      const e = toGobsError(err);
+      // Offline is a state, not an error: the stored list stays on screen with the badge.
+      if (e.code !== 'offline') setError(e);
+    } finally {
+      setRefreshing(false);
+      setStatus(await window.gobs.auth.status());
+    }
+  }, [setStatus]);
+
+  useEffect(() => {
+    let live = true;
+    window.gobs.projects.list().then(
+      (list) => {
+        if (!live) return;
+        setProjects(list);
+        void refresh();
+      },
+      (err: unknown) => live && setError(toGobsError(err)),
+    );
+    return () => {
+      live = false;
+    };
+  }, [refresh]);
+
+  return (
+    <section className="page" aria-labelledby="projects-title">
+      <header className="page-header">
+        <div>
+          <h1 id="projects-title">{strings.projects.title}</h1>
+        </div>
+        <div className="page-actions">
+          {!status.online && (
+            <span className="badge badge-offline" role="status">
+              {strings.status.offline}
+            </span>
+          )}
+          <button type="button" className="btn" onClick={() => void refresh()} disabled={refreshing}>
+            {refreshing ? strings.projects.refreshing : strings.projects.refresh}
+          </button>
+        </div>
+      </header>
+      {!status.online && <p className="banner banner-info">{strings.projects.offlineNote}</p>}
+      {error && <ErrorBanner error={error} onRetry={() => void refresh()} />}
+      {projects === undefined ? (
+        <p className="muted">{strings.common.loading}</p>
+      ) : projects.length === 0 ? (
+        <p className="empty">{strings.projects.empty}</p>
+      ) : (
+        <ul className="project-list" aria-label={strings.projects.listLabel}>
+          {projects.map((p) => (
+            <li key={p.key} className="card project-card">
+              <div className="project-main">
+                <h2>
+                  <a href={routeHref({ name: 'project', projectKey: p.key })} aria-label={strings.projects.open(p.label)}>
+                    {p.label}
+                  </a>
+                </h2>
+                {p.description && <p className="muted">{p.description}</p>}
+              </div>
+              <dl className="project-meta">
+                <div>
+                  <dt>{strings.projects.lastSync}</dt>
+                  <dd>{formatRelative(p.refreshedAt)}</dd>
+                </div>
+              </dl>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
