@@ -6,7 +6,9 @@
  * (Interface fixed by the foundation commit; the implementation is filled in by the main-process work.)
  */
 import type { Handlers, IpcEvents } from '../shared/ipc';
-import type { Dispatch } from './ipc/dispatch';
+import { MainContext } from './context';
+import { createDispatcher, type Dispatch } from './ipc/dispatch';
+import { createHandlers, createServices } from './ipc/handlers';
 
 /** OS-backed encryption for the session token (Electron safeStorage). */
 export interface SecretStore {
@@ -19,6 +21,8 @@ export interface Settings {
   deviceId: string;
   /** Automatic sync interval in minutes; 0 = off. */
   syncIntervalMinutes: number;
+  /** The account last logged in (its store is opened at start, for offline work); null after "forget". */
+  currentAccount?: { serverUrl: string; username: string } | null;
 }
 
 export interface SettingsStore {
@@ -36,6 +40,10 @@ export interface MainCoreOptions {
   /** Opens a file with the OS (Electron: shell.openPath). Only ever given paths main produced. */
   openPath(path: string): Promise<void>;
   appVersion: string;
+  /** Pre-filled server URL (e.g. `npm run demo`), reported by auth.status before any login. */
+  defaultServerUrl?: string;
+  /** Automatic sync (interval, reconnect, backoff retries). Default true; tests turn it off to drive syncs themselves. */
+  autoSync?: boolean;
 }
 
 export interface MainCore {
@@ -44,4 +52,16 @@ export interface MainCore {
   close(): Promise<void>;
 }
 
-export declare function createMainCore(options: MainCoreOptions): Promise<MainCore>;
+export async function createMainCore(options: MainCoreOptions): Promise<MainCore> {
+  const ctx = MainContext.create(options);
+  const services = createServices(ctx);
+  const handlers = createHandlers(ctx, services);
+  return {
+    handlers,
+    dispatch: createDispatcher(handlers),
+    close: async () => {
+      await services.close();
+      ctx.closeAccount();
+    },
+  };
+}

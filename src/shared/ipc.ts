@@ -44,6 +44,8 @@ export interface AuthStatus {
   online: boolean;
   /** False when the OS offers no secret store: the session then lives only in memory. */
   sessionPersisted: boolean;
+  /** The server refused the session (expired or revoked): log in again; unsynced changes are kept. */
+  sessionExpired: boolean;
 }
 
 export interface ProjectSummary {
@@ -53,12 +55,271 @@ export interface ProjectSummary {
   mediaUrl: string | null;
   /** ISO time of the last successful refresh/sync from the server, or null. */
   refreshedAt: string | null;
+  /** ISO time of the last complete sync of this project, or null. */
+  lastSyncAt: string | null;
+  /** Local changes not yet accepted by the server (created, modified, deleted, conflict, rejected). */
+  pendingChanges: number;
 }
 
 export interface ProjectsRefreshResult {
   projects: ProjectSummary[];
   online: boolean;
 }
+
+export const ForgetArgs = z.object({ force: z.boolean().default(false) }).strict();
+
+// ---- indicators, documents ---------------------------------------------------------------
+
+export const DATE_FORMATS = ['second', 'minute', 'hour', 'day', 'month', 'year'] as const;
+export type DateFormat = (typeof DATE_FORMATS)[number];
+export const DIMENSION_TYPES = ['integer', 'real', 'boolean', 'string'] as const;
+export type DimensionType = (typeof DIMENSION_TYPES)[number];
+
+export interface Dimension {
+  code: string;
+  name: string;
+  type: DimensionType;
+  unit: string | null;
+}
+
+export interface IndicatorSummary {
+  code: string;
+  label: string;
+  description: string | null;
+  category: string | null;
+  dateFormat: DateFormat;
+  dimensions: Dimension[];
+  observationCount: number;
+  /** Observations with a local change not yet accepted by the server. */
+  pendingCount: number;
+  conflictCount: number;
+  rejectedCount: number;
+  documentCount: number;
+}
+
+export interface DocumentSummary {
+  uuid: string;
+  indicatorCode: string;
+  label: string;
+  description: string | null;
+  type: string;
+  updatedAt: string | null;
+  /** A copy is in the local cache (opens offline). */
+  cached: boolean;
+}
+
+const key = (what: string) => z.string().trim().min(1, `${what} is required`).max(200);
+export const ProjectArgs = z.object({ projectKey: key('Project') }).strict();
+export const IndicatorArgs = z.object({ indicatorCode: key('Indicator') }).strict();
+export const UuidArgs = z.object({ uuid: z.uuid('Not a valid observation id') }).strict();
+export const DocumentArgs = z.object({ uuid: z.string().min(1).max(200) }).strict();
+
+// ---- observations ------------------------------------------------------------------------
+
+/**
+ * `local` created here, never accepted by the server; `modified` edited here since the version it
+ * is based on; `deleted` deleted here, not yet confirmed; `conflict` the server changed it too (its
+ * version is kept beside ours); `rejected` the server refused it (its message is kept).
+ */
+export const SYNC_STATES = ['local', 'modified', 'deleted', 'synced', 'conflict', 'rejected'] as const;
+export type SyncState = (typeof SYNC_STATES)[number];
+
+export type DimensionValue = number | boolean | string | null;
+
+export interface ObservationRow {
+  uuid: string;
+  /** Server id, null until the server accepted it. */
+  id: number | null;
+  indicatorCode: string;
+  /** Server import the local version is based on. */
+  import: number | null;
+  /** 'YYYY-MM-DD HH:MM:SS' */
+  timestamp: string;
+  x: number;
+  y: number;
+  wkt: string | null;
+  values: Record<string, DimensionValue>;
+  author: string | null;
+  createdAt: string | null;
+  updatedAt: string | null;
+  state: SyncState;
+  hasMedia: boolean;
+  /** The server's message when rejected. */
+  error: string | null;
+  errorField: string | null;
+}
+
+/** The server's side of a conflict. */
+export interface ServerVersion {
+  import: number;
+  timestamp: string;
+  x: number;
+  y: number;
+  wkt: string | null;
+  values: Record<string, DimensionValue>;
+  author: string | null;
+  updatedAt: string | null;
+  hasMedia: boolean;
+}
+
+export interface ObservationDetail extends ObservationRow {
+  /** Conflict: the server's current version (null when the server deleted it: see serverDeleted). */
+  serverVersion: ServerVersion | null;
+  serverDeleted: boolean;
+  /** A photo is attached locally or on the server. */
+  mediaPending: 'upload' | 'delete' | null;
+}
+
+export const BASE_SORT_COLUMNS = ['timestamp', 'x', 'y', 'author', 'state', 'createdAt', 'updatedAt'] as const;
+/** A base column, or `value:<dimension code>` to sort by a dimension. */
+export const SortColumn = z.union([
+  z.enum(BASE_SORT_COLUMNS),
+  z.string().regex(/^value:[A-Za-z0-9_.-]{1,100}$/, 'Unknown sort column'),
+]);
+export type SortColumn = z.infer<typeof SortColumn>;
+
+const timeBound = z
+  .string()
+  .trim()
+  .regex(/^\d{4}(-\d{2}(-\d{2}([ T]\d{2}(:\d{2}(:\d{2})?)?)?)?)?$/, 'Use YYYY-MM-DD HH:MM:SS (or a prefix of it)');
+
+export const ObservationFilter = z
+  .object({
+    /** Inclusive lower bound of the timestamp (a prefix such as '2024-05' is allowed). */
+    from: timeBound.optional(),
+    /** Inclusive upper bound of the timestamp (a prefix covers the whole period). */
+    to: timeBound.optional(),
+    states: z.array(z.enum(SYNC_STATES)).max(SYNC_STATES.length).optional(),
+    /** Case-insensitive substring of the timestamp, values, author or uuid. */
+    text: z.string().trim().max(200).optional(),
+  })
+  .strict();
+export type ObservationFilter = z.infer<typeof ObservationFilter>;
+
+export const ObservationListArgs = z
+  .object({
+    indicatorCode: key('Indicator'),
+    sort: z
+      .object({ column: SortColumn, direction: z.enum(['asc', 'desc']) })
+      .strict()
+      .default({ column: 'timestamp', direction: 'desc' }),
+    filter: ObservationFilter.default({}),
+    /** Opaque keyset cursor from the previous page's `nextCursor`; absent for the first page. */
+    cursor: z.string().max(2000).nullish(),
+    /**
+     * Fallback for jumping far (scrollbar drag): skip this many rows. Ignored when `cursor` is given;
+     * scrolling should walk pages by cursor, which stays fast however deep it goes.
+     */
+    offset: z.number().int().min(0).max(100_000_000).optional(),
+    limit: z.number().int().min(1).max(1000).default(200),
+  })
+  .strict();
+export type ObservationListArgs = z.input<typeof ObservationListArgs>;
+
+export interface ObservationPage {
+  rows: ObservationRow[];
+  /** Pass back as `cursor` for the next page; null on the last page. */
+  nextCursor: string | null;
+}
+
+export const ObservationCountArgs = z
+  .object({ indicatorCode: key('Indicator'), filter: ObservationFilter.default({}) })
+  .strict();
+
+const dimensionValue = z.union([z.number(), z.boolean(), z.string().max(10_000), z.null()]);
+const observationFields = {
+  /** 'YYYY-MM-DD HH:MM:SS' or a prefix at the indicator's date_format precision ('T' accepted). */
+  timestamp: z.string().trim().min(1, 'Timestamp is required').max(40),
+  x: z.number().min(-180, 'Longitude must be between -180 and 180').max(180, 'Longitude must be between -180 and 180').optional(),
+  y: z.number().min(-90, 'Latitude must be between -90 and 90').max(90, 'Latitude must be between -90 and 90').optional(),
+  /** A POINT/LINESTRING/POLYGON/MULTI* WKT; x/y default to its centroid. */
+  wkt: z.string().trim().max(1_000_000).nullish(),
+  values: z.record(z.string().max(100), dimensionValue),
+};
+export const ObservationCreateArgs = z.object({ indicatorCode: key('Indicator'), ...observationFields }).strict();
+export type ObservationCreateArgs = z.input<typeof ObservationCreateArgs>;
+export const ObservationUpdateArgs = z.object({ uuid: z.uuid('Not a valid observation id'), ...observationFields }).strict();
+export type ObservationUpdateArgs = z.input<typeof ObservationUpdateArgs>;
+
+export const ConflictListArgs = z
+  .object({ projectKey: key('Project').optional(), indicatorCode: key('Indicator').optional() })
+  .strict()
+  .default({});
+export const ConflictResolveArgs = z
+  .object({ uuid: z.uuid('Not a valid observation id'), keep: z.enum(['mine', 'theirs']) })
+  .strict();
+
+// ---- media ---------------------------------------------------------------------------------
+
+export const MAX_MEDIA_BYTES = 10 * 1024 * 1024;
+export const MediaAttachArgs = z
+  .object({
+    uuid: z.uuid('Not a valid observation id'),
+    fileName: z.string().trim().min(1).max(255),
+    /** The image bytes, base64 (JPEG, PNG, GIF or WebP, at most 10 MB). */
+    dataBase64: z.string().min(1, 'The image is empty').max(Math.ceil((MAX_MEDIA_BYTES * 4) / 3) + 4, 'The image is larger than 10 MB'),
+  })
+  .strict();
+
+export interface MediaContent {
+  mimeType: string;
+  /** data: URL, displayable under the app's CSP (img-src data:). */
+  dataUrl: string;
+  /** True when this is a photo attached here and not yet uploaded. */
+  local: boolean;
+}
+
+// ---- sync ----------------------------------------------------------------------------------
+
+export const SYNC_PHASES = [
+  'projects',
+  'indicators',
+  'documents',
+  'push-creations',
+  'push-updates',
+  'push-deletions',
+  'media',
+  'pull',
+  'pull-deletions',
+] as const;
+export type SyncPhase = (typeof SYNC_PHASES)[number];
+
+export interface SyncStatus {
+  /** idle: nothing running; offline: waiting to retry (see nextRetryAt); unauthorized: log in again. */
+  state: 'idle' | 'syncing' | 'offline' | 'unauthorized' | 'error';
+  phase: SyncPhase | null;
+  projectKey: string | null;
+  indicatorCode: string | null;
+  /** Items done in the current phase. */
+  done: number;
+  /** Items in the current phase, when known (pull: done + the server's X-Gobs-Remaining). */
+  total: number | null;
+  lastSyncAt: string | null;
+  lastError: { code: string; message: string } | null;
+  /** Recent problems of the last sync (rejected observations, failed downloads...), newest first. */
+  recentErrors: string[];
+  pendingChanges: number;
+  nextRetryAt: string | null;
+  online: boolean;
+}
+
+export const SyncStartArgs = z.object({ projectKey: key('Project').optional() }).strict().default({});
+
+// ---- settings ------------------------------------------------------------------------------
+
+export interface AppSettings {
+  deviceId: string;
+  /** Automatic sync interval in minutes; 0 = off. */
+  syncIntervalMinutes: number;
+  dataDir: string;
+  appVersion: string;
+  serverUrl: string | null;
+  username: string | null;
+}
+export const SettingsSetArgs = z
+  .object({ syncIntervalMinutes: z.number().int('Whole minutes').min(0).max(1440, 'At most one day') })
+  .partial()
+  .strict();
 
 // ---- the contract -------------------------------------------------------------------
 
@@ -68,17 +329,64 @@ export const ipcContract = {
     logout: channel<AuthStatus>()(none),
     status: channel<AuthStatus>()(none),
   },
+  account: {
+    /** Deletes this account's local store; refuses (code 'conflict') with unsynced changes unless force. */
+    forget: channel<AuthStatus>()(ForgetArgs),
+  },
   projects: {
     list: channel<ProjectSummary[]>()(none),
     refresh: channel<ProjectsRefreshResult>()(none),
+  },
+  indicators: {
+    list: channel<IndicatorSummary[]>()(ProjectArgs),
+    get: channel<IndicatorSummary>()(IndicatorArgs),
+  },
+  documents: {
+    list: channel<DocumentSummary[]>()(IndicatorArgs),
+    /** Opens the cached copy with the OS (downloading it first when online). */
+    open: channel<void>()(DocumentArgs),
+  },
+  observations: {
+    list: channel<ObservationPage>()(ObservationListArgs),
+    count: channel<number>()(ObservationCountArgs),
+    get: channel<ObservationDetail>()(UuidArgs),
+    create: channel<ObservationDetail>()(ObservationCreateArgs),
+    update: channel<ObservationDetail>()(ObservationUpdateArgs),
+    /** Marks it deleted (sent at the next sync); undo with restore until then. */
+    delete: channel<ObservationDetail>()(UuidArgs),
+    restore: channel<ObservationDetail>()(UuidArgs),
+  },
+  conflicts: {
+    list: channel<ObservationDetail[]>()(ConflictListArgs),
+    /** Keep mine (re-sent on the server's current version) or take the server's. Null if that removed it. */
+    resolve: channel<ObservationDetail | null>()(ConflictResolveArgs),
+  },
+  media: {
+    attach: channel<ObservationDetail>()(MediaAttachArgs),
+    remove: channel<ObservationDetail>()(UuidArgs),
+    /** The photo of an observation (downloaded and cached on demand); null when it has none. */
+    get: channel<MediaContent | null>()(UuidArgs),
+  },
+  sync: {
+    /** Syncs one project or all; resolves when done. A second call joins the running sync. */
+    start: channel<SyncStatus>()(SyncStartArgs),
+    cancel: channel<SyncStatus>()(none),
+    status: channel<SyncStatus>()(none),
+  },
+  settings: {
+    get: channel<AppSettings>()(none),
+    set: channel<AppSettings>()(SettingsSetArgs),
   },
 } as const;
 
 /** Events pushed from main to the renderer (no request). */
 export interface IpcEvents {
   'auth.changed': AuthStatus;
+  'sync.progress': SyncStatus;
+  /** Observations of these indicators changed in the store (pull, push result): refresh views. */
+  'observations.changed': { indicatorCodes: string[] };
 }
-export const IPC_EVENTS = ['auth.changed'] as const satisfies readonly (keyof IpcEvents)[];
+export const IPC_EVENTS = ['auth.changed', 'sync.progress', 'observations.changed'] as const satisfies readonly (keyof IpcEvents)[];
 
 // ---- derived types ---------------------------------------------------------------------
 

@@ -1,0 +1,191 @@
+/** Indicators (with their dimensions), their link to projects, and their documents' metadata. */
+import type { DateFormat, Dimension, DocumentSummary, IndicatorSummary } from '../../shared/ipc';
+import { AppError } from '../errors';
+import type { WireDocument, WireIndicator } from '../sync/wire';
+import type { Db } from './db';
+
+interface IndicatorRow {
+  code: string;
+  label: string;
+  description: string | null;
+  category: string | null;
+  date_format: DateFormat;
+  dimensions: string;
+}
+
+export interface IndicatorDef {
+  code: string;
+  dateFormat: DateFormat;
+  dimensions: Dimension[];
+}
+
+/** Stores a project's indicators as the server lists them (links of dropped ones are removed). */
+export function saveProjectIndicators(db: Db, projectKey: string, indicators: readonly WireIndicator[]): void {
+  db.transaction(() => {
+    const upsert = db.prepare(
+      `INSERT INTO indicator (code, id, label, description, category, date_format, dimensions, created_at, updated_at)
+       VALUES (@code, @id, @label, @description, @category, @date_format, @dimensions, @created_at, @updated_at)
+       ON CONFLICT (code) DO UPDATE SET id = excluded.id, label = excluded.label, description = excluded.description,
+         category = excluded.category, date_format = excluded.date_format, dimensions = excluded.dimensions,
+         created_at = excluded.created_at, updated_at = excluded.updated_at`,
+    );
+    db.prepare('DELETE FROM project_indicator WHERE project_key = ?').run(projectKey);
+    const link = db.prepare('INSERT INTO project_indicator (project_key, indicator_code, position) VALUES (?, ?, ?)');
+    indicators.forEach((ind, position) => {
+      const dimensions: Dimension[] = ind.values.map((v) => ({ code: v.code, name: v.name || v.code, type: v.type, unit: v.unit }));
+      upsert.run({
+        code: ind.code,
+        id: ind.id ?? null,
+        label: ind.label,
+        description: ind.description,
+        category: ind.category,
+        date_format: ind.date_format,
+        dimensions: JSON.stringify(dimensions),
+        created_at: ind.created_at,
+        updated_at: ind.updated_at,
+      });
+      link.run(projectKey, ind.code, position);
+    });
+  })();
+}
+
+export interface CachedFile {
+  uuid: string;
+  file: string;
+}
+
+/**
+ * Replaces an indicator's document list. Returns the cached files that are now stale (document
+ * gone or changed on the server) so the caller deletes them; changed ones are downloaded again.
+ */
+export function saveDocuments(db: Db, indicatorCode: string, docs: readonly WireDocument[]): CachedFile[] {
+  return db.transaction(() => {
+    const stale: CachedFile[] = [];
+    const existing = db
+      .prepare('SELECT uuid, updated_at, url, cached_file FROM document WHERE indicator_code = ?')
+      .all(indicatorCode) as { uuid: string; updated_at: string | null; url: string; cached_file: string | null }[];
+    const byUuid = new Map(existing.map((d) => [d.uuid, d]));
+    const keep = new Set(docs.map((d) => d.uuid));
+    for (const d of existing) {
+      if (!keep.has(d.uuid)) {
+        if (d.cached_file) stale.push({ uuid: d.uuid, file: d.cached_file });
+        db.prepare('DELETE FROM document WHERE uuid = ?').run(d.uuid);
+      }
+    }
+    const upsert = db.prepare(
+      `INSERT INTO document (uuid, id, indicator_code, label, description, type, url, updated_at)
+       VALUES (@uuid, @id, @indicator_code, @label, @description, @type, @url, @updated_at)
+       ON CONFLICT (uuid) DO UPDATE SET id = excluded.id, indicator_code = excluded.indicator_code, label = excluded.label,
+         description = excluded.description, type = excluded.type, url = excluded.url, updated_at = excluded.updated_at`,
+    );
+    for (const d of docs) {
+      const old = byUuid.get(d.uuid);
+      if (old?.cached_file && (old.updated_at !== (d.updated_at ?? null) || old.url !== d.url)) {
+        stale.push({ uuid: d.uuid, file: old.cached_file });
+        db.prepare('UPDATE document SET cached_file = NULL, cached_version = NULL WHERE uuid = ?').run(d.uuid);
+      }
+      upsert.run({
+        uuid: d.uuid,
+        id: d.id ?? null,
+        indicator_code: indicatorCode,
+        label: d.label,
+        description: d.description,
+        type: d.type,
+        url: d.url,
+        updated_at: d.updated_at,
+      });
+    }
+    return stale;
+  })();
+}
+
+export function listDocuments(db: Db, indicatorCode: string): DocumentSummary[] {
+  const rows = db
+    .prepare(
+      `SELECT uuid, indicator_code, label, description, type, updated_at, cached_file
+         FROM document WHERE indicator_code = ? ORDER BY label, uuid`,
+    )
+    .all(indicatorCode) as {
+    uuid: string;
+    indicator_code: string;
+    label: string;
+    description: string | null;
+    type: string;
+    updated_at: string | null;
+    cached_file: string | null;
+  }[];
+  return rows.map((r) => ({
+    uuid: r.uuid,
+    indicatorCode: r.indicator_code,
+    label: r.label,
+    description: r.description,
+    type: r.type,
+    updatedAt: r.updated_at,
+    cached: r.cached_file !== null,
+  }));
+}
+
+export interface DocumentRecord {
+  uuid: string;
+  url: string;
+  label: string;
+  updated_at: string | null;
+  cached_file: string | null;
+}
+
+export function getDocument(db: Db, uuid: string): DocumentRecord | null {
+  return (db.prepare('SELECT uuid, url, label, updated_at, cached_file FROM document WHERE uuid = ?').get(uuid) as DocumentRecord) ?? null;
+}
+
+export function setDocumentCache(db: Db, uuid: string, file: string, version: string | null): void {
+  db.prepare('UPDATE document SET cached_file = ?, cached_version = ? WHERE uuid = ?').run(file, version, uuid);
+}
+
+export function projectIndicatorCodes(db: Db, projectKey: string): string[] {
+  return db
+    .prepare('SELECT indicator_code FROM project_indicator WHERE project_key = ? ORDER BY position')
+    .pluck()
+    .all(projectKey) as string[];
+}
+
+export function getIndicatorDef(db: Db, code: string): IndicatorDef {
+  const row = db.prepare('SELECT code, date_format, dimensions FROM indicator WHERE code = ?').get(code) as
+    | Pick<IndicatorRow, 'code' | 'date_format' | 'dimensions'>
+    | undefined;
+  if (!row) throw new AppError('not_found', `Unknown indicator "${code}". Sync the project first.`, 'indicatorCode');
+  return { code: row.code, dateFormat: row.date_format, dimensions: JSON.parse(row.dimensions) as Dimension[] };
+}
+
+export function listIndicators(db: Db, projectKey: string | null, code?: string): IndicatorSummary[] {
+  const rows = (
+    projectKey !== null
+      ? db
+          .prepare(
+            `SELECT i.* FROM indicator i JOIN project_indicator pi ON pi.indicator_code = i.code
+              WHERE pi.project_key = ? ORDER BY pi.position, i.label`,
+          )
+          .all(projectKey)
+      : db.prepare('SELECT * FROM indicator WHERE code = ?').all(code)
+  ) as IndicatorRow[];
+  const counts = db.prepare(
+    `SELECT state, count(*) AS n FROM observation WHERE indicator_code = ? GROUP BY state`,
+  );
+  const docs = db.prepare('SELECT count(*) FROM document WHERE indicator_code = ?').pluck();
+  return rows.map((r) => {
+    const byState = new Map((counts.all(r.code) as { state: string; n: number }[]).map((c) => [c.state, c.n]));
+    const total = [...byState.values()].reduce((a, b) => a + b, 0);
+    return {
+      code: r.code,
+      label: r.label,
+      description: r.description,
+      category: r.category,
+      dateFormat: r.date_format,
+      dimensions: JSON.parse(r.dimensions) as Dimension[],
+      observationCount: total - (byState.get('deleted') ?? 0),
+      pendingCount: total - (byState.get('synced') ?? 0),
+      conflictCount: byState.get('conflict') ?? 0,
+      rejectedCount: byState.get('rejected') ?? 0,
+      documentCount: docs.get(r.code) as number,
+    };
+  });
+}

@@ -1,0 +1,111 @@
+/**
+ * Numbered schema migrations of the account store. Append only: a released migration is never
+ * edited, a change is a new entry. The SQL of each table's queries lives in the module that
+ * owns it (account.ts, projects.ts, indicators.ts, observations.ts).
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'account and projects',
+    sql: `
+      CREATE TABLE account (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        server_url TEXT NOT NULL,
+        username TEXT NOT NULL,
+        -- session token encrypted by the OS secret store; NULL when logged out or memory-only
+        session_token BLOB,
+        last_login_at TEXT
+      );
+      CREATE TABLE project (
+        key TEXT PRIMARY KEY,
+        label TEXT NOT NULL,
+        description TEXT,
+        media_url TEXT,
+        position INTEGER NOT NULL DEFAULT 0,
+        refreshed_at TEXT,
+        last_sync_at TEXT
+      );
+    `,
+  },
+  {
+    version: 2,
+    name: 'indicators, documents, observations',
+    sql: `
+      CREATE TABLE indicator (
+        code TEXT PRIMARY KEY,
+        id INTEGER,
+        label TEXT NOT NULL,
+        description TEXT,
+        category TEXT,
+        date_format TEXT NOT NULL,
+        dimensions TEXT NOT NULL, -- JSON [{code,name,type,unit}] in server order
+        created_at TEXT,
+        updated_at TEXT,
+        -- sync token of the last pulled batch, stored with the batch so the next pull acknowledges it
+        pull_ack TEXT,
+        deletions_ack TEXT
+      );
+      CREATE TABLE project_indicator (
+        project_key TEXT NOT NULL REFERENCES project(key) ON DELETE CASCADE,
+        indicator_code TEXT NOT NULL REFERENCES indicator(code) ON DELETE CASCADE,
+        position INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (project_key, indicator_code)
+      );
+      CREATE INDEX project_indicator_by_indicator ON project_indicator(indicator_code);
+      CREATE TABLE document (
+        uuid TEXT PRIMARY KEY,
+        id INTEGER,
+        indicator_code TEXT NOT NULL REFERENCES indicator(code) ON DELETE CASCADE,
+        label TEXT NOT NULL,
+        description TEXT,
+        type TEXT NOT NULL,
+        url TEXT NOT NULL,
+        updated_at TEXT,
+        -- cached copy: file name inside the account's documents folder and the server version it holds
+        cached_file TEXT,
+        cached_version TEXT
+      );
+      CREATE INDEX document_by_indicator ON document(indicator_code);
+      CREATE TABLE observation (
+        local_id INTEGER PRIMARY KEY,
+        uuid TEXT NOT NULL UNIQUE,
+        id INTEGER UNIQUE, -- server id, NULL until the server accepted it
+        indicator_code TEXT NOT NULL,
+        import INTEGER, -- server import this version is based on
+        timestamp TEXT NOT NULL, -- 'YYYY-MM-DD HH:MM:SS', sorts as text
+        x REAL NOT NULL,
+        y REAL NOT NULL,
+        wkt TEXT,
+        vals TEXT NOT NULL, -- JSON {dimensionCode: value}
+        media_url TEXT,
+        author TEXT,
+        created_at TEXT,
+        updated_at TEXT,
+        state TEXT NOT NULL CHECK (state IN ('local','modified','deleted','synced','conflict','rejected')),
+        -- state to return to when a local deletion is undone
+        prev_state TEXT,
+        -- bumped by every local edit: a push or pull result only applies to the revision it saw
+        local_rev INTEGER NOT NULL DEFAULT 0,
+        -- a create was sent at least once: the server may hold it even if we never saw the answer
+        push_attempted INTEGER NOT NULL DEFAULT 0,
+        server_version TEXT, -- JSON of the server's observation beside ours (conflict), 'deleted' if gone there
+        error TEXT, -- the server's message (rejected)
+        error_field TEXT,
+        media_file TEXT, -- attached photo, copied into the account's media folder
+        media_pending TEXT CHECK (media_pending IN ('upload','delete')),
+        media_cache TEXT, -- downloaded copy of the server's media
+        search TEXT NOT NULL DEFAULT '' -- lower-cased text the UI's text filter matches
+      );
+      CREATE INDEX observation_by_time ON observation(indicator_code, timestamp, local_id);
+      CREATE INDEX observation_by_state ON observation(indicator_code, state);
+      CREATE INDEX observation_pending ON observation(state) WHERE state <> 'synced';
+      CREATE INDEX observation_media_pending ON observation(media_pending) WHERE media_pending IS NOT NULL;
+    `,
+  },
+];

@@ -1,0 +1,276 @@
+/**
+ * The observation table: local edits and their sync state, and the UI's paged queries.
+ * Paging is keyset (the last row's sort value + local_id), so page 500 costs what page 1 does.
+ */
+import { randomUUID } from 'node:crypto';
+import type {
+  DimensionValue,
+  ObservationDetail,
+  ObservationFilter,
+  ObservationPage,
+  ObservationRow,
+  ServerVersion,
+  SortColumn,
+  SyncState,
+} from '../../shared/ipc';
+import { AppError } from '../errors';
+import type { ValidObservation } from '../observations/validate';
+import type { WireObservation } from '../sync/wire';
+import type { Db } from './db';
+
+export interface ObsRecord {
+  local_id: number;
+  uuid: string;
+  id: number | null;
+  indicator_code: string;
+  import: number | null;
+  timestamp: string;
+  x: number;
+  y: number;
+  wkt: string | null;
+  vals: string;
+  media_url: string | null;
+  author: string | null;
+  created_at: string | null;
+  updated_at: string | null;
+  state: SyncState;
+  prev_state: SyncState | null;
+  local_rev: number;
+  push_attempted: number;
+  server_version: string | null;
+  error: string | null;
+  error_field: string | null;
+  media_file: string | null;
+  media_pending: 'upload' | 'delete' | null;
+  media_cache: string | null;
+}
+
+export function searchText(timestamp: string, values: Record<string, unknown>, author: string | null, uuid: string): string {
+  return [timestamp, ...Object.values(values).map((v) => String(v)), author ?? '', uuid].join(' ').toLowerCase();
+}
+
+export function valuesFromWire(values: WireObservation['values']): Record<string, DimensionValue> {
+  const out: Record<string, DimensionValue> = {};
+  for (const v of values) out[v.name] = v.value;
+  return out;
+}
+
+export function toRow(r: ObsRecord): ObservationRow {
+  return {
+    uuid: r.uuid,
+    id: r.id,
+    indicatorCode: r.indicator_code,
+    import: r.import,
+    timestamp: r.timestamp,
+    x: r.x,
+    y: r.y,
+    wkt: r.wkt,
+    values: JSON.parse(r.vals) as Record<string, DimensionValue>,
+    author: r.author,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    state: r.state,
+    hasMedia: r.media_pending === 'delete' ? false : r.media_file !== null || r.media_url !== null,
+    error: r.error,
+    errorField: r.error_field,
+  };
+}
+
+export function toDetail(r: ObsRecord): ObservationDetail {
+  let serverVersion: ServerVersion | null = null;
+  const serverDeleted = r.server_version === 'deleted';
+  if (r.server_version && !serverDeleted) {
+    const s = JSON.parse(r.server_version) as WireObservation;
+    serverVersion = {
+      import: s.import,
+      timestamp: s.timestamp,
+      x: s.x,
+      y: s.y,
+      wkt: s.wkt ?? null,
+      values: valuesFromWire(s.values),
+      author: s.author ?? null,
+      updatedAt: s.updated_at ?? null,
+      hasMedia: !!s.media_url,
+    };
+  }
+  return { ...toRow(r), serverVersion, serverDeleted, mediaPending: r.media_pending };
+}
+
+export function findObservation(db: Db, uuid: string): ObsRecord | null {
+  return (db.prepare('SELECT * FROM observation WHERE uuid = ?').get(uuid) as ObsRecord | undefined) ?? null;
+}
+
+export function requireObservation(db: Db, uuid: string): ObsRecord {
+  const r = findObservation(db, uuid);
+  if (!r) throw new AppError('not_found', 'This observation does not exist (any more).', 'uuid');
+  return r;
+}
+
+export function insertLocal(db: Db, indicatorCode: string, v: ValidObservation, author: string | null): ObsRecord {
+  const uuid = randomUUID();
+  const now = new Date().toISOString();
+  db.prepare(
+    `INSERT INTO observation (uuid, indicator_code, timestamp, x, y, wkt, vals, author, created_at, updated_at, state, search)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'local', ?)`,
+  ).run(uuid, indicatorCode, v.timestamp, v.x, v.y, v.wkt, JSON.stringify(v.values), author, now, now, searchText(v.timestamp, v.values, author, uuid));
+  return requireObservation(db, uuid);
+}
+
+/** A local edit: keeps the server version it is based on (`import`), so the push can detect conflicts. */
+export function updateLocal(db: Db, uuid: string, v: ValidObservation): ObsRecord {
+  return db.transaction(() => {
+    const r = requireObservation(db, uuid);
+    if (r.state === 'deleted') throw new AppError('conflict', 'This observation is deleted: undo the deletion before editing it.');
+    const state: SyncState =
+      r.state === 'conflict' ? 'conflict' : r.state === 'local' || (r.state === 'rejected' && r.id === null) ? 'local' : 'modified';
+    db.prepare(
+      `UPDATE observation SET timestamp = ?, x = ?, y = ?, wkt = ?, vals = ?, state = ?, error = NULL, error_field = NULL,
+         local_rev = local_rev + 1, updated_at = ?, search = ? WHERE uuid = ?`,
+    ).run(v.timestamp, v.x, v.y, v.wkt, JSON.stringify(v.values), state, new Date().toISOString(),
+      searchText(v.timestamp, v.values, r.author, uuid), uuid);
+    return requireObservation(db, uuid);
+  })();
+}
+
+export function markDeleted(db: Db, uuid: string): ObsRecord {
+  return db.transaction(() => {
+    const r = requireObservation(db, uuid);
+    if (r.state !== 'deleted') {
+      db.prepare("UPDATE observation SET prev_state = state, state = 'deleted', local_rev = local_rev + 1 WHERE uuid = ?").run(uuid);
+    }
+    return requireObservation(db, uuid);
+  })();
+}
+
+export function restoreDeleted(db: Db, uuid: string): ObsRecord {
+  return db.transaction(() => {
+    const r = requireObservation(db, uuid);
+    if (r.state !== 'deleted') return r;
+    db.prepare('UPDATE observation SET state = coalesce(prev_state, ?), prev_state = NULL, local_rev = local_rev + 1 WHERE uuid = ?').run(
+      r.id === null ? 'local' : 'modified',
+      uuid,
+    );
+    return requireObservation(db, uuid);
+  })();
+}
+
+// ---- the UI's list -----------------------------------------------------------------------
+
+interface SortSpec {
+  expr: string;
+  numeric: boolean;
+}
+
+function sortSpec(column: SortColumn, dims: ReadonlyMap<string, string>): SortSpec {
+  switch (column) {
+    case 'timestamp':
+      return { expr: 'o.timestamp', numeric: false };
+    case 'x':
+      return { expr: 'o.x', numeric: true };
+    case 'y':
+      return { expr: 'o.y', numeric: true };
+    case 'author':
+      return { expr: "coalesce(o.author, '')", numeric: false };
+    case 'state':
+      return { expr: 'o.state', numeric: false };
+    case 'createdAt':
+      return { expr: "coalesce(o.created_at, '')", numeric: false };
+    case 'updatedAt':
+      return { expr: "coalesce(o.updated_at, '')", numeric: false };
+    default: {
+      const code = column.slice('value:'.length);
+      const type = dims.get(code);
+      if (!type) throw new AppError('invalid_argument', `This indicator has no dimension "${code}".`, 'sort.column');
+      // The code is checked against the indicator's dimensions and quoted for the JSON path.
+      const path = `'$."${code.replace(/["'\\]/g, '')}"'`;
+      return type === 'string'
+        ? { expr: `coalesce(json_extract(o.vals, ${path}), '')`, numeric: false }
+        : { expr: `coalesce(json_extract(o.vals, ${path}), -1e308)`, numeric: true };
+    }
+  }
+}
+
+function filterSql(filter: ObservationFilter, params: unknown[]): string {
+  const where: string[] = [];
+  if (filter.from) {
+    where.push('o.timestamp >= ?');
+    params.push(filter.from.replace('T', ' '));
+  }
+  if (filter.to) {
+    // A prefix bound covers the whole period it names: '2024-05' includes every day of May.
+    where.push('o.timestamp <= ?');
+    params.push(`${filter.to.replace('T', ' ')}~`);
+  }
+  if (filter.states && filter.states.length > 0) {
+    where.push(`o.state IN (${filter.states.map(() => '?').join(',')})`);
+    params.push(...filter.states);
+  }
+  if (filter.text) {
+    where.push("o.search LIKE ? ESCAPE '\\'");
+    params.push(`%${filter.text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+  }
+  return where.map((w) => ` AND ${w}`).join('');
+}
+
+interface Cursor {
+  c: string;
+  d: 'asc' | 'desc';
+  v: string | number;
+  id: number;
+}
+
+function decodeCursor(raw: string, column: string, direction: 'asc' | 'desc'): Cursor {
+  try {
+    const c = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as Cursor;
+    if (c.c === column && c.d === direction && (typeof c.v === 'string' || typeof c.v === 'number') && Number.isInteger(c.id)) {
+      return c;
+    }
+  } catch {
+    // fall through
+  }
+  throw new AppError('invalid_argument', 'This page cursor belongs to another sort or is damaged: start from the first page.', 'cursor');
+}
+
+export interface ListQuery {
+  indicatorCode: string;
+  sort: { column: SortColumn; direction: 'asc' | 'desc' };
+  filter: ObservationFilter;
+  cursor?: string | null | undefined;
+  offset?: number | undefined;
+  limit: number;
+}
+
+export function listObservations(db: Db, q: ListQuery, dims: ReadonlyMap<string, string>): ObservationPage {
+  const { expr } = sortSpec(q.sort.column, dims);
+  const params: unknown[] = [q.indicatorCode];
+  let sql = `SELECT o.*, ${expr} AS sort_value FROM observation o WHERE o.indicator_code = ?${filterSql(q.filter, params)}`;
+  const dir = q.sort.direction === 'asc' ? 'ASC' : 'DESC';
+  if (q.cursor) {
+    const c = decodeCursor(q.cursor, q.sort.column, q.sort.direction);
+    sql += ` AND (${expr}, o.local_id) ${q.sort.direction === 'asc' ? '>' : '<'} (?, ?)`;
+    params.push(c.v, c.id);
+  }
+  sql += ` ORDER BY ${expr} ${dir}, o.local_id ${dir} LIMIT ?`;
+  params.push(q.limit + 1);
+  if (!q.cursor && q.offset) {
+    sql += ' OFFSET ?';
+    params.push(q.offset);
+  }
+  const rows = db.prepare(sql).all(...params) as (ObsRecord & { sort_value: string | number })[];
+  const more = rows.length > q.limit;
+  const page = more ? rows.slice(0, q.limit) : rows;
+  const last = page.at(-1);
+  const nextCursor =
+    more && last
+      ? Buffer.from(JSON.stringify({ c: q.sort.column, d: q.sort.direction, v: last.sort_value, id: last.local_id } satisfies Cursor)).toString(
+          'base64url',
+        )
+      : null;
+  return { rows: page.map(toRow), nextCursor };
+}
+
+export function countObservations(db: Db, indicatorCode: string, filter: ObservationFilter): number {
+  const params: unknown[] = [indicatorCode];
+  const sql = `SELECT count(*) FROM observation o WHERE o.indicator_code = ?${filterSql(filter, params)}`;
+  return db.prepare(sql).pluck().get(...params) as number;
+}

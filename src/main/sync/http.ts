@@ -1,0 +1,166 @@
+/**
+ * The HTTP client of one account: axios with the session (as the design's cookie) and the
+ * device UUID on every request, and every failure mapped to an AppError the UI understands.
+ * Server bodies are validated with the shared zod schemas before anything trusts them.
+ */
+import axios, { type AxiosInstance, type AxiosResponse, type Method } from 'axios';
+import type { z } from 'zod';
+import { ApiResponse, DEVICE_HEADER, SESSION_COOKIE } from '../../shared/api';
+import { AppError } from '../errors';
+
+export interface HttpOptions {
+  baseUrl: string;
+  deviceId: string;
+  token?: string | null;
+  timeoutMs?: number;
+  /** Told the outcome of every request: reachability and session validity are tracked from real traffic. */
+  onOutcome?: (outcome: 'ok' | 'offline' | 'unauthorized') => void;
+}
+
+export interface RequestOptions<S extends z.ZodType> {
+  schema: S;
+  query?: Record<string, string | number | undefined>;
+  body?: unknown;
+  headers?: Record<string, string>;
+  signal?: AbortSignal;
+  /** Statuses returned to the caller instead of thrown (e.g. 409 for conflicts). */
+  accept?: readonly number[];
+  responseType?: 'json' | 'arraybuffer';
+}
+
+export interface HttpResult<T> {
+  status: number;
+  data: T;
+  headers: Record<string, string | undefined>;
+}
+
+/** Error carrying the raw server answer, for callers that need more than the message (400 per-item errors). */
+export class ServerError extends AppError {
+  constructor(
+    code: ConstructorParameters<typeof AppError>[0],
+    message: string,
+    readonly status: number,
+    readonly body: unknown,
+  ) {
+    super(code, message);
+  }
+}
+
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ECONNABORTED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND',
+  'EAI_AGAIN', 'EPIPE', 'ERR_NETWORK', 'ERR_SOCKET_CONNECTION_TIMEOUT', 'UND_ERR_SOCKET',
+]);
+
+export class HttpClient {
+  private readonly ax: AxiosInstance;
+  token: string | null;
+
+  constructor(readonly options: HttpOptions) {
+    this.token = options.token ?? null;
+    this.ax = axios.create({
+      baseURL: options.baseUrl.replace(/\/+$/, ''),
+      timeout: options.timeoutMs ?? 30_000,
+      validateStatus: () => true,
+      maxRedirects: 0,
+      // Large pull batches and media are bounded by the server; this only stops a runaway peer.
+      maxContentLength: 64 * 1024 * 1024,
+      maxBodyLength: 64 * 1024 * 1024,
+      transitional: { clarifyTimeoutError: true },
+    });
+  }
+
+  async request<S extends z.ZodType>(method: Method, path: string, opts: RequestOptions<S>): Promise<HttpResult<z.infer<S>>> {
+    const res = await this.raw(method, path, opts);
+    const parsed = opts.schema.safeParse(res.data);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new AppError(
+        'bad_server',
+        `The server sent an unexpected answer to ${method.toUpperCase()} ${path} (${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}).`,
+      );
+    }
+    return { status: res.status, data: parsed.data, headers: normaliseHeaders(res) };
+  }
+
+  /** Like request() but without body validation (binary downloads, multipart uploads). */
+  async raw(method: Method, path: string, opts: Omit<RequestOptions<z.ZodType>, 'schema'> & { schema?: unknown }): Promise<AxiosResponse> {
+    const headers: Record<string, string> = { [DEVICE_HEADER]: this.options.deviceId, Accept: 'application/json', ...opts.headers };
+    // Absolute URLs (document and media links) get the session only on the server's own origin.
+    if (this.token && (!/^https?:\/\//i.test(path) || sameOrigin(path, this.options.baseUrl))) {
+      headers.Cookie = `${SESSION_COOKIE}=${this.token}`;
+    }
+    let res: AxiosResponse;
+    try {
+      res = await this.ax.request({
+        method,
+        url: path,
+        params: opts.query,
+        data: opts.body,
+        headers,
+        signal: opts.signal,
+        responseType: opts.responseType ?? 'json',
+      });
+    } catch (err) {
+      const mapped = mapNetworkError(err, this.options.baseUrl);
+      if (mapped.code === 'offline') this.options.onOutcome?.('offline');
+      throw mapped;
+    }
+    if (res.status === 401) this.options.onOutcome?.('unauthorized');
+    else if (res.status === 502 || res.status === 503 || res.status === 504) this.options.onOutcome?.('offline');
+    else this.options.onOutcome?.('ok');
+    if (res.status >= 200 && res.status < 300) return res;
+    if (opts.accept?.includes(res.status)) return res;
+    throw statusError(res);
+  }
+}
+
+function sameOrigin(a: string, b: string): boolean {
+  try {
+    return new URL(a).origin === new URL(b).origin;
+  } catch {
+    return false;
+  }
+}
+
+function normaliseHeaders(res: AxiosResponse): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries(res.headers ?? {})) out[k.toLowerCase()] = v == null ? undefined : String(v);
+  return out;
+}
+
+export function mapNetworkError(err: unknown, baseUrl: string): AppError {
+  if (axios.isCancel(err) || (err instanceof Error && (err.name === 'CanceledError' || err.name === 'AbortError'))) {
+    return new AppError('cancelled', 'Cancelled.');
+  }
+  const code = (err as { code?: string }).code;
+  if (code && (NETWORK_CODES.has(code) || code.startsWith('E'))) {
+    return new AppError('offline', `The server at ${baseUrl} cannot be reached (${code}).`);
+  }
+  return new AppError('offline', `The server at ${baseUrl} cannot be reached.`);
+}
+
+function serverMessage(data: unknown): string | null {
+  let body = data;
+  if (Buffer.isBuffer(body)) {
+    try {
+      body = JSON.parse(body.toString('utf8'));
+    } catch {
+      return null;
+    }
+  }
+  const parsed = ApiResponse.safeParse(body);
+  return parsed.success ? parsed.data.message : null;
+}
+
+export function statusError(res: AxiosResponse): ServerError {
+  const msg = serverMessage(res.data);
+  const s = res.status;
+  if (s === 401) return new ServerError('unauthorized', 'Your session has expired: please log in again.', s, res.data);
+  if (s === 403) return new ServerError('forbidden', msg ?? 'You are not allowed to do this on the server.', s, res.data);
+  if (s === 404) return new ServerError('not_found', msg ?? 'Not found on the server.', s, res.data);
+  if (s === 409) return new ServerError('conflict', msg ?? 'The server holds a different version.', s, res.data);
+  if (s === 400 || s === 413 || s === 422) return new ServerError('rejected', msg ?? `The server refused the request (${s}).`, s, res.data);
+  // Gateways and overloaded servers: a transient failure, retried like a lost connection.
+  if (s === 502 || s === 503 || s === 504) return new ServerError('offline', `The server is temporarily unavailable (${s}).`, s, res.data);
+  return new ServerError('bad_server', msg ?? `The server answered with an unexpected status ${s}.`, s, res.data);
+}

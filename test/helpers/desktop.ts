@@ -1,0 +1,108 @@
+/**
+ * A desktop "device" for tests: the real main core (handler table, SQLite store, sync engine) over
+ * a temp data folder, with plain-Node stand-ins for what only Electron provides: safeStorage →
+ * AES-GCM with a key kept beside the data (or none: memory-only sessions), electron-store → a
+ * JSON file, shell.openPath → a log. `gobs` is the same typed bridge the renderer gets.
+ */
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createMainCore, type MainCore, type MainCoreOptions, type SecretStore, type Settings, type SettingsStore } from '../../src/main/core';
+import { buildBridge } from '../../src/shared/bridge';
+import type { GobsApi, IpcEvents } from '../../src/shared/ipc';
+
+export function aesSecretStore(keyFile: string): SecretStore {
+  if (!existsSync(keyFile)) writeFileSync(keyFile, randomBytes(32));
+  const key = readFileSync(keyFile);
+  return {
+    encrypt(plain) {
+      const iv = randomBytes(12);
+      const cipher = createCipheriv('aes-256-gcm', key, iv);
+      const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
+      return Buffer.concat([iv, cipher.getAuthTag(), body]);
+    },
+    decrypt(data) {
+      const decipher = createDecipheriv('aes-256-gcm', key, data.subarray(0, 12));
+      decipher.setAuthTag(data.subarray(12, 28));
+      return Buffer.concat([decipher.update(data.subarray(28)), decipher.final()]).toString('utf8');
+    },
+  };
+}
+
+/** electron-store's behaviour that matters here: values survive a restart. */
+export function jsonFileSettings(file: string): SettingsStore {
+  const read = (): Partial<Settings> => (existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Partial<Settings>) : {});
+  return {
+    get: (key) => read()[key],
+    set: (key, value) => writeFileSync(file, JSON.stringify({ ...read(), [key]: value })),
+  };
+}
+
+export interface TestDesktop {
+  core: MainCore;
+  gobs: GobsApi;
+  dataDir: string;
+  events: { event: keyof IpcEvents; payload: unknown }[];
+  openedPaths: string[];
+  /** Closes the core and starts a new one over the same data (an app restart). */
+  restart(): Promise<TestDesktop>;
+  /** Closes the core (data kept unless `remove`). */
+  close(remove?: boolean): Promise<void>;
+}
+
+export interface TestDesktopOptions {
+  dataDir?: string;
+  /** 'aes' (default): sessions survive a restart; 'none': no OS secret store, memory only. */
+  secrets?: 'aes' | 'none';
+  autoSync?: boolean;
+  defaultServerUrl?: string;
+}
+
+export async function createTestDesktop(options: TestDesktopOptions = {}): Promise<TestDesktop> {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'gobs-desktop-'));
+  const events: TestDesktop['events'] = [];
+  const listeners = new Map<string, Set<(payload: unknown) => void>>();
+  const openedPaths: string[] = [];
+  const coreOptions: MainCoreOptions = {
+    dataDir,
+    secrets: options.secrets === 'none' ? null : aesSecretStore(join(dataDir, 'test-secret.key')),
+    settings: jsonFileSettings(join(dataDir, 'settings.json')),
+    emit: (event, payload) => {
+      events.push({ event, payload });
+      for (const l of listeners.get(event) ?? []) l(payload);
+    },
+    openPath: async (path) => void openedPaths.push(path),
+    appVersion: '0.0.0-test',
+    autoSync: options.autoSync ?? false,
+    ...(options.defaultServerUrl ? { defaultServerUrl: options.defaultServerUrl } : {}),
+  };
+  const core = await createMainCore(coreOptions);
+  const gobs = buildBridge({
+    invoke: (channel, args) => core.dispatch(channel, args),
+    subscribe: (event, listener) => {
+      const set = listeners.get(event) ?? new Set();
+      listeners.set(event, set);
+      set.add(listener);
+      return () => set.delete(listener);
+    },
+  });
+  let closed = false;
+  const desktop: TestDesktop = {
+    core,
+    gobs,
+    dataDir,
+    events,
+    openedPaths,
+    async restart() {
+      await desktop.close();
+      return createTestDesktop({ ...options, dataDir });
+    },
+    async close(remove = false) {
+      if (!closed) await core.close();
+      closed = true;
+      if (remove) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+  return desktop;
+}

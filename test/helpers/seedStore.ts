@@ -1,0 +1,68 @@
+/**
+ * Puts an account, a project and indicators straight into a desktop's data folder, as a sync would
+ * have left them: for tests of the store and its channels that need no server.
+ */
+import { randomUUID } from 'node:crypto';
+import { openAccountStore, type AccountRef } from '../../src/main/store/account';
+import { saveProjectIndicators } from '../../src/main/store/indicators';
+import { searchText } from '../../src/main/store/observations';
+import { replaceProjects } from '../../src/main/store/projects';
+import type { WireIndicator } from '../../src/main/sync/wire';
+import { jsonFileSettings } from './desktop';
+import { join } from 'node:path';
+
+export const PLUVIO: WireIndicator = {
+  id: 1,
+  code: 'pluviometry',
+  label: 'Hourly pluviometry',
+  description: 'Rainfall',
+  category: 'Water',
+  date_format: 'hour',
+  values: [{ code: 'rain', name: 'Rain', type: 'real', unit: 'mm' }],
+  created_at: null,
+  updated_at: null,
+};
+
+export const FAUNA: WireIndicator = {
+  id: 2,
+  code: 'fauna',
+  label: 'Fauna count',
+  description: null,
+  category: null,
+  date_format: 'day',
+  values: [
+    { code: 'species', name: 'Species', type: 'string', unit: null },
+    { code: 'count', name: 'Count', type: 'integer', unit: 'individuals' },
+    { code: 'adult', name: 'Adult', type: 'boolean', unit: null },
+  ],
+  created_at: null,
+  updated_at: null,
+};
+
+export function seedAccount(dataDir: string, ref: AccountRef = { serverUrl: 'http://127.0.0.1:9/api', username: 'tester' }): AccountRef {
+  const store = openAccountStore(dataDir, ref);
+  replaceProjects(store.db, [{ key: 'water', label: 'Water', description: null, media_url: null }]);
+  saveProjectIndicators(store.db, 'water', [PLUVIO, FAUNA]);
+  store.db.close();
+  jsonFileSettings(join(dataDir, 'settings.json')).set('currentAccount', ref);
+  return ref;
+}
+
+/** Inserts `n` synced pluviometry observations quickly (one transaction). */
+export function seedObservations(dataDir: string, ref: AccountRef, n: number, start = Date.UTC(2020, 0, 1)): void {
+  const store = openAccountStore(dataDir, ref);
+  const insert = store.db.prepare(
+    `INSERT INTO observation (uuid, id, indicator_code, import, timestamp, x, y, vals, author, state, search)
+     VALUES (?, ?, 'pluviometry', 1, ?, ?, ?, ?, ?, 'synced', ?)`,
+  );
+  store.db.transaction(() => {
+    for (let i = 0; i < n; i++) {
+      const uuid = randomUUID();
+      const ts = new Date(start + Math.floor(i / 3) * 3_600_000).toISOString().slice(0, 19).replace('T', ' ').slice(0, 13) + ':00:00';
+      const values = { rain: Math.round(((i * 7919) % 1000) / 10) / 1 };
+      const author = i % 5 === 0 ? 'alice' : 'bob';
+      insert.run(uuid, i + 1, ts, (i % 360) - 180 + 0.5, (i % 180) - 90 + 0.5, JSON.stringify(values), author, searchText(ts, values, author, uuid));
+    }
+  })();
+  store.db.close();
+}

@@ -1,0 +1,87 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { migrate, openStore, schemaVersion } from '../../../src/main/store/db';
+import { MIGRATIONS } from '../../../src/main/store/migrations';
+import { accountKey, openAccountStore } from '../../../src/main/store/account';
+import { listProjects, replaceProjects } from '../../../src/main/store/projects';
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'gobs-store-'));
+
+describe('store migrations', () => {
+  it('creates every table at the latest version, in WAL mode', () => {
+    const db = openStore(join(tmp(), 's.sqlite'));
+    expect(schemaVersion(db)).toBe(MIGRATIONS.at(-1)?.version);
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
+    expect(tables).toEqual(expect.arrayContaining(['account', 'project', 'indicator', 'observation', 'document', 'schema_version']));
+    db.close();
+  });
+
+  it('is idempotent on reopen and upgrades an old store step by step', () => {
+    const file = join(tmp(), 's.sqlite');
+    const old = new Database(file);
+    migrate(old, MIGRATIONS.slice(0, 1));
+    old.prepare("INSERT INTO project (key, label) VALUES ('p', 'P')").run();
+    expect(schemaVersion(old)).toBe(1);
+    old.close();
+    const db = openStore(file);
+    expect(schemaVersion(db)).toBe(MIGRATIONS.at(-1)?.version);
+    expect(db.prepare('SELECT label FROM project').pluck().get()).toBe('P');
+    db.close();
+    const again = openStore(file);
+    expect(again.prepare('SELECT count(*) FROM schema_version').pluck().get()).toBe(MIGRATIONS.length);
+    again.close();
+  });
+
+  it('rolls a failing migration back whole, leaving the previous version', () => {
+    const file = join(tmp(), 's.sqlite');
+    const broken = [...MIGRATIONS, { version: 999, name: 'broken', sql: 'CREATE TABLE half (a INT); SELECT * FROM missing_table;' }];
+    expect(() => openStore(file, broken)).toThrow(/missing_table/);
+    const db = openStore(file);
+    expect(schemaVersion(db)).toBe(MIGRATIONS.at(-1)?.version);
+    expect(db.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'half'").pluck().get()).toBe(0);
+    db.close();
+  });
+
+  it('refuses a store written by a newer version', () => {
+    const file = join(tmp(), 's.sqlite');
+    const newer = [...MIGRATIONS, { version: 1000, name: 'future', sql: 'SELECT 1' }];
+    openStore(file, newer).close();
+    expect(() => openStore(file)).toThrow(/newer G-Obs/);
+  });
+});
+
+describe('account stores', () => {
+  it('keeps one store per server and user', () => {
+    const dir = tmp();
+    const a = openAccountStore(dir, { serverUrl: 'http://h/api', username: 'alice' });
+    const b = openAccountStore(dir, { serverUrl: 'http://h/api', username: 'bob' });
+    const c = openAccountStore(dir, { serverUrl: 'http://other/api', username: 'alice' });
+    expect(new Set([a.dir, b.dir, c.dir]).size).toBe(3);
+    replaceProjects(a.db, [{ key: 'k', label: 'Alice project', description: null, media_url: null }]);
+    expect(listProjects(a.db).map((p) => p.label)).toEqual(['Alice project']);
+    expect(listProjects(b.db)).toEqual([]);
+    expect(accountKey({ serverUrl: 'http://h/api', username: 'Alice' })).toBe(a.key);
+    for (const s of [a, b, c]) s.db.close();
+  });
+
+  it('drops projects the server no longer lists, unless they hold unsynced work', () => {
+    const s = openAccountStore(tmp(), { serverUrl: 'http://h/api', username: 'u' });
+    const p = (key: string) => ({ key, label: key.toUpperCase(), description: null, media_url: null });
+    replaceProjects(s.db, [p('a'), p('b'), p('c')]);
+    s.db.exec(`INSERT INTO indicator (code, label, date_format, dimensions) VALUES ('i', 'I', 'day', '[]');
+      INSERT INTO project_indicator (project_key, indicator_code) VALUES ('b', 'i');
+      INSERT INTO observation (uuid, indicator_code, timestamp, x, y, vals, state)
+        VALUES ('0b7a9f52-4a38-4c8a-9d3e-1f2e3d4c5b6a', 'i', '2024-01-01 00:00:00', 1, 2, '{}', 'local');`);
+    replaceProjects(s.db, [p('c')]);
+    const left = listProjects(s.db).map((x) => [x.key, x.pendingChanges]);
+    expect(left.sort()).toEqual([
+      ['b', 1],
+      ['c', 0],
+    ]);
+    s.db.close();
+  });
+});
