@@ -54,7 +54,7 @@ export interface MainCore {
 
 export async function createMainCore(options: MainCoreOptions): Promise<MainCore> {
   const ctx = MainContext.create(options);
-  const services = createServices(ctx);
+  const services = createServices(ctx, { autoSync: options.autoSync ?? true });
   const handlers = createHandlers(ctx, services);
   return {
     handlers,

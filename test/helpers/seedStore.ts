@@ -3,12 +3,12 @@
  * have left them: for tests of the store and its channels that need no server.
  */
 import { randomUUID } from 'node:crypto';
-import { openAccountStore, type AccountRef } from '../../src/main/store/account';
+import { openAccountStore, saveSessionToken, type AccountRef } from '../../src/main/store/account';
 import { saveProjectIndicators } from '../../src/main/store/indicators';
 import { searchText } from '../../src/main/store/observations';
 import { replaceProjects } from '../../src/main/store/projects';
 import type { WireIndicator } from '../../src/main/sync/wire';
-import { jsonFileSettings } from './desktop';
+import { aesSecretStore, jsonFileSettings } from './desktop';
 import { join } from 'node:path';
 
 export const PLUVIO: WireIndicator = {
@@ -64,5 +64,12 @@ export function seedObservations(dataDir: string, ref: AccountRef, n: number, st
       insert.run(uuid, i + 1, ts, (i % 360) - 180 + 0.5, (i % 180) - 90 + 0.5, JSON.stringify(values), author, searchText(ts, values, author, uuid));
     }
   })();
+  store.db.close();
+}
+
+/** Stores a session token as a login would have (encrypted with the test secret store). */
+export function seedSession(dataDir: string, ref: AccountRef, token = 'seeded-token-0123456789'): void {
+  const store = openAccountStore(dataDir, ref);
+  saveSessionToken(store.db, aesSecretStore(join(dataDir, 'test-secret.key')).encrypt(token));
   store.db.close();
 }

@@ -11,36 +11,52 @@ import { listProjects } from '../store/projects';
 import { getIndicatorDef, listDocuments, listIndicators } from '../store/indicators';
 import { ObservationService } from '../observations/service';
 import { openDocument } from '../sync/documents';
+import { resolveConflict } from '../observations/conflicts';
+import { attachMedia, getMedia, removeMedia } from '../sync/media';
+import { SyncEngine, type EngineOptions } from '../sync/engine';
 
 export interface Services {
   /** Resolves when the start-up reachability check is over (auth.status waits for it). */
   ready: Promise<void>;
   observations: ObservationService;
+  sync: SyncEngine;
   close(): Promise<void>;
 }
 
-export function createServices(ctx: MainContext): Services {
+export function createServices(ctx: MainContext, engineOptions: EngineOptions): Services {
   const ready = ctx.token
     ? refreshProjects(ctx).catch(() => {
         // Offline or expired at start: recorded by the client; the store still answers.
       })
     : Promise.resolve();
-  return { ready, observations: new ObservationService(ctx), close: async () => {} };
+  const sync = new SyncEngine(ctx, engineOptions);
+  // A session restored at start: catch up with the server once it answers.
+  if (ctx.token && engineOptions.autoSync) void ready.then(() => (ctx.online ? sync.start() : undefined));
+  return {
+    ready,
+    observations: new ObservationService(ctx),
+    sync,
+    close: async () => {
+      await sync.close();
+    },
+  };
 }
-
-const notYet = (): never => {
-  throw new AppError('internal', 'This feature is not available in this build yet.');
-};
 
 export function createHandlers(ctx: MainContext, services: Services): Handlers {
   const obs = services.observations;
   return {
     auth: {
       login: async (args) => {
-        const status = await loginAndUse(ctx, args);
+        const sameAccount = ctx.account?.ref.username === args.username.trim();
+        if (!sameAccount) {
+          services.sync.cancel();
+          await services.sync.idle();
+        }
+        await loginAndUse(ctx, args);
         // Best effort: the project list is there at once; the UI can still refresh on its own.
         await refreshProjects(ctx).catch(() => undefined);
-        return status;
+        services.sync.onLogin();
+        return ctx.status();
       },
       logout: () => logout(ctx),
       status: async () => {
@@ -49,7 +65,11 @@ export function createHandlers(ctx: MainContext, services: Services): Handlers {
       },
     },
     account: {
-      forget: ({ force }) => forget(ctx, force),
+      forget: async ({ force }) => {
+        services.sync.cancel();
+        await services.sync.idle();
+        return forget(ctx, force);
+      },
     },
     projects: {
       list: async () => (ctx.account ? listProjects(ctx.account.db) : []),
@@ -76,19 +96,44 @@ export function createHandlers(ctx: MainContext, services: Services): Handlers {
       delete: async ({ uuid }) => obs.delete(uuid),
       restore: async ({ uuid }) => obs.restore(uuid),
     },
-    conflicts: { list: async (args) => obs.conflicts(args), resolve: notYet },
-    media: { attach: notYet, remove: notYet, get: notYet },
-    sync: { start: notYet, cancel: notYet, status: notYet },
+    conflicts: {
+      list: async (args) => obs.conflicts(args),
+      resolve: async ({ uuid, keep }) => resolveConflict(ctx, uuid, keep),
+    },
+    media: {
+      attach: async ({ uuid, dataBase64 }) => attachMedia(ctx, uuid, dataBase64),
+      remove: async ({ uuid }) => removeMedia(ctx, uuid),
+      get: ({ uuid }) => getMedia(ctx, uuid),
+    },
+    sync: {
+      start: async ({ projectKey }) => {
+        if (!ctx.account) throw new AppError('unauthorized', 'Log in to a G-Obs server first.');
+        if (!ctx.token) throw new AppError('unauthorized', 'Log in again to sync: your changes are kept.');
+        return services.sync.start(projectKey);
+      },
+      cancel: async () => services.sync.cancel(),
+      status: async () => services.sync.getStatus(),
+    },
     settings: {
-      get: async () => ({
-        deviceId: ctx.deviceId,
-        syncIntervalMinutes: ctx.options.settings.get('syncIntervalMinutes') ?? 15,
-        dataDir: ctx.options.dataDir,
-        appVersion: ctx.options.appVersion,
-        serverUrl: ctx.account?.ref.serverUrl ?? null,
-        username: ctx.account?.ref.username ?? null,
-      }),
-      set: notYet,
+      get: async () => settings(),
+      set: async ({ syncIntervalMinutes }) => {
+        if (syncIntervalMinutes !== undefined) {
+          ctx.options.settings.set('syncIntervalMinutes', syncIntervalMinutes);
+          services.sync.scheduleInterval();
+        }
+        return settings();
+      },
     },
   };
+
+  function settings() {
+    return {
+      deviceId: ctx.deviceId,
+      syncIntervalMinutes: ctx.options.settings.get('syncIntervalMinutes') ?? 15,
+      dataDir: ctx.options.dataDir,
+      appVersion: ctx.options.appVersion,
+      serverUrl: ctx.account?.ref.serverUrl ?? null,
+      username: ctx.account?.ref.username ?? null,
+    };
+  }
 }

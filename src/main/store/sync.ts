@@ -1,0 +1,168 @@
+/**
+ * Store writes driven by the sync engine. Each function runs in one transaction and looks at
+ * the row as it is *now* (the user may have edited it while a request was in flight): a server
+ * answer only overwrites local content when the revision it was computed for is still current.
+ */
+import type { Dimension } from '../../shared/ipc';
+import type { WireObservation } from '../sync/wire';
+import type { Db } from './db';
+import { findObservation, searchText, valuesFromWire, type ObsRecord } from './observations';
+
+export interface WireNewObservation {
+  uuid: string;
+  indicator: string;
+  timestamp: string;
+  x: number;
+  y: number;
+  wkt?: string;
+  values: { name: string; type: string; value: unknown }[];
+  import?: number;
+}
+
+export function toWire(r: ObsRecord, dims: readonly Dimension[]): WireNewObservation {
+  const values = JSON.parse(r.vals) as Record<string, unknown>;
+  const byCode = new Map(dims.map((d) => [d.code, d.type]));
+  return {
+    uuid: r.uuid,
+    indicator: r.indicator_code,
+    timestamp: r.timestamp,
+    x: r.x,
+    y: r.y,
+    ...(r.wkt ? { wkt: r.wkt } : {}),
+    values: Object.entries(values).map(([name, value]) => ({ name, type: byCode.get(name) ?? typeof value, value })),
+  };
+}
+
+export function pendingRows(db: Db, indicatorCode: string, state: 'local' | 'modified' | 'deleted', afterLocalId: number, limit: number): ObsRecord[] {
+  return db
+    .prepare('SELECT * FROM observation WHERE indicator_code = ? AND state = ? AND local_id > ? ORDER BY local_id LIMIT ?')
+    .all(indicatorCode, state, afterLocalId, limit) as ObsRecord[];
+}
+
+export function markPushAttempted(db: Db, uuids: readonly string[]): void {
+  const stmt = db.prepare('UPDATE observation SET push_attempted = 1 WHERE uuid = ?');
+  db.transaction(() => uuids.forEach((u) => stmt.run(u)))();
+}
+
+const SERVER_CONTENT = `timestamp = @timestamp, x = @x, y = @y, wkt = @wkt, vals = @vals, search = @search`;
+const SERVER_META = `id = @id, import = @import, author = @author, created_at = @created_at, updated_at = @updated_at,
+  media_url = @media_url, media_cache = CASE WHEN media_url IS @media_url THEN media_cache END`;
+
+function params(o: WireObservation) {
+  const values = valuesFromWire(o.values);
+  return {
+    uuid: o.uuid,
+    id: o.id,
+    import: o.import,
+    timestamp: o.timestamp,
+    x: o.x,
+    y: o.y,
+    wkt: o.wkt ?? null,
+    vals: JSON.stringify(values),
+    author: o.author ?? null,
+    created_at: o.created_at ?? null,
+    updated_at: o.updated_at ?? null,
+    media_url: o.media_url ?? null,
+    search: searchText(o.timestamp, values, o.author ?? null, o.uuid),
+  };
+}
+
+/** The server accepted a created/updated observation: adopt its id/import, and its content if we did not edit since. */
+export function applyAccepted(db: Db, o: WireObservation, sentRev: number): void {
+  const r = findObservation(db, o.uuid);
+  if (!r) return;
+  const p = params(o);
+  if (r.state === 'local' || r.state === 'modified') {
+    if (r.local_rev === sentRev) {
+      db.prepare(`UPDATE observation SET ${SERVER_META}, ${SERVER_CONTENT}, state = 'synced', error = NULL, error_field = NULL WHERE uuid = @uuid`).run(p);
+    } else {
+      db.prepare(`UPDATE observation SET ${SERVER_META}, state = 'modified' WHERE uuid = @uuid`).run(p);
+    }
+  } else if (r.state === 'deleted') {
+    // Deleted while the push was in flight: the deletion now targets the accepted version.
+    db.prepare(`UPDATE observation SET ${SERVER_META}, prev_state = 'modified' WHERE uuid = @uuid`).run(p);
+  } else {
+    db.prepare(`UPDATE observation SET ${SERVER_META} WHERE uuid = @uuid`).run(p);
+  }
+}
+
+export function markRejected(db: Db, uuid: string, message: string, field: string | null, sentRev: number): void {
+  db.prepare(
+    `UPDATE observation SET state = 'rejected', error = ?, error_field = ?
+      WHERE uuid = ? AND local_rev = ? AND state IN ('local', 'modified')`,
+  ).run(message, field, uuid, sentRev);
+}
+
+/** The server holds another version (409 on update/delete) or deleted it: keep both sides. */
+export function markConflict(db: Db, uuid: string, server: WireObservation | 'deleted'): void {
+  const r = findObservation(db, uuid);
+  if (!r) return;
+  const mineDeleted = r.state === 'deleted' || (r.state === 'conflict' && r.prev_state === 'deleted');
+  db.prepare(
+    `UPDATE observation SET state = 'conflict', prev_state = ?, server_version = ?, error = NULL, error_field = NULL WHERE uuid = ?`,
+  ).run(mineDeleted ? 'deleted' : null, server === 'deleted' ? 'deleted' : JSON.stringify(server), uuid);
+}
+
+export function removeRow(db: Db, uuid: string): ObsRecord | null {
+  const r = findObservation(db, uuid);
+  if (r) db.prepare('DELETE FROM observation WHERE uuid = ?').run(uuid);
+  return r;
+}
+
+/**
+ * Applies one pulled observation. Local work is never overwritten: a row with a local change
+ * keeps it, and a newer server version beside it becomes a conflict for the user to resolve.
+ */
+export function applyPulled(db: Db, o: WireObservation): 'inserted' | 'updated' | 'conflict' | 'kept' {
+  const r = findObservation(db, o.uuid);
+  const p = params(o);
+  if (!r) {
+    db.prepare(
+      `INSERT INTO observation (uuid, id, indicator_code, import, timestamp, x, y, wkt, vals, author, created_at, updated_at, media_url, state, search)
+       VALUES (@uuid, @id, @indicator_code, @import, @timestamp, @x, @y, @wkt, @vals, @author, @created_at, @updated_at, @media_url, 'synced', @search)`,
+    ).run({ ...p, indicator_code: o.indicator });
+    return 'inserted';
+  }
+  switch (r.state) {
+    case 'synced':
+      db.prepare(`UPDATE observation SET ${SERVER_META}, ${SERVER_CONTENT} WHERE uuid = @uuid`).run(p);
+      return 'updated';
+    case 'local':
+      // Our own create whose answer we never saw: adopt the server's identity, keep our content to re-send.
+      db.prepare(`UPDATE observation SET ${SERVER_META}, state = 'modified' WHERE uuid = @uuid`).run(p);
+      return 'kept';
+    case 'conflict':
+      db.prepare('UPDATE observation SET server_version = ? WHERE uuid = ?').run(JSON.stringify(o), o.uuid);
+      return 'conflict';
+    default:
+      if (r.import === o.import) return 'kept';
+      markConflict(db, o.uuid, o);
+      return 'conflict';
+  }
+}
+
+/** Applies one deletion pulled from the server. Returns the row removed, if any (to delete its files). */
+export function applyPulledDeletion(db: Db, uuid: string): ObsRecord | null {
+  const r = findObservation(db, uuid);
+  if (!r) return null;
+  if (r.state === 'synced' || r.state === 'deleted') return removeRow(db, uuid);
+  if (r.state === 'local') return null;
+  markConflict(db, uuid, 'deleted');
+  return null;
+}
+
+export function saveAck(db: Db, indicatorCode: string, kind: 'pull' | 'deletions', token: string | null): void {
+  db.prepare(`UPDATE indicator SET ${kind === 'pull' ? 'pull_ack' : 'deletions_ack'} = ? WHERE code = ?`).run(token, indicatorCode);
+}
+
+export function loadAck(db: Db, indicatorCode: string, kind: 'pull' | 'deletions'): string | null {
+  return db
+    .prepare(`SELECT ${kind === 'pull' ? 'pull_ack' : 'deletions_ack'} FROM indicator WHERE code = ?`)
+    .pluck()
+    .get(indicatorCode) as string | null;
+}
+
+/** Adopts the server's identity and version of a row without touching its content (media changes). */
+export function applyMeta(db: Db, o: WireObservation): void {
+  db.prepare(`UPDATE observation SET ${SERVER_META} WHERE uuid = @uuid`).run(params(o));
+}

@@ -1,0 +1,218 @@
+/**
+ * Runs syncs: one at a time (a second request joins the running one), reports progress,
+ * can be cancelled, and retries by itself — capped exponential backoff with jitter while the
+ * server cannot be reached, immediately when it is reachable again, and on the configured interval.
+ */
+import type { SyncPhase, SyncStatus } from '../../shared/ipc';
+import type { MainContext } from '../context';
+import { AppError } from '../errors';
+import { refreshProjects } from '../projects';
+import { markProjectSynced } from '../store/projects';
+import { listProjectKeys, ProjectSync, type StepOptions, type SyncHooks } from './steps';
+
+export interface EngineOptions extends Partial<StepOptions> {
+  autoSync: boolean;
+  /** First retry delay after a network failure; doubles up to maxBackoffMs. */
+  baseBackoffMs?: number;
+  maxBackoffMs?: number;
+  random?: () => number;
+  hooks?: SyncHooks;
+}
+
+export function backoffDelay(failures: number, base: number, cap: number, random: () => number): number {
+  const exp = Math.min(cap, base * 2 ** Math.max(0, failures - 1));
+  // "Equal jitter": never less than half the delay, so retries stay spaced, never in lockstep.
+  return Math.round(exp / 2 + (random() * exp) / 2);
+}
+
+export class SyncEngine {
+  private running: Promise<SyncStatus> | null = null;
+  private abort: AbortController | null = null;
+  private failures = 0;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private intervalTimer: NodeJS.Timeout | null = null;
+  private closed = false;
+  private readonly unsubscribe: () => void;
+  private readonly opts: Required<Omit<EngineOptions, 'hooks'>> & { hooks: SyncHooks };
+  private status: SyncStatus;
+
+  constructor(
+    private readonly ctx: MainContext,
+    options: EngineOptions,
+  ) {
+    this.opts = {
+      pushBatch: 500,
+      pullBatch: 500,
+      baseBackoffMs: 2_000,
+      maxBackoffMs: 5 * 60_000,
+      random: Math.random,
+      hooks: {},
+      ...options,
+    };
+    this.status = {
+      state: 'idle',
+      phase: null,
+      projectKey: null,
+      indicatorCode: null,
+      done: 0,
+      total: null,
+      lastSyncAt: null,
+      lastError: null,
+      recentErrors: [],
+      pendingChanges: 0,
+      nextRetryAt: null,
+      online: ctx.online,
+    };
+    this.unsubscribe = ctx.onOnlineChange((online) => {
+      // Reachable again (any request succeeded): do not wait for the backoff timer.
+      if (online && this.status.state === 'offline' && this.opts.autoSync) this.schedule(0);
+    });
+    this.scheduleInterval();
+  }
+
+  getStatus(): SyncStatus {
+    return { ...this.status, online: this.ctx.online, pendingChanges: this.pending() };
+  }
+
+  private pending(): number {
+    const db = this.ctx.account?.db;
+    return db ? (db.prepare("SELECT count(*) FROM observation WHERE state <> 'synced'").pluck().get() as number) : 0;
+  }
+
+  private publish(patch: Partial<SyncStatus>): void {
+    this.status = { ...this.status, ...patch };
+    this.ctx.emit('sync.progress', this.getStatus());
+  }
+
+  /** Starts a sync, or joins the one running. Resolves with the final status (never rejects). */
+  start(projectKey?: string): Promise<SyncStatus> {
+    if (this.running) return this.running;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    const abort = new AbortController();
+    this.abort = abort;
+    this.running = this.run(projectKey, abort.signal).finally(() => {
+      this.running = null;
+      this.abort = null;
+      this.scheduleInterval();
+    });
+    return this.running;
+  }
+
+  cancel(): SyncStatus {
+    this.abort?.abort();
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    if (!this.running && this.status.nextRetryAt) this.publish({ nextRetryAt: null });
+    return this.getStatus();
+  }
+
+  /** Resolves when no sync is running. */
+  async idle(): Promise<void> {
+    while (this.running) await this.running.catch(() => undefined);
+  }
+
+  private async run(projectKey: string | undefined, signal: AbortSignal): Promise<SyncStatus> {
+    this.publish({ state: 'syncing', phase: 'projects', projectKey: projectKey ?? null, indicatorCode: null, done: 0, total: null, nextRetryAt: null, lastError: null });
+    const problems: string[] = [];
+    const changed = new Set<string>();
+    try {
+      this.ctx.requireStore();
+      await refreshProjects(this.ctx, signal);
+      const keys = projectKey ? [projectKey] : await listProjectKeys(this.ctx, signal);
+      if (projectKey && !keys.includes(projectKey)) {
+        const known = this.ctx.requireStore().db.prepare('SELECT 1 FROM project WHERE key = ?').get(projectKey);
+        if (!known) throw new AppError('not_found', `You have no project "${projectKey}" on this server.`, 'projectKey');
+      }
+      for (const key of keys) {
+        const step = new ProjectSync(
+          this.ctx,
+          signal,
+          (phase: SyncPhase, u) => this.publish({ phase, projectKey: key, ...u }),
+          { pushBatch: this.opts.pushBatch, pullBatch: this.opts.pullBatch },
+          this.opts.hooks,
+        );
+        try {
+          await step.run(key);
+        } finally {
+          problems.push(...step.problems);
+          step.changedIndicators.forEach((c) => changed.add(c));
+          if (step.changedIndicators.size) this.ctx.emit('observations.changed', { indicatorCodes: [...step.changedIndicators] });
+        }
+        markProjectSynced(this.ctx.requireStore().db, key);
+      }
+      this.failures = 0;
+      this.publish({
+        state: 'idle',
+        phase: null,
+        indicatorCode: null,
+        done: 0,
+        total: null,
+        lastSyncAt: new Date().toISOString(),
+        recentErrors: problems.slice(-20).reverse(),
+      });
+    } catch (err) {
+      this.fail(err, problems);
+    }
+    return this.getStatus();
+  }
+
+  private fail(err: unknown, problems: string[]): void {
+    const e = err instanceof AppError ? err : new AppError('internal', 'The sync stopped on an unexpected error. Details are in the application log.');
+    if (!(err instanceof AppError)) console.error('sync failed', err);
+    const lastError = { code: e.code, message: e.message };
+    const recentErrors = [...problems.slice(-19).reverse(), ...(e.code === 'cancelled' ? [] : [e.message])].slice(0, 20);
+    if (e.code === 'offline') {
+      this.failures++;
+      const delay = backoffDelay(this.failures, this.opts.baseBackoffMs, this.opts.maxBackoffMs, this.opts.random);
+      const nextRetryAt = this.opts.autoSync && !this.closed ? new Date(Date.now() + delay).toISOString() : null;
+      this.publish({ state: 'offline', phase: null, lastError, recentErrors, nextRetryAt });
+      if (nextRetryAt) this.schedule(delay);
+    } else if (e.code === 'unauthorized') {
+      this.publish({ state: 'unauthorized', phase: null, lastError, recentErrors, nextRetryAt: null });
+    } else if (e.code === 'cancelled') {
+      this.publish({ state: 'idle', phase: null, lastError, recentErrors, nextRetryAt: null });
+    } else {
+      this.publish({ state: 'error', phase: null, lastError, recentErrors, nextRetryAt: null });
+    }
+  }
+
+  private schedule(delay: number): void {
+    if (this.closed || !this.opts.autoSync) return;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      if (this.ctx.token) void this.start();
+    }, delay);
+    this.retryTimer.unref?.();
+  }
+
+  /** (Re)arms the periodic sync from the current setting; called after each sync and on settings change. */
+  scheduleInterval(): void {
+    if (this.intervalTimer) clearTimeout(this.intervalTimer);
+    this.intervalTimer = null;
+    const minutes = this.ctx.options.settings.get('syncIntervalMinutes') ?? 15;
+    if (this.closed || !this.opts.autoSync || minutes <= 0) return;
+    this.intervalTimer = setTimeout(() => {
+      this.intervalTimer = null;
+      if (this.ctx.token && this.ctx.account) void this.start();
+      else this.scheduleInterval();
+    }, minutes * 60_000);
+    this.intervalTimer.unref?.();
+  }
+
+  /** Called after a login: resume work that waited for a session. */
+  onLogin(): void {
+    if (this.status.state === 'unauthorized') this.publish({ state: 'idle', lastError: null });
+    if (this.opts.autoSync) this.schedule(0);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.unsubscribe();
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    if (this.intervalTimer) clearTimeout(this.intervalTimer);
+    this.abort?.abort();
+    await this.idle();
+  }
+}

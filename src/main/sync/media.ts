@@ -1,0 +1,152 @@
+/**
+ * Photos. An attached image is copied into the account's media folder (never referenced where
+ * the user picked it) and marked for upload; the upload waits until the observation exists on
+ * the server, and is retried like any push. Other devices' media are downloaded on demand.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { MAX_MEDIA_BYTES, type MediaContent, type ObservationDetail } from '../../shared/ipc';
+import type { MainContext } from '../context';
+import { AppError } from '../errors';
+import { findObservation, requireObservation, toDetail, type ObsRecord } from '../store/observations';
+import { applyMeta } from '../store/sync';
+import { ServerError } from './http';
+import { WireObservation } from './wire';
+
+const IMAGE_TYPES: { mime: string; ext: string; test: (b: Buffer) => boolean }[] = [
+  { mime: 'image/jpeg', ext: '.jpg', test: (b) => b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff },
+  { mime: 'image/png', ext: '.png', test: (b) => b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) },
+  { mime: 'image/gif', ext: '.gif', test: (b) => b.subarray(0, 4).toString('latin1') === 'GIF8' },
+  { mime: 'image/webp', ext: '.webp', test: (b) => b.subarray(0, 4).toString('latin1') === 'RIFF' && b.subarray(8, 12).toString('latin1') === 'WEBP' },
+];
+
+export function sniffImage(bytes: Buffer): { mime: string; ext: string } | null {
+  return IMAGE_TYPES.find((t) => t.test(bytes)) ?? null;
+}
+
+function writeAtomic(path: string, bytes: Buffer): void {
+  writeFileSync(`${path}.part`, bytes);
+  renameSync(`${path}.part`, path);
+}
+
+export function attachMedia(ctx: MainContext, uuid: string, dataBase64: string): ObservationDetail {
+  const store = ctx.requireStore();
+  const bytes = Buffer.from(dataBase64, 'base64');
+  if (bytes.length === 0) throw new AppError('invalid_argument', 'The image is empty.', 'dataBase64');
+  if (bytes.length > MAX_MEDIA_BYTES) throw new AppError('invalid_argument', 'The image is larger than 10 MB.', 'dataBase64');
+  const type = sniffImage(bytes);
+  if (!type) throw new AppError('invalid_argument', 'Only JPEG, PNG, GIF and WebP images can be attached.', 'dataBase64');
+  const r = requireObservation(store.db, uuid);
+  if (r.state === 'deleted') throw new AppError('conflict', 'This observation is deleted: undo the deletion first.');
+  const name = `${uuid}-${randomBytes(4).toString('hex')}${type.ext}`;
+  writeAtomic(join(store.mediaDir, name), bytes);
+  const old = store.db.transaction(() => {
+    const cur = requireObservation(store.db, uuid);
+    store.db.prepare("UPDATE observation SET media_file = ?, media_pending = 'upload' WHERE uuid = ?").run(name, uuid);
+    return cur.media_file;
+  })();
+  if (old) rmSync(join(store.mediaDir, old), { force: true });
+  ctx.emit('observations.changed', { indicatorCodes: [r.indicator_code] });
+  return toDetail(requireObservation(store.db, uuid));
+}
+
+export function removeMedia(ctx: MainContext, uuid: string): ObservationDetail {
+  const store = ctx.requireStore();
+  const old = store.db.transaction(() => {
+    const r = requireObservation(store.db, uuid);
+    // Never uploaded: forgetting the local file is enough. Otherwise the server's copy goes too.
+    const pending = r.media_url ? 'delete' : null;
+    store.db.prepare('UPDATE observation SET media_file = NULL, media_pending = ? WHERE uuid = ?').run(pending, uuid);
+    return r;
+  })();
+  for (const f of [old.media_file, old.media_cache]) if (f) rmSync(join(store.mediaDir, f), { force: true });
+  store.db.prepare('UPDATE observation SET media_cache = NULL WHERE uuid = ?').run(uuid);
+  ctx.emit('observations.changed', { indicatorCodes: [old.indicator_code] });
+  return toDetail(requireObservation(store.db, uuid));
+}
+
+function asContent(path: string, local: boolean): MediaContent {
+  const bytes = readFileSync(path);
+  const type = sniffImage(bytes);
+  const mime = type?.mime ?? 'application/octet-stream';
+  return { mimeType: mime, dataUrl: `data:${mime};base64,${bytes.toString('base64')}`, local };
+}
+
+export async function getMedia(ctx: MainContext, uuid: string): Promise<MediaContent | null> {
+  const store = ctx.requireStore();
+  const r = requireObservation(store.db, uuid);
+  if (r.media_pending === 'delete') return null;
+  if (r.media_file && existsSync(join(store.mediaDir, r.media_file))) return asContent(join(store.mediaDir, r.media_file), r.media_pending === 'upload');
+  if (!r.media_url) return null;
+  if (r.media_cache && existsSync(join(store.mediaDir, r.media_cache))) return asContent(join(store.mediaDir, r.media_cache), false);
+  const res = await ctx.http().raw('get', r.media_url, { responseType: 'arraybuffer' });
+  const bytes = Buffer.from(res.data as ArrayBuffer);
+  const type = sniffImage(bytes);
+  if (!type) throw new AppError('bad_server', 'The server sent a photo in an unknown format.');
+  const name = `cache-${uuid}${type.ext}`;
+  writeAtomic(join(store.mediaDir, name), bytes);
+  store.db.prepare('UPDATE observation SET media_cache = ? WHERE uuid = ? AND media_url IS ?').run(name, uuid, r.media_url);
+  return asContent(join(store.mediaDir, name), false);
+}
+
+export function removeMediaFiles(ctx: MainContext, r: ObsRecord): void {
+  const dir = ctx.requireStore().mediaDir;
+  for (const f of [r.media_file, r.media_cache]) if (f) rmSync(join(dir, f), { force: true });
+}
+
+const MediaAnswer = z.object({ observation: WireObservation.optional() }).passthrough();
+
+/** Uploads or deletes the media of observations that exist on the server. */
+export async function pushMedia(ctx: MainContext, code: string, signal: AbortSignal, problems: string[]): Promise<void> {
+  const db = ctx.requireStore().db;
+  const rows = db
+    .prepare(
+      `SELECT * FROM observation WHERE indicator_code = ? AND media_pending IS NOT NULL AND id IS NOT NULL
+          AND state IN ('synced', 'modified') ORDER BY local_id`,
+    )
+    .all(code) as ObsRecord[];
+  for (const r of rows) {
+    if (signal.aborted) throw new AppError('cancelled', 'Sync cancelled.');
+    const http = ctx.http();
+    let answer: unknown;
+    try {
+      if (r.media_pending === 'upload' && r.media_file) {
+        const bytes = readFileSync(join(ctx.requireStore().mediaDir, r.media_file));
+        const form = new FormData();
+        form.append('mediaFile', new Blob([bytes], { type: sniffImage(bytes)?.mime ?? 'application/octet-stream' }), r.media_file);
+        answer = (await http.raw('post', `/observation/${r.id}/uploadMedia`, { body: form, signal })).data;
+      } else {
+        answer = (await http.raw('delete', `/observation/${r.id}/deleteMedia`, { accept: [404], signal })).data;
+      }
+    } catch (err) {
+      if (err instanceof ServerError && (err.code === 'rejected' || err.code === 'forbidden')) {
+        problems.push(`Photo of observation ${r.uuid} refused by the server: ${err.message}`);
+        db.prepare('UPDATE observation SET media_pending = NULL WHERE uuid = ? AND media_pending = ?').run(r.uuid, r.media_pending);
+        continue;
+      }
+      throw err;
+    }
+    // A media change is a new import on the server: learn it, or the next edit would look stale.
+    const parsed = MediaAnswer.safeParse(answer);
+    const server = parsed.success && parsed.data.observation ? parsed.data.observation : await fetchObservation(ctx, r.id!, signal);
+    db.transaction(() => {
+      const cur = findObservation(db, r.uuid);
+      if (!cur) return;
+      if (server) applyMeta(db, server);
+      if (cur.media_pending === r.media_pending && cur.media_file === r.media_file) {
+        db.prepare('UPDATE observation SET media_pending = NULL WHERE uuid = ?').run(r.uuid);
+      }
+    })();
+  }
+}
+
+async function fetchObservation(ctx: MainContext, id: number, signal: AbortSignal): Promise<z.infer<typeof WireObservation> | null> {
+  try {
+    return (await ctx.http().request('get', `/observation/${id}`, { schema: WireObservation, signal })).data;
+  } catch (err) {
+    if (err instanceof ServerError && err.status === 404) return null;
+    throw err;
+  }
+}
