@@ -41,7 +41,7 @@ export async function launchApp(device: Device, executablePath: string): Promise
     locale: 'en-GB',
     timezoneId: 'UTC',
   });
-  await context.exposeBinding('__gobsInvoke', (_source, channel: string, args: unknown) => device.core.dispatch(channel, args));
+  await context.exposeBinding('__gobsInvoke', (_source, channel: string, args: unknown) => device.dispatch(channel, args));
   await context.addInitScript({ content: script });
 
   const page = context.pages()[0] ?? (await context.newPage());

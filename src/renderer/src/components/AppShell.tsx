@@ -2,6 +2,7 @@ import { type ReactNode } from 'react';
 import { strings } from '../i18n/strings';
 import { routeHref, type Route } from '../hooks/useRoute';
 import { StatusLine } from './StatusLine';
+import { useSession } from '../hooks/useSession';
 
 interface Props {
   route: Route;
@@ -23,6 +24,7 @@ function sectionOf(route: Route): string {
 
 export function AppShell({ route, onLogout, loggingOut, children }: Props) {
   const current = sectionOf(route);
+  const { status, workOffline } = useSession();
   return (
     <div className="shell">
       <header className="topbar">
@@ -45,9 +47,15 @@ export function AppShell({ route, onLogout, loggingOut, children }: Props) {
           ))}
         </nav>
         <span className="topbar-spacer" />
-        <button type="button" className="btn btn-ghost" onClick={onLogout} disabled={loggingOut}>
-          {strings.nav.logout}
-        </button>
+        {status.loggedIn ? (
+          <button type="button" className="btn btn-ghost" onClick={onLogout} disabled={loggingOut}>
+            {strings.nav.logout}
+          </button>
+        ) : (
+          <button type="button" className="btn btn-ghost" onClick={() => workOffline(false)}>
+            {strings.nav.login}
+          </button>
+        )}
       </header>
       <main className="content" id="main">
         {children}

@@ -16,7 +16,6 @@ export interface PageRequest<C> {
 export interface PageResult<R, C> {
   rows: R[];
   nextCursor: C | null;
-  total: number;
 }
 
 export const PAGE_SIZE = 200;
@@ -35,6 +34,7 @@ export interface PagedRows<R> {
 
 export function usePagedRows<R, C>(
   fetchPage: (req: PageRequest<C>) => Promise<PageResult<R, C>>,
+  fetchTotal: () => Promise<number>,
   queryKey: string,
 ): PagedRows<R> {
   const [total, setTotal] = useState<number>();
@@ -50,6 +50,8 @@ export function usePagedRows<R, C>(
   const gen = useRef(0);
   const fetchRef = useRef(fetchPage);
   fetchRef.current = fetchPage;
+  const totalRef = useRef(fetchTotal);
+  totalRef.current = fetchTotal;
 
   const loadPage = useCallback((page: number) => {
     if (pages.current.has(page) || inFlight.current.has(page)) return;
@@ -70,7 +72,6 @@ export function usePagedRows<R, C>(
           const far = [...pages.current.keys()].sort((a, b) => Math.abs(b - center) - Math.abs(a - center));
           for (const p of far.slice(0, pages.current.size - KEEP_PAGES)) pages.current.delete(p);
         }
-        setTotal(res.total);
         setError(undefined);
         setVersion((v) => v + 1);
         // The next page may be on screen too: chain it by cursor.
@@ -106,6 +107,11 @@ export function usePagedRows<R, C>(
     if (!sameQuery) setTotal(undefined);
     setError(undefined);
     setVersion((v) => v + 1);
+    const myGen = gen.current;
+    totalRef.current().then(
+      (n) => myGen === gen.current && setTotal(n),
+      (err: unknown) => myGen === gen.current && setError(toGobsError(err)),
+    );
     ensureRange();
   }, [queryKey, generation, ensureRange]);
 

@@ -7,6 +7,9 @@ export interface SessionContextValue {
   setStatus: (status: AuthStatus) => void;
   /** Set when main told us the session died (401) so Connect can say why. */
   expired: boolean;
+  /** The user chose to work on the local copy without logging in. */
+  offlineWork: boolean;
+  workOffline(on: boolean): void;
 }
 
 export const SessionContext = createContext<SessionContextValue | null>(null);

@@ -10,7 +10,7 @@ const DEFAULT_URL = 'http://127.0.0.1:8765/api';
 type FieldName = 'serverUrl' | 'username' | 'password';
 
 export function ConnectPage() {
-  const { status, setStatus, expired } = useSession();
+  const { status, setStatus, expired, workOffline } = useSession();
   const [serverUrl, setServerUrl] = useState(status.serverUrl ?? DEFAULT_URL);
   const [username, setUsername] = useState(status.username ?? '');
   const [password, setPassword] = useState('');
@@ -124,6 +124,15 @@ export function ConnectPage() {
             {busy ? strings.connect.submitting : strings.connect.submit}
           </button>
         </div>
+        {status.username && (
+          <div className="offline-choice">
+            <span className="muted small">{strings.connect.or}</span>
+            <button type="button" className="btn" onClick={() => workOffline(true)}>
+              {strings.connect.offlineContinue(status.username)}
+            </button>
+            <span className="muted small">{strings.connect.offlineContinueHint}</span>
+          </div>
+        )}
         <dl className="device-id">
           <dt>{strings.connect.deviceId}</dt>
           <dd>

@@ -4,6 +4,8 @@ import { toGobsError } from '../lib/errors';
 import { formatRelative } from '../lib/format';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { useSession } from '../hooks/useSession';
+import { useObservationsChanged, useSyncStatus } from '../hooks/useSync';
+import { useNow } from '../hooks/useNow';
 import { routeHref } from '../hooks/useRoute';
 import type { ProjectSummary } from '../../../shared/ipc';
 import type { GobsError } from '../../../shared/errors';
@@ -13,6 +15,30 @@ export function ProjectsPage() {
   const [projects, setProjects] = useState<ProjectSummary[]>();
   const [error, setError] = useState<GobsError>();
   const [refreshing, setRefreshing] = useState(false);
+  const sync = useSyncStatus();
+  const syncing = sync?.state === 'syncing';
+  const now = useNow(30_000);
+
+  const reloadList = useCallback(() => {
+    window.gobs.projects.list().then(setProjects, (err: unknown) => setError(toGobsError(err)));
+  }, []);
+
+  // Counts and last-sync times change as syncs finish and edits are saved.
+  useObservationsChanged(null, reloadList);
+  const lastSyncAt = sync?.lastSyncAt;
+  useEffect(() => {
+    if (lastSyncAt) reloadList();
+  }, [lastSyncAt, reloadList]);
+
+  async function syncProject(projectKey: string) {
+    try {
+      await window.gobs.sync.start({ projectKey });
+    } catch (err) {
+      setError(toGobsError(err));
+    } finally {
+      reloadList();
+    }
+  }
 
   const refresh = useCallback(async () => {
     setRefreshing(true);
@@ -83,9 +109,22 @@ export function ProjectsPage() {
               <dl className="project-meta">
                 <div>
                   <dt>{strings.projects.lastSync}</dt>
-                  <dd>{formatRelative(p.refreshedAt)}</dd>
+                  <dd>{formatRelative(p.lastSyncAt, now)}</dd>
+                </div>
+                <div>
+                  <dt>{strings.projects.waiting}</dt>
+                  <dd className={p.pendingChanges > 0 ? 'is-waiting' : undefined}>{strings.projects.waitingCount(p.pendingChanges)}</dd>
                 </div>
               </dl>
+              <button
+                type="button"
+                className="btn"
+                aria-label={strings.projects.sync(p.label)}
+                disabled={syncing}
+                onClick={() => void syncProject(p.key)}
+              >
+                {strings.projects.syncShort}
+              </button>
             </li>
           ))}
         </ul>

@@ -1,0 +1,110 @@
+import { useEffect, useId, useRef, useState } from 'react';
+import { strings } from '../i18n/strings';
+import { MAX_MEDIA_BYTES, type MediaContent } from '../../../shared/ipc';
+
+export interface PhotoChange {
+  /** A new file to attach at save (replaces any current photo). */
+  file: File | null;
+  /** Remove the current photo at save. */
+  remove: boolean;
+}
+
+const IMAGE_TYPES = ['image/jpeg', 'image/png', 'image/gif', 'image/webp'];
+
+interface Props {
+  current: MediaContent | null;
+  change: PhotoChange;
+  onChange(change: PhotoChange): void;
+  error?: string;
+}
+
+/** Attach, preview, replace or remove the photo; nothing reaches main until the form is saved. */
+export function PhotoField({ current, change, onChange, error }: Props) {
+  const id = useId();
+  const input = useRef<HTMLInputElement>(null);
+  const [localError, setLocalError] = useState<string>();
+  const [previewUrl, setPreviewUrl] = useState<string>();
+
+  useEffect(() => {
+    if (!change.file) {
+      setPreviewUrl(undefined);
+      return;
+    }
+    const url = URL.createObjectURL(change.file);
+    setPreviewUrl(url);
+    return () => URL.revokeObjectURL(url);
+  }, [change.file]);
+
+  const shown = change.file ? previewUrl : change.remove ? undefined : current?.dataUrl;
+  const hasPhoto = Boolean(shown);
+  const message = localError ?? error;
+
+  function pick(file: File | undefined) {
+    if (!file) return;
+    if (!IMAGE_TYPES.includes(file.type)) {
+      setLocalError(strings.observation.photoNotImage);
+      return;
+    }
+    if (file.size > MAX_MEDIA_BYTES) {
+      setLocalError(strings.observation.photoTooBig);
+      return;
+    }
+    setLocalError(undefined);
+    onChange({ file, remove: false });
+  }
+
+  return (
+    <fieldset className="photo-field" aria-describedby={message ? `${id}-error` : undefined}>
+      <legend>{strings.observation.photo}</legend>
+      <div className="photo-body">
+        <div className="photo-frame">
+          {shown ? <img src={shown} alt={strings.observation.photoAlt} /> : <span className="muted">{strings.observation.noPhoto}</span>}
+        </div>
+        <div className="photo-actions">
+          <input
+            ref={input}
+            id={`${id}-file`}
+            type="file"
+            accept={IMAGE_TYPES.join(',')}
+            className="visually-hidden"
+            tabIndex={-1}
+            aria-label={hasPhoto ? strings.observation.replacePhoto : strings.observation.attachPhoto}
+            onChange={(e) => {
+              pick(e.target.files?.[0]);
+              e.target.value = '';
+            }}
+          />
+          <button type="button" className="btn" onClick={() => input.current?.click()}>
+            {hasPhoto ? strings.observation.replacePhoto : strings.observation.attachPhoto}
+          </button>
+          {hasPhoto && (
+            <button type="button" className="btn btn-danger" onClick={() => onChange({ file: null, remove: Boolean(current) })}>
+              {strings.observation.removePhoto}
+            </button>
+          )}
+          {change.file && <p className="small muted">{strings.observation.photoWillAttach(change.file.name)}</p>}
+          {!change.file && change.remove && current && <p className="small muted">{strings.observation.photoWillRemove}</p>}
+          {!change.file && !change.remove && current?.local && <p className="small muted">{strings.observation.photoPending}</p>}
+          {message && (
+            <p id={`${id}-error`} className="field-error" role="alert">
+              {message}
+            </p>
+          )}
+        </div>
+      </div>
+    </fieldset>
+  );
+}
+
+/** File → base64 (what media.attach takes), read in the renderer. */
+export function readBase64(file: File): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => {
+      const url = String(reader.result);
+      resolve(url.slice(url.indexOf(',') + 1));
+    };
+    reader.onerror = () => reject(reader.error);
+    reader.readAsDataURL(file);
+  });
+}

@@ -1,0 +1,105 @@
+import { useState } from 'react';
+import { strings } from '../i18n/strings';
+import { errorText, toGobsError } from '../lib/errors';
+import { formatRelative } from '../lib/format';
+import { useSyncStatus } from '../hooks/useSync';
+import { useNow } from '../hooks/useNow';
+import { ProgressBar } from './ProgressBar';
+import type { GobsError } from '../../../shared/errors';
+
+/**
+ * The sync panel of a project: a real progress bar (phase, indicator, done/total) while a sync
+ * runs, with Cancel; otherwise Sync now, what is waiting, and the last errors.
+ */
+export function SyncBar({ projectKey, pendingChanges }: { projectKey: string; pendingChanges: number }) {
+  const sync = useSyncStatus();
+  const now = useNow(30_000);
+  const [error, setError] = useState<GobsError>();
+  const [cancelling, setCancelling] = useState(false);
+  const running = sync?.state === 'syncing';
+  const ours = running && (sync.projectKey === null || sync.projectKey === projectKey);
+
+  async function start() {
+    setError(undefined);
+    try {
+      await window.gobs.sync.start({ projectKey });
+    } catch (err) {
+      const e = toGobsError(err);
+      if (e.code !== 'cancelled') setError(e);
+    }
+  }
+
+  async function cancel() {
+    setCancelling(true);
+    try {
+      await window.gobs.sync.cancel();
+    } catch (err) {
+      setError(toGobsError(err));
+    } finally {
+      setCancelling(false);
+    }
+  }
+
+  const phase = sync?.phase ? strings.sync.phases[sync.phase] : '';
+  const errors = [
+    ...(error ? [errorText(error)] : []),
+    ...(sync?.lastError && !running ? [sync.lastError.message] : []),
+    ...(sync?.recentErrors ?? []),
+  ].filter((m, i, all) => all.indexOf(m) === i);
+
+  return (
+    <section className="panel sync-bar" aria-label={strings.sync.region}>
+      <div className="sync-row">
+        {ours && sync ? (
+          <div className="sync-progress">
+            <div className="sync-progress-text">
+              <strong>{strings.sync.phaseOf(phase, sync.indicatorCode)}</strong>
+              <span className="muted">{strings.sync.progress(sync.done, sync.total)}</span>
+            </div>
+            <ProgressBar
+              label={strings.sync.progressLabel}
+              done={sync.done}
+              total={sync.total}
+              valueText={`${strings.sync.phaseOf(phase, sync.indicatorCode)}: ${strings.sync.progress(sync.done, sync.total)}`}
+            />
+          </div>
+        ) : (
+          <div className="sync-summary">
+            <strong>{sync?.lastSyncAt ? strings.sync.idle(formatRelative(sync.lastSyncAt, now)) : strings.sync.neverSynced}</strong>
+            <span className={pendingChanges > 0 ? 'is-waiting' : 'muted'}>
+              {pendingChanges > 0 ? strings.sync.waiting(pendingChanges) : strings.sync.nothingWaiting}
+            </span>
+            {sync?.state === 'offline' && (
+              <span className="muted">
+                {strings.sync.offline}
+                {sync.nextRetryAt ? ` ${strings.sync.retryAt(formatRelative(sync.nextRetryAt, now))}` : ''}
+              </span>
+            )}
+            {sync?.state === 'unauthorized' && <span className="is-error">{strings.sync.unauthorized}</span>}
+          </div>
+        )}
+        <div className="page-actions">
+          {ours ? (
+            <button type="button" className="btn" onClick={() => void cancel()} disabled={cancelling}>
+              {cancelling ? strings.sync.cancelling : strings.sync.cancel}
+            </button>
+          ) : (
+            <button type="button" className="btn btn-primary" onClick={() => void start()} disabled={running}>
+              {strings.sync.now}
+            </button>
+          )}
+        </div>
+      </div>
+      {errors.length > 0 && !ours && (
+        <div className="sync-errors" role="alert">
+          <h3>{strings.sync.lastErrors}</h3>
+          <ul>
+            {errors.slice(0, 5).map((m) => (
+              <li key={m}>{m}</li>
+            ))}
+          </ul>
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,203 @@
+import { useCallback, useMemo, useState } from 'react';
+import { strings } from '../i18n/strings';
+import { ErrorBanner } from '../components/ErrorBanner';
+import { Breadcrumb } from '../components/Breadcrumb';
+import { StateBadge } from '../components/StateBadge';
+import { ObservationFilters } from '../components/ObservationFilters';
+import { VirtualTable, type Column, type Sort } from '../components/VirtualTable';
+import { useAsync } from '../hooks/useAsync';
+import { usePagedRows } from '../hooks/usePagedRows';
+import { navigate, routeHref } from '../hooks/useRoute';
+import { useObservationsChanged } from '../hooks/useSync';
+import { toGobsError } from '../lib/errors';
+import { formatLocation, formatTimestamp, formatValue } from '../lib/observation';
+import type { DocumentSummary, IndicatorSummary, ObservationFilter, ObservationRow, SortColumn } from '../../../shared/ipc';
+import type { GobsError } from '../../../shared/errors';
+
+interface Props {
+  projectKey: string;
+  indicatorCode: string;
+}
+
+export function IndicatorPage({ projectKey, indicatorCode }: Props) {
+  const indicator = useAsync(() => window.gobs.indicators.get({ indicatorCode }), [indicatorCode]);
+  const projects = useAsync(() => window.gobs.projects.list(), []);
+  const projectLabel = projects.data?.find((p) => p.key === projectKey)?.label ?? projectKey;
+  const ind = indicator.data;
+
+  return (
+    <section className="page page-fill indicator-page" aria-labelledby="indicator-title">
+      <header className="page-header">
+        <div>
+          <Breadcrumb
+            items={[
+              { label: strings.nav.projects, href: routeHref({ name: 'projects' }) },
+              { label: projectLabel, href: routeHref({ name: 'project', projectKey }) },
+              { label: ind?.label ?? indicatorCode },
+            ]}
+          />
+          <h1 id="indicator-title">{ind?.label ?? indicatorCode}</h1>
+          {ind?.description && <p className="muted subtitle">{ind.description}</p>}
+        </div>
+        <div className="page-actions">
+          <a className="btn btn-primary" href={routeHref({ name: 'newObservation', projectKey, indicatorCode })}>
+            {strings.indicator.newObservation}
+          </a>
+        </div>
+      </header>
+      {indicator.error && <ErrorBanner error={indicator.error} onRetry={indicator.reload} />}
+      {ind && (
+        <>
+          <div className="indicator-info">
+            <DimensionList indicator={ind} />
+            <Documents indicatorCode={indicatorCode} />
+          </div>
+          <ObservationTable projectKey={projectKey} indicator={ind} onCountsChanged={indicator.reload} />
+        </>
+      )}
+    </section>
+  );
+}
+
+function DimensionList({ indicator }: { indicator: IndicatorSummary }) {
+  return (
+    <section className="panel" aria-labelledby="dims-title">
+      <div className="panel-title">
+        <h2 id="dims-title">{strings.indicator.dimensions}</h2>
+        <span className="muted small">{strings.indicator.precision(strings.indicator.dateFormats[indicator.dateFormat])}</span>
+      </div>
+      <ul className="dim-list">
+        {indicator.dimensions.map((d) => (
+          <li key={d.code}>
+            <strong>{d.name}</strong>
+            {d.unit && <span className="unit">{d.unit}</span>}
+            <span className="muted small">{strings.indicator.dimensionTypes[d.type]}</span>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function Documents({ indicatorCode }: { indicatorCode: string }) {
+  const docs = useAsync(() => window.gobs.documents.list({ indicatorCode }), [indicatorCode]);
+  const [openError, setOpenError] = useState<GobsError>();
+  const [opening, setOpening] = useState<string>();
+
+  async function open(doc: DocumentSummary) {
+    setOpenError(undefined);
+    setOpening(doc.uuid);
+    try {
+      await window.gobs.documents.open({ uuid: doc.uuid });
+      docs.reload();
+    } catch (err) {
+      setOpenError(toGobsError(err));
+    } finally {
+      setOpening(undefined);
+    }
+  }
+
+  return (
+    <section className="panel" aria-labelledby="docs-title">
+      <div className="panel-title">
+        <h2 id="docs-title">{strings.indicator.documents}</h2>
+      </div>
+      {openError && <ErrorBanner error={openError} />}
+      {docs.error && <ErrorBanner error={docs.error} onRetry={docs.reload} />}
+      {docs.data && docs.data.length === 0 && <p className="muted">{strings.indicator.noDocuments}</p>}
+      {docs.data && docs.data.length > 0 && (
+        <ul className="doc-list" aria-label={strings.indicator.documents}>
+          {docs.data.map((d) => (
+            <li key={d.uuid}>
+              <button type="button" className="btn-link doc-open" onClick={() => void open(d)} disabled={opening === d.uuid} aria-label={strings.indicator.openDocument(d.label)}>
+                <span className="doc-type" aria-hidden="true">
+                  {d.type.slice(0, 4).toUpperCase()}
+                </span>
+                {d.label}
+              </button>
+              <span className={`small ${d.cached ? 'is-cached' : 'muted'}`}>{d.cached ? strings.indicator.cached : strings.indicator.notCached}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+function ObservationTable({ projectKey, indicator, onCountsChanged }: { projectKey: string; indicator: IndicatorSummary; onCountsChanged(): void }) {
+  const [sort, setSort] = useState<Sort>({ column: 'timestamp', direction: 'desc' });
+  const [filter, setFilter] = useState<ObservationFilter>({});
+  const code = indicator.code;
+  const queryKey = JSON.stringify([code, sort, filter]);
+
+  const fetchPage = useCallback(
+    (req: { limit: number; after?: string; offset?: number }) =>
+      window.gobs.observations
+        .list({
+          indicatorCode: code,
+          sort: { column: sort.column as SortColumn, direction: sort.direction },
+          filter,
+          limit: req.limit,
+          ...(req.after ? { cursor: req.after } : {}),
+          ...(req.offset ? { offset: req.offset } : {}),
+        })
+        .then((page) => ({ rows: page.rows, nextCursor: page.nextCursor })),
+    [code, sort, filter],
+  );
+  const fetchTotal = useCallback(() => window.gobs.observations.count({ indicatorCode: code, filter }), [code, filter]);
+  const paged = usePagedRows<ObservationRow, string>(fetchPage, fetchTotal, queryKey);
+
+  const { reload } = paged;
+  const onChanged = useCallback(() => {
+    reload();
+    onCountsChanged();
+  }, [reload, onCountsChanged]);
+  useObservationsChanged([code], onChanged);
+
+  const columns = useMemo<Column<ObservationRow>[]>(
+    () => [
+      { key: 'timestamp', label: strings.indicator.colTimestamp, width: '160px', render: (r) => formatTimestamp(r.timestamp, indicator.dateFormat) },
+      ...indicator.dimensions.map<Column<ObservationRow>>((d) => ({
+        key: `value:${d.code}`,
+        label: d.unit ? `${d.name} (${d.unit})` : d.name,
+        width: d.type === 'string' ? 'minmax(140px, 1.5fr)' : 'minmax(110px, 160px)',
+        align: d.type === 'integer' || d.type === 'real' ? 'end' : 'start',
+        render: (r) => formatValue(r.values[d.code], d),
+      })),
+      { key: 'x', label: strings.indicator.colLocation, width: '190px', render: (r) => formatLocation(r.x, r.y, r.wkt) },
+      { key: 'author', label: strings.indicator.colAuthor, width: 'minmax(120px, 1fr)', render: (r) => r.author ?? strings.common.none },
+      { key: 'state', label: strings.indicator.colState, width: '104px', render: (r) => <StateBadge state={r.state} /> },
+    ],
+    [indicator],
+  );
+
+  const open = useCallback((r: ObservationRow) => navigate({ name: 'observation', projectKey, indicatorCode: code, uuid: r.uuid }), [projectKey, code]);
+
+  return (
+    <section className="obs-section" aria-labelledby="obs-title">
+      <div className="obs-toolbar">
+        <h2 id="obs-title">{strings.indicator.observations}</h2>
+        <span className="muted" role="status">
+          {paged.total !== undefined && strings.indicator.count(paged.total, indicator.observationCount)}
+        </span>
+      </div>
+      <ObservationFilters onChange={setFilter} />
+      {paged.error && <ErrorBanner error={paged.error} onRetry={paged.reload} />}
+      <VirtualTable
+        label={strings.indicator.tableLabel}
+        columns={columns}
+        total={paged.total ?? 0}
+        rowAt={paged.rowAt}
+        rowKey={(r) => r.uuid}
+        onVisibleRange={paged.setVisibleRange}
+        sort={sort}
+        onSort={setSort}
+        onActivate={open}
+        rowClassName={(r) => (r.state === 'deleted' ? 'is-deleted' : '')}
+        sortLabel={strings.indicator.sortBy}
+        loadingLabel={strings.indicator.loadingRow}
+        emptyLabel={paged.loading ? strings.common.loading : strings.indicator.empty}
+      />
+    </section>
+  );
+}

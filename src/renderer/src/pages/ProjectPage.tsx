@@ -1,0 +1,101 @@
+import { useCallback, useEffect } from 'react';
+import { strings } from '../i18n/strings';
+import { ErrorBanner } from '../components/ErrorBanner';
+import { Breadcrumb } from '../components/Breadcrumb';
+import { SyncBar } from '../components/SyncBar';
+import { useAsync } from '../hooks/useAsync';
+import { routeHref } from '../hooks/useRoute';
+import { useObservationsChanged, useSyncStatus } from '../hooks/useSync';
+import type { Dimension } from '../../../shared/ipc';
+
+export function dimensionSummary(dimensions: Dimension[]): string {
+  return dimensions.map((d) => (d.unit ? `${d.name} (${d.unit})` : d.name)).join(', ');
+}
+
+export function ProjectPage({ projectKey }: { projectKey: string }) {
+  const projects = useAsync(() => window.gobs.projects.list(), []);
+  const indicators = useAsync(() => window.gobs.indicators.list({ projectKey }), [projectKey]);
+  const project = projects.data?.find((p) => p.key === projectKey);
+  const sync = useSyncStatus();
+
+  const reload = useCallback(() => {
+    projects.reload();
+    indicators.reload();
+  }, [projects.reload, indicators.reload]);
+  useObservationsChanged(null, reload);
+  const lastSyncAt = sync?.lastSyncAt;
+  const syncState = sync?.state;
+  useEffect(() => {
+    if (syncState !== 'syncing') reload();
+  }, [lastSyncAt, syncState, reload]);
+
+  if (projects.data && !project) {
+    return (
+      <section className="page">
+        <p className="banner banner-warning">{strings.project.notFound}</p>
+      </section>
+    );
+  }
+  const list = indicators.data ?? [];
+  const conflicts = list.reduce((n, i) => n + i.conflictCount, 0);
+  const rejected = list.reduce((n, i) => n + i.rejectedCount, 0);
+
+  return (
+    <section className="page" aria-labelledby="project-title">
+      <header className="page-header">
+        <div>
+          <Breadcrumb items={[{ label: strings.nav.projects, href: routeHref({ name: 'projects' }) }, { label: project?.label ?? projectKey }]} />
+          <h1 id="project-title">{project?.label ?? projectKey}</h1>
+          {project?.description && <p className="muted subtitle">{project.description}</p>}
+        </div>
+      </header>
+      <SyncBar projectKey={projectKey} pendingChanges={project?.pendingChanges ?? 0} />
+      {(conflicts > 0 || rejected > 0) && (
+        <div className="banner banner-warning">
+          <span>
+            {conflicts > 0 && <a href={routeHref({ name: 'conflicts' })}>{strings.project.conflictsLink(conflicts)}</a>}
+            {conflicts > 0 && rejected > 0 && ' · '}
+            {rejected > 0 && strings.project.rejectedCount(rejected)}
+          </span>
+        </div>
+      )}
+      {(projects.error || indicators.error) && <ErrorBanner error={projects.error ?? indicators.error} onRetry={reload} />}
+      <h2>{strings.project.indicators}</h2>
+      {indicators.data && list.length === 0 ? (
+        <p className="empty">{strings.project.noIndicators}</p>
+      ) : (
+        <table className="data-table" aria-label={strings.project.indicatorsTable}>
+          <thead>
+            <tr>
+              <th scope="col">{strings.project.colLabel}</th>
+              <th scope="col">{strings.project.colCategory}</th>
+              <th scope="col">{strings.project.colDimensions}</th>
+              <th scope="col" className="num">
+                {strings.project.colObservations}
+              </th>
+              <th scope="col" className="num">
+                {strings.project.colWaiting}
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {list.map((i) => (
+              <tr key={i.code}>
+                <th scope="row">
+                  <a href={routeHref({ name: 'indicator', projectKey, indicatorCode: i.code })} aria-label={strings.project.open(i.label)}>
+                    {i.label}
+                  </a>
+                  {i.description && <div className="muted small clamp">{i.description}</div>}
+                </th>
+                <td>{i.category ?? strings.common.none}</td>
+                <td className="small">{dimensionSummary(i.dimensions)}</td>
+                <td className="num">{i.observationCount.toLocaleString('en')}</td>
+                <td className={`num${i.pendingCount > 0 ? ' is-waiting' : ''}`}>{i.pendingCount.toLocaleString('en')}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
