@@ -3,6 +3,8 @@ import type { DateFormat, Dimension, DocumentSummary, IndicatorSummary } from '.
 import { AppError } from '../errors';
 import type { WireDocument, WireIndicator } from '../sync/wire';
 import type { Db } from './db';
+import { dimensionSortExpr } from './observations';
+import { createHash } from 'node:crypto';
 
 interface IndicatorRow {
   code: string;
@@ -47,6 +49,16 @@ export function saveProjectIndicators(db: Db, projectKey: string, indicators: re
       link.run(projectKey, ind.code, position);
     });
   })();
+  for (const ind of indicators) ensureDimensionIndexes(db, ind.values);
+}
+
+/** One index per dimension so sorting a large table by a value walks an index. */
+export function ensureDimensionIndexes(db: Db, dims: readonly { code: string; type: string }[]): void {
+  for (const d of dims) {
+    if (d.type === 'boolean') continue;
+    const name = `observation_dim_${createHash('sha1').update(`${d.type}:${d.code}`).digest('hex').slice(0, 16)}`;
+    db.exec(`CREATE INDEX IF NOT EXISTS ${name} ON observation(indicator_code, ${dimensionSortExpr(d.code, d.type)}, local_id)`);
+  }
 }
 
 export interface CachedFile {

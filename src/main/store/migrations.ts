@@ -103,7 +103,12 @@ export const MIGRATIONS: readonly Migration[] = [
         search TEXT NOT NULL DEFAULT '' -- lower-cased text the UI's text filter matches
       );
       CREATE INDEX observation_by_time ON observation(indicator_code, timestamp, local_id);
-      CREATE INDEX observation_by_state ON observation(indicator_code, state);
+      CREATE INDEX observation_by_state ON observation(indicator_code, state, local_id);
+      -- Sort orders the UI offers; each must be the exact expression observations.ts sorts by.
+      -- Dimension values get theirs per indicator (indicators.ts: ensureDimensionIndexes).
+      CREATE INDEX observation_by_author ON observation(indicator_code, coalesce(author, ''), local_id);
+      CREATE INDEX observation_by_x ON observation(indicator_code, x, local_id);
+      CREATE INDEX observation_by_y ON observation(indicator_code, y, local_id);
       CREATE INDEX observation_pending ON observation(state) WHERE state <> 'synced';
       CREATE INDEX observation_media_pending ON observation(media_pending) WHERE media_pending IS NOT NULL;
     `,

@@ -181,13 +181,21 @@ function sortSpec(column: SortColumn, dims: ReadonlyMap<string, string>): SortSp
       const code = column.slice('value:'.length);
       const type = dims.get(code);
       if (!type) throw new AppError('invalid_argument', `This indicator has no dimension "${code}".`, 'sort.column');
-      // The code is checked against the indicator's dimensions and quoted for the JSON path.
-      const path = `'$."${code.replace(/["'\\]/g, '')}"'`;
-      return type === 'string'
-        ? { expr: `coalesce(json_extract(o.vals, ${path}), '')`, numeric: false }
-        : { expr: `coalesce(json_extract(o.vals, ${path}), -1e308)`, numeric: true };
+      return { expr: dimensionSortExpr(code, type, 'o.'), numeric: type !== 'string' };
     }
   }
+}
+
+/**
+ * The sort expression of a dimension; its index (created per indicator) uses the very same text,
+ * which is what lets SQLite walk the index instead of sorting the table.
+ */
+export function dimensionSortExpr(code: string, type: string, prefix = ''): string {
+  // The code is checked against the indicator's dimensions and quoted for the JSON path.
+  const path = `'$."${code.replace(/["'\\]/g, '')}"'`;
+  return type === 'string'
+    ? `coalesce(json_extract(${prefix}vals, ${path}), '')`
+    : `coalesce(json_extract(${prefix}vals, ${path}), -1e308)`;
 }
 
 function filterSql(filter: ObservationFilter, params: unknown[]): string {
@@ -247,8 +255,10 @@ export function listObservations(db: Db, q: ListQuery, dims: ReadonlyMap<string,
   const dir = q.sort.direction === 'asc' ? 'ASC' : 'DESC';
   if (q.cursor) {
     const c = decodeCursor(q.cursor, q.sort.column, q.sort.direction);
-    sql += ` AND (${expr}, o.local_id) ${q.sort.direction === 'asc' ? '>' : '<'} (?, ?)`;
-    params.push(c.v, c.id);
+    // The first bound is redundant with the row value but lets SQLite seek in expression indexes.
+    const op = q.sort.direction === 'asc' ? '>' : '<';
+    sql += ` AND ${expr} ${op}= ? AND (${expr}, o.local_id) ${op} (?, ?)`;
+    params.push(c.v, c.v, c.id);
   }
   sql += ` ORDER BY ${expr} ${dir}, o.local_id ${dir} LIMIT ?`;
   params.push(q.limit + 1);
