@@ -1,9 +1,9 @@
 import { useEffect, useState } from 'react';
 import { strings } from '../i18n/strings';
 import { Field } from './Field';
+import { isTimeBound } from '../lib/timeBound';
 import { SYNC_STATES, type ObservationFilter, type SyncState } from '../../../shared/ipc';
 
-const TIME = /^\d{4}(-\d{2}(-\d{2}([ T]\d{2}(:\d{2}(:\d{2})?)?)?)?)?$/;
 
 /** Time range, state and free text. Text is applied after a short pause in typing. */
 export function ObservationFilters({ onChange }: { onChange(filter: ObservationFilter): void }) {
@@ -18,8 +18,8 @@ export function ObservationFilters({ onChange }: { onChange(filter: ObservationF
     return () => clearTimeout(timer);
   }, [text]);
 
-  const fromOk = from.trim() === '' || TIME.test(from.trim());
-  const toOk = to.trim() === '' || TIME.test(to.trim());
+  const fromOk = from.trim() === '' || isTimeBound(from);
+  const toOk = to.trim() === '' || isTimeBound(to);
 
   useEffect(() => {
     if (!fromOk || !toOk) return;

@@ -156,7 +156,17 @@ function ObservationTable({ projectKey, indicator, onCountsChanged }: { projectK
 
   const columns = useMemo<Column<ObservationRow>[]>(
     () => [
-      { key: 'timestamp', label: strings.indicator.colTimestamp, width: '160px', render: (r) => formatTimestamp(r.timestamp, indicator.dateFormat) },
+      {
+        key: 'timestamp',
+        label: strings.indicator.colTimestamp,
+        width: '160px',
+        // A real link for the mouse and for finding a row by its time; the grid is one Tab stop, so not in the tab order.
+        render: (r) => (
+          <a href={routeHref({ name: 'observation', projectKey, indicatorCode: code, uuid: r.uuid })} tabIndex={-1}>
+            {formatTimestamp(r.timestamp, indicator.dateFormat)}
+          </a>
+        ),
+      },
       ...indicator.dimensions.map<Column<ObservationRow>>((d) => ({
         key: `value:${d.code}`,
         label: d.unit ? `${d.name} (${d.unit})` : d.name,
@@ -168,7 +178,7 @@ function ObservationTable({ projectKey, indicator, onCountsChanged }: { projectK
       { key: 'author', label: strings.indicator.colAuthor, width: 'minmax(120px, 1fr)', render: (r) => r.author ?? strings.common.none },
       { key: 'state', label: strings.indicator.colState, width: '104px', render: (r) => <StateBadge state={r.state} /> },
     ],
-    [indicator],
+    [indicator, projectKey, code],
   );
 
   const open = useCallback((r: ObservationRow) => navigate({ name: 'observation', projectKey, indicatorCode: code, uuid: r.uuid }), [projectKey, code]);
