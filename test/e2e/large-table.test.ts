@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * 100,000 observations in the store: the indicator table opens, scrolls (wheel, scrollbar jump,
  * keyboard), sorts and filters, and the DOM only ever holds the rows in view. No server needed:
