@@ -59,24 +59,39 @@ export interface TestDesktopOptions {
   defaultServerUrl?: string;
 }
 
+/** The options createTestDesktop gives createMainCore (also used by child-process fixtures). */
+export function testCoreOptions(
+  dataDir: string,
+  options: TestDesktopOptions,
+  emit: MainCoreOptions['emit'] = () => undefined,
+  openPath: MainCoreOptions['openPath'] = async () => undefined,
+): MainCoreOptions {
+  return {
+    dataDir,
+    secrets: options.secrets === 'none' ? null : aesSecretStore(join(dataDir, 'test-secret.key')),
+    settings: jsonFileSettings(join(dataDir, 'settings.json')),
+    emit,
+    openPath,
+    appVersion: '0.0.0-test',
+    autoSync: options.autoSync ?? false,
+    ...(options.defaultServerUrl ? { defaultServerUrl: options.defaultServerUrl } : {}),
+  };
+}
+
 export async function createTestDesktop(options: TestDesktopOptions = {}): Promise<TestDesktop> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'gobs-desktop-'));
   const events: TestDesktop['events'] = [];
   const listeners = new Map<string, Set<(payload: unknown) => void>>();
   const openedPaths: string[] = [];
-  const coreOptions: MainCoreOptions = {
+  const coreOptions = testCoreOptions(
     dataDir,
-    secrets: options.secrets === 'none' ? null : aesSecretStore(join(dataDir, 'test-secret.key')),
-    settings: jsonFileSettings(join(dataDir, 'settings.json')),
-    emit: (event, payload) => {
+    options,
+    (event, payload) => {
       events.push({ event, payload });
       for (const l of listeners.get(event) ?? []) l(payload);
     },
-    openPath: async (path) => void openedPaths.push(path),
-    appVersion: '0.0.0-test',
-    autoSync: options.autoSync ?? false,
-    ...(options.defaultServerUrl ? { defaultServerUrl: options.defaultServerUrl } : {}),
-  };
+    async (path) => void openedPaths.push(path),
+  );
   const core = await createMainCore(coreOptions);
   const gobs = buildBridge({
     invoke: (channel, args) => core.dispatch(channel, args),

@@ -7,8 +7,8 @@ import type { SyncPhase, SyncStatus } from '../../shared/ipc';
 import type { MainContext } from '../context';
 import { AppError } from '../errors';
 import { refreshProjects } from '../projects';
-import { markProjectSynced } from '../store/projects';
-import { listProjectKeys, ProjectSync, type StepOptions, type SyncHooks } from './steps';
+import { listProjects, markProjectSynced } from '../store/projects';
+import { ProjectSync, type StepOptions, type SyncHooks } from './steps';
 
 export interface EngineOptions extends Partial<StepOptions> {
   autoSync: boolean;
@@ -119,11 +119,11 @@ export class SyncEngine {
     try {
       this.ctx.requireStore();
       await refreshProjects(this.ctx, signal);
-      const keys = projectKey ? [projectKey] : await listProjectKeys(this.ctx, signal);
-      if (projectKey && !keys.includes(projectKey)) {
-        const known = this.ctx.requireStore().db.prepare('SELECT 1 FROM project WHERE key = ?').get(projectKey);
-        if (!known) throw new AppError('not_found', `You have no project "${projectKey}" on this server.`, 'projectKey');
+      const known = listProjects(this.ctx.requireStore().db).map((p) => p.key);
+      if (projectKey && !known.includes(projectKey)) {
+        throw new AppError('not_found', `You have no project "${projectKey}" on this server.`, 'projectKey');
       }
+      const keys = projectKey ? [projectKey] : known;
       for (const key of keys) {
         const step = new ProjectSync(
           this.ctx,

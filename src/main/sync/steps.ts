@@ -13,6 +13,7 @@ import { getIndicatorDef, saveDocuments, saveProjectIndicators } from '../store/
 import { type ObsRecord } from '../store/observations';
 import {
   applyAccepted,
+  applyMeta,
   applyPulled,
   applyPulledDeletion,
   loadAck,
@@ -175,10 +176,28 @@ export class ProjectSync {
       if (blamed.size === 0) {
         // 409 names the uuid in its message; a 403 or an unexplained 400 concerns the batch as a whole.
         for (const r of rows) if (message.includes(r.uuid)) blamed.add(r.uuid);
-        for (const u of blamed) markRejected(this.db, u, message, null, sentRev.get(u) ?? -1);
+        for (const u of blamed) if (res.status !== 409) markRejected(this.db, u, message, null, sentRev.get(u) ?? -1);
       }
     })();
-    for (const u of blamed) this.problems.push(`Observation ${u} refused by the server: ${items.find((i) => i.uuid === u)?.message ?? message}`);
+    if (res.status === 409) {
+      // Same uuid, other content: usually our own earlier push whose answer was lost, edited since.
+      // Adopt the server's copy as the base and send our content as an update.
+      for (const u of blamed) {
+        const row = rows.find((r) => r.uuid === u)!;
+        const server = await this.fetchServerVersion({ ...row, id: null });
+        this.db.transaction(() => {
+          if (server !== 'deleted' && server.author === this.ctx.account?.ref.username) {
+            applyMeta(this.db, server);
+            this.db.prepare("UPDATE observation SET state = 'modified' WHERE uuid = ? AND state = 'local'").run(u);
+          } else {
+            markRejected(this.db, u, message, 'uuid', row.local_rev);
+          }
+        })();
+      }
+    }
+    if (res.status !== 409) {
+      for (const u of blamed) this.problems.push(`Observation ${u} refused by the server: ${items.find((i) => i.uuid === u)?.message ?? message}`);
+    }
     const rest = rows.filter((r) => !blamed.has(r.uuid));
     if (rest.length === rows.length) {
       if (rows.length === 1) {
@@ -379,9 +398,4 @@ export class ProjectSync {
       ack = token;
     }
   }
-}
-
-export async function listProjectKeys(ctx: MainContext, signal: AbortSignal): Promise<string[]> {
-  const { data } = await ctx.http().request('get', '/user/projects', { schema: z.array(Project), signal });
-  return data.map((p) => p.key);
 }
