@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 /**
  * 100,000 observations in the store: the indicator table opens, scrolls (wheel, scrollbar jump,
  * keyboard), sorts and filters, and the DOM only ever holds the rows in view. No server needed:
@@ -13,6 +12,12 @@ import { launchApp, type App } from '../harness/app';
 import { createDevice, type Device } from '../harness/device';
 import { expectVisible } from '../harness/ui';
 import { seedAccount, seedObservations } from '../helpers/seedStore';
+
+// The predicates below run in the page; this file is compiled for Node, so name the little DOM they use.
+declare const document: {
+  querySelector(selector: string): { scrollTop: number } | null;
+  querySelectorAll(selector: string): ArrayLike<{ offsetHeight: number }>;
+};
 
 const browser = chromiumOrSkip();
 const N = 100_000;
@@ -53,7 +58,7 @@ describe.skipIf(!browser)('observation table with 100,000 rows', () => {
       const body = document.querySelector('.vt-body');
       const rows = document.querySelectorAll('.vt-body [role=row]');
       if (!body || rows.length === 0 || document.querySelectorAll('.vt-body .vt-placeholder').length > 0) return false;
-      const rowHeight = (rows[0] as HTMLElement).offsetHeight;
+      const rowHeight = rows[0]!.offsetHeight;
       const top = Math.floor(body.scrollTop / rowHeight) + 2;
       return Boolean(document.querySelector(`.vt-body [role=row][aria-rowindex="${top}"]`));
     });
