@@ -1,8 +1,9 @@
-import { type ReactNode } from 'react';
+import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import { strings } from '../i18n/strings';
 import { routeHref, type Route } from '../hooks/useRoute';
 import { StatusLine } from './StatusLine';
 import { useSession } from '../hooks/useSession';
+import { useObservationsChanged, useSyncStatus } from '../hooks/useSync';
 
 interface Props {
   route: Route;
@@ -25,6 +26,19 @@ function sectionOf(route: Route): string {
 export function AppShell({ route, onLogout, loggingOut, children }: Props) {
   const current = sectionOf(route);
   const { status, workOffline } = useSession();
+  const conflicts = useConflictCount();
+
+  // Moving to another page moves focus to its title, so keyboard and screen-reader users start there.
+  const routeKey = JSON.stringify(route);
+  useEffect(() => {
+    const frame = requestAnimationFrame(() => {
+      const heading = document.querySelector<HTMLElement>('main h1');
+      if (!heading || heading.contains(document.activeElement)) return;
+      heading.tabIndex = -1;
+      heading.focus({ preventScroll: true });
+    });
+    return () => cancelAnimationFrame(frame);
+  }, [routeKey]);
   return (
     <div className="shell">
       <header className="topbar">
@@ -43,6 +57,14 @@ export function AppShell({ route, onLogout, loggingOut, children }: Props) {
               className="topnav-link"
             >
               {s.label}
+              {s.name === 'conflicts' && conflicts > 0 && (
+                <>
+                  <span className="topnav-count" aria-hidden="true">
+                    {conflicts}
+                  </span>
+                  <span className="visually-hidden">{`, ${strings.nav.conflictCount(conflicts)}`}</span>
+                </>
+              )}
             </a>
           ))}
         </nav>
@@ -63,4 +85,22 @@ export function AppShell({ route, onLogout, loggingOut, children }: Props) {
       <StatusLine />
     </div>
   );
+}
+
+/** How many conflicts wait for a decision, kept fresh as syncs and edits happen. */
+function useConflictCount(): number {
+  const [count, setCount] = useState(0);
+  const sync = useSyncStatus();
+  const read = useCallback(() => {
+    window.gobs.conflicts.list({}).then(
+      (list) => setCount(list.length),
+      () => {},
+    );
+  }, []);
+  useObservationsChanged(null, read);
+  const idle = sync?.state !== 'syncing';
+  useEffect(() => {
+    if (idle) read();
+  }, [idle, read]);
+  return count;
 }

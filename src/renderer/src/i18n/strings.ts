@@ -28,6 +28,7 @@ export const strings = {
     settings: 'Settings',
     logout: 'Log out',
     login: 'Log in',
+    conflictCount: (n: number) => `${plural(n, 'conflict', 'conflicts')} to resolve`,
     breadcrumb: 'Breadcrumb',
   },
   connect: {
