@@ -40,6 +40,8 @@ if (!app.requestSingleInstanceLock()) {
         if (error) throw new Error(error);
       },
       appVersion: app.getVersion(),
+      // `npm run demo` points the Connect screen at the demo server it started.
+      ...(process.env['GOBS_SERVER_URL'] ? { defaultServerUrl: process.env['GOBS_SERVER_URL'] } : {}),
     });
     registerIpc(core.dispatch, trustedSender(() => mainWindow?.webContents ?? null, isAppUrl));
     mainWindow = createMainWindow();
