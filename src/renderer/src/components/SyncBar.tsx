@@ -11,7 +11,7 @@ import type { GobsError } from '../../../shared/errors';
  * The sync panel of a project: a real progress bar (phase, indicator, done/total) while a sync
  * runs, with Cancel; otherwise Sync now, what is waiting, and the last errors.
  */
-export function SyncBar({ projectKey, pendingChanges }: { projectKey: string; pendingChanges: number }) {
+export function SyncBar({ projectKey, pendingChanges, labels }: { projectKey: string; pendingChanges: number; labels?: ReadonlyMap<string, string> }) {
   const sync = useSyncStatus();
   const now = useNow(30_000);
   const [error, setError] = useState<GobsError>();
@@ -41,6 +41,7 @@ export function SyncBar({ projectKey, pendingChanges }: { projectKey: string; pe
   }
 
   const phase = sync?.phase ? strings.sync.phases[sync.phase] : '';
+  const indicator = sync?.indicatorCode ? (labels?.get(sync.indicatorCode) ?? sync.indicatorCode) : null;
   const errors = [
     ...(error ? [errorText(error)] : []),
     ...(sync?.lastError && !running ? [sync.lastError.message] : []),
@@ -53,14 +54,14 @@ export function SyncBar({ projectKey, pendingChanges }: { projectKey: string; pe
         {ours && sync ? (
           <div className="sync-progress">
             <div className="sync-progress-text">
-              <strong>{strings.sync.phaseOf(phase, sync.indicatorCode)}</strong>
+              <strong>{strings.sync.phaseOf(phase, indicator)}</strong>
               <span className="muted">{strings.sync.progress(sync.done, sync.total)}</span>
             </div>
             <ProgressBar
               label={strings.sync.progressLabel}
               done={sync.done}
               total={sync.total}
-              valueText={`${strings.sync.phaseOf(phase, sync.indicatorCode)}: ${strings.sync.progress(sync.done, sync.total)}`}
+              valueText={`${strings.sync.phaseOf(phase, indicator)}: ${strings.sync.progress(sync.done, sync.total)}`}
             />
           </div>
         ) : (

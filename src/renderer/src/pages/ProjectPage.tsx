@@ -1,4 +1,4 @@
-import { useCallback, useEffect } from 'react';
+import { useCallback, useEffect, useRef } from 'react';
 import { strings } from '../i18n/strings';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { Breadcrumb } from '../components/Breadcrumb';
@@ -6,6 +6,7 @@ import { SyncBar } from '../components/SyncBar';
 import { useAsync } from '../hooks/useAsync';
 import { routeHref } from '../hooks/useRoute';
 import { useObservationsChanged, useSyncStatus } from '../hooks/useSync';
+import { useSession } from '../hooks/useSession';
 import type { Dimension } from '../../../shared/ipc';
 
 export function dimensionSummary(dimensions: Dimension[]): string {
@@ -29,6 +30,18 @@ export function ProjectPage({ projectKey }: { projectKey: string }) {
     if (syncState !== 'syncing') reload();
   }, [lastSyncAt, syncState, reload]);
 
+  // A project chosen for the first time has nothing local yet: fetch it right away, as the user expects.
+  const firstSyncStarted = useRef(false);
+  const neverSynced = project !== undefined && project.lastSyncAt === null && indicators.data?.length === 0;
+  const { status } = useSession();
+  useEffect(() => {
+    if (!neverSynced || firstSyncStarted.current || !status.loggedIn || syncState === 'syncing') return;
+    firstSyncStarted.current = true;
+    window.gobs.sync.start({ projectKey }).catch(() => {
+      // The sync bar shows the engine's own error from sync.progress.
+    });
+  }, [neverSynced, status.loggedIn, syncState, projectKey]);
+
   if (projects.data && !project) {
     return (
       <section className="page">
@@ -37,6 +50,7 @@ export function ProjectPage({ projectKey }: { projectKey: string }) {
     );
   }
   const list = indicators.data ?? [];
+  const labels = new Map(list.map((i) => [i.code, i.label]));
   const conflicts = list.reduce((n, i) => n + i.conflictCount, 0);
   const rejected = list.reduce((n, i) => n + i.rejectedCount, 0);
 
@@ -49,7 +63,7 @@ export function ProjectPage({ projectKey }: { projectKey: string }) {
           {project?.description && <p className="muted subtitle">{project.description}</p>}
         </div>
       </header>
-      <SyncBar projectKey={projectKey} pendingChanges={project?.pendingChanges ?? 0} />
+      <SyncBar projectKey={projectKey} pendingChanges={project?.pendingChanges ?? 0} labels={labels} />
       {(conflicts > 0 || rejected > 0) && (
         <div className="banner banner-warning">
           <span>
