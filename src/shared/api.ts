@@ -30,3 +30,154 @@ export type Project = z.infer<typeof Project>;
 
 export const SESSION_COOKIE = 'gobs_session';
 export const DEVICE_HEADER = 'deviceId';
+
+// ---------------------------------------------------------------------------------------------
+// Sync API (issue 3). docs/api/openapi.yaml documents these shapes; docs/PROTOCOL.md the protocol.
+
+/** Header names of the device sync protocol (HTTP header names are case-insensitive). */
+export const SYNC_TOKEN_HEADER = 'X-Gobs-Sync-Token';
+export const ACK_HEADER = 'X-Gobs-Ack';
+export const REMAINING_HEADER = 'X-Gobs-Remaining';
+
+/** Pull page size: default and maximum of the `limit` query parameter. */
+export const PULL_DEFAULT_LIMIT = 1000;
+export const PULL_MAX_LIMIT = 5000;
+/** Items per push (POST /observation/observations). */
+export const PUSH_MAX_ITEMS = 1000;
+/** Largest media file accepted by uploadMedia (bigger → 413). */
+export const MEDIA_MAX_BYTES = 10 * 1024 * 1024;
+
+/** Any 8-4-4-4-12 hex form, as in the founding design's examples (which are not RFC 4122 versions). */
+export const UUID_PATTERN = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+export const Uuid = z.string().regex(UUID_PATTERN, 'must be a UUID (8-4-4-4-12 hexadecimal digits)');
+
+export const DimensionType = z.enum(['integer', 'real', 'boolean', 'string']);
+export type DimensionType = z.infer<typeof DimensionType>;
+export const DateFormat = z.enum(['second', 'minute', 'hour', 'day', 'month', 'year']);
+export type DateFormat = z.infer<typeof DateFormat>;
+export const DocumentType = z.enum(['preview', 'image', 'video', 'document', 'other']);
+export type DocumentType = z.infer<typeof DocumentType>;
+export const Role = z.enum(['reader', 'writer', 'admin']);
+export type Role = z.infer<typeof Role>;
+
+/** One dimension of an indicator ("IndicatorValue" in the 2020 API). */
+export const Dimension = z.object({
+  code: z.string(),
+  name: z.string(),
+  type: DimensionType,
+  unit: z.string().nullable(),
+});
+export type Dimension = z.infer<typeof Dimension>;
+
+/** ISO 8601 UTC instant, e.g. 2026-11-26T08:30:00.000Z (server bookkeeping times). */
+export const Instant = z.string();
+
+export const IndicatorDocument = z.object({
+  id: z.number().int(),
+  uuid: z.string(),
+  indicator: z.string(), // indicator code
+  label: z.string(),
+  description: z.string().nullable(),
+  type: DocumentType,
+  /** Absolute URL on the sync server returning the file (same authentication). */
+  url: z.string(),
+  mime_type: z.string(),
+  size: z.number().int(),
+  created_at: Instant,
+  updated_at: Instant,
+});
+export type IndicatorDocument = z.infer<typeof IndicatorDocument>;
+/** Alias: the issue calls it Document. */
+export const Document = IndicatorDocument;
+export type Document = IndicatorDocument;
+
+export const Indicator = z.object({
+  id: z.number().int(),
+  code: z.string(),
+  label: z.string(),
+  description: z.string().nullable(),
+  category: z.string().nullable(),
+  date_format: DateFormat,
+  values: z.array(Dimension),
+  documents: z.array(IndicatorDocument),
+  created_at: Instant,
+  updated_at: Instant,
+});
+export type Indicator = z.infer<typeof Indicator>;
+
+export const ObservationValue = z.object({
+  name: z.string(), // dimension code
+  type: DimensionType,
+  value: z.union([z.number(), z.boolean(), z.string()]),
+});
+export type ObservationValue = z.infer<typeof ObservationValue>;
+
+/** Observation time as the field wrote it (no time zone), "YYYY-MM-DD HH:MM:SS". */
+export const TIMESTAMP_PATTERN = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
+
+export const Observation = z.object({
+  id: z.number().int(),
+  uuid: z.string(),
+  indicator: z.string(),
+  import: z.number().int(),
+  timestamp: z.string().regex(TIMESTAMP_PATTERN),
+  x: z.number(),
+  y: z.number(),
+  wkt: z.string(),
+  values: z.array(ObservationValue),
+  media_url: z.string().nullable(),
+  author: z.string().nullable(),
+  created_at: Instant,
+  updated_at: Instant,
+});
+export type Observation = z.infer<typeof Observation>;
+
+/**
+ * What a device sends to create an observation. Server-owned fields (id, import, author, media_url,
+ * created_at, updated_at) are ignored if present. `timestamp` also accepts ISO 8601 without zone;
+ * numeric strings are accepted for numeric dimensions; x/y default to the centroid of `wkt`.
+ */
+export const NewObservation = z.object({
+  uuid: Uuid,
+  indicator: z.string().min(1).max(100),
+  timestamp: z.string().max(40),
+  x: z.number().optional(),
+  y: z.number().optional(),
+  wkt: z.string().max(100_000).nullable().optional(),
+  values: z.array(
+    z.object({
+      name: z.string().max(100),
+      type: DimensionType.optional(),
+      value: z.union([z.number(), z.boolean(), z.string().max(10_000)]),
+    }),
+  ),
+});
+export type NewObservation = z.infer<typeof NewObservation>;
+
+/** PUT /observation/observations: the edited observation plus the import the edit started from. */
+export const ObservationUpdate = NewObservation.extend({ import: z.number().int().positive() });
+export type ObservationUpdate = z.infer<typeof ObservationUpdate>;
+
+/** One rejected item of a push or update (`index` is its position in the request body). */
+export const ApiErrorItem = z.object({
+  index: z.number().int(),
+  uuid: z.string().nullable(),
+  field: z.string(),
+  message: z.string(),
+});
+export type ApiErrorItem = z.infer<typeof ApiErrorItem>;
+
+export const ApiErrorResponse = ApiResponse.extend({ errors: z.array(ApiErrorItem).optional() });
+export type ApiErrorResponse = z.infer<typeof ApiErrorResponse>;
+
+/** 409 of an update or delete whose base import is stale: carries the server's current version. */
+export const ConflictResponse = ApiResponse.extend({ observation: Observation.optional(), uuid: z.string().optional() });
+export type ConflictResponse = z.infer<typeof ConflictResponse>;
+
+/** Success of uploadMedia/deleteMedia: the observation at its new import. */
+export const MediaResponse = ApiResponse.extend({ observation: Observation });
+export type MediaResponse = z.infer<typeof MediaResponse>;
+
+/** GET /indicator/{code}/deletedObservations: uuids of deleted observations. */
+export const DeletedObservations = z.array(z.string());
+export type DeletedObservations = z.infer<typeof DeletedObservations>;

@@ -1,0 +1,266 @@
+import fs from 'node:fs';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { type Readable } from 'node:stream';
+import { Role } from '../../shared/api.js';
+import { openStorage, type StorageOptions } from '../db/open.js';
+import { migrate, schemaVersion } from '../db/migrate.js';
+import { buildServer } from '../app.js';
+import { addDocument, createIndicator, createProject, createUser, grantRole, linkIndicator, SeedError } from '../admin/seed.js';
+import { seedDemo } from '../admin/demo.js';
+import { importCsv, exportCsv } from '../admin/csv.js';
+import { deviceReport } from '../admin/devices.js';
+import { randomBytes } from 'node:crypto';
+
+export class UsageError extends Error {}
+
+export const USAGE = `usage: npm run server -- <command> [options]
+
+commands:
+  serve [--host 127.0.0.1] [--port 8765] [--public-url URL]   run the sync server
+  migrate                                                     apply database migrations
+  user add <login> [--password-stdin]                         create a user (else a password is generated and printed)
+  user grant <login> <projectKey> --role reader|writer|admin  give a user a role in a project
+  project add <key> --label LABEL [--description TEXT]        create a project
+  project link <projectKey> <indicatorCode>                   add an indicator to a project
+  indicator add --from indicator.json                         create an indicator with its dimensions
+  document add <indicatorCode> <file> --label L --type T      attach a document (preview|image|video|document|other)
+  import <indicatorCode> <file.csv> [--as login]              import observations as one new import
+  export <indicatorCode> [--output file.csv]                  export observations as CSV
+  devices [--indicator code]                                  what each device holds, and how stale it is
+  demo                                                        create the demo data (idempotent)
+
+storage (every command):
+  --data-dir DIR        embedded database folder (default .gobs-data/server)
+  --database-url URL    PostgreSQL instead (or the DATABASE_URL environment variable)
+  --media-dir DIR       media and documents folder (default <data-dir>/media)`;
+
+export interface Io {
+  stdout(s: string): void;
+  stderr(s: string): void;
+  env: NodeJS.ProcessEnv;
+  stdin: Readable;
+}
+
+const storageOptions = {
+  'data-dir': { type: 'string' },
+  'database-url': { type: 'string' },
+  'media-dir': { type: 'string' },
+} as const satisfies ParseArgsConfig['options'];
+
+function parse<O extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: O) {
+  try {
+    return parseArgs({ args, options: { ...storageOptions, ...options }, allowPositionals: true, strict: true });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
+
+function storage(values: Record<string, unknown>, env: NodeJS.ProcessEnv): StorageOptions {
+  const url = values['database-url'] as string | undefined;
+  const dir = values['data-dir'] as string | undefined;
+  if (url && dir) throw new UsageError('give either --data-dir or --database-url, not both');
+  // An explicit --data-dir wins over DATABASE_URL from the environment.
+  const databaseUrl = url ?? (dir ? undefined : env.DATABASE_URL || undefined);
+  return {
+    ...(databaseUrl ? { databaseUrl } : {}),
+    ...(dir ? { dataDir: dir } : {}),
+    ...(values['media-dir'] ? { mediaDir: values['media-dir'] as string } : {}),
+  };
+}
+
+function want(positionals: string[], n: number, what: string): string[] {
+  if (positionals.length !== n) throw new UsageError(`expected ${what}`);
+  return positionals;
+}
+
+async function readStdinLine(stdin: Readable): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of stdin) chunks.push(Buffer.from(c as Buffer));
+  return Buffer.concat(chunks).toString('utf8').split(/\r?\n/)[0] ?? '';
+}
+
+export async function runCommand(argv: string[], io: Io): Promise<number> {
+  const [cmd, ...rest] = argv;
+  if (!cmd || cmd === 'help' || cmd === '--help') {
+    io.stdout(USAGE);
+    return cmd ? 0 : 2;
+  }
+  const sub = ['user', 'project', 'indicator', 'document'].includes(cmd) ? rest.shift() : undefined;
+  const key = sub ? `${cmd} ${sub}` : cmd;
+
+  switch (key) {
+    case 'serve': {
+      const { values, positionals } = parse(rest, {
+        host: { type: 'string', default: '127.0.0.1' },
+        port: { type: 'string', default: '8765' },
+        'public-url': { type: 'string' },
+      });
+      want(positionals, 0, 'no arguments');
+      const port = Number(values.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`invalid --port ${values.port}`);
+      const { db, mediaDir, where } = await openStorage(storage(values, io.env));
+      const app = await buildServer({ db, mediaDir, logger: false, ...(values['public-url'] ? { publicUrl: values['public-url'] } : {}) });
+      await app.listen({ host: values.host, port });
+      const address = app.server.address();
+      const actualPort = typeof address === 'object' && address ? address.port : port;
+      const host = values.host.includes(':') ? `[${values.host}]` : values.host;
+      io.stdout(`Using the ${where}`);
+      io.stdout(`G-Obs server listening on http://${host}:${actualPort}/api`);
+      const shutdown = async () => {
+        await app.close();
+        await db.close();
+        process.exit(0);
+      };
+      process.once('SIGINT', () => void shutdown());
+      process.once('SIGTERM', () => void shutdown());
+      return -1;
+    }
+    case 'migrate': {
+      const { values, positionals } = parse(rest, {});
+      want(positionals, 0, 'no arguments');
+      const { db } = await openStorage(storage(values, io.env), { migrateNow: false });
+      try {
+        const applied = await migrate(db);
+        io.stdout(applied.length ? `applied migrations ${applied.join(', ')}` : 'database is up to date');
+        io.stdout(`schema version ${await schemaVersion(db)}`);
+      } finally {
+        await db.close();
+      }
+      return 0;
+    }
+    default:
+      return withStorage(key, rest, io);
+  }
+}
+
+async function withStorage(key: string, rest: string[], io: Io): Promise<number> {
+  const specs: Record<string, NonNullable<ParseArgsConfig['options']>> = {
+    'user add': { 'password-stdin': { type: 'boolean' } },
+    'user grant': { role: { type: 'string' } },
+    'project add': { label: { type: 'string' }, description: { type: 'string' } },
+    'project link': {},
+    'indicator add': { from: { type: 'string' } },
+    'document add': { label: { type: 'string' }, type: { type: 'string' }, description: { type: 'string' } },
+    import: { as: { type: 'string' } },
+    export: { output: { type: 'string' } },
+    devices: { indicator: { type: 'string' } },
+    demo: {},
+  };
+  const spec = specs[key];
+  if (!spec) throw new UsageError(`unknown command "${key}"`);
+  const { values, positionals } = parse(rest, spec);
+  const v = values as Record<string, string | boolean | undefined>;
+
+  // Validate arguments before opening the database, so usage errors are fast and touch nothing.
+  let password: string | undefined;
+  let indicatorJson: unknown;
+  switch (key) {
+    case 'user add':
+      want(positionals, 1, '<login>');
+      password = v['password-stdin'] ? await readStdinLine(io.stdin) : undefined;
+      if (v['password-stdin'] && !password) throw new UsageError('empty password on stdin');
+      break;
+    case 'user grant':
+      want(positionals, 2, '<login> <projectKey>');
+      if (!Role.safeParse(v.role).success) throw new UsageError('--role must be reader, writer or admin');
+      break;
+    case 'project add':
+      want(positionals, 1, '<key>');
+      if (!v.label) throw new UsageError('--label is required');
+      break;
+    case 'project link':
+      want(positionals, 2, '<projectKey> <indicatorCode>');
+      break;
+    case 'indicator add':
+      want(positionals, 0, 'no positional arguments');
+      if (!v.from) throw new UsageError('--from indicator.json is required');
+      try {
+        indicatorJson = JSON.parse(fs.readFileSync(v.from as string, 'utf8'));
+      } catch (err) {
+        throw new UsageError(`cannot read ${v.from}: ${(err as Error).message}`);
+      }
+      break;
+    case 'document add':
+      want(positionals, 2, '<indicatorCode> <file>');
+      if (!v.label || !v.type) throw new UsageError('--label and --type are required');
+      break;
+    case 'import':
+      want(positionals, 2, '<indicatorCode> <file.csv>');
+      if (!fs.existsSync(positionals[1]!)) throw new UsageError(`no such file ${positionals[1]}`);
+      break;
+    case 'export':
+      want(positionals, 1, '<indicatorCode>');
+      break;
+    default:
+      want(positionals, 0, 'no positional arguments');
+  }
+
+  const { db, mediaDir } = await openStorage(storage(values, io.env));
+  try {
+    const [a, b] = positionals as [string, string];
+    switch (key) {
+      case 'user add': {
+        const pw = password ?? randomBytes(12).toString('base64url');
+        await createUser(db, a, pw);
+        io.stdout(password ? `user ${a} created` : `user ${a} created with password: ${pw}`);
+        break;
+      }
+      case 'user grant':
+        await grantRole(db, a, b, v.role as Role);
+        io.stdout(`${a} is ${v.role} of ${b}`);
+        break;
+      case 'project add':
+        await createProject(db, { key: a, label: v.label as string, description: (v.description as string) ?? null });
+        io.stdout(`project ${a} created`);
+        break;
+      case 'project link':
+        await linkIndicator(db, a, b);
+        io.stdout(`indicator ${b} linked to project ${a}`);
+        break;
+      case 'indicator add': {
+        const r = await createIndicator(db, indicatorJson as never);
+        io.stdout(`indicator ${r.code} created (id ${r.id})`);
+        break;
+      }
+      case 'document add': {
+        const r = await addDocument(db, mediaDir, {
+          indicator: a,
+          file: b,
+          label: v.label as string,
+          type: v.type as never,
+          description: (v.description as string) ?? null,
+        });
+        io.stdout(`document ${r.uuid} added to ${a}`);
+        break;
+      }
+      case 'import': {
+        const r = await importCsv(db, { indicator: a, csv: fs.readFileSync(b, 'utf8'), as: (v.as as string) ?? null });
+        io.stdout(`import ${r.importId}: ${r.created} created, ${r.updated} updated`);
+        break;
+      }
+      case 'export': {
+        const out = v.output ? fs.createWriteStream(v.output as string) : null;
+        await exportCsv(db, a, (line) => (out ? out.write(line) : process.stdout.write(line)));
+        if (out) await new Promise<void>((res, rej) => out.end((err?: Error | null) => (err ? rej(err) : res())));
+        break;
+      }
+      case 'devices':
+        for (const line of await deviceReport(db, (v.indicator as string) ?? null)) io.stdout(line);
+        break;
+      case 'demo': {
+        const created = await seedDemo(db, mediaDir);
+        io.stdout(created ? 'demo data created: users demo/demo (writer) and analyst/analyst (reader)' : 'demo data already present');
+        break;
+      }
+    }
+    return 0;
+  } catch (err) {
+    if (err instanceof SeedError) {
+      io.stderr(`error: ${err.message}`);
+      return 1;
+    }
+    throw err;
+  } finally {
+    await db.close();
+  }
+}

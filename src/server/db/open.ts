@@ -1,0 +1,31 @@
+import path from 'node:path';
+import { type Db } from './types.js';
+import { openPglite } from './pglite.js';
+import { openPostgres } from './postgres.js';
+import { migrate } from './migrate.js';
+
+export interface StorageOptions {
+  /** Embedded PGlite data folder (the default). */
+  dataDir?: string;
+  /** PostgreSQL connection URL; wins over dataDir. */
+  databaseUrl?: string;
+  /** Media and document files; defaults to <dataDir>/media, or ./.gobs-data/media with PostgreSQL. */
+  mediaDir?: string;
+}
+
+export const DEFAULT_DATA_DIR = '.gobs-data/server';
+
+export async function openStorage(opts: StorageOptions, { migrateNow = true } = {}): Promise<{ db: Db; mediaDir: string; where: string }> {
+  const db = opts.databaseUrl ? await openPostgres(opts.databaseUrl) : await openPglite(path.resolve(opts.dataDir ?? DEFAULT_DATA_DIR));
+  try {
+    if (migrateNow) await migrate(db);
+  } catch (err) {
+    await db.close();
+    throw err;
+  }
+  const mediaDir = path.resolve(
+    opts.mediaDir ?? (opts.databaseUrl ? path.join('.gobs-data', 'media') : path.join(opts.dataDir ?? DEFAULT_DATA_DIR, 'media')),
+  );
+  const where = opts.databaseUrl ? 'PostgreSQL' : `embedded database in ${path.resolve(opts.dataDir ?? DEFAULT_DATA_DIR)}`;
+  return { db, mediaDir, where };
+}

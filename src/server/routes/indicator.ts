@@ -1,0 +1,46 @@
+import { type FastifyInstance } from 'fastify';
+import fs from 'node:fs';
+import path from 'node:path';
+import { UUID_PATTERN } from '../../shared/api.js';
+import { type ServerContext, requireUser } from '../context.js';
+import { indicatorAccess } from '../access.js';
+import { notFound } from '../errors.js';
+import { getIndicator, listDocuments } from '../observations/indicators.js';
+import { pullDeletions, pullObservations } from '../protocol/pull.js';
+
+type CodeParams = { Params: { code: string } };
+
+export async function indicatorRoutes(app: FastifyInstance, ctx: ServerContext) {
+  app.get<CodeParams>('/indicator/:code', async (request) => {
+    const access = await indicatorAccess(ctx.db, requireUser(request).id, request.params.code);
+    return getIndicator(ctx, request, access.id);
+  });
+
+  app.get<CodeParams>('/indicator/:code/documents', async (request) => {
+    const access = await indicatorAccess(ctx.db, requireUser(request).id, request.params.code);
+    return listDocuments(ctx, request, access.id);
+  });
+
+  app.get<CodeParams>('/indicator/:code/observations', (request, reply) => pullObservations(ctx, request, reply));
+  app.get<CodeParams>('/indicator/:code/deletedObservations', (request, reply) => pullDeletions(ctx, request, reply));
+
+  app.get<{ Params: { uuid: string } }>('/document/:uuid', async (request, reply) => {
+    const { uuid } = request.params;
+    if (!UUID_PATTERN.test(uuid)) throw notFound(`Document ${uuid} not found`);
+    const rows = await ctx.db.query<{ code: string; file_name: string; mime_type: string; label: string }>(
+      `SELECT i.code, d.file_name, d.mime_type, d.label FROM document d JOIN indicator i ON i.id = d.indicator_id WHERE d.uuid = $1`,
+      [uuid],
+    );
+    const doc = rows[0];
+    if (!doc) throw notFound(`Document ${uuid} not found`);
+    // Same visibility as its indicator: 404 rather than 403 so ids of other projects do not leak.
+    await indicatorAccess(ctx.db, requireUser(request).id, doc.code).catch(() => {
+      throw notFound(`Document ${uuid} not found`);
+    });
+    const file = path.join(ctx.mediaDir, 'documents', doc.file_name);
+    if (!fs.existsSync(file)) throw notFound(`File of document ${uuid} is missing`);
+    reply.header('Content-Type', doc.mime_type);
+    reply.header('Content-Disposition', `inline; filename="${path.basename(doc.file_name)}"`);
+    return reply.send(fs.createReadStream(file));
+  });
+}
