@@ -18,12 +18,14 @@ export function StatusLine() {
         <span className={`status-dot ${syncing ? 'is-syncing' : online ? 'is-online' : 'is-offline'}`} aria-hidden="true" />
         {online ? strings.status.online : strings.status.offline}
       </span>
-      <span className="status-sep" aria-hidden="true" />
-      <span className="status-item" role="status">
-        {syncing
-          ? `${strings.status.syncing}: ${sync.phase ? strings.sync.phases[sync.phase] : ''}`
-          : strings.status.idle}
-      </span>
+      {syncing && (
+        <>
+          <span className="status-sep" aria-hidden="true" />
+          <span className="status-item" role="status">
+            {`${strings.status.syncing}: ${sync.phase ? strings.sync.phases[sync.phase] : ''}`}
+          </span>
+        </>
+      )}
       <span className="status-sep" aria-hidden="true" />
       <span className={`status-item${pending > 0 ? ' is-waiting' : ''}`}>
         {pending > 0 ? strings.status.waiting(pending) : strings.status.noneWaiting}

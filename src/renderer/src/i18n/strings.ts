@@ -293,7 +293,7 @@ export const strings = {
     syncing: 'Syncing',
     idle: 'Up to date',
     waiting: (n: number) => `${plural(n, 'change', 'changes')} waiting`,
-    noneWaiting: 'No change waiting',
+    noneWaiting: 'All changes sent',
     lastSync: (when: string) => `Last sync ${when}`,
     signedInAs: (user: string, server: string) => `${user} @ ${server}`,
     notSignedIn: 'Not signed in',

@@ -39,7 +39,8 @@ export function parseNumber(raw: string): number | null {
 
 export function parseValue(raw: string, d: Dimension): { value: DimensionValue } | { error: string } {
   const t = raw.trim();
-  if (t === '') return { value: null };
+  // Every dimension needs a value (the server refuses incomplete observations).
+  if (t === '') return { error: strings.observation.errors.required };
   switch (d.type) {
     case 'integer': {
       if (!/^[-+]?\d+$/.test(t) || !Number.isSafeInteger(Number(t))) return { error: strings.observation.errors.integer };

@@ -43,9 +43,11 @@ export function ObservationPage({ projectKey, indicatorCode, uuid }: Props) {
               { label: uuid ? strings.observation.crumb : strings.indicator.newObservation },
             ]}
           />
-          <h1 id="obs-form-title">{title}</h1>
+          <div className="title-row">
+            <h1 id="obs-form-title">{title}</h1>
+            {existing.data && <StateBadge state={existing.data.state} />}
+          </div>
         </div>
-        {existing.data && <StateBadge state={existing.data.state} />}
       </header>
       {indicator.error && <ErrorBanner error={indicator.error} onRetry={indicator.reload} />}
       {existing.error && (existing.error.code === 'not_found' ? <p className="banner banner-warning">{strings.observation.notFound}</p> : <ErrorBanner error={existing.error} onRetry={existing.reload} />)}
