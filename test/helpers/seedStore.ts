@@ -19,8 +19,9 @@ export const PLUVIO: WireIndicator = {
   category: 'Water',
   date_format: 'hour',
   values: [{ code: 'rain', name: 'Rain', type: 'real', unit: 'mm' }],
-  created_at: null,
-  updated_at: null,
+  documents: [],
+  created_at: '2024-01-01T00:00:00.000Z',
+  updated_at: '2024-01-01T00:00:00.000Z',
 };
 
 export const FAUNA: WireIndicator = {
@@ -35,8 +36,9 @@ export const FAUNA: WireIndicator = {
     { code: 'count', name: 'Count', type: 'integer', unit: 'individuals' },
     { code: 'adult', name: 'Adult', type: 'boolean', unit: null },
   ],
-  created_at: null,
-  updated_at: null,
+  documents: [],
+  created_at: '2024-01-01T00:00:00.000Z',
+  updated_at: '2024-01-01T00:00:00.000Z',
 };
 
 export function seedAccount(dataDir: string, ref: AccountRef = { serverUrl: 'http://127.0.0.1:9/api', username: 'tester' }): AccountRef {

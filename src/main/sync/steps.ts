@@ -175,7 +175,8 @@ export class ProjectSync {
       }
       if (blamed.size === 0) {
         // 409 names the uuid in its message; a 403 or an unexplained 400 concerns the batch as a whole.
-        for (const r of rows) if (message.includes(r.uuid)) blamed.add(r.uuid);
+        const named = res.status === 409 ? ConflictBody.safeParse(res.data) : null;
+        for (const r of rows) if (message.includes(r.uuid) || (named?.success && named.data.uuid === r.uuid)) blamed.add(r.uuid);
         for (const u of blamed) if (res.status !== 409) markRejected(this.db, u, message, null, sentRev.get(u) ?? -1);
       }
     })();
