@@ -24,6 +24,8 @@ export function ConnectPage() {
 
   const fieldOf = (e: GobsError | undefined): FieldName | undefined => {
     if (!e) return undefined;
+    // Which of the two is wrong is unknown (and not to be revealed): a form-level message.
+    if (e.code === 'invalid_credentials') return undefined;
     if (e.field === 'serverUrl' || e.field === 'username' || e.field === 'password') return e.field;
     if (e.code === 'offline' || e.code === 'bad_server') return 'serverUrl';
     return undefined;

@@ -1,0 +1,104 @@
+/**
+ * Issue 2's walking skeleton through the UI: log in with the demo user, see the projects, stop
+ * the server, reload, still see them (offline), log out. Real renderer in Debian Chromium, real
+ * main handlers over a real SQLite file, real sync server.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumOrSkip } from '../harness/chromium';
+import { launchApp, type App } from '../harness/app';
+import { createDevice, type Device } from '../harness/device';
+import { expectHidden, expectVisible } from '../harness/ui';
+import { ApiClient } from '../harness/api';
+import { startDemoServer, DEMO } from '../harness/server';
+import type { TestServer } from '../helpers/server';
+
+const browser = chromiumOrSkip();
+
+describe.skipIf(!browser)('walking skeleton: log in, list projects, offline, log out', () => {
+  let server: TestServer;
+  let device: Device;
+  let app: App;
+  let projects: { key: string; label: string }[] = [];
+
+  beforeAll(async () => {
+    server = await startDemoServer();
+    device = await createDevice();
+    app = await launchApp(device, browser!);
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await device?.close();
+    await server?.close();
+  });
+
+  it('shows the device UUID on Connect and refuses a wrong password with a clear message', async () => {
+    const { page } = app;
+    const status = await device.desktop.gobs.auth.status();
+    await expectVisible(page.getByRole('heading', { name: 'Connect to a G-Obs server' }));
+    await expectVisible(page.getByLabel('Device ID'));
+    expect(await page.getByLabel('Device ID').textContent()).toBe(status.deviceId);
+    expect(status.deviceId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+
+    await page.getByLabel('Server URL').fill(server.baseUrl);
+    await page.getByLabel('Username').fill(DEMO.username);
+    await page.getByLabel('Password').fill('not-the-password');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await expectVisible(page.getByRole('alert').filter({ hasText: 'Wrong username or password.' }));
+    expect(await page.getByLabel('Password').inputValue()).toBe('');
+    await app.screenshot('connect-bad-credentials');
+  });
+
+  it('explains an unreachable server under the URL field', async () => {
+    const { page } = app;
+    await page.getByLabel('Server URL').fill('http://127.0.0.1:9/api');
+    await page.getByLabel('Password').fill(DEMO.password);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    const message = page.getByText('The server cannot be reached.', { exact: false });
+    await expectVisible(message);
+    expect(await page.getByLabel('Server URL').getAttribute('aria-invalid')).toBe('true');
+  });
+
+  it('logs in and lists the demo projects', async () => {
+    const { page } = app;
+    await page.getByLabel('Server URL').fill(server.baseUrl);
+    await page.getByLabel('Username').fill(DEMO.username);
+    await page.getByLabel('Password').fill(DEMO.password);
+    await app.screenshot('connect');
+    await page.getByRole('button', { name: 'Log in' }).click();
+
+    await expectVisible(page.getByRole('heading', { name: 'Projects', level: 1 }));
+    const list = page.getByRole('list', { name: 'Your projects' });
+    // What the server says the demo user may see, asked directly over HTTP.
+    const client = await ApiClient.login(server.baseUrl, DEMO.username, DEMO.password);
+    projects = (await client.request<{ key: string; label: string }[]>('GET', '/user/projects')).body;
+    expect(projects.length).toBeGreaterThan(0);
+    for (const project of projects) await expectVisible(list.getByRole('link', { name: `Open ${project.label}` }));
+    expect(await list.getByRole('listitem').count()).toBe(projects.length);
+    await expectHidden(page.getByRole('status').filter({ hasText: /^Offline$/ }));
+    await app.screenshot('projects');
+  });
+
+  it('still lists the projects offline after the server stops and the window reloads', async () => {
+    const { page } = app;
+    await server.stop();
+    await page.reload();
+    await expectVisible(page.getByRole('heading', { name: 'Projects', level: 1 }));
+    await expectVisible(page.locator('.page-actions').getByRole('status').filter({ hasText: 'Offline' }));
+    const list = page.getByRole('list', { name: 'Your projects' });
+    for (const project of projects) await expectVisible(list.getByRole('link', { name: `Open ${project.label}` }));
+    expect((await device.desktop.gobs.auth.status()).online).toBe(false);
+    await app.screenshot('projects-offline');
+  });
+
+  it('logs out back to Connect, password empty', async () => {
+    const { page } = app;
+    await server.restart();
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await expectVisible(page.getByRole('heading', { name: 'Connect to a G-Obs server' }));
+    expect(await page.getByLabel('Password').inputValue()).toBe('');
+    expect(await page.getByLabel('Username').inputValue()).toBe(DEMO.username);
+    expect((await device.desktop.gobs.auth.status()).loggedIn).toBe(false);
+    expect(app.pageErrors).toEqual([]);
+  });
+});
