@@ -1,0 +1,77 @@
+/** Shared steps of the main-process integration tests (real server over HTTP, real SQLite files). */
+import { expect } from 'vitest';
+import type { ObservationRow, SyncStatus } from '../../../src/shared/ipc';
+import type { TestDesktop } from '../../helpers/desktop';
+
+export async function rejection(p: Promise<unknown>): Promise<{ code: string; message: string; field?: string }> {
+  try {
+    await p;
+  } catch (err) {
+    return err as { code: string; message: string; field?: string };
+  }
+  throw new Error('expected the call to fail');
+}
+
+/** Every observation the device holds for an indicator, walked page by page (keyset). */
+export async function deviceRows(d: TestDesktop, indicatorCode: string): Promise<ObservationRow[]> {
+  const all: ObservationRow[] = [];
+  let cursor: string | null = null;
+  do {
+    const page: { rows: ObservationRow[]; nextCursor: string | null } = await d.gobs.observations.list({
+      indicatorCode,
+      sort: { column: 'timestamp', direction: 'asc' },
+      cursor,
+      limit: 1000,
+    });
+    all.push(...page.rows);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return all;
+}
+
+export async function syncOk(d: TestDesktop, projectKey?: string): Promise<SyncStatus> {
+  const status = await d.gobs.sync.start(projectKey ? { projectKey } : {});
+  expect(status.lastError, JSON.stringify(status.lastError)).toBeNull();
+  expect(status.state).toBe('idle');
+  return status;
+}
+
+export interface ServerObservation {
+  id: number;
+  uuid: string;
+  import: number;
+  timestamp: string;
+  values: { name: string; value: unknown }[];
+  author: string | null;
+  media_url: string | null;
+}
+
+/** What the server holds, read without a deviceId (so nothing is recorded as held). */
+export async function serverRows(baseUrl: string, token: string, indicatorCode: string): Promise<ServerObservation[]> {
+  const res = await fetch(`${baseUrl}/indicator/${indicatorCode}/observations`, { headers: { Authorization: `Bearer ${token}` } });
+  expect(res.status).toBe(200);
+  return (await res.json()) as ServerObservation[];
+}
+
+export function valuesOf(o: { values: { name: string; value: unknown }[] }): Record<string, unknown> {
+  return Object.fromEntries(o.values.map((v) => [v.name, v.value]));
+}
+
+/** Server and device hold exactly the same observations: same uuids, once each, same import and values. */
+export async function expectConverged(d: TestDesktop, baseUrl: string, token: string, indicatorCode: string): Promise<number> {
+  const server = await serverRows(baseUrl, token, indicatorCode);
+  const local = await deviceRows(d, indicatorCode);
+  expect(new Set(server.map((o) => o.uuid)).size).toBe(server.length);
+  expect(new Set(local.map((o) => o.uuid)).size).toBe(local.length);
+  const byUuid = new Map(local.map((o) => [o.uuid, o]));
+  expect(local.length).toBe(server.length);
+  for (const s of server) {
+    const l = byUuid.get(s.uuid);
+    expect(l, `device lacks ${s.uuid}`).toBeDefined();
+    expect(l!.state).toBe('synced');
+    expect(l!.import).toBe(s.import);
+    expect(l!.id).toBe(s.id);
+    expect(l!.values).toEqual(valuesOf(s));
+  }
+  return server.length;
+}
