@@ -3,12 +3,12 @@
  * keyboard), sorts and filters, and the DOM only ever holds the rows in view. No server needed:
  * the data is in the device's SQLite store, as a previous sync would have left it.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromiumOrSkip } from '../harness/chromium';
-import { launchApp, type App } from '../harness/app';
+import { launchApp, screenshotOnFailure, type App } from '../harness/app';
 import { createDevice, type Device } from '../harness/device';
 import { expectVisible } from '../harness/ui';
 import { seedAccount, seedObservations } from '../helpers/seedStore';
@@ -38,6 +38,8 @@ describe.skipIf(!browser)('observation table with 100,000 rows', () => {
     await app.page.getByRole('link', { name: 'Open Water' }).click();
     await app.page.getByRole('link', { name: 'Open indicator Hourly pluviometry' }).click();
   });
+
+  afterEach(screenshotOnFailure(() => app));
 
   afterAll(async () => {
     await app?.close();

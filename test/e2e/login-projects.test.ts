@@ -3,9 +3,9 @@
  * the server, reload, still see them (offline), log out. Real renderer in Debian Chromium, real
  * main handlers over a real SQLite file, real sync server.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumOrSkip } from '../harness/chromium';
-import { launchApp, type App } from '../harness/app';
+import { launchApp, screenshotOnFailure, type App } from '../harness/app';
 import { createDevice, type Device } from '../harness/device';
 import { expectHidden, expectVisible } from '../harness/ui';
 import { ApiClient } from '../harness/api';
@@ -25,6 +25,8 @@ describe.skipIf(!browser)('walking skeleton: log in, list projects, offline, log
     device = await createDevice();
     app = await launchApp(device, browser!);
   });
+
+  afterEach(screenshotOnFailure(() => app));
 
   afterAll(async () => {
     await app?.close();

@@ -3,12 +3,12 @@
  * from each dimension's type, inline errors naming the field, nothing stored until valid; save
  * offline ("not sent"), edit, photo attach/preview/replace/remove, delete with confirmation and undo.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromiumOrSkip } from '../harness/chromium';
-import { launchApp, type App } from '../harness/app';
+import { launchApp, screenshotOnFailure, type App } from '../harness/app';
 import { createDevice, type Device } from '../harness/device';
 import { expectHidden, expectVisible } from '../harness/ui';
 import { seedAccount } from '../helpers/seedStore';
@@ -33,6 +33,8 @@ describe.skipIf(!browser)('observation form', () => {
     await app.page.getByRole('button', { name: 'Work offline as tester' }).click();
     await expectVisible(app.page.getByRole('heading', { name: 'Projects', level: 1 }));
   });
+
+  afterEach(screenshotOnFailure(() => app));
 
   afterAll(async () => {
     await app?.close();

@@ -83,3 +83,13 @@ export async function launchApp(device: Device, executablePath: string): Promise
     },
   };
 }
+
+/** For afterEach: keeps a screenshot of the page when a test failed, named after the test. */
+export function screenshotOnFailure(getApp: () => App | undefined) {
+  return async (ctx: { task: { name: string; result?: { state?: string } } }): Promise<void> => {
+    const app = getApp();
+    if (!app || ctx.task.result?.state !== 'fail') return;
+    const name = `FAILED-${ctx.task.name.replace(/[^\w]+/g, '-').slice(0, 80)}`;
+    await app.screenshot(name).catch(() => {});
+  };
+}
