@@ -139,6 +139,7 @@ export async function startTestServer(opts: StartOptions = {}): Promise<TestServ
     buildServer({
       db,
       mediaDir,
+      logger: Boolean(process.env.GOBS_TEST_LOG),
       ...(opts.publicUrl ? { publicUrl: opts.publicUrl } : {}),
       ...(opts.sessionTtlMs ? { sessionTtlMs: opts.sessionTtlMs } : {}),
     });

@@ -1,10 +1,306 @@
+/**
+ * Device pulls (docs/PROTOCOL.md). A device receives the observations it does not hold at their
+ * current import, in batches it acknowledges with the next request. Cost stays proportional to what
+ * changed since the device's cursor, never to the size of the indicator.
+ */
 import { type FastifyReply, type FastifyRequest } from 'fastify';
-import { type ServerContext } from '../context.js';
-import { HttpError } from '../errors.js';
+import { Readable } from 'node:stream';
+import {
+  ACK_HEADER,
+  PULL_DEFAULT_LIMIT,
+  PULL_MAX_LIMIT,
+  REMAINING_HEADER,
+  SYNC_TOKEN_HEADER,
+  type Observation,
+} from '../../shared/api.js';
+import { type Queryable } from '../db/types.js';
+import { type ServerContext, requireUser } from '../context.js';
+import { indicatorAccess } from '../access.js';
+import { badRequest } from '../errors.js';
+import { OBSERVATION_FROM, OBSERVATION_SELECT, type ObservationRow, rowsToObservations } from '../observations/read.js';
+import { deviceUuid, touchDevice } from './devices.js';
+import { makeToken, readToken, type TokenPayload } from './tokens.js';
 
-export async function pullObservations(_ctx: ServerContext, _request: FastifyRequest, _reply: FastifyReply): Promise<unknown> {
-  throw new HttpError(404, 'not yet');
+type Req = FastifyRequest<{ Params: { code: string }; Querystring?: Record<string, string | undefined> }>;
+
+interface Cursor {
+  base_snapshot: string | null;
+  round_snapshot: string | null;
+  round_after_id: number;
+  round_total: number | null;
+  round_served: number;
 }
-export async function pullDeletions(_ctx: ServerContext, _request: FastifyRequest, _reply: FastifyReply): Promise<unknown> {
-  throw new HttpError(404, 'not yet');
+
+function parseLimit(request: FastifyRequest): number {
+  const raw = (request.query as Record<string, unknown> | undefined)?.limit;
+  if (raw === undefined || raw === '') return PULL_DEFAULT_LIMIT;
+  const n = typeof raw === 'string' && /^\d{1,7}$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isInteger(n) || n < 1 || n > PULL_MAX_LIMIT) throw badRequest(`limit must be an integer from 1 to ${PULL_MAX_LIMIT}`);
+  return n;
 }
+
+function ackHeader(request: FastifyRequest): string | null {
+  const raw = request.headers[ACK_HEADER.toLowerCase()];
+  const v = Array.isArray(raw) ? raw[0] : raw;
+  return v ? v : null;
+}
+
+/** The xmin of a pg_snapshot text "xmin:xmax:xip,...": every xid below it is finished. */
+const snapshotXmin = (snap: string) => snap.split(':')[0]!;
+
+/**
+ * The changes of a round: observations whose last write is visible in the round snapshot but not in
+ * the base snapshot (base null = first sync: all), that the device does not hold at their import.
+ * The xid range bound (>= xmin of base) is what keeps a no-change pull off the bulk of the table.
+ */
+function deltaWhere(cur: Cursor, p: unknown[], deviceId: number, indicatorId: number): string {
+  p.push(indicatorId, cur.round_snapshot, deviceId);
+  let sql = `o.indicator_id = $${p.length - 2} AND pg_visible_in_snapshot(o.change_xid, $${p.length - 1}::pg_snapshot)
+    AND NOT EXISTS (SELECT 1 FROM device_observation h
+                     WHERE h.device_id = $${p.length} AND h.observation_id = o.id AND h.import_id = o.import_id)`;
+  if (cur.base_snapshot) {
+    p.push(snapshotXmin(cur.base_snapshot), cur.base_snapshot);
+    sql += ` AND o.change_xid >= $${p.length - 1}::xid8 AND NOT pg_visible_in_snapshot(o.change_xid, $${p.length}::pg_snapshot)`;
+  }
+  return sql;
+}
+
+async function lockCursor(q: Queryable, deviceId: number, indicatorId: number): Promise<Cursor> {
+  await q.query('INSERT INTO sync_cursor (device_id, indicator_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [deviceId, indicatorId]);
+  const rows = await q.query<Cursor>(
+    `SELECT base_snapshot::text AS base_snapshot, round_snapshot::text AS round_snapshot, round_after_id, round_total, round_served
+       FROM sync_cursor WHERE device_id = $1 AND indicator_id = $2 FOR UPDATE`,
+    [deviceId, indicatorId],
+  );
+  return rows[0]!;
+}
+
+/** Records an acknowledged observation batch as held (at the imports it was sent with). */
+async function ackObservations(q: Queryable, deviceId: number, indicatorId: number, batchId: number, cur: Cursor) {
+  const rows = await q.query<{ items: [number, number][]; round_snapshot: string | null; last_id: number }>(
+    `SELECT items, round_snapshot::text AS round_snapshot, last_id FROM sync_batch
+      WHERE id = $1 AND device_id = $2 AND indicator_id = $3 AND kind = 'observations'`,
+    [batchId, deviceId, indicatorId],
+  );
+  const batch = rows[0];
+  if (!batch) return; // already acknowledged (or superseded): acknowledging twice is harmless
+  const ids = batch.items.map(([id]) => id);
+  const imports = batch.items.map(([, imp]) => imp);
+  // FOR SHARE orders us against a concurrent delete of these rows (see deleteObservation).
+  const present = new Set(
+    (await q.query<{ id: number }>('SELECT id FROM observation WHERE id = ANY($1::bigint[]) FOR SHARE', [ids])).map((r) => r.id),
+  );
+  await q.query(
+    `INSERT INTO device_observation (device_id, observation_id, indicator_id, import_id)
+       SELECT $1, s.id, $2, s.imp FROM unnest($3::bigint[], $4::bigint[]) AS s(id, imp) WHERE s.id = ANY($5::bigint[])
+     ON CONFLICT (device_id, observation_id) DO UPDATE SET import_id = EXCLUDED.import_id
+       WHERE device_observation.import_id < EXCLUDED.import_id`,
+    [deviceId, indicatorId, ids, imports, [...present]],
+  );
+  const gone = ids.filter((id) => !present.has(id));
+  if (gone.length > 0) {
+    // Deleted after it was sent: the device now holds it, so it must hear of the deletion.
+    await q.query(
+      `INSERT INTO device_deletion (device_id, deletion_id, indicator_id)
+         SELECT $1, d.id, d.indicator_id FROM observation_deletion d WHERE d.observation_id = ANY($2::bigint[])
+       ON CONFLICT DO NOTHING`,
+      [deviceId, gone],
+    );
+  }
+  if (batch.round_snapshot !== null && batch.round_snapshot === cur.round_snapshot && batch.last_id > cur.round_after_id) {
+    cur.round_after_id = batch.last_id;
+    cur.round_served += batch.items.length;
+  }
+  await q.query(`DELETE FROM sync_batch WHERE device_id = $1 AND indicator_id = $2 AND kind = 'observations' AND id <= $3`, [
+    deviceId,
+    indicatorId,
+    batchId,
+  ]);
+}
+
+export interface PullResult<T> {
+  items: T[];
+  token: string;
+  remaining: number;
+}
+
+export async function pullObservationBatch(
+  ctx: ServerContext,
+  request: FastifyRequest,
+  a: { deviceUuid: string; deviceId: number; indicatorId: number; limit: number; ack: TokenPayload | null },
+): Promise<PullResult<Observation>> {
+  return ctx.db.tx(async (q) => {
+    const cur = await lockCursor(q, a.deviceId, a.indicatorId);
+    if (a.ack && a.ack.b > 0) await ackObservations(q, a.deviceId, a.indicatorId, a.ack.b, cur);
+
+    let rows: ObservationRow[] = [];
+    for (let pass = 0; pass < 2; pass++) {
+      const fresh = cur.round_snapshot === null;
+      if (fresh) {
+        const snap = await q.query<{ s: string }>('SELECT pg_current_snapshot()::text AS s');
+        Object.assign(cur, { round_snapshot: snap[0]!.s, round_after_id: 0, round_total: null, round_served: 0 });
+      }
+      const p: unknown[] = [];
+      const where = deltaWhere(cur, p, a.deviceId, a.indicatorId);
+      p.push(cur.round_after_id, a.limit);
+      rows = await q.query<ObservationRow>(
+        `SELECT ${OBSERVATION_SELECT} FROM ${OBSERVATION_FROM}
+          WHERE ${where} AND o.id > $${p.length - 1} ORDER BY o.id LIMIT $${p.length}`,
+        p,
+      );
+      if (rows.length > 0) break;
+      // The round is complete: everything visible in its snapshot is held. It becomes the base;
+      // a round that began in an earlier request is followed at once by a fresh one, so an empty
+      // answer always means "up to date as of now".
+      Object.assign(cur, { base_snapshot: cur.round_snapshot, round_snapshot: null, round_after_id: 0, round_total: null, round_served: 0 });
+      if (fresh) break;
+    }
+
+    let remaining = 0;
+    if (rows.length === a.limit) {
+      if (cur.round_total === null) {
+        const p: unknown[] = [];
+        const where = deltaWhere(cur, p, a.deviceId, a.indicatorId);
+        p.push(cur.round_after_id);
+        const c = await q.query<{ n: number }>(`SELECT count(*)::int8 AS n FROM observation o WHERE ${where} AND o.id > $${p.length}`, p);
+        cur.round_total = c[0]!.n + cur.round_served;
+      }
+      // Upper bound: rows changed again during the round leave it and come in the next one.
+      remaining = Math.max(0, cur.round_total - cur.round_served - rows.length);
+    }
+
+    let batchId = 0;
+    if (rows.length > 0) {
+      const ins = await q.query<{ id: number }>(
+        `INSERT INTO sync_batch (device_id, indicator_id, kind, round_snapshot, last_id, items)
+         VALUES ($1, $2, 'observations', $3::pg_snapshot, $4, $5::jsonb) RETURNING id`,
+        [a.deviceId, a.indicatorId, cur.round_snapshot, rows[rows.length - 1]!.id, JSON.stringify(rows.map((r) => [r.id, r.import]))],
+      );
+      batchId = ins[0]!.id;
+    }
+    await q.query(
+      `UPDATE sync_cursor SET base_snapshot = $3::pg_snapshot, round_snapshot = $4::pg_snapshot, round_after_id = $5,
+              round_total = $6, round_served = $7, synced_at = now()
+        WHERE device_id = $1 AND indicator_id = $2`,
+      [a.deviceId, a.indicatorId, cur.base_snapshot, cur.round_snapshot, cur.round_after_id, cur.round_total, cur.round_served],
+    );
+    const items = await rowsToObservations(q, ctx, request, rows);
+    const token = makeToken(ctx.secret, { b: batchId, d: a.deviceUuid, i: a.indicatorId, k: 'observations' });
+    return { items, token, remaining };
+  });
+}
+
+async function pullDeletionBatch(
+  ctx: ServerContext,
+  a: { deviceUuid: string; deviceId: number; indicatorId: number; limit: number; ack: TokenPayload | null },
+): Promise<PullResult<string>> {
+  return ctx.db.tx(async (q) => {
+    // Serialise pulls of one device on one indicator, as for observations.
+    await lockCursor(q, a.deviceId, a.indicatorId);
+    if (a.ack && a.ack.b > 0) {
+      const batch = await q.query<{ items: number[] }>(
+        `DELETE FROM sync_batch WHERE id = $1 AND device_id = $2 AND indicator_id = $3 AND kind = 'deletions' RETURNING items`,
+        [a.ack.b, a.deviceId, a.indicatorId],
+      );
+      if (batch[0]) {
+        await q.query('DELETE FROM device_deletion WHERE device_id = $1 AND deletion_id = ANY($2::bigint[])', [a.deviceId, batch[0].items]);
+      }
+    }
+    const rows = await q.query<{ deletion_id: number; uuid: string }>(
+      `SELECT dd.deletion_id, d.uuid::text AS uuid FROM device_deletion dd JOIN observation_deletion d ON d.id = dd.deletion_id
+        WHERE dd.device_id = $1 AND dd.indicator_id = $2 ORDER BY dd.deletion_id LIMIT $3`,
+      [a.deviceId, a.indicatorId, a.limit],
+    );
+    let remaining = 0;
+    if (rows.length === a.limit) {
+      const c = await q.query<{ n: number }>(
+        'SELECT count(*)::int8 AS n FROM device_deletion WHERE device_id = $1 AND indicator_id = $2 AND deletion_id > $3',
+        [a.deviceId, a.indicatorId, rows[rows.length - 1]!.deletion_id],
+      );
+      remaining = c[0]!.n;
+    }
+    let batchId = 0;
+    if (rows.length > 0) {
+      const ins = await q.query<{ id: number }>(
+        `INSERT INTO sync_batch (device_id, indicator_id, kind, items) VALUES ($1, $2, 'deletions', $3::jsonb) RETURNING id`,
+        [a.deviceId, a.indicatorId, JSON.stringify(rows.map((r) => r.deletion_id))],
+      );
+      batchId = ins[0]!.id;
+    }
+    const token = makeToken(ctx.secret, { b: batchId, d: a.deviceUuid, i: a.indicatorId, k: 'deletions' });
+    return { items: rows.map((r) => r.uuid), token, remaining };
+  });
+}
+
+/** Without a device: everything, streamed page by page as one JSON array (nothing recorded). */
+function streamAll<T>(fetchPage: (afterId: number) => Promise<{ items: T[]; lastId: number }>): Readable {
+  let afterId = 0;
+  let first = true;
+  let done = false;
+  return new Readable({
+    async read() {
+      try {
+        if (done) return;
+        const { items, lastId } = await fetchPage(afterId);
+        let chunk = first ? '[' : '';
+        chunk += items.map((o, k) => (first && k === 0 ? '' : ',') + JSON.stringify(o)).join('');
+        if (items.length > 0) first = false;
+        afterId = lastId;
+        if (items.length === 0) {
+          done = true;
+          this.push((first ? '[' : '') + chunk + ']');
+          this.push(null);
+        } else {
+          this.push(chunk);
+        }
+      } catch (err) {
+        this.destroy(err as Error);
+      }
+    },
+  });
+}
+
+const PAGE = 1000;
+
+async function pull(ctx: ServerContext, request: Req, reply: FastifyReply, kind: TokenPayload['k']) {
+  const user = requireUser(request);
+  const access = await indicatorAccess(ctx.db, user.id, request.params.code);
+  const limit = parseLimit(request);
+  const device = deviceUuid(request);
+  reply.header('content-type', 'application/json; charset=utf-8');
+  if (!device) {
+    if (kind === 'observations') {
+      return reply.send(
+        streamAll(async (afterId) => {
+          const rows = await ctx.db.query<ObservationRow>(
+            `SELECT ${OBSERVATION_SELECT} FROM ${OBSERVATION_FROM} WHERE o.indicator_id = $1 AND o.id > $2 ORDER BY o.id LIMIT ${PAGE}`,
+            [access.id, afterId],
+          );
+          return { items: await rowsToObservations(ctx.db, ctx, request, rows), lastId: rows[rows.length - 1]?.id ?? afterId };
+        }),
+      );
+    }
+    return reply.send(
+      streamAll(async (afterId) => {
+        const rows = await ctx.db.query<{ id: number; uuid: string }>(
+          `SELECT id, uuid::text AS uuid FROM observation_deletion WHERE indicator_id = $1 AND id > $2 ORDER BY id LIMIT ${PAGE}`,
+          [access.id, afterId],
+        );
+        return { items: rows.map((r) => r.uuid), lastId: rows[rows.length - 1]?.id ?? afterId };
+      }),
+    );
+  }
+  const rawAck = ackHeader(request);
+  const ack = rawAck ? readToken(ctx.secret, rawAck, { device, indicator: access.id, kind }) : null;
+  const deviceId = await touchDevice(ctx.db, device, user.id);
+  const args = { deviceUuid: device, deviceId, indicatorId: access.id, limit, ack };
+  const result = kind === 'observations' ? await pullObservationBatch(ctx, request, args) : await pullDeletionBatch(ctx, args);
+  reply.header(SYNC_TOKEN_HEADER, result.token);
+  reply.header(REMAINING_HEADER, String(result.remaining));
+  return reply.send(JSON.stringify(result.items));
+}
+
+export const pullObservations = (ctx: ServerContext, request: FastifyRequest, reply: FastifyReply) =>
+  pull(ctx, request as Req, reply, 'observations');
+export const pullDeletions = (ctx: ServerContext, request: FastifyRequest, reply: FastifyReply) =>
+  pull(ctx, request as Req, reply, 'deletions');

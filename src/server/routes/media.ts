@@ -1,4 +1,76 @@
 import { type FastifyInstance } from 'fastify';
-import { type ServerContext } from '../context.js';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { type ServerContext, requireUser } from '../context.js';
+import { indicatorAccess } from '../access.js';
+import { HttpError, apiSuccess, badRequest, notFound } from '../errors.js';
+import { sniffImage } from '../observations/sniff.js';
+import { findObservation } from '../observations/read.js';
+import { checkCanChange, setMedia } from '../observations/write.js';
+import { writer } from './observation.js';
 
-export async function mediaRoutes(_app: FastifyInstance, _ctx: ServerContext) {}
+type IdParams = { Params: { id: string } };
+
+const MIME_BY_EXT: Record<string, string> = { '.jpg': 'image/jpeg', '.png': 'image/png', '.gif': 'image/gif', '.webp': 'image/webp' };
+
+export async function mediaRoutes(app: FastifyInstance, ctx: ServerContext) {
+  const dir = path.join(ctx.mediaDir, 'observations');
+  fs.mkdirSync(dir, { recursive: true });
+  const remove = (name: string | null) => {
+    if (name) fs.rmSync(path.join(dir, path.basename(name)), { force: true });
+  };
+
+  app.post<IdParams>('/observation/:id/uploadMedia', async (request) => {
+    if (!request.isMultipart()) throw new HttpError(415, 'Send the media as multipart/form-data with the file in field mediaFile');
+    const w = await writer(ctx, request);
+    // Refuse before reading any bytes when the caller may not change the observation.
+    await checkCanChange(ctx, w.user, request.params.id);
+    let bytes: Buffer | null = null;
+    for await (const part of request.parts()) {
+      if (part.type !== 'file') continue;
+      if (part.fieldname !== 'mediaFile') {
+        await part.toBuffer().catch(() => undefined);
+        throw badRequest(`Unexpected file field ${part.fieldname}; the file goes in field mediaFile`);
+      }
+      bytes = await part.toBuffer(); // throws 413 beyond the multipart fileSize limit
+    }
+    if (!bytes || bytes.length === 0) throw badRequest('Missing file in field mediaFile');
+    const kind = sniffImage(bytes);
+    if (!kind) throw new HttpError(415, 'Media must be a JPEG, PNG, GIF or WebP image (recognised from its content)');
+    // The stored name comes from the server only; the client's file name is never used.
+    const name = `${randomBytes(16).toString('hex')}${kind.ext}`;
+    fs.writeFileSync(path.join(dir, name), bytes, { flag: 'wx' });
+    try {
+      const r = await setMedia(ctx, request, w, request.params.id, name);
+      remove(r.previous);
+      return apiSuccess('Media uploaded', { observation: r.observation });
+    } catch (err) {
+      remove(name);
+      throw err;
+    }
+  });
+
+  app.delete<IdParams>('/observation/:id/deleteMedia', async (request) => {
+    const w = await writer(ctx, request);
+    const r = await setMedia(ctx, request, w, request.params.id, null, (row) => {
+      if (!row.media_file) throw notFound(`Observation ${request.params.id} has no media`);
+    });
+    remove(r.previous);
+    return apiSuccess('Media deleted', { observation: r.observation });
+  });
+
+  app.get<IdParams>('/observation/:id/media', async (request, reply) => {
+    const row = await findObservation(ctx.db, request.params.id);
+    if (!row) throw notFound(`Observation ${request.params.id} not found`);
+    await indicatorAccess(ctx.db, requireUser(request).id, row.indicator).catch(() => {
+      throw notFound(`Observation ${request.params.id} not found`);
+    });
+    if (!row.media_file) throw notFound(`Observation ${request.params.id} has no media`);
+    const file = path.join(dir, path.basename(row.media_file));
+    if (!fs.existsSync(file)) throw notFound(`Media of observation ${request.params.id} is missing`);
+    reply.header('Content-Type', MIME_BY_EXT[path.extname(file)] ?? 'application/octet-stream');
+    reply.header('X-Content-Type-Options', 'nosniff');
+    return reply.send(fs.createReadStream(file));
+  });
+}

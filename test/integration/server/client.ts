@@ -48,3 +48,43 @@ export class Client {
     return this;
   }
 }
+
+export interface PullRes<T> {
+  status: number;
+  items: T;
+  token: string | null;
+  remaining: number | null;
+  body: unknown;
+}
+
+/** One pull request of the sync protocol (observations or deletedObservations). */
+export async function pull<T = unknown[]>(
+  c: Client,
+  code: string,
+  opts: { ack?: string | null; limit?: number; kind?: 'observations' | 'deletedObservations' } = {},
+): Promise<PullRes<T>> {
+  const headers: Record<string, string> = {};
+  if (opts.ack) headers['X-Gobs-Ack'] = opts.ack;
+  const qs = opts.limit ? `?limit=${opts.limit}` : '';
+  const r = await c.get<T>(`/indicator/${code}/${opts.kind ?? 'observations'}${qs}`, headers);
+  const rem = r.headers.get('x-gobs-remaining');
+  return { status: r.status, items: r.body, token: r.headers.get('x-gobs-sync-token'), remaining: rem === null ? null : Number(rem), body: r.body };
+}
+
+/** Pulls and acknowledges until an empty batch; returns everything received. */
+export async function syncAll<T = { uuid: string }>(
+  c: Client,
+  code: string,
+  opts: { limit?: number; kind?: 'observations' | 'deletedObservations'; ack?: string | null } = {},
+): Promise<{ items: T[]; token: string | null; requests: number }> {
+  let ack = opts.ack ?? null;
+  const out: T[] = [];
+  for (let n = 1; n < 10_000; n++) {
+    const r = await pull<T[]>(c, code, { ...opts, ack });
+    if (r.status !== 200) throw new Error(`pull failed ${r.status} ${JSON.stringify(r.body)}`);
+    out.push(...r.items);
+    ack = r.token;
+    if (r.items.length === 0) return { items: out, token: ack, requests: n };
+  }
+  throw new Error('sync did not converge');
+}
