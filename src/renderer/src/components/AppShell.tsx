@@ -33,7 +33,9 @@ export function AppShell({ route, onLogout, loggingOut, children }: Props) {
   useEffect(() => {
     const frame = requestAnimationFrame(() => {
       const heading = document.querySelector<HTMLElement>('main h1');
-      if (!heading || heading.contains(document.activeElement)) return;
+      if (!heading) return;
+      document.title = strings.windowTitle(heading.textContent ?? '');
+      if (heading.contains(document.activeElement)) return;
       heading.tabIndex = -1;
       heading.focus({ preventScroll: true });
     });

@@ -10,6 +10,7 @@ const plural = (n: number, one: string, many: string): string => `${n.toLocaleSt
 
 export const strings = {
   appName: 'G-Obs Desktop',
+  windowTitle: (page: string) => `${page} — G-Obs Desktop`,
   common: {
     loading: 'Loading…',
     retry: 'Retry',
@@ -89,6 +90,8 @@ export const strings = {
     colWaiting: 'Waiting',
     open: (label: string) => `Open indicator ${label}`,
     conflictsLink: (n: number) => `${plural(n, 'conflict', 'conflicts')} to resolve`,
+    conflicts: (n: number) => plural(n, 'conflict', 'conflicts'),
+    refused: (n: number) => `${n.toLocaleString('en')} refused`,
     rejectedCount: (n: number) => `${plural(n, 'observation', 'observations')} refused`,
   },
   sync: {

@@ -104,7 +104,11 @@ export function ProjectPage({ projectKey }: { projectKey: string }) {
                 <td>{i.category ?? strings.common.none}</td>
                 <td className="small">{dimensionSummary(i.dimensions)}</td>
                 <td className="num">{i.observationCount.toLocaleString('en')}</td>
-                <td className={`num${i.pendingCount > 0 ? ' is-waiting' : ''}`}>{i.pendingCount.toLocaleString('en')}</td>
+                <td className={`num${i.pendingCount > 0 ? ' is-waiting' : ''}`}>
+                  {i.pendingCount.toLocaleString('en')}
+                  {i.conflictCount > 0 && <span className="badge badge-state-conflict cell-badge">{strings.project.conflicts(i.conflictCount)}</span>}
+                  {i.rejectedCount > 0 && <span className="badge badge-state-rejected cell-badge">{strings.project.refused(i.rejectedCount)}</span>}
+                </td>
               </tr>
             ))}
           </tbody>

@@ -90,7 +90,7 @@ export function ProjectsPage() {
       </header>
       {!status.online && <p className="banner banner-info">{strings.projects.offlineNote}</p>}
       {error && <ErrorBanner error={error} onRetry={() => void refresh()} />}
-      {projects === undefined ? (
+      {projects === undefined || (projects.length === 0 && refreshing) ? (
         <p className="muted">{strings.common.loading}</p>
       ) : projects.length === 0 ? (
         <p className="empty">{strings.projects.empty}</p>
