@@ -1,0 +1,121 @@
+/**
+ * One desktop device for the benchmark, in a process of its own: the real main core (handler
+ * table, SQLite store, sync engine) over a data folder, driven by the benchmark over Node's IPC
+ * channel. Run by test/bench/lib/procs.ts: node --import tsx test/bench/device-child.ts <dataDir>
+ */
+import Database from 'better-sqlite3';
+import { createHash } from 'node:crypto';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ObservationFilter } from '../../src/shared/ipc';
+import { createTestDesktop } from '../helpers/desktop';
+
+export type DeviceRequest =
+  | { cmd: 'ping' }
+  | { cmd: 'login'; serverUrl: string; username: string; password: string }
+  | { cmd: 'sync' }
+  | { cmd: 'create'; indicatorCode: string; n: number; seed: number }
+  | { cmd: 'fingerprint'; indicatorCode: string }
+  | { cmd: 'browse'; indicatorCode: string; filter: ObservationFilter; pages: number; firstPages: number }
+  | { cmd: 'exit' };
+
+export type DeviceReply =
+  | { ok: true }
+  | { ms: number; state: string; lastError: string | null; recentErrors: string[]; pending: number }
+  | { count: number; hash: string; states: Record<string, number> }
+  | { firstPageMs: number[]; nextPageMs: number[]; rows: number }
+  | { error: string };
+
+const dataDir = process.argv[2] ?? '';
+if (!dataDir || !process.send) throw new Error('usage (as a forked child): device-child.ts <dataDir>');
+const send = (m: object) => process.send!(m);
+
+const desktop = await createTestDesktop({ dataDir, autoSync: false });
+const gobs = desktop.gobs;
+
+/** A read-only view of the store's SQLite file, for fingerprints the IPC contract has no channel for. */
+function storeFile(): string {
+  const accounts = join(dataDir, 'accounts');
+  const [key] = readdirSync(accounts);
+  if (!key) throw new Error('no account store yet');
+  return join(accounts, key, 'store.sqlite');
+}
+
+async function handle(req: DeviceRequest): Promise<DeviceReply> {
+  switch (req.cmd) {
+    case 'ping':
+      return { ok: true };
+    case 'login':
+      await gobs.auth.login({ serverUrl: req.serverUrl, username: req.username, password: req.password });
+      return { ok: true };
+    case 'sync': {
+      const t = performance.now();
+      const s = await gobs.sync.start({});
+      return { ms: performance.now() - t, state: s.state, lastError: s.lastError?.message ?? null, recentErrors: s.recentErrors, pending: s.pendingChanges };
+    }
+    case 'create': {
+      const t = performance.now();
+      for (let i = 0; i < req.n; i++) {
+        const k = req.seed * 1_000_000 + i;
+        // Field entries: one reading per minute from a fixed day onwards, spread over the map.
+        const ts = new Date(Date.UTC(2026, 0, 1) + k * 60_000).toISOString().slice(0, 16).replace('T', ' ');
+        await gobs.observations.create({
+          indicatorCode: req.indicatorCode,
+          timestamp: ts,
+          x: ((k * 37) % 3600) / 10 - 180,
+          y: ((k * 53) % 1800) / 10 - 90,
+          values: { rain: (k % 300) / 10, gauge: k % 40, checked: k % 2 === 0, note: `device ${req.seed} entry ${i}` },
+        });
+      }
+      return { ms: performance.now() - t, state: 'idle', lastError: null, recentErrors: [], pending: req.n };
+    }
+    case 'fingerprint': {
+      const db = new Database(storeFile(), { readonly: true, fileMustExist: true });
+      try {
+        const rows = db
+          .prepare('SELECT uuid, import FROM observation WHERE indicator_code = ? ORDER BY uuid')
+          .raw()
+          .all(req.indicatorCode) as [string, number | null][];
+        const states = Object.fromEntries(
+          (db.prepare('SELECT state, count(*) FROM observation GROUP BY state').raw().all() as [string, number][]).map(([s, n]) => [s, n]),
+        );
+        const text = rows.map(([u, i]) => `${u}:${i ?? ''}`).join(',');
+        return { count: rows.length, hash: rows.length ? createHash('md5').update(text).digest('hex') : '', states };
+      } finally {
+        db.close();
+      }
+    }
+    case 'browse': {
+      // What the observation table does: a first page per filter change, then pages by cursor while scrolling.
+      const args = { indicatorCode: req.indicatorCode, sort: { column: 'timestamp', direction: 'desc' } as const, filter: req.filter, limit: 200 };
+      const firstPageMs: number[] = [];
+      const nextPageMs: number[] = [];
+      let rows = 0;
+      for (let i = 0; i < req.firstPages; i++) {
+        const t = performance.now();
+        const page = await gobs.observations.list(args);
+        firstPageMs.push(performance.now() - t);
+        rows = page.rows.length;
+      }
+      let cursor: string | null = null;
+      for (let i = 0; i < req.pages; i++) {
+        const t = performance.now();
+        const page: { rows: unknown[]; nextCursor: string | null } = await gobs.observations.list({ ...args, cursor });
+        nextPageMs.push(performance.now() - t);
+        cursor = page.nextCursor;
+        if (!cursor) break;
+      }
+      return { firstPageMs, nextPageMs, rows };
+    }
+    case 'exit':
+      await desktop.close();
+      process.exit(0);
+  }
+}
+
+process.on('message', (m: DeviceRequest & { id: number }) => {
+  handle(m).then(
+    (r) => send({ ...r, id: m.id }),
+    (err: unknown) => send({ error: err instanceof Error ? `${err.name}: ${err.message}` : String(err), id: m.id }),
+  );
+});

@@ -1,0 +1,465 @@
+/**
+ * `npm run bench [-- --quick] [--only 1,2,...] [--profile] [--no-pglite]`
+ *
+ * Measures the system's main costs (issue 6) side by side with their floors — the same work done by
+ * the raw parts with no protocol — prints a table and writes bench/results.json. Figures are ratios
+ * measured in one run on one machine. The server runs as its own process (its real CLI, `serve`),
+ * every device as another (test/bench/device-child.ts: the real main core over a temp folder).
+ * --quick divides every N by 10 (CI checks that it completes, not its figures).
+ * --profile writes V8 CPU profiles of the server and device processes to bench/profiles/ and prints
+ * their top functions; EXPLAIN ANALYZE of the server's pull queries is printed with it.
+ */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { type Db } from '../../src/server/db/types';
+import type { DeviceReply } from './device-child';
+import { explainPulls } from './lib/explain';
+import { firstSyncFloor, pushFloor } from './lib/floors';
+import { openCluster, type PgCluster } from './lib/postgres';
+import { DeviceProcess, procMemory, resetPeak, startServer, type ProfileOptions, type ServerProcess } from './lib/procs';
+import { summariseProfiles } from './lib/profile';
+import { machine, median, pct, table, writeResults, type Row } from './lib/report';
+import { analyse, BENCH_INDICATOR, BENCH_PASSWORD, benchUser, changeOnServer, seedBase, seedObservations, serverFingerprint } from './lib/seed';
+import { createStorage, type Engine, type Storage } from './lib/storage';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const { values: opts } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    profile: { type: 'boolean', default: false },
+    'no-pglite': { type: 'boolean', default: false },
+    output: { type: 'string', default: join(ROOT, 'bench', 'results.json') },
+  },
+});
+const scale = opts.quick ? 10 : 1;
+const N = {
+  firstSync: 100_000 / scale,
+  small: 10_000 / scale,
+  large: 1_000_000 / scale,
+  push: 10_000 / scale,
+  changed: 100 / scale,
+  fleetBase: 10_000 / scale,
+  fleetChanges: 100 / scale,
+  fleet: 20,
+};
+/** What the engine asks per pull request and sends per push request (its defaults). */
+const PULL_BATCH = 500;
+const PUSH_BATCH = 500;
+const only = new Set((opts.only ?? '1,2,3,4,5,6,7').split(',').map((s) => s.trim()));
+const engines: Engine[] = opts['no-pglite'] ? ['postgres'] : ['postgres', 'pglite'];
+const profileDir = opts.profile ? join(ROOT, 'bench', 'profiles') : undefined;
+if (profileDir) mkdirSync(profileDir, { recursive: true });
+const prof = (name: string): ProfileOptions | undefined => (profileDir ? { dir: profileDir, name } : undefined);
+
+const rows: Row[] = [];
+const details: Record<string, unknown> = {};
+const errors: string[] = [];
+const started = Date.now();
+const log = (s: string) => process.stderr.write(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${s}\n`);
+
+function ensure(cond: boolean, message: string): void {
+  if (!cond) throw new Error(message);
+}
+
+type SyncReply = Extract<DeviceReply, { ms: number }>;
+type Fingerprint = Extract<DeviceReply, { hash: string }>;
+type Browse = Extract<DeviceReply, { firstPageMs: number[] }>;
+
+/** A device process logged in to the server, with its own temp data folder. */
+async function device(srv: ServerProcess, user = benchUser(0), profile?: ProfileOptions) {
+  const dir = mkdtempSync(join(tmpdir(), 'gobs-bench-device-'));
+  const d = await DeviceProcess.start(dir, profile);
+  await d.call({ cmd: 'login', serverUrl: srv.baseUrl, username: user, password: BENCH_PASSWORD });
+  return {
+    d,
+    async sync(what: string): Promise<SyncReply> {
+      const r = await d.call<SyncReply>({ cmd: 'sync' });
+      ensure(r.state === 'idle' && !r.lastError, `${what}: sync ended ${r.state}: ${r.lastError ?? ''}`);
+      ensure(r.recentErrors.length === 0, `${what}: sync reported problems: ${r.recentErrors.join('; ')}`);
+      return r;
+    },
+    fingerprint: () => d.call<Fingerprint>({ cmd: 'fingerprint', indicatorCode: BENCH_INDICATOR }),
+    async close() {
+      await d.exit();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+type Device = Awaited<ReturnType<typeof device>>;
+
+async function expectSame(dev: Device, server: { count: number; hash: string }, what: string): Promise<void> {
+  const f = await dev.fingerprint();
+  ensure(f.count === server.count && f.hash === server.hash, `${what}: device holds ${f.count} observations (${f.hash}), server ${server.count} (${server.hash})`);
+}
+
+/** Seeds a fresh database with n observations; returns it closed (PGlite) or open (PostgreSQL). */
+async function seeded(engine: Engine, name: string, n: number, cluster: PgCluster | null, fleet = 0) {
+  const storage = await createStorage(engine, name, cluster);
+  const db = await storage.open();
+  const t = performance.now();
+  const s = await seedBase(db, fleet);
+  await seedObservations(db, s, n);
+  await analyse(db);
+  log(`${engine}: seeded ${n} observations in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  return { storage, db, s };
+}
+
+async function withServer<T>(storage: Storage, name: string, fn: (srv: ServerProcess) => Promise<T>): Promise<T> {
+  const srv = await startServer(storage.server, storage.mediaDir, prof(`${name}-server`));
+  try {
+    return await fn(srv);
+  } finally {
+    await srv.stop();
+  }
+}
+
+// ---- 1. first sync -----------------------------------------------------------------------------
+
+async function firstSync(engine: Engine, cluster: PgCluster | null): Promise<void> {
+  const n = N.firstSync;
+  const { storage, db, s } = await seeded(engine, `first_${engine}`, n, cluster);
+  try {
+    const expected = await serverFingerprint(db, s.indicatorId);
+    const floor = await firstSyncFloor(db, BENCH_INDICATOR, PULL_BATCH);
+    ensure(floor.rows === n, `floor read ${floor.rows} rows`);
+    await db.close();
+    const sync = await withServer(storage, `first-sync-${engine}`, async (srv) => {
+      const dev = await device(srv, benchUser(0), prof(`first-sync-${engine}-device`));
+      try {
+        const r = await dev.sync('first sync');
+        await expectSame(dev, expected, 'first sync');
+        return r;
+      } finally {
+        await dev.close();
+      }
+    });
+    rows.push({
+      item: '1',
+      measure: `first sync, ${n.toLocaleString('en')} obs`,
+      engine,
+      value: sync.ms / 1000,
+      unit: 's',
+      floor: floor.ms / 1000,
+      ratio: sync.ms / floor.ms,
+      target: '≤ 2× floor',
+      met: sync.ms <= 2 * floor.ms,
+      note: `${Math.round(n / (sync.ms / 1000))} obs/s vs floor ${Math.round(n / (floor.ms / 1000))} obs/s`,
+    });
+    details[`firstSync.${engine}`] = { n, syncMs: sync.ms, obsPerS: n / (sync.ms / 1000), floor };
+  } finally {
+    await storage.remove();
+  }
+}
+
+// ---- 2 (10k). no-change sync at the small size -------------------------------------------------
+
+async function noChangeSmall(engine: Engine, cluster: PgCluster | null): Promise<number> {
+  const n = N.small;
+  const { storage, db, s } = await seeded(engine, `small_${engine}`, n, cluster);
+  try {
+    const expected = await serverFingerprint(db, s.indicatorId);
+    await db.close();
+    return await withServer(storage, `nochange-small-${engine}`, async (srv) => {
+      const dev = await device(srv);
+      try {
+        await dev.sync('first sync (10k)');
+        await expectSame(dev, expected, 'first sync (10k)');
+        const times: number[] = [];
+        for (let i = 0; i < 15; i++) times.push((await dev.sync('no-change sync (10k)')).ms);
+        const m = median(times.slice(3)); // the first few warm up the server's and the device's JIT
+        rows.push({ item: '2', measure: `no-change sync, ${n.toLocaleString('en')} obs`, engine, value: m, unit: 'ms', note: `median of 12, p95 ${pct(times.slice(3), 95).toFixed(1)} ms` });
+        details[`noChange.small.${engine}`] = { n, times };
+        return m;
+      } finally {
+        await dev.close();
+      }
+    });
+  } finally {
+    await storage.remove();
+  }
+}
+
+// ---- 2 (1M), 3, 5, 6: one large server and one device that first-syncs all of it ---------------------
+
+async function large(cluster: PgCluster, smallNoChangeMs: number | null): Promise<void> {
+  const n = N.large;
+  const { storage, db, s } = await seeded('postgres', 'large', n, cluster);
+  try {
+    let expected = await serverFingerprint(db, s.indicatorId);
+    await withServer(storage, 'large', async (srv) => {
+      const dev = await device(srv, benchUser(0), prof('large-device'));
+      try {
+        // 6. Memory: idle = logged in, store open, nothing syncing; peak counter reset at that point.
+        await new Promise((r) => setTimeout(r, 500));
+        const idle = procMemory(dev.d.pid).rssMb;
+        const reset = resetPeak(dev.d.pid);
+        const first = await dev.sync('first sync (large)');
+        const peak = procMemory(dev.d.pid).hwmMb;
+        await expectSame(dev, expected, 'first sync (large)');
+        if (only.has('6')) {
+          rows.push({
+            item: '6',
+            measure: `peak RSS above idle, first sync of ${n.toLocaleString('en')} obs`,
+            engine: 'postgres',
+            value: peak - idle,
+            unit: 'MB',
+            target: '< 300 MB',
+            met: peak - idle < 300,
+            note: `idle ${idle.toFixed(0)} MB, peak ${peak.toFixed(0)} MB${reset ? '' : ' (peak counter could not be reset: includes start-up)'}; sync took ${(first.ms / 1000).toFixed(1)} s = ${Math.round(n / (first.ms / 1000))} obs/s`,
+          });
+        }
+        details.large = { n, idleRssMb: idle, peakRssMb: peak, peakReset: reset, firstSyncMs: first.ms };
+
+        // 2. No-change sync at the large size.
+        const times: number[] = [];
+        for (let i = 0; i < 8; i++) times.push((await dev.sync('no-change sync (large)')).ms);
+        const noChange = median(times.slice(3));
+        if (only.has('2')) {
+          rows.push({
+            item: '2',
+            measure: `no-change sync, ${n.toLocaleString('en')} obs`,
+            engine: 'postgres',
+            value: noChange,
+            unit: 'ms',
+            ...(smallNoChangeMs !== null
+              ? { floor: smallNoChangeMs, ratio: noChange / smallNoChangeMs, target: `≤ 1.5× the ${N.small.toLocaleString('en')} figure`, met: noChange <= 1.5 * smallNoChangeMs }
+              : {}),
+            note: `median of 5; floor/ref column = the ${N.small.toLocaleString('en')} figure`,
+          });
+        }
+        (details.large as Record<string, unknown>).noChangeMs = times;
+
+        // 3. Small change: N.changed observations changed on the server (one CSV-like import), device syncs.
+        if (only.has('3')) {
+          const changeTimes: number[] = [];
+          for (let round = 0; round < 5; round++) {
+            const changed = await changeOnServer(db, s, N.changed, round);
+            ensure(changed === N.changed, `changed ${changed} rows`);
+            expected = await serverFingerprint(db, s.indicatorId);
+            changeTimes.push((await dev.sync('small-change sync')).ms);
+            await expectSame(dev, expected, 'small-change sync');
+          }
+          const m = median(changeTimes);
+          rows.push({
+            item: '3',
+            measure: `${N.changed} changed among ${n.toLocaleString('en')}`,
+            engine: 'postgres',
+            value: m,
+            unit: 'ms',
+            floor: noChange,
+            ratio: m / noChange,
+            target: '≤ 2× no-change',
+            met: m <= 2 * noChange,
+            note: 'median of 5 rounds; floor/ref column = the no-change figure at this size',
+          });
+          (details.large as Record<string, unknown>).smallChangeMs = changeTimes;
+        }
+
+        // 5. Browse the device's store (n local observations).
+        if (only.has('5')) {
+          const browse = async (text: string) =>
+            dev.d.call<Browse>({ cmd: 'browse', indicatorCode: BENCH_INDICATOR, filter: { from: '2018-01', to: '2023-12', text }, pages: 60, firstPages: 20 });
+          const typical = await browse('flood');
+          const all = [...typical.firstPageMs, ...typical.nextPageMs];
+          rows.push({
+            item: '5',
+            measure: `browse p95: 200 rows, time + text filter, ${n.toLocaleString('en')} local`,
+            engine: 'sqlite',
+            value: pct(all, 95),
+            unit: 'ms',
+            target: 'p95 ≤ 20 ms',
+            met: pct(all, 95) <= 20,
+            note: `median ${median(all).toFixed(2)} ms; first page p95 ${pct(typical.firstPageMs, 95).toFixed(2)} ms, next pages p95 ${pct(typical.nextPageMs, 95).toFixed(2)} ms (text "flood" matches 1 row in 10)`,
+          });
+          const rare = await browse('no such text');
+          rows.push({
+            item: '5',
+            measure: 'browse p95, text matching nothing (worst case)',
+            engine: 'sqlite',
+            value: pct([...rare.firstPageMs, ...rare.nextPageMs], 95),
+            unit: 'ms',
+            note: `median ${median([...rare.firstPageMs, ...rare.nextPageMs]).toFixed(1)} ms; every row in the time range is read`,
+          });
+          details.browse = { typical, rare };
+        }
+        if (opts.profile) details.explain = await explainPulls(db, s, await deviceRowId(db));
+      } finally {
+        await dev.close();
+      }
+    });
+  } finally {
+    await db.close();
+    await storage.remove();
+  }
+}
+
+/** The measured device's server id (the most recently seen device that is not the field device). */
+async function deviceRowId(db: Db): Promise<number> {
+  const [r] = await db.query<{ id: number }>('SELECT device_id AS id FROM sync_cursor ORDER BY synced_at DESC LIMIT 1');
+  return r!.id;
+}
+
+// ---- 4. push ---------------------------------------------------------------------------------------
+
+async function push(engine: Engine, cluster: PgCluster | null): Promise<void> {
+  const n = N.push;
+  const { storage, db, s } = await seeded(engine, `push_${engine}`, 0, cluster);
+  try {
+    await db.close();
+    const { sync, createMs } = await withServer(storage, `push-${engine}`, async (srv) => {
+      const dev = await device(srv, benchUser(0), prof(`push-${engine}-device`));
+      try {
+        await dev.sync('empty first sync');
+        const created = await dev.d.call<SyncReply>({ cmd: 'create', indicatorCode: BENCH_INDICATOR, n, seed: 1 });
+        const r = await dev.sync('push');
+        ensure(r.pending === 0, `${r.pending} changes still pending after the push`);
+        return { sync: r, createMs: created.ms };
+      } finally {
+        await dev.close();
+      }
+    });
+    const db2 = await storage.open();
+    try {
+      const [{ count } = { count: 0 }] = await db2.query<{ count: number }>('SELECT count(*)::int AS count FROM observation');
+      ensure(count === n, `server holds ${count} observations after the push of ${n}`);
+      const floor = await pushFloor(db2, s, n, PUSH_BATCH);
+      rows.push({
+        item: '4',
+        measure: `push ${n.toLocaleString('en')} created offline`,
+        engine,
+        value: sync.ms / 1000,
+        unit: 's',
+        floor: floor.ms / 1000,
+        ratio: sync.ms / floor.ms,
+        target: '≤ 2× floor',
+        met: sync.ms <= 2 * floor.ms,
+        note: `${Math.round(n / (sync.ms / 1000))} obs/s; floor = the server's batched insert of ${PUSH_BATCH} per transaction (import, rows, holdings); creating them offline took ${(createMs / 1000).toFixed(1)} s (not counted)`,
+      });
+      details[`push.${engine}`] = { n, syncMs: sync.ms, createMs, floor };
+    } finally {
+      await db2.close();
+    }
+  } finally {
+    await storage.remove();
+  }
+}
+
+// ---- 7. server under load --------------------------------------------------------------------------
+
+async function fleet(cluster: PgCluster): Promise<void> {
+  const { storage, db, s } = await seeded('postgres', 'fleet', N.fleetBase, cluster, N.fleet);
+  try {
+    await withServer(storage, 'fleet', async (srv) => {
+      const devices: Device[] = [];
+      try {
+        for (let i = 1; i <= N.fleet; i++) devices.push(await device(srv, benchUser(i)));
+        await Promise.all(devices.map((d) => d.sync('fleet first sync')));
+        const create = (round: number) =>
+          Promise.all(devices.map((d, i) => d.d.call({ cmd: 'create', indicatorCode: BENCH_INDICATOR, n: N.fleetChanges, seed: round * 100 + i + 1 })));
+        const converge = async (what: string) => {
+          for (const d of devices) await d.sync(what);
+          const expected = await serverFingerprint(db, s.indicatorId);
+          for (const d of devices) await expectSame(d, expected, what);
+          return expected.count;
+        };
+
+        // One device at a time: each pushes its changes and pulls what the earlier ones pushed.
+        await create(1);
+        const alone: number[] = [];
+        for (const d of devices) alone.push((await d.sync('fleet, one at a time')).ms);
+        await converge('fleet convergence after the sequential round');
+
+        // All at once, each with its own changes.
+        await create(2);
+        const t = performance.now();
+        const results = await Promise.allSettled(devices.map((d) => d.sync('fleet, all at once')));
+        const together = performance.now() - t;
+        const failed = results.filter((r) => r.status === 'rejected').map((r) => String((r as PromiseRejectedResult).reason));
+        ensure(failed.length === 0, `${failed.length} of ${N.fleet} concurrent syncs failed: ${failed[0]}`);
+        const total = await converge('fleet convergence after the concurrent round');
+        ensure(total === N.fleetBase + 2 * N.fleet * N.fleetChanges, `server holds ${total} observations`);
+        const sum = alone.reduce((a, b) => a + b, 0);
+        rows.push({
+          item: '7',
+          measure: `${N.fleet} devices at once, ${N.fleetChanges} changes each (${N.fleetBase.toLocaleString('en')} base)`,
+          engine: 'postgres',
+          value: together / 1000,
+          unit: 's',
+          floor: sum / 1000,
+          ratio: together / sum,
+          target: 'no errors, all converge; vs 1 device × 20',
+          met: true,
+          note: `floor/ref column = the ${N.fleet} same syncs one at a time (sum); every device converged to the server's ${total} observations, 0 errors`,
+        });
+        details.fleet = { alone, togetherMs: together, total };
+      } finally {
+        for (const d of devices) await d.close();
+      }
+    });
+  } finally {
+    await db.close();
+    await storage.remove();
+  }
+}
+
+// ---- main ------------------------------------------------------------------------------------------
+
+async function step(name: string, fn: () => Promise<void>): Promise<void> {
+  const t = performance.now();
+  log(`${name}…`);
+  try {
+    await fn();
+    log(`${name} done in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  } catch (err) {
+    const msg = `${name}: ${err instanceof Error ? err.message : String(err)}`;
+    errors.push(msg);
+    log(`FAILED ${msg}`);
+  }
+}
+
+const pg = await openCluster();
+const cluster = 'cluster' in pg ? pg.cluster : null;
+if (!cluster) log(`PostgreSQL measures skipped: ${'reason' in pg ? pg.reason : ''}`);
+else log(`PostgreSQL: ${cluster.describe} (${JSON.stringify(cluster.settings)})`);
+const pgEngines = engines.filter((e) => e === 'pglite' || cluster);
+try {
+  if (only.has('1')) for (const e of pgEngines) await step(`1. first sync (${e})`, () => firstSync(e, cluster));
+  let small: number | null = null;
+  if (only.has('2')) {
+    for (const e of pgEngines) {
+      await step(`2. no-change sync, small (${e})`, async () => {
+        const m = await noChangeSmall(e, cluster);
+        if (e === 'postgres') small = m;
+      });
+    }
+  }
+  if (cluster && ['2', '3', '5', '6'].some((i) => only.has(i))) await step('2/3/5/6. large store', () => large(cluster, small));
+  if (only.has('4')) for (const e of pgEngines) await step(`4. push (${e})`, () => push(e, cluster));
+  if (cluster && only.has('7')) await step('7. server under load', () => fleet(cluster));
+} finally {
+  await cluster?.stop();
+}
+
+rows.sort((a, b) => a.item.localeCompare(b.item));
+const durationS = (Date.now() - started) / 1000;
+console.log(`\nG-Obs benchmark${opts.quick ? ' (quick: N / 10)' : ''} — ${machine().cpus} × ${machine().cpuModel}, Node ${process.version}, ${durationS.toFixed(0)} s\n`);
+console.log(table(rows));
+for (const r of rows) if (r.note) console.log(`  ${r.item} ${r.measure} [${r.engine}]: ${r.note}`);
+if (profileDir) console.log(`\n${summariseProfiles(profileDir)}`);
+if (errors.length) console.log(`\nFAILED:\n${errors.map((e) => `  - ${e}`).join('\n')}`);
+writeResults(opts.output, {
+  startedAt: new Date(started).toISOString(),
+  durationS,
+  quick: opts.quick,
+  n: N,
+  machine: machine(),
+  postgres: cluster ? { source: cluster.describe, settings: cluster.settings } : null,
+  rows,
+  details,
+  errors,
+});
+console.log(`\nwrote ${opts.output}`);
+process.exit(errors.length ? 1 : 0);
