@@ -44,6 +44,7 @@ export function VirtualTable<R>(props: Props<R>) {
   const { columns, total, rowAt, rowKey, onVisibleRange, sort, onSort, onActivate } = props;
   const id = useId();
   const scroller = useRef<HTMLDivElement>(null);
+  const head = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
   const [height, setHeight] = useState(400);
   const [active, setActive] = useState(0);
@@ -164,7 +165,7 @@ export function VirtualTable<R>(props: Props<R>) {
         if (el) el.style.setProperty('--vt-columns', template);
       }}
     >
-      <div role="rowgroup" className="vt-head">
+      <div role="rowgroup" className="vt-head" ref={head}>
         <div role="row" aria-rowindex={1} className="vt-row vt-header-row">
           {columns.map((c) => {
             const dir = sort.column === c.key ? sort.direction : null;
@@ -199,7 +200,11 @@ export function VirtualTable<R>(props: Props<R>) {
         ref={scroller}
         className="vt-body"
         role="rowgroup"
-        onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
+        onScroll={(e) => {
+          setScrollTop(e.currentTarget.scrollTop);
+          // The header scrolls sideways with the rows on narrow windows.
+          if (head.current) head.current.scrollLeft = e.currentTarget.scrollLeft;
+        }}
       >
         <div
           className="vt-spacer"

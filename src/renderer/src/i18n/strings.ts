@@ -151,6 +151,7 @@ export const strings = {
     colAuthor: 'Author',
     colState: 'State',
     empty: 'No observation matches.',
+    noneYet: 'No observation yet. Create one with “New observation”, or sync to download them.',
     loadingRow: 'Loading…',
     sortBy: (col: string, dir: 'asc' | 'desc' | null) =>
       dir === 'asc' ? `${col}, sorted ascending. Sort descending` : dir === 'desc' ? `${col}, sorted descending. Sort ascending` : `Sort by ${col}`,

@@ -174,7 +174,7 @@ function ObservationTable({ projectKey, indicator, onCountsChanged }: { projectK
         align: d.type === 'integer' || d.type === 'real' ? 'end' : 'start',
         render: (r) => formatValue(r.values[d.code], d),
       })),
-      { key: 'x', label: strings.indicator.colLocation, width: '190px', render: (r) => formatLocation(r.x, r.y, r.wkt) },
+      { key: 'x', label: strings.indicator.colLocation, width: '176px', render: (r) => formatLocation(r.x, r.y, r.wkt) },
       { key: 'author', label: strings.indicator.colAuthor, width: 'minmax(120px, 1fr)', render: (r) => r.author ?? strings.common.none },
       { key: 'state', label: strings.indicator.colState, width: '104px', render: (r) => <StateBadge state={r.state} /> },
     ],
@@ -206,7 +206,7 @@ function ObservationTable({ projectKey, indicator, onCountsChanged }: { projectK
         rowClassName={(r) => (r.state === 'deleted' ? 'is-deleted' : '')}
         sortLabel={strings.indicator.sortBy}
         loadingLabel={strings.indicator.loadingRow}
-        emptyLabel={paged.loading ? strings.common.loading : strings.indicator.empty}
+        emptyLabel={paged.loading ? strings.common.loading : Object.keys(filter).length > 0 ? strings.indicator.empty : strings.indicator.noneYet}
       />
     </section>
   );
