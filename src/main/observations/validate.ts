@@ -79,8 +79,8 @@ export function normaliseValue(dim: Dimension, raw: DimensionValue | undefined):
       throw new AppError('invalid_argument', `${label} must be yes or no.`, field);
     }
     case 'string': {
+      // An empty text is a value (the server accepts it too), unlike a missing one.
       if (typeof raw !== 'string') throw new AppError('invalid_argument', `${label} must be text.`, field);
-      if (raw.trim() === '') throw new AppError('invalid_argument', `${label} is required.`, field);
       return raw;
     }
   }

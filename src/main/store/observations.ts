@@ -145,8 +145,12 @@ export function markDeleted(db: Db, uuid: string): ObsRecord {
 export function restoreDeleted(db: Db, uuid: string): ObsRecord {
   return db.transaction(() => {
     const r = requireObservation(db, uuid);
-    if (r.state !== 'deleted') return r;
-    db.prepare('UPDATE observation SET state = coalesce(prev_state, ?), prev_state = NULL, local_rev = local_rev + 1 WHERE uuid = ?').run(
+    // A deletion the server refused can be taken back too.
+    const refusedDeletion = r.state === 'rejected' && r.prev_state !== null;
+    if (r.state !== 'deleted' && !refusedDeletion) return r;
+    db.prepare(
+      'UPDATE observation SET state = coalesce(prev_state, ?), prev_state = NULL, error = NULL, error_field = NULL, local_rev = local_rev + 1 WHERE uuid = ?',
+    ).run(
       r.id === null ? 'local' : 'modified',
       uuid,
     );

@@ -90,8 +90,8 @@ export class HttpClient {
       headers.Cookie = `${SESSION_COOKIE}=${this.token}`;
     }
     let res: AxiosResponse;
-    try {
-      res = await this.ax.request({
+    const send = () =>
+      this.ax.request({
         method,
         url: path,
         params: opts.query,
@@ -100,6 +100,16 @@ export class HttpClient {
         signal: opts.signal,
         responseType: opts.responseType ?? 'json',
       });
+    try {
+      try {
+        res = await send();
+      } catch (err) {
+        // A kept-alive connection the server closed meanwhile (e.g. it restarted) fails at once on
+        // reuse; like browsers, retry such a request once on a fresh connection. Every request of
+        // the protocol is safe to repeat (pushes are idempotent by uuid, updates carry their base).
+        if (!isStaleSocket(err)) throw err;
+        res = await send();
+      }
     } catch (err) {
       const mapped = mapNetworkError(err, this.options.baseUrl);
       if (mapped.code === 'offline') this.options.onOutcome?.('offline');
@@ -112,6 +122,11 @@ export class HttpClient {
     if (opts.accept?.includes(res.status)) return res;
     throw statusError(res);
   }
+}
+
+function isStaleSocket(err: unknown): boolean {
+  const e = err as { code?: string; request?: { reusedSocket?: boolean } };
+  return (e.code === 'ECONNRESET' || e.code === 'EPIPE') && e.request?.reusedSocket === true;
 }
 
 function sameOrigin(a: string, b: string): boolean {

@@ -56,6 +56,19 @@ export interface SyncHooks {
   afterPullBatchApplied?: (indicatorCode: string, batch: number) => void;
 }
 
+function sameContent(r: ObsRecord, o: z.infer<typeof WireObservation>): boolean {
+  const mine = JSON.parse(r.vals) as Record<string, unknown>;
+  const theirs = Object.fromEntries(o.values.map((v) => [v.name, v.value]));
+  const keys = new Set([...Object.keys(mine), ...Object.keys(theirs)]);
+  return (
+    r.timestamp === o.timestamp &&
+    r.x === o.x &&
+    r.y === o.y &&
+    (r.wkt === null || r.wkt === o.wkt) &&
+    [...keys].every((k) => mine[k] === theirs[k])
+  );
+}
+
 export class ProjectSync {
   readonly problems: string[] = [];
   readonly changedIndicators = new Set<string>();
@@ -164,6 +177,12 @@ export class ProjectSync {
     }
     const body = ApiErrorBody.safeParse(res.data);
     const message = body.success ? body.data.message : `The server refused these observations (${res.status}).`;
+    if (res.status === 403) {
+      // Not allowed to write here: true of every observation of the batch alike.
+      this.db.transaction(() => rows.forEach((r) => markRejected(this.db, r.uuid, message, null, r.local_rev)))();
+      this.problems.push(`${rows.length} observation(s) refused by the server: ${message}`);
+      return;
+    }
     const items = body.success ? (body.data.errors ?? []) : [];
     const blamed = new Set<string>();
     this.db.transaction(() => {
@@ -197,7 +216,10 @@ export class ProjectSync {
       }
     }
     if (res.status !== 409) {
-      for (const u of blamed) this.problems.push(`Observation ${u} refused by the server: ${items.find((i) => i.uuid === u)?.message ?? message}`);
+      for (const u of blamed) {
+        const item = items.find((i) => i.uuid === u);
+        this.problems.push(`Observation ${u} refused by the server: ${item ? `${item.field}: ${item.message}` : message}`);
+      }
     }
     const rest = rows.filter((r) => !blamed.has(r.uuid));
     if (rest.length === rows.length) {
@@ -253,7 +275,11 @@ export class ProjectSync {
     } else if (res.status === 409) {
       const body = ConflictBody.safeParse(res.data);
       const server = body.success && body.data.observation ? body.data.observation : await this.fetchServerVersion(r);
-      this.db.transaction(() => markConflict(this.db, r.uuid, server))();
+      this.db.transaction(() => {
+        // Our own earlier update whose answer was lost: the server already holds exactly our version.
+        if (server !== 'deleted' && sameContent(r, server)) applyAccepted(this.db, server, r.local_rev);
+        else markConflict(this.db, r.uuid, server);
+      })();
     } else if (res.status === 404) {
       this.db.transaction(() => markConflict(this.db, r.uuid, 'deleted'))();
     } else {

@@ -75,3 +75,22 @@ export async function expectConverged(d: TestDesktop, baseUrl: string, token: st
   }
   return server.length;
 }
+
+export function seedRows(n: number, start = Date.UTC(2023, 0, 1)) {
+  return Array.from({ length: n }, (_, i) => ({
+    timestamp: new Date(start + i * 3_600_000).toISOString().slice(0, 13).replace('T', ' ') + ':00:00',
+    x: 3 + (i % 100) / 100,
+    y: 43 + (i % 50) / 100,
+    values: { rain: (i % 40) / 2, gauge: i % 7, checked: i % 2 === 0, note: `seed ${i}` },
+  }));
+}
+
+export const NEW_VALUES = { rain: 1.5, gauge: 3, checked: true, note: 'made on the device' };
+
+/** The largest `done` a phase reported in the events since `from` (e.g. how many rows a pull brought). */
+export function phaseDone(d: TestDesktop, phase: string, from = 0): number {
+  return d.events
+    .slice(from)
+    .filter((e) => e.event === 'sync.progress' && (e.payload as SyncStatus).phase === phase)
+    .reduce((m, e) => Math.max(m, (e.payload as SyncStatus).done), 0);
+}
