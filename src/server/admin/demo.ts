@@ -1,21 +1,234 @@
+/**
+ * The demo data set (`npm run server -- demo`): two projects, four indicators (one with five
+ * dimensions of every type), documents with real files, ~6,000 observations over two years and
+ * the Occitanie/Cévennes area; users demo/demo (writer) and analyst/analyst (reader) in both
+ * projects, plus field/field, the field technician who authored most observations.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createHash } from 'node:crypto';
 import { type Db } from '../db/types.js';
-import { createProject, createUser, grantRole } from './seed.js';
+import { addDocument, createIndicator, createProject, createUser, grantRole, insertObservations, type IndicatorSpec, linkIndicator, type SeedObservation } from './seed.js';
+import { pdf, png } from './files.js';
 
 export const DEMO_PROJECTS = [
-  { key: 'environment~water', label: 'Water quality', description: 'Rivers and lakes of the Loire basin: temperature, rainfall and chemistry.' },
-  { key: 'environment~air', label: 'Air and weather', description: 'Weather stations and air quality sensors of the region.' },
+  { key: 'environment~water', label: 'Water quality', description: 'Rivers and lakes of the Hérault basin: rainfall, water chemistry and riverbank birds.' },
+  { key: 'environment~air', label: 'Air and weather', description: 'Weather stations and air quality sensors of the Montpellier area.' },
 ];
 
+const INDICATORS: (IndicatorSpec & { projects: string[] })[] = [
+  {
+    code: 'pluviometry',
+    label: 'Hourly pluviometry',
+    description: 'Hourly rainfall measured by field rain gauges.',
+    category: 'weather',
+    date_format: 'hour',
+    values: [{ code: 'rain', name: 'Rainfall', type: 'real', unit: 'mm' }],
+    projects: ['environment~water', 'environment~air'],
+  },
+  {
+    code: 'water_quality',
+    label: 'River water quality',
+    description: 'Daily field measurements of river water at sampling stations.',
+    category: 'water',
+    date_format: 'day',
+    values: [
+      { code: 'temperature', name: 'Water temperature', type: 'real', unit: '°C' },
+      { code: 'ph', name: 'pH', type: 'real', unit: null },
+      { code: 'conductivity', name: 'Conductivity', type: 'integer', unit: 'µS/cm' },
+      { code: 'turbid', name: 'Turbid water', type: 'boolean', unit: null },
+      { code: 'station', name: 'Station', type: 'string', unit: null },
+    ],
+    projects: ['environment~water'],
+  },
+  {
+    code: 'bird_count',
+    label: 'Riverbank bird count',
+    description: 'Birds counted along riverbank transects (the geometry is the transect walked).',
+    category: 'biodiversity',
+    date_format: 'day',
+    values: [
+      { code: 'species', name: 'Species', type: 'string', unit: null },
+      { code: 'count', name: 'Individuals', type: 'integer', unit: null },
+      { code: 'nesting', name: 'Nesting observed', type: 'boolean', unit: null },
+    ],
+    projects: ['environment~water'],
+  },
+  {
+    code: 'air_quality',
+    label: 'Air quality',
+    description: 'Hourly fine particles and nitrogen dioxide from low-cost sensors.',
+    category: 'air',
+    date_format: 'hour',
+    values: [
+      { code: 'pm25', name: 'PM2.5', type: 'real', unit: 'µg/m³' },
+      { code: 'no2', name: 'NO2', type: 'integer', unit: 'µg/m³' },
+      { code: 'sensor', name: 'Sensor', type: 'string', unit: null },
+    ],
+    projects: ['environment~air'],
+  },
+];
+
+/** Deterministic pseudo-random numbers (mulberry32), so every demo is the same. */
+function rng(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+const pad = (n: number) => String(n).padStart(2, '0');
+const stamp = (d: Date) =>
+  `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:00`;
+const round = (v: number, digits: number) => Number(v.toFixed(digits));
+const uuidFrom = (s: string) => {
+  const h = createHash('sha256').update(s).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+};
+
+const STATIONS = [
+  { name: 'Ganges bridge', x: 3.708, y: 43.934 },
+  { name: 'Saint-Guilhem', x: 3.549, y: 43.734 },
+  { name: 'Agde lock', x: 3.468, y: 43.312 },
+  { name: 'Lodève', x: 3.319, y: 43.731 },
+  { name: 'Pézenas', x: 3.423, y: 43.459 },
+  { name: 'Montpellier Lez', x: 3.887, y: 43.596 },
+  { name: 'Sète port', x: 3.697, y: 43.402 },
+  { name: 'Clermont lake', x: 3.392, y: 43.645 },
+];
+const SPECIES = ['Grey heron', 'Little egret', 'Kingfisher', 'Mallard', 'Grey wagtail', 'Dipper', 'Cormorant'];
+const START = Date.UTC(2024, 0, 1);
+const SPAN = 2 * 365 * 24 * 3600 * 1000;
+
+function* observationsFor(code: string, n: number): Generator<SeedObservation> {
+  const r = rng(code.length * 7919 + n);
+  for (let k = 0; k < n; k++) {
+    const st = STATIONS[Math.floor(r() * STATIONS.length)]!;
+    const when = new Date(START + Math.floor((k / n) * SPAN + r() * 3600_000));
+    const x = round(st.x + (r() - 0.5) * 0.05, 6);
+    const y = round(st.y + (r() - 0.5) * 0.05, 6);
+    const season = Math.cos(((when.getUTCMonth() + 0.5) / 12) * 2 * Math.PI); // 1 in January
+    const base = { uuid: uuidFrom(`${code}:${k}`), timestamp: stamp(when), x, y };
+    switch (code) {
+      case 'pluviometry':
+        yield { ...base, values: { rain: r() < 0.6 ? 0 : round(r() * r() * 25 * (1 + season / 2), 1) } };
+        break;
+      case 'water_quality':
+        yield {
+          ...base,
+          values: {
+            temperature: round(14 - season * 8 + (r() - 0.5) * 3, 1),
+            ph: round(7.4 + (r() - 0.5) * 1.2, 2),
+            conductivity: Math.round(350 + r() * 400),
+            turbid: r() < 0.15,
+            station: st.name,
+          },
+        };
+        break;
+      case 'bird_count': {
+        const x2 = round(x + 0.004 + r() * 0.01, 6);
+        const y2 = round(y + (r() - 0.5) * 0.01, 6);
+        yield {
+          ...base,
+          x: round((x + x2) / 2, 6),
+          y: round((y + y2) / 2, 6),
+          wkt: `LINESTRING(${x} ${y}, ${x2} ${y2})`,
+          values: { species: SPECIES[Math.floor(r() * SPECIES.length)]!, count: 1 + Math.floor(r() * r() * 30), nesting: r() < 0.2 },
+        };
+        break;
+      }
+      case 'air_quality':
+        yield { ...base, values: { pm25: round(4 + r() * 20 + season * 6, 1), no2: Math.round(8 + r() * 45), sensor: `AQ-${String(Math.floor(r() * 12) + 1).padStart(2, '0')}` } };
+        break;
+    }
+  }
+}
+
+const COUNTS: Record<string, number> = { pluviometry: 2400, water_quality: 1600, bird_count: 600, air_quality: 1600 };
+
+function writeDocuments(dir: string) {
+  const files = {
+    chart: path.join(dir, 'rain-gauge-network.png'),
+    guide: path.join(dir, 'pluviometer-field-guide.pdf'),
+    protocol: path.join(dir, 'water-sampling-protocol.pdf'),
+    sheet: path.join(dir, 'bird-count-sheet.csv'),
+    sensor: path.join(dir, 'sensor-map.png'),
+  };
+  // A map-like picture: blue river on green land, with station dots.
+  fs.writeFileSync(
+    files.chart,
+    png(240, 160, (x, y) => {
+      const river = Math.abs(y - 80 - 30 * Math.sin(x / 30)) < 6;
+      const dot = STATIONS.some((s) => Math.hypot(x - (s.x - 3.2) * 320, y - (44 - s.y) * 220) < 4);
+      return dot ? [200, 30, 30] : river ? [40, 110, 200] : [120 + (x % 7), 170, 90 + (y % 5)];
+    }),
+  );
+  fs.writeFileSync(
+    files.sensor,
+    png(160, 120, (x, y) => {
+      const v = Math.round(128 + 100 * Math.sin(x / 15) * Math.cos(y / 12));
+      return [v, 255 - v, 120];
+    }),
+  );
+  fs.writeFileSync(
+    files.guide,
+    pdf('Field guide: reading a pluviometer', [
+      '1. Read the gauge every hour, at eye level, at the bottom of the meniscus.',
+      '2. Record the rainfall in millimetres with one decimal (0.0 when dry).',
+      '3. Empty the gauge after each reading; note any overflow in the comment.',
+      '4. Sync the tablet when back in network coverage.',
+    ]),
+  );
+  fs.writeFileSync(
+    files.protocol,
+    pdf('Water sampling protocol', [
+      'Sample mid-stream, 20 cm below the surface, facing upstream.',
+      'Measure temperature first, then pH (calibrate daily) and conductivity.',
+      'Turbid water: tick when the Secchi disc disappears above 50 cm.',
+    ]),
+  );
+  fs.writeFileSync(files.sheet, 'species,count,nesting\nGrey heron,2,false\nKingfisher,1,true\n');
+  return files;
+}
+
 /** Creates the demo data set; returns false when it is already present (the command is idempotent). */
-export async function seedDemo(db: Db, _mediaDir: string): Promise<boolean> {
-  const existing = await db.query("SELECT 1 FROM app_user WHERE login = 'demo'");
-  if (existing.length > 0) return false;
+export async function seedDemo(db: Db, mediaDir: string): Promise<boolean> {
+  if ((await db.query("SELECT 1 FROM app_user WHERE login = 'demo'")).length > 0) return false;
   await createUser(db, 'demo', 'demo');
   await createUser(db, 'analyst', 'analyst');
+  await createUser(db, 'field', 'field');
   for (const p of DEMO_PROJECTS) {
     await createProject(db, p);
     await grantRole(db, 'demo', p.key, 'writer');
     await grantRole(db, 'analyst', p.key, 'reader');
+    await grantRole(db, 'field', p.key, 'writer');
+  }
+  for (const { projects, ...spec } of INDICATORS) {
+    await createIndicator(db, spec);
+    for (const key of projects) await linkIndicator(db, key, spec.code);
+  }
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'gobs-demo-'));
+  try {
+    const f = writeDocuments(tmp);
+    await addDocument(db, mediaDir, { indicator: 'pluviometry', file: f.chart, label: 'Rain gauge network', type: 'preview', description: 'Where the gauges are.' });
+    await addDocument(db, mediaDir, { indicator: 'pluviometry', file: f.guide, label: 'Pluviometer field guide', type: 'document' });
+    await addDocument(db, mediaDir, { indicator: 'water_quality', file: f.protocol, label: 'Water sampling protocol', type: 'document' });
+    await addDocument(db, mediaDir, { indicator: 'bird_count', file: f.sheet, label: 'Bird count sheet (CSV)', type: 'other' });
+    await addDocument(db, mediaDir, { indicator: 'air_quality', file: f.sensor, label: 'Sensor coverage map', type: 'image' });
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+  for (const [code, n] of Object.entries(COUNTS)) {
+    // Most observations come from the field technician; the last ones from the demo user, so the
+    // demo user can edit some of their own.
+    const all = [...observationsFor(code, n)];
+    const own = Math.floor(n / 20);
+    await insertObservations(db, { indicator: code, author: 'field', observations: all.slice(0, n - own) });
+    await insertObservations(db, { indicator: code, author: 'demo', observations: all.slice(n - own) });
   }
   return true;
 }

@@ -8,7 +8,7 @@ import { buildServer } from '../app.js';
 import { addDocument, createIndicator, createProject, createUser, grantRole, linkIndicator, SeedError } from '../admin/seed.js';
 import { seedDemo } from '../admin/demo.js';
 import { importCsv, exportCsv } from '../admin/csv.js';
-import { deviceReport } from '../admin/devices.js';
+import { deviceReport, observationDevices } from '../admin/devices.js';
 import { randomBytes } from 'node:crypto';
 
 export class UsageError extends Error {}
@@ -27,6 +27,7 @@ commands:
   import <indicatorCode> <file.csv> [--as login]              import observations as one new import
   export <indicatorCode> [--output file.csv]                  export observations as CSV
   devices [--indicator code]                                  what each device holds, and how stale it is
+  devices --observation <id|uuid>                             the design's view: which device holds it at which import
   demo                                                        create the demo data (idempotent)
 
 storage (every command):
@@ -143,7 +144,7 @@ async function withStorage(key: string, rest: string[], io: Io): Promise<number>
     'document add': { label: { type: 'string' }, type: { type: 'string' }, description: { type: 'string' } },
     import: { as: { type: 'string' } },
     export: { output: { type: 'string' } },
-    devices: { indicator: { type: 'string' } },
+    devices: { indicator: { type: 'string' }, observation: { type: 'string' } },
     demo: {},
   };
   const spec = specs[key];
@@ -240,13 +241,18 @@ async function withStorage(key: string, rest: string[], io: Io): Promise<number>
       }
       case 'export': {
         const out = v.output ? fs.createWriteStream(v.output as string) : null;
-        await exportCsv(db, a, (line) => (out ? out.write(line) : process.stdout.write(line)));
+        const n = await exportCsv(db, a, (chunk) => (out ? out.write(chunk) : process.stdout.write(chunk)));
+        if (out) io.stderr(`${n} observations exported to ${v.output}`);
         if (out) await new Promise<void>((res, rej) => out.end((err?: Error | null) => (err ? rej(err) : res())));
         break;
       }
-      case 'devices':
-        for (const line of await deviceReport(db, (v.indicator as string) ?? null)) io.stdout(line);
+      case 'devices': {
+        const lines = v.observation
+          ? await observationDevices(db, v.observation as string)
+          : await deviceReport(db, (v.indicator as string) ?? null);
+        for (const line of lines) io.stdout(line);
         break;
+      }
       case 'demo': {
         const created = await seedDemo(db, mediaDir);
         io.stdout(created ? 'demo data created: users demo/demo (writer) and analyst/analyst (reader)' : 'demo data already present');

@@ -1,0 +1,96 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCommand } from '../../../src/server/cli/commands.js';
+import { DataDirLockedError, openPglite } from '../../../src/server/db/pglite.js';
+
+async function run(args: string[], stdin = '') {
+  const out: string[] = [];
+  const err: string[] = [];
+  let code: number;
+  try {
+    code = await runCommand(args, { stdout: (s) => out.push(s), stderr: (s) => err.push(s), env: {}, stdin: Readable.from([stdin]) });
+  } catch (e) {
+    err.push((e as Error).message);
+    code = (e as Error).constructor.name === 'UsageError' ? 2 : 1;
+  }
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+describe('server CLI on the embedded database', () => {
+  let dir: string;
+  let data: string;
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gobs-cli-'));
+    data = path.join(dir, 'data');
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('refuses bad arguments with exit code 2 before touching storage', async () => {
+    expect((await run(['frobnicate', '--data-dir', data])).code).toBe(2);
+    expect((await run(['user', 'add', '--data-dir', data])).code).toBe(2);
+    expect((await run(['user', 'grant', 'a', 'b', '--role', 'boss', '--data-dir', data])).code).toBe(2);
+    expect((await run(['project', 'add', 'k', '--data-dir', data])).code).toBe(2);
+    expect((await run(['serve', '--port', 'x', '--data-dir', data])).code).toBe(2);
+    expect((await run(['migrate', '--data-dir', data, '--database-url', 'postgres://x'])).code).toBe(2);
+    expect((await run(['migrate', '--bogus', '--data-dir', data])).code).toBe(2);
+    expect(fs.existsSync(data)).toBe(false);
+  });
+
+  it('administers users, projects, indicators, documents and observations', async () => {
+    expect((await run(['migrate', '--data-dir', data])).out).toContain('schema version');
+    const add = await run(['user', 'add', 'ann', '--password-stdin', '--data-dir', data], 'secret\n');
+    expect(add).toMatchObject({ code: 0, out: 'user ann created' });
+    expect((await run(['user', 'add', 'ann', '--password-stdin', '--data-dir', data], 'x\n')).code).toBe(1);
+    expect((await run(['project', 'add', 'p', '--label', 'P', '--data-dir', data])).code).toBe(0);
+    expect((await run(['user', 'grant', 'ann', 'p', '--role', 'writer', '--data-dir', data])).code).toBe(0);
+    expect((await run(['user', 'grant', 'bob', 'p', '--role', 'writer', '--data-dir', data])).err).toContain('unknown user bob');
+    const spec = path.join(dir, 'ind.json');
+    fs.writeFileSync(spec, JSON.stringify({ code: 'temp', label: 'Temperature', date_format: 'day', values: [{ code: 't', name: 'T', type: 'real', unit: '°C' }] }));
+    expect((await run(['indicator', 'add', '--from', spec, '--data-dir', data])).out).toContain('indicator temp created');
+    fs.writeFileSync(spec, JSON.stringify({ code: 'bad code', label: 'X', date_format: 'week', values: [] }));
+    expect((await run(['indicator', 'add', '--from', spec, '--data-dir', data])).err).toContain('invalid indicator');
+    expect((await run(['project', 'link', 'p', 'temp', '--data-dir', data])).code).toBe(0);
+    const docFile = path.join(dir, 'notes.txt');
+    fs.writeFileSync(docFile, 'how to measure');
+    expect((await run(['document', 'add', 'temp', docFile, '--label', 'Notes', '--type', 'document', '--data-dir', data])).code).toBe(0);
+    expect((await run(['document', 'add', 'temp', docFile, '--label', 'Notes', '--type', 'poster', '--data-dir', data])).code).toBe(1);
+    const csv = path.join(dir, 'obs.csv');
+    fs.writeFileSync(csv, 'timestamp,x,y,t\n2024-01-01 10:00:00,3,43,12.5\n2024-01-02 10:00:00,3,43,13\n');
+    expect((await run(['import', 'temp', csv, '--as', 'ann', '--data-dir', data])).out).toMatch(/2 created, 0 updated/);
+    fs.writeFileSync(csv, 'timestamp,x,y,t\n2024-01-01 10:00:00,3,43,warm\n');
+    const bad = await run(['import', 'temp', csv, '--data-dir', data]);
+    expect(bad.code).toBe(1);
+    expect(bad.err).toContain('line 2');
+    const out = path.join(dir, 'export.csv');
+    expect((await run(['export', 'temp', '--output', out, '--data-dir', data])).code).toBe(0);
+    expect(fs.readFileSync(out, 'utf8').trim().split('\n')).toHaveLength(3);
+    expect((await run(['devices', '--data-dir', data])).out).toContain('no device');
+  });
+
+  it('locks the data folder against a second opener, and takes over a stale lock', async () => {
+    const db = await openPglite(data);
+    try {
+      await expect(openPglite(data)).rejects.toBeInstanceOf(DataDirLockedError);
+      const r = await run(['migrate', '--data-dir', data]);
+      expect(r.code).toBe(1);
+      expect(r.err).toMatch(/in use by process/);
+    } finally {
+      await db.close();
+    }
+    fs.writeFileSync(path.join(data, 'gobs-server.lock'), '999999'); // no such process
+    const again = await openPglite(data);
+    await again.close();
+    expect(fs.existsSync(path.join(data, 'gobs-server.lock'))).toBe(false);
+  });
+
+  it('creates the demo once, then says it is present', async () => {
+    const demo = path.join(dir, 'demo');
+    const first = await run(['demo', '--data-dir', demo]);
+    expect(first.code).toBe(0);
+    expect(first.out).toContain('demo data created');
+    expect((await run(['demo', '--data-dir', demo])).out).toBe('demo data already present');
+  });
+});
