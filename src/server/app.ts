@@ -48,6 +48,12 @@ export async function buildServer(opts: BuildServerOptions): Promise<FastifyInst
   await app.register(cookie);
   await app.register(multipart, { limits: { fileSize: MEDIA_MAX_BYTES, files: 1, fields: 10, parts: 20 } });
 
+  // The route table, for the OpenAPI contract test and for operators (`GET` + `HEAD` pairs collapse).
+  const routes: { method: string; url: string }[] = [];
+  app.addHook('onRoute', (r) => {
+    for (const method of [r.method].flat()) if (method !== 'HEAD') routes.push({ method, url: r.url });
+  });
+  app.decorate('gobsRoutes', routes);
   app.decorateRequest('user', null);
   app.decorateRequest('sessionToken', null);
 

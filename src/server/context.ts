@@ -18,6 +18,9 @@ declare module 'fastify' {
     /** Route answers without a session (login only). */
     public?: boolean;
   }
+  interface FastifyInstance {
+    gobsRoutes: { method: string; url: string }[];
+  }
   interface FastifyRequest {
     user: SessionUser | null;
     sessionToken: string | null;

@@ -242,17 +242,15 @@ function streamAll<T>(fetchPage: (afterId: number) => Promise<{ items: T[]; last
       try {
         if (done) return;
         const { items, lastId } = await fetchPage(afterId);
-        let chunk = first ? '[' : '';
-        chunk += items.map((o, k) => (first && k === 0 ? '' : ',') + JSON.stringify(o)).join('');
-        if (items.length > 0) first = false;
         afterId = lastId;
         if (items.length === 0) {
           done = true;
-          this.push((first ? '[' : '') + chunk + ']');
+          this.push(first ? '[]' : ']');
           this.push(null);
-        } else {
-          this.push(chunk);
+          return;
         }
+        this.push((first ? '[' : ',') + items.map((o) => JSON.stringify(o)).join(','));
+        first = false;
       } catch (err) {
         this.destroy(err as Error);
       }
