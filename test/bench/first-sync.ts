@@ -13,6 +13,7 @@ import { startTestServer } from '../helpers/server';
 const args = process.argv.slice(2);
 const demo = args.includes('--demo');
 const n = Number(args[args.indexOf('--observations') + 1] || 100_000);
+const batch = args.includes('--batch') ? ['--batch', args[args.indexOf('--batch') + 1]!] : [];
 const CHILD = fileURLToPath(new URL('../fixtures/sync-child.ts', import.meta.url));
 
 const srv = await startTestServer();
@@ -43,7 +44,7 @@ await desktop.close();
 
 t = performance.now();
 const result = await new Promise<{ syncMs: number; maxRssMiB: number; done: { state: string; lastError: unknown } }>((resolve, reject) => {
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, desktop.dataDir], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, desktop.dataDir, ...batch], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   child.stdout.on('data', (c: Buffer) => (out += c.toString()));
   child.on('exit', (code) => {

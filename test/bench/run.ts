@@ -21,7 +21,7 @@ import { openCluster, type PgCluster } from './lib/postgres';
 import { DeviceProcess, procMemory, resetPeak, startServer, type ProfileOptions, type ServerProcess } from './lib/procs';
 import { summariseProfiles } from './lib/profile';
 import { machine, median, pct, table, writeResults, type Row } from './lib/report';
-import { analyse, BENCH_INDICATOR, BENCH_PASSWORD, benchUser, changeOnServer, seedBase, seedObservations, serverFingerprint } from './lib/seed';
+import { analyse, BENCH_INDICATOR, BENCH_PASSWORD, benchUser, changeOnServer, seedBase, seededTimestamp, seedObservations, serverFingerprint } from './lib/seed';
 import { createStorage, type Engine, type Storage } from './lib/storage';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -261,7 +261,7 @@ async function large(cluster: PgCluster, smallNoChangeMs: number | null): Promis
         // 5. Browse the device's store (n local observations).
         if (only.has('5')) {
           const browse = async (text: string) =>
-            dev.d.call<Browse>({ cmd: 'browse', indicatorCode: BENCH_INDICATOR, filter: { from: '2018-01', to: '2023-12', text }, pages: 60, firstPages: 20 });
+            dev.d.call<Browse>({ cmd: 'browse', indicatorCode: BENCH_INDICATOR, filter: { ...middleMonths(n), text }, pages: 60, firstPages: 20 });
           const typical = await browse('flood');
           const all = [...typical.firstPageMs, ...typical.nextPageMs];
           rows.push({
@@ -294,6 +294,12 @@ async function large(cluster: PgCluster, smallNoChangeMs: number | null): Promis
     await db.close();
     await storage.remove();
   }
+}
+
+/** A time filter over the middle 60% of the seeded observations (months, as the UI's filter offers). */
+function middleMonths(n: number): { from: string; to: string } {
+  const at = (g: number) => seededTimestamp(Math.round(g)).slice(0, 7);
+  return { from: at(0.2 * n), to: at(0.8 * n) };
 }
 
 /** The measured device's server id (the most recently seen device that is not the field device). */

@@ -19,7 +19,8 @@ export interface ProfileOptions {
 
 function nodeArgs(profile: ProfileOptions | undefined): string[] {
   const args = ['--import', 'tsx'];
-  if (profile?.dir) args.push('--cpu-prof', `--cpu-prof-dir=${profile.dir}`, `--cpu-prof-name=${profile.name ?? 'profile'}.cpuprofile`);
+  // One folder per process: --import tsx runs a loader thread that writes a profile of its own.
+  if (profile?.dir) args.push('--cpu-prof', `--cpu-prof-dir=${join(profile.dir, profile.name ?? 'process')}`);
   return args;
 }
 

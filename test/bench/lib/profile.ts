@@ -49,12 +49,17 @@ export function summariseProfile(file: string, top = 12): { total: number; bucke
   return { total, buckets: sorted(buckets), functions: sorted(functions) };
 }
 
+/** Per process folder (see procs.ts), the profile of the thread that did the work (least idle). */
 export function summariseProfiles(dir: string): string {
   const out: string[] = [`CPU profiles in ${dir} (self time):`];
-  for (const f of readdirSync(dir).filter((x) => x.endsWith('.cpuprofile')).sort()) {
-    const s = summariseProfile(join(dir, f));
+  for (const proc of readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort()) {
+    const files = readdirSync(join(dir, proc)).filter((x) => x.endsWith('.cpuprofile'));
+    const summaries = files.map((f) => summariseProfile(join(dir, proc, f)));
+    const busy = (s: ReturnType<typeof summariseProfile>) => s.total - (s.buckets.find(([b]) => b.startsWith('idle'))?.[1] ?? 0);
+    const s = summaries.sort((a, b) => busy(b) - busy(a))[0];
+    if (!s) continue;
     const pc = (us: number) => `${((100 * us) / s.total).toFixed(1)}%`;
-    out.push(`\n${f}: ${(s.total / 1e6).toFixed(1)} s sampled`);
+    out.push(`\n${proc}: ${(s.total / 1e6).toFixed(1)} s sampled, ${(busy(s) / 1e6).toFixed(1)} s busy`);
     out.push(`  by package/file: ${s.buckets.map(([b, us]) => `${b} ${pc(us)}`).join(', ')}`);
     out.push('  top functions:');
     for (const [fn, us] of s.functions) out.push(`    ${pc(us).padStart(6)}  ${fn}`);

@@ -55,6 +55,9 @@ export async function seedBase(db: Db, fleet = 0): Promise<Seeded> {
   return { indicatorId: ind.id, fieldUserId: field.id, fieldDeviceUuid };
 }
 
+/** Observation g (1-based) is timestamped 2016-01-01 + g × 5 minutes (see seedObservations). */
+export const seededTimestamp = (g: number) => new Date(Date.UTC(2016, 0, 1) + g * 300_000).toISOString().slice(0, 19).replace('T', ' ');
+
 const PER_IMPORT = 1000;
 const PER_TX = 100_000;
 
