@@ -23,7 +23,7 @@ const [base] = await db.query<{ s: string }>('SELECT pg_current_snapshot()::text
 await changeOnServer(db, s, 100, 0);
 const [snap] = await db.query<{ s: string }>('SELECT pg_current_snapshot()::text AS s');
 const held = (subplan: boolean) => `NOT EXISTS (SELECT 1 FROM device_observation h WHERE h.device_id = $3 AND h.observation_id = o.id AND h.import_id = o.import_id${subplan ? ' OFFSET 0' : ''})`;
-async function run(label: string, bound: boolean) {
+async function run(label: string, subplan: boolean) {
   const A = `SELECT ${OBSERVATION_SELECT} FROM ${OBSERVATION_FROM}
     WHERE o.indicator_id = $1 AND pg_visible_in_snapshot(o.change_xid, $2::pg_snapshot) AND ${held(subplan)} AND o.id > $4 ORDER BY o.id LIMIT 500`;
   const B = `SELECT ${OBSERVATION_SELECT} FROM ${OBSERVATION_FROM}
