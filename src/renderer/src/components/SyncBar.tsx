@@ -61,7 +61,7 @@ export function SyncBar({ projectKey, pendingChanges, labels }: { projectKey: st
               label={strings.sync.progressLabel}
               done={sync.done}
               total={sync.total}
-              valueText={`${strings.sync.phaseOf(phase, indicator)}: ${strings.sync.progress(sync.done, sync.total)}`}
+              valueText={[strings.sync.phaseOf(phase, indicator), strings.sync.progress(sync.done, sync.total)].filter(Boolean).join(': ')}
             />
           </div>
         ) : (

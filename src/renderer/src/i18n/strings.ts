@@ -110,7 +110,7 @@ export const strings = {
     lastErrors: 'Last errors',
     done: 'Sync complete',
     progress: (done: number, total: number | null) =>
-      total === null ? `${done.toLocaleString('en')} done` : `${done.toLocaleString('en')} of ${total.toLocaleString('en')}`,
+      total === null ? (done > 0 ? `${done.toLocaleString('en')} done` : '') : `${done.toLocaleString('en')} of ${total.toLocaleString('en')}`,
     phaseOf: (phase: string, indicator: string | null) => (indicator ? `${phase} · ${indicator}` : phase),
     phases: {
       projects: 'Refreshing projects',
@@ -130,6 +130,7 @@ export const strings = {
     noDocuments: 'No document for this indicator.',
     openDocument: (label: string) => `Open ${label}`,
     cached: 'Available offline',
+    documentTypes: { preview: 'Preview', image: 'Image', video: 'Video', document: 'Document', other: 'File' } as Record<string, string>,
     notCached: 'Downloads when opened online',
     precision: (p: string) => `Time precision: ${p}`,
     observations: 'Observations',

@@ -111,7 +111,7 @@ function Documents({ indicatorCode }: { indicatorCode: string }) {
             <li key={d.uuid}>
               <button type="button" className="btn-link doc-open" onClick={() => void open(d)} disabled={opening === d.uuid} aria-label={strings.indicator.openDocument(d.label)}>
                 <span className="doc-type" aria-hidden="true">
-                  {d.type.slice(0, 4).toUpperCase()}
+                  {strings.indicator.documentTypes[d.type] ?? strings.indicator.documentTypes['other']}
                 </span>
                 {d.label}
               </button>
