@@ -220,6 +220,7 @@ export const strings = {
     restored: 'Observation restored.',
     cancel: 'Cancel',
     refusedBy: 'Refused by the server',
+    serverSays: (message: string) => `Server: ${message}`,
     conflictNote: 'The server changed this observation too.',
     resolveConflict: 'Resolve in Conflicts',
     meta: 'Details',

@@ -92,8 +92,20 @@ function ObservationForm({ projectKey, indicator, observation, onReload }: FormP
   const toast = useToast();
   const [form, setForm] = useState<FormState>(() => initialForm(indicator, observation));
   const [errors, setErrors] = useState<FieldErrors>(() =>
-    observation?.state === 'rejected' && observation.errorField && observation.error ? { [observation.errorField]: observation.error } : {},
+    observation?.state === 'rejected' && observation.errorField && observation.error
+      ? { [observation.errorField]: strings.observation.serverSays(observation.error) }
+      : {},
   );
+  const fieldLabel = (field: string | null): string | null => {
+    if (!field) return null;
+    const known: Record<string, string> = {
+      timestamp: strings.observation.timestamp,
+      x: strings.observation.longitude,
+      y: strings.observation.latitude,
+      wkt: strings.observation.wkt,
+    };
+    return known[field] ?? indicator.dimensions.find((d) => `values.${d.code}` === field)?.name ?? null;
+  };
   const [saveError, setSaveError] = useState<GobsError>();
   const [saving, setSaving] = useState(false);
   const [confirmDelete, setConfirmDelete] = useState(false);
@@ -209,7 +221,7 @@ function ObservationForm({ projectKey, indicator, observation, onReload }: FormP
         <div className="banner banner-error" role="alert">
           <span>
             <strong>{strings.observation.refusedBy}: </strong>
-            {observation.error}
+            {fieldLabel(observation.errorField) ? `${fieldLabel(observation.errorField)}: ${observation.error}` : observation.error}
           </span>
         </div>
       )}
