@@ -43,7 +43,7 @@ await desktop.gobs.auth.login({ serverUrl: srv.baseUrl, username: user, password
 await desktop.close();
 
 t = performance.now();
-const result = await new Promise<{ syncMs: number; maxRssMiB: number; done: { state: string; lastError: unknown } }>((resolve, reject) => {
+const result = await new Promise<{ syncMs: number; maxRssMiB: number; rssBeforeMiB: number; done: { state: string; lastError: unknown } }>((resolve, reject) => {
   const child = spawn(process.execPath, ['--import', 'tsx', CHILD, desktop.dataDir, ...batch], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   child.stdout.on('data', (c: Buffer) => (out += c.toString()));
@@ -70,6 +70,7 @@ console.log(
       firstSyncSeconds: +(result.syncMs / 1000).toFixed(2),
       desktopProcessWallSeconds: +(wall / 1000).toFixed(2),
       desktopPeakRssMiB: result.maxRssMiB,
+      desktopRssBeforeSyncMiB: result.rssBeforeMiB,
     },
     null,
     2,
