@@ -53,11 +53,14 @@ const snapshotXmin = (snap: string) => snap.split(':')[0]!;
  * the base snapshot (base null = first sync: all), that the device does not hold at their import.
  * The xid range bound (>= xmin of base) is what keeps a no-change pull off the bulk of the table.
  */
-function deltaWhere(cur: Cursor, p: unknown[], deviceId: number, indicatorId: number): string {
+function deltaWhere(cur: Cursor, p: unknown[], deviceId: number, indicatorId: number, probe: 'per-row' | 'join'): string {
   p.push(indicatorId, cur.round_snapshot, deviceId);
+  // Per row, OFFSET 0 keeps the "held?" test a primary-key probe per candidate: flattened into an
+  // anti join, the planner would read all of the device's holdings for every batch. A whole-round
+  // count is the opposite case, where one hash anti join is right.
   let sql = `o.indicator_id = $${p.length - 2} AND pg_visible_in_snapshot(o.change_xid, $${p.length - 1}::pg_snapshot)
     AND NOT EXISTS (SELECT 1 FROM device_observation h
-                     WHERE h.device_id = $${p.length} AND h.observation_id = o.id AND h.import_id = o.import_id)`;
+                     WHERE h.device_id = $${p.length} AND h.observation_id = o.id AND h.import_id = o.import_id${probe === 'per-row' ? ' OFFSET 0' : ''})`;
   if (cur.base_snapshot) {
     p.push(snapshotXmin(cur.base_snapshot), cur.base_snapshot);
     sql += ` AND o.change_xid >= $${p.length - 1}::xid8 AND NOT pg_visible_in_snapshot(o.change_xid, $${p.length}::pg_snapshot)`;
@@ -141,7 +144,7 @@ export async function pullObservationBatch(
         Object.assign(cur, { round_snapshot: snap[0]!.s, round_after_id: 0, round_total: null, round_served: 0 });
       }
       const p: unknown[] = [];
-      const where = deltaWhere(cur, p, a.deviceId, a.indicatorId);
+      const where = deltaWhere(cur, p, a.deviceId, a.indicatorId, 'per-row');
       p.push(cur.round_after_id, a.limit);
       rows = await q.query<ObservationRow>(
         `SELECT ${OBSERVATION_SELECT} FROM ${OBSERVATION_FROM}
@@ -160,7 +163,7 @@ export async function pullObservationBatch(
     if (rows.length === a.limit) {
       if (cur.round_total === null) {
         const p: unknown[] = [];
-        const where = deltaWhere(cur, p, a.deviceId, a.indicatorId);
+        const where = deltaWhere(cur, p, a.deviceId, a.indicatorId, 'join');
         p.push(cur.round_after_id);
         const c = await q.query<{ n: number }>(`SELECT count(*)::int8 AS n FROM observation o WHERE ${where} AND o.id > $${p.length}`, p);
         cur.round_total = c[0]!.n + cur.round_served;
