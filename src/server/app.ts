@@ -61,6 +61,12 @@ export async function buildServer(opts: BuildServerOptions): Promise<FastifyInst
     if (err instanceof HttpError) {
       return reply.code(err.statusCode).send(apiError(err.message, err.extra));
     }
+    // Data errors from the database (class 22: bad encoding, NUL bytes, out-of-range values) are
+    // the client's input reaching SQL; validation should catch them first, this is the safety net.
+    const sqlState = (err as { code?: unknown }).code;
+    if (typeof sqlState === 'string' && /^22[0-9A-Z]{3}$/.test(sqlState)) {
+      return reply.code(400).send(apiError('Invalid value in request'));
+    }
     const status = (err as FastifyError).statusCode;
     if (typeof status === 'number' && status >= 400 && status < 500) {
       return reply.code(status).send(apiError(clientMessage(err as FastifyError)));

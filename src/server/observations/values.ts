@@ -26,6 +26,7 @@ export function coerce(type: DimensionType, v: unknown): { value: Value } | { er
     }
     case 'string':
       if (typeof v !== 'string') return { error: 'must be a string' };
+      if (v.includes('\u0000')) return { error: 'must not contain NUL characters' };
       if (v.length > 10_000) return { error: 'is longer than 10000 characters' };
       return { value: v };
   }

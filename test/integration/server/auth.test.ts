@@ -112,6 +112,21 @@ describe.each(testEngines())('login, sessions and projects (%s)', (engine) => {
     expect((await c.get('/user/projects')).status).toBe(401);
   });
 
+  it('answers hostile input with 4xx, never 5xx', async () => {
+    const c = await new Client(srv.baseUrl).login('writer', 'writer');
+    const nul = await c.req('POST', '/user/login', { json: { username: 'a\u0000b', password: 'x' }, auth: false });
+    expect(nul.status).toBe(400);
+    for (const path of ['/indicator/%00', '/project/%00', '/observation/%00', '/document/%00', '/indicator/x%00y/observations', `/project/${'k'.repeat(500)}`]) {
+      const r = await c.get<ApiResponse>(path);
+      expect(r.status, path).toBeGreaterThanOrEqual(400);
+      expect(r.status, path).toBeLessThan(500);
+      expect(ApiResponse.parse(r.body).code).toBe(0);
+    }
+    const pushNul = await c.req('POST', '/observation/observations', { json: [{ uuid: '00000000-0000-4000-8000-000000000000', indicator: 'pluvio\u0000metry', timestamp: '2024-01-01 00:00:00', x: 1, y: 1, values: [] }] });
+    expect(pushNul.status).toBeLessThan(500);
+    expect(pushNul.status).toBeGreaterThanOrEqual(400);
+  });
+
   it('answers unknown routes with a 404 ApiResponse', async () => {
     const c = await new Client(srv.baseUrl).login('writer', 'writer');
     const res = await c.get<ApiResponse>('/no/such/route');
