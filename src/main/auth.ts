@@ -6,6 +6,7 @@ import { LoginResult } from '../shared/api';
 import type { AuthStatus, LoginArgs } from '../shared/ipc';
 import type { MainContext } from './context';
 import { AppError } from './errors';
+import { pendingCount } from './store/statements';
 import { removeAccountFiles } from './store/account';
 import { HttpClient, mapNetworkError } from './sync/http';
 
@@ -79,7 +80,7 @@ export async function logout(ctx: MainContext): Promise<AuthStatus> {
 export function countUnsynced(ctx: MainContext): number {
   const db = ctx.account?.db;
   if (!db) return 0;
-  return db.prepare("SELECT count(*) FROM observation WHERE state <> 'synced'").pluck().get() as number;
+  return pendingCount(db);
 }
 
 /** Deletes the account's local store. Refuses while changes wait to be sent, unless forced. */

@@ -3,6 +3,7 @@ import type { DateFormat, Dimension, DocumentSummary, IndicatorSummary } from '.
 import { AppError } from '../errors';
 import type { WireDocument, WireIndicator } from '../sync/wire';
 import type { Db } from './db';
+import { stmt } from './statements';
 import { dimensionSortExpr } from './observations';
 import { createHash } from 'node:crypto';
 
@@ -24,15 +25,15 @@ export interface IndicatorDef {
 /** Stores a project's indicators as the server lists them (links of dropped ones are removed). */
 export function saveProjectIndicators(db: Db, projectKey: string, indicators: readonly WireIndicator[]): void {
   db.transaction(() => {
-    const upsert = db.prepare(
+    const upsert = stmt(db, 
       `INSERT INTO indicator (code, id, label, description, category, date_format, dimensions, created_at, updated_at)
        VALUES (@code, @id, @label, @description, @category, @date_format, @dimensions, @created_at, @updated_at)
        ON CONFLICT (code) DO UPDATE SET id = excluded.id, label = excluded.label, description = excluded.description,
          category = excluded.category, date_format = excluded.date_format, dimensions = excluded.dimensions,
          created_at = excluded.created_at, updated_at = excluded.updated_at`,
     );
-    db.prepare('DELETE FROM project_indicator WHERE project_key = ?').run(projectKey);
-    const link = db.prepare('INSERT INTO project_indicator (project_key, indicator_code, position) VALUES (?, ?, ?)');
+    stmt(db, 'DELETE FROM project_indicator WHERE project_key = ?').run(projectKey);
+    const link = stmt(db, 'INSERT INTO project_indicator (project_key, indicator_code, position) VALUES (?, ?, ?)');
     indicators.forEach((ind, position) => {
       const dimensions: Dimension[] = ind.values.map((v) => ({ code: v.code, name: v.name || v.code, type: v.type, unit: v.unit }));
       upsert.run({
@@ -81,10 +82,10 @@ export function saveDocuments(db: Db, indicatorCode: string, docs: readonly Wire
     for (const d of existing) {
       if (!keep.has(d.uuid)) {
         if (d.cached_file) stale.push({ uuid: d.uuid, file: d.cached_file });
-        db.prepare('DELETE FROM document WHERE uuid = ?').run(d.uuid);
+        stmt(db, 'DELETE FROM document WHERE uuid = ?').run(d.uuid);
       }
     }
-    const upsert = db.prepare(
+    const upsert = stmt(db, 
       `INSERT INTO document (uuid, id, indicator_code, label, description, type, url, updated_at)
        VALUES (@uuid, @id, @indicator_code, @label, @description, @type, @url, @updated_at)
        ON CONFLICT (uuid) DO UPDATE SET id = excluded.id, indicator_code = excluded.indicator_code, label = excluded.label,
@@ -94,7 +95,7 @@ export function saveDocuments(db: Db, indicatorCode: string, docs: readonly Wire
       const old = byUuid.get(d.uuid);
       if (old?.cached_file && (old.updated_at !== (d.updated_at ?? null) || old.url !== d.url)) {
         stale.push({ uuid: d.uuid, file: old.cached_file });
-        db.prepare('UPDATE document SET cached_file = NULL, cached_version = NULL WHERE uuid = ?').run(d.uuid);
+        stmt(db, 'UPDATE document SET cached_file = NULL, cached_version = NULL WHERE uuid = ?').run(d.uuid);
       }
       upsert.run({
         uuid: d.uuid,
@@ -146,11 +147,11 @@ export interface DocumentRecord {
 }
 
 export function getDocument(db: Db, uuid: string): DocumentRecord | null {
-  return (db.prepare('SELECT uuid, url, label, updated_at, cached_file FROM document WHERE uuid = ?').get(uuid) as DocumentRecord) ?? null;
+  return (stmt(db, 'SELECT uuid, url, label, updated_at, cached_file FROM document WHERE uuid = ?').get(uuid) as DocumentRecord) ?? null;
 }
 
 export function setDocumentCache(db: Db, uuid: string, file: string, version: string | null): void {
-  db.prepare('UPDATE document SET cached_file = ?, cached_version = ? WHERE uuid = ?').run(file, version, uuid);
+  stmt(db, 'UPDATE document SET cached_file = ?, cached_version = ? WHERE uuid = ?').run(file, version, uuid);
 }
 
 export function projectIndicatorCodes(db: Db, projectKey: string): string[] {
@@ -161,7 +162,7 @@ export function projectIndicatorCodes(db: Db, projectKey: string): string[] {
 }
 
 export function getIndicatorDef(db: Db, code: string): IndicatorDef {
-  const row = db.prepare('SELECT code, date_format, dimensions FROM indicator WHERE code = ?').get(code) as
+  const row = stmt(db, 'SELECT code, date_format, dimensions FROM indicator WHERE code = ?').get(code) as
     | Pick<IndicatorRow, 'code' | 'date_format' | 'dimensions'>
     | undefined;
   if (!row) throw new AppError('not_found', `Unknown indicator "${code}". Sync the project first.`, 'indicatorCode');
@@ -177,12 +178,12 @@ export function listIndicators(db: Db, projectKey: string | null, code?: string)
               WHERE pi.project_key = ? ORDER BY pi.position, i.label`,
           )
           .all(projectKey)
-      : db.prepare('SELECT * FROM indicator WHERE code = ?').all(code)
+      : stmt(db, 'SELECT * FROM indicator WHERE code = ?').all(code)
   ) as IndicatorRow[];
-  const counts = db.prepare(
-    `SELECT state, count(*) AS n FROM observation WHERE indicator_code = ? GROUP BY state`,
+  const counts = stmt(db, 
+    'SELECT state, n FROM observation_count WHERE indicator_code = ? AND n > 0',
   );
-  const docs = db.prepare('SELECT count(*) FROM document WHERE indicator_code = ?').pluck();
+  const docs = stmt(db, 'SELECT count(*) FROM document WHERE indicator_code = ?').pluck();
   return rows.map((r) => {
     const byState = new Map((counts.all(r.code) as { state: string; n: number }[]).map((c) => [c.state, c.n]));
     const total = [...byState.values()].reduce((a, b) => a + b, 0);

@@ -113,4 +113,34 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX observation_media_pending ON observation(media_pending) WHERE media_pending IS NOT NULL;
     `,
   },
+  {
+    version: 3,
+    name: 'observation counts per indicator and state',
+    // Counting a large indicator's rows costs O(n) on every sync and every screen; triggers keep
+    // the counts instead, for one small write per changed row.
+    sql: `
+      CREATE TABLE observation_count (
+        indicator_code TEXT NOT NULL,
+        state TEXT NOT NULL,
+        n INTEGER NOT NULL,
+        PRIMARY KEY (indicator_code, state)
+      ) WITHOUT ROWID;
+      INSERT INTO observation_count (indicator_code, state, n)
+        SELECT indicator_code, state, count(*) FROM observation GROUP BY indicator_code, state;
+      CREATE TRIGGER observation_count_insert AFTER INSERT ON observation BEGIN
+        INSERT INTO observation_count (indicator_code, state, n) VALUES (new.indicator_code, new.state, 1)
+          ON CONFLICT (indicator_code, state) DO UPDATE SET n = n + 1;
+      END;
+      CREATE TRIGGER observation_count_delete AFTER DELETE ON observation BEGIN
+        UPDATE observation_count SET n = n - 1 WHERE indicator_code = old.indicator_code AND state = old.state;
+      END;
+      CREATE TRIGGER observation_count_update AFTER UPDATE OF state, indicator_code ON observation
+        WHEN old.state IS NOT new.state OR old.indicator_code IS NOT new.indicator_code
+      BEGIN
+        UPDATE observation_count SET n = n - 1 WHERE indicator_code = old.indicator_code AND state = old.state;
+        INSERT INTO observation_count (indicator_code, state, n) VALUES (new.indicator_code, new.state, 1)
+          ON CONFLICT (indicator_code, state) DO UPDATE SET n = n + 1;
+      END;
+    `,
+  },
 ];

@@ -17,6 +17,7 @@ import { AppError } from '../errors';
 import type { ValidObservation } from '../observations/validate';
 import type { WireObservation } from '../sync/wire';
 import type { Db } from './db';
+import { stmt } from './statements';
 
 export interface ObsRecord {
   local_id: number;
@@ -97,7 +98,7 @@ export function toDetail(r: ObsRecord): ObservationDetail {
 }
 
 export function findObservation(db: Db, uuid: string): ObsRecord | null {
-  return (db.prepare('SELECT * FROM observation WHERE uuid = ?').get(uuid) as ObsRecord | undefined) ?? null;
+  return (stmt(db, 'SELECT * FROM observation WHERE uuid = ?').get(uuid) as ObsRecord | undefined) ?? null;
 }
 
 export function requireObservation(db: Db, uuid: string): ObsRecord {
@@ -109,7 +110,7 @@ export function requireObservation(db: Db, uuid: string): ObsRecord {
 export function insertLocal(db: Db, indicatorCode: string, v: ValidObservation, author: string | null): ObsRecord {
   const uuid = randomUUID();
   const now = new Date().toISOString();
-  db.prepare(
+  stmt(db, 
     `INSERT INTO observation (uuid, indicator_code, timestamp, x, y, wkt, vals, author, created_at, updated_at, state, search)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'local', ?)`,
   ).run(uuid, indicatorCode, v.timestamp, v.x, v.y, v.wkt, JSON.stringify(v.values), author, now, now, searchText(v.timestamp, v.values, author, uuid));
@@ -123,7 +124,7 @@ export function updateLocal(db: Db, uuid: string, v: ValidObservation): ObsRecor
     if (r.state === 'deleted') throw new AppError('conflict', 'This observation is deleted: undo the deletion before editing it.');
     const state: SyncState =
       r.state === 'conflict' ? 'conflict' : r.state === 'local' || (r.state === 'rejected' && r.id === null) ? 'local' : 'modified';
-    db.prepare(
+    stmt(db, 
       `UPDATE observation SET timestamp = ?, x = ?, y = ?, wkt = ?, vals = ?, state = ?, error = NULL, error_field = NULL,
          local_rev = local_rev + 1, updated_at = ?, search = ? WHERE uuid = ?`,
     ).run(v.timestamp, v.x, v.y, v.wkt, JSON.stringify(v.values), state, new Date().toISOString(),
@@ -136,7 +137,7 @@ export function markDeleted(db: Db, uuid: string): ObsRecord {
   return db.transaction(() => {
     const r = requireObservation(db, uuid);
     if (r.state !== 'deleted') {
-      db.prepare("UPDATE observation SET prev_state = state, state = 'deleted', local_rev = local_rev + 1 WHERE uuid = ?").run(uuid);
+      stmt(db, "UPDATE observation SET prev_state = state, state = 'deleted', local_rev = local_rev + 1 WHERE uuid = ?").run(uuid);
     }
     return requireObservation(db, uuid);
   })();
@@ -148,7 +149,7 @@ export function restoreDeleted(db: Db, uuid: string): ObsRecord {
     // A deletion the server refused can be taken back too.
     const refusedDeletion = r.state === 'rejected' && r.prev_state !== null;
     if (r.state !== 'deleted' && !refusedDeletion) return r;
-    db.prepare(
+    stmt(db, 
       'UPDATE observation SET state = coalesce(prev_state, ?), prev_state = NULL, error = NULL, error_field = NULL, local_rev = local_rev + 1 WHERE uuid = ?',
     ).run(
       r.id === null ? 'local' : 'modified',
@@ -270,7 +271,7 @@ export function listObservations(db: Db, q: ListQuery, dims: ReadonlyMap<string,
     sql += ' OFFSET ?';
     params.push(q.offset);
   }
-  const rows = db.prepare(sql).all(...params) as (ObsRecord & { sort_value: string | number })[];
+  const rows = stmt(db, sql).all(...params) as (ObsRecord & { sort_value: string | number })[];
   const more = rows.length > q.limit;
   const page = more ? rows.slice(0, q.limit) : rows;
   const last = page.at(-1);
@@ -286,5 +287,5 @@ export function listObservations(db: Db, q: ListQuery, dims: ReadonlyMap<string,
 export function countObservations(db: Db, indicatorCode: string, filter: ObservationFilter): number {
   const params: unknown[] = [indicatorCode];
   const sql = `SELECT count(*) FROM observation o WHERE o.indicator_code = ?${filterSql(filter, params)}`;
-  return db.prepare(sql).pluck().get(...params) as number;
+  return stmt(db, sql).pluck().get(...params) as number;
 }

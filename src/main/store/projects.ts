@@ -2,6 +2,7 @@
 import type { Project } from '../../shared/api';
 import type { ProjectSummary } from '../../shared/ipc';
 import type { Db } from './db';
+import { stmt } from './statements';
 
 interface ProjectRow {
   key: string;
@@ -17,9 +18,9 @@ export function listProjects(db: Db): ProjectSummary[] {
   const rows = db
     .prepare(
       `SELECT p.key, p.label, p.description, p.media_url, p.refreshed_at, p.last_sync_at,
-              (SELECT count(*) FROM observation o
-                 JOIN project_indicator pi ON pi.indicator_code = o.indicator_code
-                WHERE pi.project_key = p.key AND o.state <> 'synced') AS pending
+              (SELECT coalesce(sum(c.n), 0) FROM observation_count c
+                 JOIN project_indicator pi ON pi.indicator_code = c.indicator_code
+                WHERE pi.project_key = p.key AND c.state <> 'synced') AS pending
          FROM project p ORDER BY p.position, p.label`,
     )
     .all() as ProjectRow[];
@@ -48,7 +49,7 @@ function toSummary(r: ProjectRow): ProjectSummary {
  */
 export function replaceProjects(db: Db, projects: readonly Project[], now = new Date().toISOString()): void {
   db.transaction(() => {
-    const upsert = db.prepare(
+    const upsert = stmt(db, 
       `INSERT INTO project (key, label, description, media_url, position, refreshed_at)
        VALUES (@key, @label, @description, @media_url, @position, @now)
        ON CONFLICT (key) DO UPDATE SET label = excluded.label, description = excluded.description,
@@ -56,21 +57,21 @@ export function replaceProjects(db: Db, projects: readonly Project[], now = new 
     );
     projects.forEach((p, position) => upsert.run({ ...p, position, now }));
     const keep = new Set(projects.map((p) => p.key));
-    const existing = db.prepare('SELECT key FROM project').pluck().all() as string[];
+    const existing = stmt(db, 'SELECT key FROM project').pluck().all() as string[];
     for (const key of existing) {
       if (keep.has(key)) continue;
       const pending = db
         .prepare(
-          `SELECT count(*) FROM observation o JOIN project_indicator pi ON pi.indicator_code = o.indicator_code
-            WHERE pi.project_key = ? AND o.state <> 'synced'`,
+          `SELECT coalesce(sum(c.n), 0) FROM observation_count c JOIN project_indicator pi ON pi.indicator_code = c.indicator_code
+            WHERE pi.project_key = ? AND c.state <> 'synced'`,
         )
         .pluck()
         .get(key) as number;
-      if (pending === 0) db.prepare('DELETE FROM project WHERE key = ?').run(key);
+      if (pending === 0) stmt(db, 'DELETE FROM project WHERE key = ?').run(key);
     }
   })();
 }
 
 export function markProjectSynced(db: Db, key: string, at = new Date().toISOString()): void {
-  db.prepare('UPDATE project SET last_sync_at = ? WHERE key = ?').run(at, key);
+  stmt(db, 'UPDATE project SET last_sync_at = ? WHERE key = ?').run(at, key);
 }

@@ -6,6 +6,7 @@
 import type { Dimension } from '../../shared/ipc';
 import type { WireObservation } from '../sync/wire';
 import type { Db } from './db';
+import { stmt } from './statements';
 import { findObservation, searchText, valuesFromWire, type ObsRecord } from './observations';
 
 export interface WireNewObservation {
@@ -40,8 +41,8 @@ export function pendingRows(db: Db, indicatorCode: string, state: 'local' | 'mod
 }
 
 export function markPushAttempted(db: Db, uuids: readonly string[]): void {
-  const stmt = db.prepare('UPDATE observation SET push_attempted = 1 WHERE uuid = ?');
-  db.transaction(() => uuids.forEach((u) => stmt.run(u)))();
+  const mark = stmt(db, 'UPDATE observation SET push_attempted = 1 WHERE uuid = ?');
+  db.transaction(() => uuids.forEach((u) => mark.run(u)))();
 }
 
 const SERVER_CONTENT = `timestamp = @timestamp, x = @x, y = @y, wkt = @wkt, vals = @vals, search = @search`;
@@ -74,20 +75,20 @@ export function applyAccepted(db: Db, o: WireObservation, sentRev: number): void
   const p = params(o);
   if (r.state === 'local' || r.state === 'modified') {
     if (r.local_rev === sentRev) {
-      db.prepare(`UPDATE observation SET ${SERVER_META}, ${SERVER_CONTENT}, state = 'synced', error = NULL, error_field = NULL WHERE uuid = @uuid`).run(p);
+      stmt(db, `UPDATE observation SET ${SERVER_META}, ${SERVER_CONTENT}, state = 'synced', error = NULL, error_field = NULL WHERE uuid = @uuid`).run(p);
     } else {
-      db.prepare(`UPDATE observation SET ${SERVER_META}, state = 'modified' WHERE uuid = @uuid`).run(p);
+      stmt(db, `UPDATE observation SET ${SERVER_META}, state = 'modified' WHERE uuid = @uuid`).run(p);
     }
   } else if (r.state === 'deleted') {
     // Deleted while the push was in flight: the deletion now targets the accepted version.
-    db.prepare(`UPDATE observation SET ${SERVER_META}, prev_state = 'modified' WHERE uuid = @uuid`).run(p);
+    stmt(db, `UPDATE observation SET ${SERVER_META}, prev_state = 'modified' WHERE uuid = @uuid`).run(p);
   } else {
-    db.prepare(`UPDATE observation SET ${SERVER_META} WHERE uuid = @uuid`).run(p);
+    stmt(db, `UPDATE observation SET ${SERVER_META} WHERE uuid = @uuid`).run(p);
   }
 }
 
 export function markRejected(db: Db, uuid: string, message: string, field: string | null, sentRev: number): void {
-  db.prepare(
+  stmt(db, 
     `UPDATE observation SET state = 'rejected', error = ?, error_field = ?
       WHERE uuid = ? AND local_rev = ? AND state IN ('local', 'modified')`,
   ).run(message, field, uuid, sentRev);
@@ -98,14 +99,14 @@ export function markConflict(db: Db, uuid: string, server: WireObservation | 'de
   const r = findObservation(db, uuid);
   if (!r) return;
   const mineDeleted = r.state === 'deleted' || (r.state === 'conflict' && r.prev_state === 'deleted');
-  db.prepare(
+  stmt(db, 
     `UPDATE observation SET state = 'conflict', prev_state = ?, server_version = ?, error = NULL, error_field = NULL WHERE uuid = ?`,
   ).run(mineDeleted ? 'deleted' : null, server === 'deleted' ? 'deleted' : JSON.stringify(server), uuid);
 }
 
 export function removeRow(db: Db, uuid: string): ObsRecord | null {
   const r = findObservation(db, uuid);
-  if (r) db.prepare('DELETE FROM observation WHERE uuid = ?').run(uuid);
+  if (r) stmt(db, 'DELETE FROM observation WHERE uuid = ?').run(uuid);
   return r;
 }
 
@@ -117,7 +118,7 @@ export function applyPulled(db: Db, o: WireObservation): 'inserted' | 'updated' 
   const r = findObservation(db, o.uuid);
   const p = params(o);
   if (!r) {
-    db.prepare(
+    stmt(db, 
       `INSERT INTO observation (uuid, id, indicator_code, import, timestamp, x, y, wkt, vals, author, created_at, updated_at, media_url, state, search)
        VALUES (@uuid, @id, @indicator_code, @import, @timestamp, @x, @y, @wkt, @vals, @author, @created_at, @updated_at, @media_url, 'synced', @search)`,
     ).run({ ...p, indicator_code: o.indicator });
@@ -125,14 +126,14 @@ export function applyPulled(db: Db, o: WireObservation): 'inserted' | 'updated' 
   }
   switch (r.state) {
     case 'synced':
-      db.prepare(`UPDATE observation SET ${SERVER_META}, ${SERVER_CONTENT} WHERE uuid = @uuid`).run(p);
+      stmt(db, `UPDATE observation SET ${SERVER_META}, ${SERVER_CONTENT} WHERE uuid = @uuid`).run(p);
       return 'updated';
     case 'local':
       // Our own create whose answer we never saw: adopt the server's identity, keep our content to re-send.
-      db.prepare(`UPDATE observation SET ${SERVER_META}, state = 'modified' WHERE uuid = @uuid`).run(p);
+      stmt(db, `UPDATE observation SET ${SERVER_META}, state = 'modified' WHERE uuid = @uuid`).run(p);
       return 'kept';
     case 'conflict':
-      db.prepare('UPDATE observation SET server_version = ? WHERE uuid = ?').run(JSON.stringify(o), o.uuid);
+      stmt(db, 'UPDATE observation SET server_version = ? WHERE uuid = ?').run(JSON.stringify(o), o.uuid);
       return 'conflict';
     default:
       if (r.import === o.import) return 'kept';
@@ -152,7 +153,7 @@ export function applyPulledDeletion(db: Db, uuid: string): ObsRecord | null {
 }
 
 export function saveAck(db: Db, indicatorCode: string, kind: 'pull' | 'deletions', token: string | null): void {
-  db.prepare(`UPDATE indicator SET ${kind === 'pull' ? 'pull_ack' : 'deletions_ack'} = ? WHERE code = ?`).run(token, indicatorCode);
+  stmt(db, `UPDATE indicator SET ${kind === 'pull' ? 'pull_ack' : 'deletions_ack'} = ? WHERE code = ?`).run(token, indicatorCode);
 }
 
 export function loadAck(db: Db, indicatorCode: string, kind: 'pull' | 'deletions'): string | null {
@@ -164,5 +165,5 @@ export function loadAck(db: Db, indicatorCode: string, kind: 'pull' | 'deletions
 
 /** Adopts the server's identity and version of a row without touching its content (media changes). */
 export function applyMeta(db: Db, o: WireObservation): void {
-  db.prepare(`UPDATE observation SET ${SERVER_META} WHERE uuid = @uuid`).run(params(o));
+  stmt(db, `UPDATE observation SET ${SERVER_META} WHERE uuid = @uuid`).run(params(o));
 }

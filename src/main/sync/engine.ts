@@ -6,6 +6,7 @@
 import type { SyncPhase, SyncStatus } from '../../shared/ipc';
 import type { MainContext } from '../context';
 import { AppError } from '../errors';
+import { pendingCount } from '../store/statements';
 import { refreshProjects } from '../projects';
 import { listProjects, markProjectSynced } from '../store/projects';
 import { ProjectSync, type StepOptions, type SyncHooks } from './steps';
@@ -76,7 +77,7 @@ export class SyncEngine {
 
   private pending(): number {
     const db = this.ctx.account?.db;
-    return db ? (db.prepare("SELECT count(*) FROM observation WHERE state <> 'synced'").pluck().get() as number) : 0;
+    return db ? pendingCount(db) : 0;
   }
 
   private publish(patch: Partial<SyncStatus>): void {

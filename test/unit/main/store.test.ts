@@ -85,3 +85,32 @@ describe('account stores', () => {
     s.db.close();
   });
 });
+
+describe('observation counts', () => {
+  const groupBy = (db: Database.Database) =>
+    db.prepare('SELECT indicator_code, state, count(*) AS n FROM observation GROUP BY 1, 2 ORDER BY 1, 2').all();
+  const counted = (db: Database.Database) =>
+    db.prepare('SELECT indicator_code, state, n FROM observation_count WHERE n > 0 ORDER BY 1, 2').all();
+
+  it('are backfilled by the migration and kept exact by the triggers', () => {
+    const file = join(tmp(), 's.sqlite');
+    const old = new Database(file);
+    migrate(old, MIGRATIONS.slice(0, 2));
+    const insert = old.prepare(
+      "INSERT INTO observation (uuid, indicator_code, timestamp, x, y, vals, state) VALUES (?, ?, '2024-01-01 00:00:00', 0, 0, '{}', ?)",
+    );
+    for (let i = 0; i < 30; i++) insert.run(`u${i}`, i % 2 ? 'a' : 'b', i % 3 ? 'synced' : 'local');
+    old.close();
+    const db = openStore(file);
+    expect(counted(db)).toEqual(groupBy(db));
+    db.prepare("UPDATE observation SET state = 'modified' WHERE uuid IN ('u1', 'u2', 'u4')").run();
+    db.prepare("UPDATE observation SET indicator_code = 'c' WHERE uuid = 'u5'").run();
+    db.prepare("UPDATE observation SET x = 5 WHERE uuid = 'u7'").run();
+    db.prepare("DELETE FROM observation WHERE uuid IN ('u0', 'u9')").run();
+    db.prepare(
+      "INSERT INTO observation (uuid, indicator_code, timestamp, x, y, vals, state) VALUES ('n1', 'd', '2024-01-01 00:00:00', 0, 0, '{}', 'conflict')",
+    ).run();
+    expect(counted(db)).toEqual(groupBy(db));
+    db.close();
+  });
+});
