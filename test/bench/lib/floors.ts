@@ -8,7 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore } from '../../../src/main/store/db';
 import { searchText } from '../../../src/main/store/observations';
+import { type FastifyRequest } from 'fastify';
+import { type ServerContext } from '../../../src/server/context';
 import { type Db } from '../../../src/server/db/types';
+import { pushObservations } from '../../../src/server/observations/write';
 import { dimensionsOf } from '../../../src/server/observations/indicators';
 import { OBSERVATION_FROM, OBSERVATION_SELECT, toObservation, type ObservationRow } from '../../../src/server/observations/read';
 import type { Observation } from '../../../src/shared/api';
@@ -95,19 +98,7 @@ export async function pushFloor(db: Db, s: { indicatorId: number; fieldUserId: n
   let rows = 0;
   for (let start = 0; start < n; start += batch) {
     const k = Math.min(batch, n - start);
-    const items = Array.from({ length: k }, (_, j) => {
-      const i = 10_000_000 + start + j;
-      const x = ((i * 37) % 3600) / 10 - 180;
-      const y = ((i * 53) % 1800) / 10 - 90;
-      return {
-        uuid: randomUUID(),
-        ts: new Date(Date.UTC(2027, 0, 1) + i * 60_000).toISOString().slice(0, 16).replace('T', ' ') + ':00',
-        x,
-        y,
-        wkt: `POINT(${x} ${y})`,
-        vals: JSON.stringify({ rain: (i % 300) / 10, gauge: i % 40, checked: i % 2 === 0, note: `floor entry ${i}` }),
-      };
-    });
+    const items = floorItems(start, k);
     await db.tx(async (q) => {
       const [imp] = await q.query<{ id: number }>(`INSERT INTO import (user_id, device_id, tool, source) VALUES ($1, $2, 'api', 'push') RETURNING id`, [
         s.fieldUserId,
@@ -130,3 +121,46 @@ export async function pushFloor(db: Db, s: { indicatorId: number; fieldUserId: n
   }
   return { ms: performance.now() - t0, rows };
 }
+
+function floorItems(start: number, k: number) {
+  return Array.from({ length: k }, (_, j) => {
+    const i = 10_000_000 + start + j;
+    const x = ((i * 37) % 3600) / 10 - 180;
+    const y = ((i * 53) % 1800) / 10 - 90;
+    return {
+      uuid: randomUUID(),
+      ts: new Date(Date.UTC(2027, 0, 1) + i * 60_000).toISOString().slice(0, 16).replace('T', ' ') + ':00',
+      x,
+      y,
+      wkt: `POINT(${x} ${y})`,
+      values: { rain: (i % 300) / 10, gauge: i % 40, checked: i % 2 === 0, note: `floor entry ${i}` },
+      vals: '',
+    };
+  }).map((o) => ({ ...o, vals: JSON.stringify(o.values) }));
+}
+
+/**
+ * Not a floor but the step between floor and sync: the server's own push handler
+ * (pushObservations: validation, idempotency look-ups, import, insert, holdings, response rows)
+ * called in this process with the same batches — what HTTP and the device add comes on top.
+ */
+export async function pushHandler(db: Db, indicatorCode: string, user: { id: number; login: string }, n: number, batch: number): Promise<{ ms: number }> {
+  const [dev] = await db.query<{ id: number }>('INSERT INTO device (uuid) VALUES ($1) RETURNING id', [randomUUID()]);
+  const ctx: ServerContext = { db, secret: 'bench', mediaDir: tmpdir(), sessionTtlMs: 60_000, publicUrl: 'http://127.0.0.1/api' };
+  const t0 = performance.now();
+  for (let start = 0; start < n; start += batch) {
+    const items = floorItems(20_000_000 + start, Math.min(batch, n - start)).map((o) => ({
+      uuid: o.uuid,
+      indicator: indicatorCode,
+      timestamp: o.ts,
+      x: o.x,
+      y: o.y,
+      values: Object.entries(o.values).map(([name, value]) => ({ name, type: DIMENSION_TYPES[name], value })),
+    }));
+    const out = await pushObservations(ctx, {} as FastifyRequest, { user, deviceId: dev!.id }, items);
+    if (out.length !== items.length) throw new Error(`handler stored ${out.length} of ${items.length}`);
+  }
+  return { ms: performance.now() - t0 };
+}
+
+const DIMENSION_TYPES: Record<string, string> = { rain: 'real', gauge: 'integer', checked: 'boolean', note: 'string' };

@@ -104,6 +104,11 @@ export class DeviceProcess {
     });
   }
 
+  /** The last lines the device wrote to stderr (its application log). */
+  get log(): string {
+    return this.stderr.trim().split('\n').slice(-15).join('\n');
+  }
+
   get pid(): number {
     return this.child.pid!;
   }
