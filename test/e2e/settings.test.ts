@@ -1,0 +1,89 @@
+/**
+ * Settings / About (server, user, device UUID, data folder, sync interval, version), the top-bar
+ * navigation by keyboard, and the always-visible status line.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromiumOrSkip } from '../harness/chromium';
+import { launchApp, screenshotOnFailure, type App } from '../harness/app';
+import { createDevice, type Device } from '../harness/device';
+import { expectVisible } from '../harness/ui';
+import { seedAccount } from '../helpers/seedStore';
+
+const browser = chromiumOrSkip();
+
+describe.skipIf(!browser)('settings, navigation and status line', () => {
+  let device: Device;
+  let app: App;
+
+  beforeAll(async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'gobs-e2e-settings-'));
+    seedAccount(dataDir);
+    device = await createDevice({ dataDir });
+    app = await launchApp(device, browser!);
+    await app.page.getByRole('button', { name: 'Work offline as tester' }).click();
+    await expectVisible(app.page.getByRole('heading', { name: 'Projects', level: 1 }));
+  });
+
+  afterEach(screenshotOnFailure(() => app));
+
+  afterAll(async () => {
+    await app?.close();
+    await device?.close();
+  });
+
+  it('reaches Settings from the top bar with the keyboard alone', async () => {
+    const page = app.page;
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    await nav.getByRole('link', { name: 'Projects' }).focus();
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    expect(await nav.getByRole('link', { name: 'Settings' }).evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
+    await page.keyboard.press('Enter');
+    await expectVisible(page.getByRole('heading', { name: 'Settings', level: 1 }));
+    // Focus moves to the new page's title; the active section is marked for assistive technology.
+    expect(await page.getByRole('heading', { name: 'Settings', level: 1 }).evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
+    expect(await nav.getByRole('link', { name: 'Settings' }).getAttribute('aria-current')).toBe('page');
+  });
+
+  it('shows the account, device, data folder and version', async () => {
+    const page = app.page;
+    const s = await device.desktop.gobs.settings.get();
+    for (const text of [s.serverUrl!, s.username!, s.deviceId, s.dataDir, s.appVersion]) await expectVisible(page.getByText(text, { exact: true }));
+    expect(s.dataDir.startsWith(device.desktop.dataDir)).toBe(true);
+    await app.screenshot('settings');
+  });
+
+  it('changes the automatic sync interval, refusing a bad value inline', async () => {
+    const page = app.page;
+    const input = page.getByLabel('Automatic sync every (minutes)');
+    await input.fill('often');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    expect(await input.getAttribute('aria-invalid')).toBe('true');
+    await input.fill('5000');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    // Main's own limit (one day), shown under the field.
+    await expect.poll(() => input.getAttribute('aria-invalid')).toBe('true');
+    expect((await device.desktop.gobs.settings.get()).syncIntervalMinutes).not.toBe(5000);
+    await input.fill('30');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await expectVisible(page.getByText('Settings saved.'));
+    expect((await device.desktop.gobs.settings.get()).syncIntervalMinutes).toBe(30);
+    expect(await input.getAttribute('aria-invalid')).toBe('false');
+  });
+
+  it('keeps the status line on every page', async () => {
+    const page = app.page;
+    for (const hash of ['#/projects', '#/p/water', '#/p/water/i/fauna', '#/conflicts', '#/settings']) {
+      await page.goto(`${app.url}${hash}`);
+      const status = page.getByRole('contentinfo', { name: 'Status' });
+      await expectVisible(status);
+      await expectVisible(status.getByText('Offline', { exact: true }));
+      await expectVisible(status.getByText('All changes sent'));
+      await expectVisible(status.getByText(/^Last sync /));
+    }
+    expect(app.pageErrors).toEqual([]);
+  });
+});
