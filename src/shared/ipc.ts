@@ -8,6 +8,17 @@
  * the compiler then points at the missing handler.
  */
 import { z } from 'zod';
+import {
+  BASE_SORT_COLUMNS,
+  MAX_MEDIA_BYTES,
+  SYNC_STATES,
+  type DateFormat,
+  type DimensionType,
+  type SyncPhase,
+  type SyncState,
+} from './constants';
+
+export * from './constants';
 
 interface Channel<A extends z.ZodType, R> {
   readonly args: A;
@@ -70,10 +81,6 @@ export const ForgetArgs = z.object({ force: z.boolean().default(false) }).strict
 
 // ---- indicators, documents ---------------------------------------------------------------
 
-export const DATE_FORMATS = ['second', 'minute', 'hour', 'day', 'month', 'year'] as const;
-export type DateFormat = (typeof DATE_FORMATS)[number];
-export const DIMENSION_TYPES = ['integer', 'real', 'boolean', 'string'] as const;
-export type DimensionType = (typeof DIMENSION_TYPES)[number];
 
 export interface Dimension {
   code: string;
@@ -116,13 +123,6 @@ export const DocumentArgs = z.object({ uuid: z.string().min(1).max(200) }).stric
 
 // ---- observations ------------------------------------------------------------------------
 
-/**
- * `local` created here, never accepted by the server; `modified` edited here since the version it
- * is based on; `deleted` deleted here, not yet confirmed; `conflict` the server changed it too (its
- * version is kept beside ours); `rejected` the server refused it (its message is kept).
- */
-export const SYNC_STATES = ['local', 'modified', 'deleted', 'synced', 'conflict', 'rejected'] as const;
-export type SyncState = (typeof SYNC_STATES)[number];
 
 export type DimensionValue = number | boolean | string | null;
 
@@ -170,7 +170,6 @@ export interface ObservationDetail extends ObservationRow {
   mediaPending: 'upload' | 'delete' | null;
 }
 
-export const BASE_SORT_COLUMNS = ['timestamp', 'x', 'y', 'author', 'state', 'createdAt', 'updatedAt'] as const;
 /** A base column, or `value:<dimension code>` to sort by a dimension. */
 export const SortColumn = z.union([
   z.enum(BASE_SORT_COLUMNS),
@@ -251,7 +250,6 @@ export const ConflictResolveArgs = z
 
 // ---- media ---------------------------------------------------------------------------------
 
-export const MAX_MEDIA_BYTES = 10 * 1024 * 1024;
 export const MediaAttachArgs = z
   .object({
     uuid: z.uuid('Not a valid observation id'),
@@ -271,18 +269,6 @@ export interface MediaContent {
 
 // ---- sync ----------------------------------------------------------------------------------
 
-export const SYNC_PHASES = [
-  'projects',
-  'indicators',
-  'documents',
-  'push-creations',
-  'push-updates',
-  'push-deletions',
-  'media',
-  'pull',
-  'pull-deletions',
-] as const;
-export type SyncPhase = (typeof SYNC_PHASES)[number];
 
 export interface SyncStatus {
   /** idle: nothing running; offline: waiting to retry (see nextRetryAt); unauthorized: log in again. */
@@ -301,6 +287,8 @@ export interface SyncStatus {
   pendingChanges: number;
   nextRetryAt: string | null;
   online: boolean;
+  /** What the last completed sync did: changes sent, observations received, deletions received. */
+  lastResult: { sent: number; received: number; deleted: number } | null;
 }
 
 export const SyncStartArgs = z.object({ projectKey: key('Project').optional() }).strict().default({});

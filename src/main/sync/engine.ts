@@ -63,6 +63,7 @@ export class SyncEngine {
       pendingChanges: 0,
       nextRetryAt: null,
       online: ctx.online,
+      lastResult: null,
     };
     this.unsubscribe = ctx.onOnlineChange((online) => {
       // Reachable again (any request succeeded): do not wait for the backoff timer.
@@ -117,6 +118,7 @@ export class SyncEngine {
     this.publish({ state: 'syncing', phase: 'projects', projectKey: projectKey ?? null, indicatorCode: null, done: 0, total: null, nextRetryAt: null, lastError: null });
     const problems: string[] = [];
     const changed = new Set<string>();
+    const result = { sent: 0, received: 0, deleted: 0 };
     try {
       this.ctx.requireStore();
       await refreshProjects(this.ctx, signal);
@@ -137,6 +139,9 @@ export class SyncEngine {
           await step.run(key);
         } finally {
           problems.push(...step.problems);
+          result.sent += step.counts.sent;
+          result.received += step.counts.received;
+          result.deleted += step.counts.deleted;
           step.changedIndicators.forEach((c) => changed.add(c));
           if (step.changedIndicators.size) this.ctx.emit('observations.changed', { indicatorCodes: [...step.changedIndicators] });
         }
@@ -150,6 +155,7 @@ export class SyncEngine {
         done: 0,
         total: null,
         lastSyncAt: new Date().toISOString(),
+        lastResult: result,
         recentErrors: problems.slice(-20).reverse(),
       });
     } catch (err) {

@@ -72,6 +72,8 @@ function sameContent(r: ObsRecord, o: z.infer<typeof WireObservation>): boolean 
 export class ProjectSync {
   readonly problems: string[] = [];
   readonly changedIndicators = new Set<string>();
+  /** Counts for the status line: changes the server accepted, observations and deletions received. */
+  readonly counts = { sent: 0, received: 0, deleted: 0 };
 
   constructor(
     private readonly ctx: MainContext,
@@ -173,6 +175,7 @@ export class ProjectSync {
       this.db.transaction(() => {
         for (const o of parsed.data) applyAccepted(this.db, o, sentRev.get(o.uuid) ?? -1);
       })();
+      this.counts.sent += parsed.data.length;
       return;
     }
     const body = ApiErrorBody.safeParse(res.data);
@@ -272,6 +275,7 @@ export class ProjectSync {
       const parsed = z.array(WireObservation).min(1).safeParse(res.data);
       if (!parsed.success) throw new AppError('bad_server', 'The server answered the update with an unexpected body.');
       this.db.transaction(() => applyAccepted(this.db, parsed.data[0]!, r.local_rev))();
+      this.counts.sent++;
     } else if (res.status === 409) {
       const body = ConflictBody.safeParse(res.data);
       const server = body.success && body.data.observation ? body.data.observation : await this.fetchServerVersion(r);
@@ -316,8 +320,10 @@ export class ProjectSync {
           accept: [403, 404, 409],
           signal: this.signal,
         });
-        if (res.status === 200 || res.status === 204 || res.status === 404) this.finishDeletion(r.uuid, r.local_rev);
-        else if (res.status === 409) {
+        if (res.status === 200 || res.status === 204 || res.status === 404) {
+          this.finishDeletion(r.uuid, r.local_rev);
+          this.counts.sent++;
+        } else if (res.status === 409) {
           const server = await this.fetchServerVersion(r);
           if (server === 'deleted') this.finishDeletion(r.uuid, r.local_rev);
           else this.db.transaction(() => markConflict(this.db, r.uuid, server))();
@@ -358,7 +364,10 @@ export class ProjectSync {
       let changed = false;
       for (const o of rows) {
         if (o.indicator !== code) continue;
-        if (applyPulled(this.db, o) !== 'kept') changed = true;
+        if (applyPulled(this.db, o) !== 'kept') {
+          changed = true;
+          this.counts.received++;
+        }
       }
       return { count: rows.length, changed };
     });
@@ -371,6 +380,7 @@ export class ProjectSync {
       for (const u of uuids) {
         const r = applyPulledDeletion(this.db, u);
         if (r) removed.push(r);
+        if (r) this.counts.deleted++;
       }
       return { count: uuids.length, changed: uuids.length > 0, after: () => removed.forEach((r) => removeMediaFiles(this.ctx, r)) };
     });

@@ -44,6 +44,7 @@ describe('the design flow', () => {
     const a = await device();
     const first = await syncOk(a, 'p1');
     expect(first.lastSyncAt).not.toBeNull();
+    expect(first.lastResult).toEqual({ sent: 0, received: 1200, deleted: 0 });
     expect(phaseDone(a, 'pull')).toBe(1200);
     const total = a.events.filter((e) => e.event === 'sync.progress' && (e.payload as { phase: string }).phase === 'pull');
     expect(total.some((e) => (e.payload as { total: number | null }).total === 1200)).toBe(true);
@@ -68,6 +69,7 @@ describe('the design flow', () => {
     await srv.restart();
     const after = await syncOk(a, 'p1');
     expect(after.pendingChanges).toBe(0);
+    expect(after.lastResult).toEqual({ sent: 4, received: 0, deleted: 0 });
     const server = await serverRows(srv.baseUrl, adminToken, 'pluviometry');
     expect(server).toHaveLength(1201);
     expect(server.filter((o) => o.uuid === created1.uuid || o.uuid === created2.uuid)).toHaveLength(2);
@@ -80,7 +82,7 @@ describe('the design flow', () => {
     await a.gobs.auth.logout();
     await a.gobs.auth.login({ serverUrl: srv.baseUrl, username: 'writer', password: 'writer' });
     const mark = a.events.length;
-    await syncOk(a, 'p1');
+    expect((await syncOk(a, 'p1')).lastResult).toEqual({ sent: 0, received: 0, deleted: 0 });
     expect(phaseDone(a, 'pull', mark)).toBe(0);
     expect(phaseDone(a, 'pull-deletions', mark)).toBe(0);
 
@@ -169,7 +171,7 @@ describe('conflicts, deletions, refusals', () => {
     await a.gobs.observations.delete({ uuid });
     await syncOk(a);
     expect((await rejection(a.gobs.observations.get({ uuid }))).code).toBe('not_found');
-    await syncOk(b);
+    expect((await syncOk(b)).lastResult).toMatchObject({ deleted: 1 });
     expect((await rejection(b.gobs.observations.get({ uuid }))).code).toBe('not_found');
     for (const d of [a, b]) await expectConverged(d, srv.baseUrl, adminToken, 'pluviometry');
 
