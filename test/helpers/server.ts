@@ -23,6 +23,7 @@ import { openPostgres } from '../../src/server/db/postgres.js';
 import { loadMigrations, migrate } from '../../src/server/db/migrate.js';
 import * as seedFns from '../../src/server/admin/seed.js';
 import { seedDemo } from '../../src/server/admin/demo.js';
+export { DEMO } from '../../src/server/admin/demo.js';
 import { type Role } from '../../src/shared/api.js';
 import { createTestDatabase, postgresUrl } from './postgres.js';
 
@@ -54,6 +55,8 @@ export interface StartOptions {
   engine?: TestEngine;
   publicUrl?: string;
   sessionTtlMs?: number;
+  /** Load the CLI's `demo` data set before answering. */
+  demo?: boolean;
 }
 
 function seeders(db: Db, mediaDir: string) {
@@ -65,6 +68,8 @@ function seeders(db: Db, mediaDir: string) {
     link: (projectKey: string, indicatorCode: string) => seedFns.linkIndicator(db, projectKey, indicatorCode),
     document: (d: Parameters<typeof seedFns.addDocument>[2]) => seedFns.addDocument(db, mediaDir, d),
     observations: (a: Parameters<typeof seedFns.insertObservations>[1]) => seedFns.insertObservations(db, a),
+    /** Many observations generated inside the database (100,000 in a few seconds); one import. */
+    generate: (a: Parameters<typeof seedFns.generateObservations>[1]) => seedFns.generateObservations(db, a),
     device: (uuid: string) => seedFns.registerDevice(db, uuid),
     holding: (deviceUuid: string, observationId: number, importId: number) => seedFns.setHolding(db, deviceUuid, observationId, importId),
     /**
@@ -144,6 +149,7 @@ export async function startTestServer(opts: StartOptions = {}): Promise<TestServ
       ...(opts.sessionTtlMs ? { sessionTtlMs: opts.sessionTtlMs } : {}),
     });
 
+  if (opts.demo) await seedDemo(db, mediaDir);
   let app = await build();
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();

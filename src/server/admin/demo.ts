@@ -17,6 +17,21 @@ export const DEMO_PROJECTS = [
   { key: 'environment~air', label: 'Air and weather', description: 'Weather stations and air quality sensors of the Montpellier area.' },
 ];
 
+/** What `demo` creates, for tests and docs that must not hard-code it twice. */
+export const DEMO = {
+  writer: { username: 'demo', password: 'demo' },
+  reader: { username: 'analyst', password: 'analyst' },
+  field: { username: 'field', password: 'field' },
+  projects: ['environment~air', 'environment~water'],
+  /** Indicator codes per project key, as GET /project/{key}/indicators lists them (by code). */
+  indicators: {
+    'environment~water': ['bird_count', 'pluviometry', 'water_quality'],
+    'environment~air': ['air_quality', 'pluviometry'],
+  } as Record<string, string[]>,
+  observations: { pluviometry: 2400, water_quality: 1600, bird_count: 600, air_quality: 1600 } as Record<string, number>,
+  documents: 5,
+};
+
 const INDICATORS: (IndicatorSpec & { projects: string[] })[] = [
   {
     code: 'pluviometry',
@@ -148,7 +163,7 @@ function* observationsFor(code: string, n: number): Generator<SeedObservation> {
   }
 }
 
-const COUNTS: Record<string, number> = { pluviometry: 2400, water_quality: 1600, bird_count: 600, air_quality: 1600 };
+const COUNTS = DEMO.observations;
 
 function writeDocuments(dir: string) {
   const files = {
@@ -198,14 +213,12 @@ function writeDocuments(dir: string) {
 /** Creates the demo data set; returns false when it is already present (the command is idempotent). */
 export async function seedDemo(db: Db, mediaDir: string): Promise<boolean> {
   if ((await db.query("SELECT 1 FROM app_user WHERE login = 'demo'")).length > 0) return false;
-  await createUser(db, 'demo', 'demo');
-  await createUser(db, 'analyst', 'analyst');
-  await createUser(db, 'field', 'field');
+  for (const u of [DEMO.writer, DEMO.reader, DEMO.field]) await createUser(db, u.username, u.password);
   for (const p of DEMO_PROJECTS) {
     await createProject(db, p);
-    await grantRole(db, 'demo', p.key, 'writer');
-    await grantRole(db, 'analyst', p.key, 'reader');
-    await grantRole(db, 'field', p.key, 'writer');
+    await grantRole(db, DEMO.writer.username, p.key, 'writer');
+    await grantRole(db, DEMO.reader.username, p.key, 'reader');
+    await grantRole(db, DEMO.field.username, p.key, 'writer');
   }
   for (const { projects, ...spec } of INDICATORS) {
     await createIndicator(db, spec);

@@ -218,3 +218,51 @@ export async function setHolding(db: Queryable, deviceUuid: string, observationI
     [deviceId, observationId, importId],
   );
 }
+
+/**
+ * Generates `count` observations of an indicator inside the database (no per-row traffic), one
+ * import for all, values derived from the row number by dimension type. For large test data sets.
+ */
+export async function generateObservations(
+  db: Db,
+  a: { indicator: string; count: number; author?: string | null },
+): Promise<{ importId: number; firstId: number; lastId: number }> {
+  const ind = (await db.query<{ id: number }>('SELECT id FROM indicator WHERE code = $1', [a.indicator]))[0];
+  if (!ind) throw new SeedError(`unknown indicator ${a.indicator}`);
+  const dims = await db.query<{ code: string; type: string }>('SELECT code, type FROM dimension WHERE indicator_id = $1 ORDER BY position', [ind.id]);
+  const authorId = a.author ? (await db.query<{ id: number }>('SELECT id FROM app_user WHERE login = $1', [a.author]))[0]?.id : null;
+  if (a.author && !authorId) throw new SeedError(`unknown user ${a.author}`);
+  // Dimension codes are [A-Za-z0-9_] (checked at creation), so they are safe as SQL literals.
+  const expr: Record<string, string> = {
+    integer: 'g % 100',
+    real: '((g * 37) % 1000) / 10.0',
+    boolean: 'g % 2 = 0',
+    string: "'value ' || g",
+  };
+  const vals = `jsonb_build_object(${dims.map((d) => `'${d.code}', ${expr[d.type]}`).join(', ')})`;
+  return db.tx(async (q) => {
+    const imp = await q.query<{ id: number }>(`INSERT INTO import (user_id, tool, source) VALUES ($1, 'seed', 'seed') RETURNING id`, [authorId ?? null]);
+    const importId = imp[0]!.id;
+    const CHUNK = 20_000; // short statements: PGlite blocks the event loop while one runs
+    let firstId = 0;
+    let lastId = 0;
+    for (let start = 1; start <= a.count; start += CHUNK) {
+      const end = Math.min(a.count, start + CHUNK - 1);
+      const r = await q.query<{ lo: number; hi: number }>(
+        `WITH ins AS (
+           INSERT INTO observation (uuid, indicator_id, import_id, ts, x, y, wkt, vals, author_id)
+           SELECT gen_random_uuid(), $1, $2, timestamp '2020-01-01' + g * interval '17 minutes', x, y,
+                  'POINT(' || x || ' ' || y || ')', ${vals}, $3
+             FROM generate_series($4::bigint, $5::bigint) AS g,
+                  LATERAL (SELECT round((-5 + (g * 7919 % 10000) / 1000.0)::numeric, 5)::float8 AS x,
+                                  round((42 + (g * 104729 % 8000) / 1000.0)::numeric, 5)::float8 AS y) v
+           RETURNING id)
+         SELECT min(id) AS lo, max(id) AS hi FROM ins`,
+        [ind.id, importId, authorId ?? null, start, end],
+      );
+      firstId ||= r[0]!.lo;
+      lastId = r[0]!.hi;
+    }
+    return { importId, firstId, lastId };
+  });
+}
