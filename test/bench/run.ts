@@ -10,7 +10,7 @@
  * their top functions; EXPLAIN ANALYZE of the server's pull queries is printed with it.
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type Db } from '../../src/server/db/types';
@@ -54,6 +54,7 @@ const profileDir = opts.profile ? join(ROOT, 'bench', 'profiles') : undefined;
 if (profileDir) mkdirSync(profileDir, { recursive: true });
 const prof = (name: string): ProfileOptions | undefined => (profileDir ? { dir: profileDir, name } : undefined);
 
+const loadAtStart = os.loadavg();
 const rows: Row[] = [];
 const details: Record<string, unknown> = {};
 const errors: string[] = [];
@@ -485,7 +486,9 @@ try {
 
 rows.sort((a, b) => a.item.localeCompare(b.item));
 const durationS = (Date.now() - started) / 1000;
-console.log(`\nG-Obs benchmark${opts.quick ? ' (quick: N / 10)' : ''} — ${machine().cpus} × ${machine().cpuModel}, Node ${process.version}, ${durationS.toFixed(0)} s\n`);
+console.log(
+  `\nG-Obs benchmark${opts.quick ? ' (quick: N / 10)' : ''} — ${machine().cpus} × ${machine().cpuModel}, Node ${process.version}, ${durationS.toFixed(0)} s, load average ${loadAtStart[0]!.toFixed(1)} → ${os.loadavg()[0]!.toFixed(1)}\n`,
+);
 console.log(table(rows));
 for (const r of rows) if (r.note) console.log(`  ${r.item} ${r.measure} [${r.engine}]: ${r.note}`);
 if (profileDir) console.log(`\n${summariseProfiles(profileDir)}`);
@@ -496,6 +499,8 @@ writeResults(opts.output, {
   quick: opts.quick,
   n: N,
   machine: machine(),
+  /** Other work on the machine during the run (1, 5, 15 min load averages at start and end). */
+  loadAverage: { start: loadAtStart, end: os.loadavg() },
   postgres: cluster ? { source: cluster.describe, settings: cluster.settings } : null,
   rows,
   details,
