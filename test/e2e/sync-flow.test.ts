@@ -172,6 +172,21 @@ describe.skipIf(!browser)('design example flow through the UI', () => {
     expect(app.pageErrors).toEqual([]);
   });
 
+  it('a running sync can be cancelled from the sync bar', async () => {
+    proxy.slowDown(/\/observations/, 3_000);
+    await page().getByRole('button', { name: 'Sync now' }).click();
+    await expectVisible(page().getByRole('progressbar', { name: 'Sync progress' }));
+    await page().getByRole('button', { name: 'Cancel sync' }).click();
+    await expectVisible(page().getByRole('button', { name: 'Sync now' }), 30_000);
+    await expectHidden(page().getByRole('progressbar', { name: 'Sync progress' }));
+    const status = await device.desktop.gobs.sync.status();
+    expect(status.state).not.toBe('syncing');
+    expect(status.lastError?.code).toBe('cancelled');
+    await expectVisible(page().getByText('The last sync was cancelled; what it had finished is kept.'));
+    proxy.clear();
+    await app.screenshot('project-sync-cancelled');
+  });
+
   /** Fills every dimension with a valid value of its type, and a location. */
   async function fillObservation(n: number): Promise<void> {
     const form = page().locator('form');

@@ -42,9 +42,11 @@ export function SyncBar({ projectKey, pendingChanges, labels }: { projectKey: st
 
   const phase = sync?.phase ? strings.sync.phases[sync.phase] : '';
   const indicator = sync?.indicatorCode ? (labels?.get(sync.indicatorCode) ?? sync.indicatorCode) : null;
+  // Cancelling is the user's own choice, not an error: said plainly, not listed as a failure.
+  const cancelled = !running && sync?.lastError?.code === 'cancelled';
   const errors = [
     ...(error ? [errorText(error)] : []),
-    ...(sync?.lastError && !running ? [sync.lastError.message] : []),
+    ...(sync?.lastError && !running && !cancelled ? [sync.lastError.message] : []),
     ...(sync?.recentErrors ?? []),
   ].filter((m, i, all) => all.indexOf(m) === i);
 
@@ -77,6 +79,7 @@ export function SyncBar({ projectKey, pendingChanges, labels }: { projectKey: st
               </span>
             )}
             {sync?.state === 'unauthorized' && <span className="is-error">{strings.sync.unauthorized}</span>}
+            {cancelled && <span className="muted">{strings.sync.cancelled}</span>}
           </div>
         )}
         <div className="page-actions">

@@ -99,6 +99,7 @@ export const strings = {
     now: 'Sync now',
     cancel: 'Cancel sync',
     cancelling: 'Cancelling…',
+    cancelled: 'The last sync was cancelled; what it had finished is kept.',
     progressLabel: 'Sync progress',
     idle: (when: string) => `Last sync ${when}`,
     neverSynced: 'Never synced',
