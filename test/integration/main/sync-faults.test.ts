@@ -138,9 +138,12 @@ describe('server and session trouble mid-sync', () => {
     const uuids = await createSome(d, 5, 'restart');
     await srv.seed.observations({ indicator: 'pluviometry', author: 'writer', observations: seedRows(1200, Date.UTC(2030, 0, 1)) });
     proxy.add({ method: 'GET', path: PULL, fault: { kind: 'delay', ms: 600 }, skip: 1 });
+    const from = d.events.length;
     const running = d.gobs.sync.start({});
-    await new Promise((r) => setTimeout(r, 200));
-    while (!d.events.some((e) => e.event === 'sync.progress' && (e.payload as SyncStatus).phase === 'pull')) await new Promise((r) => setTimeout(r, 20));
+    // Stop the server once the pull is under way (its second request is held 600 ms at the proxy).
+    while (!d.events.slice(from).some((e) => e.event === 'sync.progress' && (e.payload as SyncStatus).phase === 'pull' && (e.payload as SyncStatus).done > 0)) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
     await srv.stop();
     const status = await running;
     expect(status.state).toBe('offline');
@@ -172,6 +175,60 @@ describe('server and session trouble mid-sync', () => {
     await syncOk(d);
     await expectOnServerOnce(uuids);
     await expectConverged(d, srv.baseUrl, adminToken, 'pluviometry');
+  });
+});
+
+describe('the user keeps working during a sync', () => {
+  async function until(cond: () => boolean): Promise<void> {
+    while (!cond()) await new Promise((r) => setTimeout(r, 10));
+  }
+
+  it('an edit made while its creation is being pushed is kept and sent as an update', async () => {
+    const d = await device();
+    await syncOk(d);
+    const [uuid] = await createSome(d, 1, 'in flight');
+    proxy.add({ method: 'POST', path: PUSH, fault: { kind: 'delay', ms: 400 } });
+    const mark = proxy.log.length;
+    const from = d.events.length;
+    const running = d.gobs.sync.start({});
+    await until(() =>
+      d.events.slice(from).some((e) => e.event === 'sync.progress' && (e.payload as SyncStatus).phase === 'push-creations' && (e.payload as SyncStatus).total === 1),
+    );
+    const o = await d.gobs.observations.get({ uuid: uuid! });
+    await d.gobs.observations.update({ uuid: uuid!, timestamp: o.timestamp, x: o.x, y: o.y, values: { ...o.values, note: 'edited during push' } });
+    await running;
+    expect(proxy.log.slice(mark).some((l) => l.method === 'POST' && PUSH.test(l.path))).toBe(true);
+    // The answer to the push did not overwrite the edit; the update phase of the same sync sent it.
+    const after = await d.gobs.observations.get({ uuid: uuid! });
+    expect(after).toMatchObject({ state: 'synced', values: { note: 'edited during push' } });
+    expect(proxy.log.slice(mark).some((l) => l.method === 'PUT' && PUSH.test(l.path))).toBe(true);
+    const server = await serverRows(srv.baseUrl, adminToken, 'pluviometry');
+    expect(server.filter((x) => x.uuid === uuid).map((x) => x.values.find((v) => v.name === 'note')?.value)).toEqual(['edited during push']);
+  });
+
+  it('an edit made while a pull is running is never overwritten by it', async () => {
+    const [a, b] = [await device(), await device()];
+    await syncOk(a);
+    await syncOk(b);
+    const [uuid] = await createSome(a, 1, 'pulled');
+    await syncOk(a);
+    await syncOk(b);
+    const theirs = await b.gobs.observations.get({ uuid: uuid! });
+    await b.gobs.observations.update({ uuid: uuid!, timestamp: theirs.timestamp, x: theirs.x, y: theirs.y, values: { ...theirs.values, note: 'from B' } });
+    await syncOk(b);
+    // A's pull is held at the proxy while the user edits the very observation it brings.
+    proxy.add({ method: 'GET', path: PULL, fault: { kind: 'delay', ms: 400 } });
+    const from = a.events.length;
+    const running = a.gobs.sync.start({});
+    await until(() => a.events.slice(from).some((e) => e.event === 'sync.progress' && (e.payload as SyncStatus).phase === 'pull'));
+    const mine = await a.gobs.observations.get({ uuid: uuid! });
+    await a.gobs.observations.update({ uuid: uuid!, timestamp: mine.timestamp, x: mine.x, y: mine.y, values: { ...mine.values, note: 'from A' } });
+    await running;
+    expect(await a.gobs.observations.get({ uuid: uuid! })).toMatchObject({
+      state: 'conflict',
+      values: { note: 'from A' },
+      serverVersion: { values: { note: 'from B' } },
+    });
   });
 });
 
