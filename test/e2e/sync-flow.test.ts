@@ -135,6 +135,7 @@ describe.skipIf(!browser)('design example flow through the UI', () => {
     await expectHidden(bar, 60_000);
     proxy.clear();
     await expectVisible(page().getByText('Nothing waiting to be sent'));
+    await expectVisible(page().getByText(/^2 sent · \d+ received/));
     await expectVisible(page().getByRole('contentinfo', { name: 'Status' }).getByText('All changes sent'));
 
     await page().getByRole('link', { name: `Open indicator ${indicator.label}` }).click();
@@ -163,6 +164,9 @@ describe.skipIf(!browser)('design example flow through the UI', () => {
     await page().getByRole('button', { name: 'Sync now' }).click();
     await expectVisible(page().getByRole('button', { name: 'Sync now' }), 60_000);
     await expect.poll(async () => (await device.desktop.gobs.sync.status()).state).toBe('idle');
+    // What the user reads, and what the engine counted: nothing either way.
+    await expectVisible(page().getByText('0 sent · 0 received'));
+    expect((await device.desktop.gobs.sync.status()).lastResult).toEqual({ sent: 0, received: 0, deleted: 0 });
     const after = await device.desktop.gobs.indicators.list({ projectKey: project.key });
     expect(after.map((i) => [i.code, i.observationCount])).toEqual(before.map((i) => [i.code, i.observationCount]));
     // Nothing pushed: no write request reached the server.

@@ -2,7 +2,8 @@ import { useEffect, useState } from 'react';
 import { strings } from '../i18n/strings';
 import { Field } from './Field';
 import { isTimeBound } from '../lib/timeBound';
-import { SYNC_STATES, type ObservationFilter, type SyncState } from '../../../shared/ipc';
+import { SYNC_STATES, type SyncState } from '../../../shared/constants';
+import type { ObservationFilter } from '../../../shared/ipc';
 
 
 /** Time range, state and free text. Text is applied after a short pause in typing. */

@@ -1,6 +1,7 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import { strings } from '../i18n/strings';
-import { MAX_MEDIA_BYTES, type MediaContent } from '../../../shared/ipc';
+import { MAX_MEDIA_BYTES } from '../../../shared/constants';
+import type { MediaContent } from '../../../shared/ipc';
 
 export interface PhotoChange {
   /** A new file to attach at save (replaces any current photo). */

@@ -69,6 +69,7 @@ export function SyncBar({ projectKey, pendingChanges, labels }: { projectKey: st
         ) : (
           <div className="sync-summary">
             <strong>{sync?.lastSyncAt ? strings.sync.idle(formatRelative(sync.lastSyncAt, now)) : strings.sync.neverSynced}</strong>
+            {sync?.lastResult && sync.lastSyncAt && <span className="muted">{strings.sync.result(sync.lastResult)}</span>}
             <span className={pendingChanges > 0 ? 'is-waiting' : 'muted'}>
               {pendingChanges > 0 ? strings.sync.waiting(pendingChanges) : strings.sync.nothingWaiting}
             </span>

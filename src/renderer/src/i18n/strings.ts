@@ -99,6 +99,8 @@ export const strings = {
     now: 'Sync now',
     cancel: 'Cancel sync',
     cancelling: 'Cancelling…',
+    result: (r: { sent: number; received: number; deleted: number }) =>
+      `${r.sent.toLocaleString('en')} sent · ${r.received.toLocaleString('en')} received${r.deleted ? ` · ${r.deleted.toLocaleString('en')} deleted` : ''}`,
     cancelled: 'The last sync was cancelled; what it had finished is kept.',
     progressLabel: 'Sync progress',
     idle: (when: string) => `Last sync ${when}`,
