@@ -8,6 +8,7 @@ import { findSession, DEFAULT_SESSION_TTL_MS } from './auth/sessions.js';
 import { type ServerContext } from './context.js';
 import { HttpError, apiError } from './errors.js';
 import { loadSecret } from './secret.js';
+import { deviceUuid, touchDevice } from './protocol/devices.js';
 import { userRoutes } from './routes/user.js';
 import { projectRoutes } from './routes/project.js';
 import { indicatorRoutes } from './routes/indicator.js';
@@ -87,6 +88,9 @@ export async function buildServer(opts: BuildServerOptions): Promise<FastifyInst
         if (!user) throw new HttpError(401, 'Access token is missing or invalid');
         request.user = user;
         request.sessionToken = token;
+        // Devices are registered (and their last use noted) on first sight, on any route.
+        const device = deviceUuid(request);
+        if (device) await touchDevice(ctx.db, device, user.id);
       });
       await userRoutes(api, ctx);
       await projectRoutes(api, ctx);

@@ -29,6 +29,14 @@ export async function setPassword(db: Queryable, login: string, password: string
   if (!rows[0]) throw new SeedError(`unknown user ${login}`);
 }
 
+/** Revokes every live session of a user; returns how many. */
+export async function revokeUserSessions(db: Queryable, login: string): Promise<number> {
+  const user = (await db.query<{ id: number }>('SELECT id FROM app_user WHERE login = $1', [login]))[0];
+  if (!user) throw new SeedError(`unknown user ${login}`);
+  const rows = await db.query('UPDATE session SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL RETURNING 1', [user.id]);
+  return rows.length;
+}
+
 export async function createProject(
   db: Queryable,
   p: { key: string; label: string; description?: string | null },

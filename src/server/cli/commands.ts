@@ -5,7 +5,17 @@ import { Role } from '../../shared/api.js';
 import { openStorage, type StorageOptions } from '../db/open.js';
 import { migrate, schemaVersion } from '../db/migrate.js';
 import { buildServer } from '../app.js';
-import { addDocument, createIndicator, createProject, createUser, grantRole, linkIndicator, SeedError } from '../admin/seed.js';
+import {
+  addDocument,
+  createIndicator,
+  createProject,
+  createUser,
+  grantRole,
+  linkIndicator,
+  revokeUserSessions,
+  SeedError,
+  setPassword,
+} from '../admin/seed.js';
 import { seedDemo } from '../admin/demo.js';
 import { importCsv, exportCsv } from '../admin/csv.js';
 import { deviceReport, observationDevices } from '../admin/devices.js';
@@ -20,6 +30,8 @@ commands:
   migrate                                                     apply database migrations
   user add <login> [--password-stdin]                         create a user (else a password is generated and printed)
   user grant <login> <projectKey> --role reader|writer|admin  give a user a role in a project
+  user password <login> --password-stdin                      set a user's password (revokes their sessions)
+  user logout <login>                                         revoke every session of a user
   project add <key> --label LABEL [--description TEXT]        create a project
   project link <projectKey> <indicatorCode>                   add an indicator to a project
   indicator add --from indicator.json                         create an indicator with its dimensions
@@ -87,6 +99,7 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
     return cmd ? 0 : 2;
   }
   const sub = ['user', 'project', 'indicator', 'document'].includes(cmd) ? rest.shift() : undefined;
+  if (sub === undefined && ['user', 'project', 'indicator', 'document'].includes(cmd)) throw new UsageError(`"${cmd}" needs a subcommand`);
   const key = sub ? `${cmd} ${sub}` : cmd;
 
   switch (key) {
@@ -138,6 +151,8 @@ async function withStorage(key: string, rest: string[], io: Io): Promise<number>
   const specs: Record<string, NonNullable<ParseArgsConfig['options']>> = {
     'user add': { 'password-stdin': { type: 'boolean' } },
     'user grant': { role: { type: 'string' } },
+    'user password': { 'password-stdin': { type: 'boolean' } },
+    'user logout': {},
     'project add': { label: { type: 'string' }, description: { type: 'string' } },
     'project link': {},
     'indicator add': { from: { type: 'string' } },
@@ -160,6 +175,15 @@ async function withStorage(key: string, rest: string[], io: Io): Promise<number>
       want(positionals, 1, '<login>');
       password = v['password-stdin'] ? await readStdinLine(io.stdin) : undefined;
       if (v['password-stdin'] && !password) throw new UsageError('empty password on stdin');
+      break;
+    case 'user password':
+      want(positionals, 1, '<login>');
+      if (!v['password-stdin']) throw new UsageError('--password-stdin is required (never pass a password as an argument)');
+      password = await readStdinLine(io.stdin);
+      if (!password) throw new UsageError('empty password on stdin');
+      break;
+    case 'user logout':
+      want(positionals, 1, '<login>');
       break;
     case 'user grant':
       want(positionals, 2, '<login> <projectKey>');
@@ -206,6 +230,13 @@ async function withStorage(key: string, rest: string[], io: Io): Promise<number>
         io.stdout(password ? `user ${a} created` : `user ${a} created with password: ${pw}`);
         break;
       }
+      case 'user password':
+        await setPassword(db, a, password!);
+        io.stdout(`password of ${a} changed; ${await revokeUserSessions(db, a)} session(s) revoked`);
+        break;
+      case 'user logout':
+        io.stdout(`${await revokeUserSessions(db, a)} session(s) of ${a} revoked`);
+        break;
       case 'user grant':
         await grantRole(db, a, b, v.role as Role);
         io.stdout(`${a} is ${v.role} of ${b}`);

@@ -48,9 +48,9 @@ export async function migrate(db: Db): Promise<number[]> {
 }
 
 export async function schemaVersion(db: Db): Promise<number> {
-  const rows = await db.query<{ v: number | null }>(
-    "SELECT CASE WHEN to_regclass('schema_version') IS NULL THEN NULL ELSE (SELECT max(version) FROM schema_version) END AS v",
-  );
+  const exists = await db.query<{ t: string | null }>("SELECT to_regclass('schema_version')::text AS t");
+  if (!exists[0]?.t) return 0;
+  const rows = await db.query<{ v: number | null }>('SELECT max(version) AS v FROM schema_version');
   return rows[0]?.v ?? 0;
 }
 

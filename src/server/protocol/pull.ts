@@ -69,6 +69,12 @@ function deltaWhere(cur: Cursor, p: unknown[], deviceId: number, indicatorId: nu
 }
 
 async function lockCursor(q: Queryable, deviceId: number, indicatorId: number): Promise<Cursor> {
+  // Batches never acknowledged (lost answers, abandoned syncs) are garbage after a day; a token
+  // naming a removed batch is then acknowledged as a harmless no-op.
+  await q.query(`DELETE FROM sync_batch WHERE device_id = $1 AND indicator_id = $2 AND created_at < now() - interval '1 day'`, [
+    deviceId,
+    indicatorId,
+  ]);
   await q.query('INSERT INTO sync_cursor (device_id, indicator_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [deviceId, indicatorId]);
   const rows = await q.query<Cursor>(
     `SELECT base_snapshot::text AS base_snapshot, round_snapshot::text AS round_snapshot, round_after_id, round_total, round_served

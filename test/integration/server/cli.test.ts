@@ -31,6 +31,8 @@ describe('server CLI on the embedded database', () => {
   it('refuses bad arguments with exit code 2 before touching storage', async () => {
     expect((await run(['frobnicate', '--data-dir', data])).code).toBe(2);
     expect((await run(['user', 'add', '--data-dir', data])).code).toBe(2);
+    expect((await run(['user', '--data-dir', data])).code).toBe(2);
+    expect((await run(['user', 'password', 'ann', '--data-dir', data])).code).toBe(2);
     expect((await run(['user', 'grant', 'a', 'b', '--role', 'boss', '--data-dir', data])).code).toBe(2);
     expect((await run(['project', 'add', 'k', '--data-dir', data])).code).toBe(2);
     expect((await run(['serve', '--port', 'x', '--data-dir', data])).code).toBe(2);
@@ -44,6 +46,9 @@ describe('server CLI on the embedded database', () => {
     const add = await run(['user', 'add', 'ann', '--password-stdin', '--data-dir', data], 'secret\n');
     expect(add).toMatchObject({ code: 0, out: 'user ann created' });
     expect((await run(['user', 'add', 'ann', '--password-stdin', '--data-dir', data], 'x\n')).code).toBe(1);
+    expect((await run(['user', 'password', 'ann', '--password-stdin', '--data-dir', data], 'new-secret\n')).out).toContain('password of ann changed');
+    expect((await run(['user', 'logout', 'ann', '--data-dir', data])).out).toBe('0 session(s) of ann revoked');
+    expect((await run(['user', 'logout', 'nobody', '--data-dir', data])).code).toBe(1);
     expect((await run(['project', 'add', 'p', '--label', 'P', '--data-dir', data])).code).toBe(0);
     expect((await run(['user', 'grant', 'ann', 'p', '--role', 'writer', '--data-dir', data])).code).toBe(0);
     expect((await run(['user', 'grant', 'bob', 'p', '--role', 'writer', '--data-dir', data])).err).toContain('unknown user bob');
