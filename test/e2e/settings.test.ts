@@ -12,6 +12,9 @@ import { createDevice, type Device } from '../harness/device';
 import { expectVisible } from '../harness/ui';
 import { seedAccount } from '../helpers/seedStore';
 
+// Page-side predicate; this file is compiled for Node.
+declare const document: { body: { innerText: string } };
+
 const browser = chromiumOrSkip();
 
 describe.skipIf(!browser)('settings, navigation and status line', () => {
@@ -74,6 +77,25 @@ describe.skipIf(!browser)('settings, navigation and status line', () => {
     expect(await input.getAttribute('aria-invalid')).toBe('false');
   });
 
+  it('gives every control on every screen an accessible name', async () => {
+    const page = app.page;
+    const uuid = (
+      await device.desktop.gobs.observations.create({ indicatorCode: 'fauna', timestamp: '2024-05-01', x: 3, y: 43, values: { species: 'Heron', count: 2, adult: true } })
+    ).uuid;
+    const screens = ['#/projects', '#/p/water', '#/p/water/i/fauna', '#/p/water/i/fauna/new', `#/p/water/i/fauna/o/${uuid}`, '#/conflicts', '#/settings'];
+    for (const hash of screens) {
+      await page.goto(`${app.url}${hash}`);
+      await expectVisible(page.locator('main h1'));
+      await page.waitForFunction(() => !document.body.innerText.includes('Loading…'));
+      const snapshot = await page.locator('body').ariaSnapshot();
+      // An unnamed control shows in the ARIA snapshot as its bare role ("- button" with no name).
+      const unnamed = snapshot
+        .split('\n')
+        .filter((line) => /^\s*- (button|link|textbox|combobox|checkbox|radio|searchbox|spinbutton|grid|progressbar)(\s*\[[^\]]*\])?:?\s*$/.test(line));
+      expect(unnamed, `${hash}\n${snapshot}`).toEqual([]);
+    }
+  });
+
   it('keeps the status line on every page', async () => {
     const page = app.page;
     for (const hash of ['#/projects', '#/p/water', '#/p/water/i/fauna', '#/conflicts', '#/settings']) {
@@ -81,7 +103,7 @@ describe.skipIf(!browser)('settings, navigation and status line', () => {
       const status = page.getByRole('contentinfo', { name: 'Status' });
       await expectVisible(status);
       await expectVisible(status.getByText('Offline', { exact: true }));
-      await expectVisible(status.getByText('All changes sent'));
+      await expectVisible(status.getByText('1 change waiting'));
       await expectVisible(status.getByText(/^Last sync /));
     }
     expect(app.pageErrors).toEqual([]);
