@@ -18,11 +18,12 @@ export const e2eRequired = process.env['GOBS_REQUIRE_E2E'] === '1';
 export function chromiumOrSkip(): string | null {
   const path = findChromium();
   if (path) return path;
-  const message =
-    'E2E TESTS SKIPPED: no Chromium found (looked at ' +
+  const why =
+    'no Chromium found (looked at ' +
     (process.env['GOBS_CHROMIUM'] ?? CANDIDATES.join(', ')) +
     '). Install Debian\'s "chromium" package or set GOBS_CHROMIUM.';
-  if (e2eRequired) throw new Error(`${message} GOBS_REQUIRE_E2E=1 makes this a failure.`);
+  if (e2eRequired) throw new Error(`E2E TESTS CANNOT RUN: ${why} GOBS_REQUIRE_E2E=1 makes this a failure.`);
+  const message = `E2E TESTS SKIPPED: ${why}`;
   const bar = '!'.repeat(message.length + 8);
   console.warn(`\n${bar}\n!!! ${message} !!!\n${bar}\n`);
   return null;
