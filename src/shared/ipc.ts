@@ -343,6 +343,11 @@ export const ipcContract = {
     /** Marks it deleted (sent at the next sync); undo with restore until then. */
     delete: channel<ObservationDetail>()(UuidArgs),
     restore: channel<ObservationDetail>()(UuidArgs),
+    /**
+     * Drops the local change (e.g. one the server refused) and takes the server's current version
+     * (fetched, so online only); an observation never sent is removed. Null when removed.
+     */
+    discard: channel<ObservationDetail | null>()(UuidArgs),
   },
   conflicts: {
     list: channel<ObservationDetail[]>()(ConflictListArgs),

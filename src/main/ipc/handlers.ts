@@ -12,6 +12,7 @@ import { getIndicatorDef, listDocuments, listIndicators } from '../store/indicat
 import { ObservationService } from '../observations/service';
 import { openDocument } from '../sync/documents';
 import { resolveConflict } from '../observations/conflicts';
+import { discardChange } from '../observations/discard';
 import { attachMedia, getMedia, removeMedia } from '../sync/media';
 import { SyncEngine, type EngineOptions } from '../sync/engine';
 
@@ -95,6 +96,7 @@ export function createHandlers(ctx: MainContext, services: Services): Handlers {
       update: async (args) => obs.update(args),
       delete: async ({ uuid }) => obs.delete(uuid),
       restore: async ({ uuid }) => obs.restore(uuid),
+      discard: ({ uuid }) => discardChange(ctx, uuid),
     },
     conflicts: {
       list: async (args) => obs.conflicts(args),

@@ -232,6 +232,24 @@ describe('conflicts, deletions, refusals', () => {
     }
   });
 
+  it("editing another author's observation is refused; discarding the change brings the server's version back", async () => {
+    const [{ uuids }] = [await srv.seed.observations({ indicator: 'pluviometry', author: 'admin', observations: seedRows(1, Date.UTC(2031, 0, 1)) })];
+    const a = await device();
+    await syncOk(a);
+    const theirs = await a.gobs.observations.get({ uuid: uuids[0]! });
+    await a.gobs.observations.update({ uuid: theirs.uuid, timestamp: theirs.timestamp, x: theirs.x, y: theirs.y, values: { ...theirs.values, note: 'not mine to change' } });
+    const status = await a.gobs.sync.start({});
+    expect(status.pendingChanges).toBe(1);
+    const refused = await a.gobs.observations.get({ uuid: theirs.uuid });
+    expect(refused).toMatchObject({ state: 'rejected', values: { note: 'not mine to change' } });
+    expect(refused.error).toMatch(/author|admin/i);
+    expect(await a.gobs.observations.discard({ uuid: theirs.uuid })).toMatchObject({ state: 'synced', values: theirs.values, import: theirs.import });
+    expect((await a.gobs.sync.status()).pendingChanges).toBe(0);
+    const local = await a.gobs.observations.create({ indicatorCode: 'pluviometry', timestamp: '2024-03-03 03', x: 3, y: 43, values: NEW_VALUES });
+    expect(await a.gobs.observations.discard({ uuid: local.uuid })).toBeNull();
+    await expectConverged(a, srv.baseUrl, adminToken, 'pluviometry');
+  });
+
   it('a reader cannot push: the refusal is kept, nothing is lost', async () => {
     const r = await device('reader');
     await syncOk(r);
