@@ -57,6 +57,7 @@ export async function buildServer(opts: BuildServerOptions): Promise<FastifyInst
   app.decorate('gobsRoutes', routes);
   app.decorateRequest('user', null);
   app.decorateRequest('sessionToken', null);
+  app.decorateRequest('device', null);
 
   app.setErrorHandler((err: FastifyError | HttpError | Error, request, reply) => {
     if (err instanceof HttpError) {
@@ -90,7 +91,7 @@ export async function buildServer(opts: BuildServerOptions): Promise<FastifyInst
         request.sessionToken = token;
         // Devices are registered (and their last use noted) on first sight, on any route.
         const device = deviceUuid(request);
-        if (device) await touchDevice(ctx.db, device, user.id);
+        if (device) request.device = { uuid: device, id: await touchDevice(ctx.db, device, user.id) };
       });
       await userRoutes(api, ctx);
       await projectRoutes(api, ctx);

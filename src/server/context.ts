@@ -24,12 +24,19 @@ declare module 'fastify' {
   interface FastifyRequest {
     user: SessionUser | null;
     sessionToken: string | null;
+    /** The `deviceId` header's device: registered by the auth hook. */
+    device: { uuid: string; id: number } | null;
   }
 }
 
 export function apiBase(ctx: ServerContext, request: FastifyRequest): string {
   if (ctx.publicUrl) return ctx.publicUrl.replace(/\/+$/, '');
   return `${request.protocol}://${request.host}/api`;
+}
+
+/** The request's device, or null without a deviceId header. */
+export function requestDevice(request: FastifyRequest): { uuid: string; id: number } | null {
+  return request.device;
 }
 
 export function requireUser(request: FastifyRequest): SessionUser {

@@ -14,11 +14,11 @@ import {
   type Observation,
 } from '../../shared/api.js';
 import { type Queryable } from '../db/types.js';
-import { type ServerContext, requireUser } from '../context.js';
+import { type ServerContext, requestDevice, requireUser } from '../context.js';
 import { indicatorAccess } from '../access.js';
 import { badRequest } from '../errors.js';
 import { OBSERVATION_FROM, OBSERVATION_SELECT, type ObservationRow, rowsToObservations } from '../observations/read.js';
-import { deviceUuid, touchDevice } from './devices.js';
+
 import { makeToken, readToken, type TokenPayload } from './tokens.js';
 
 type Req = FastifyRequest<{ Params: { code: string }; Querystring?: Record<string, string | undefined> }>;
@@ -273,7 +273,7 @@ async function pull(ctx: ServerContext, request: Req, reply: FastifyReply, kind:
   const user = requireUser(request);
   const access = await indicatorAccess(ctx.db, user.id, request.params.code);
   const limit = parseLimit(request);
-  const device = deviceUuid(request);
+  const device = requestDevice(request)?.uuid ?? null;
   reply.header('content-type', 'application/json; charset=utf-8');
   if (!device) {
     if (kind === 'observations') {
@@ -299,7 +299,7 @@ async function pull(ctx: ServerContext, request: Req, reply: FastifyReply, kind:
   }
   const rawAck = ackHeader(request);
   const ack = rawAck ? readToken(ctx.secret, rawAck, { device, indicator: access.id, kind }) : null;
-  const deviceId = await touchDevice(ctx.db, device, user.id);
+  const deviceId = requestDevice(request)!.id;
   const args = { deviceUuid: device, deviceId, indicatorId: access.id, limit, ack };
   const result = kind === 'observations' ? await pullObservationBatch(ctx, request, args) : await pullDeletionBatch(ctx, args);
   reply.header(SYNC_TOKEN_HEADER, result.token);

@@ -2,10 +2,9 @@ import { type FastifyInstance, type FastifyRequest } from 'fastify';
 import fs from 'node:fs';
 import path from 'node:path';
 import { PUSH_MAX_ITEMS } from '../../shared/api.js';
-import { type ServerContext, requireUser } from '../context.js';
+import { type ServerContext, requestDevice, requireUser } from '../context.js';
 import { indicatorAccess } from '../access.js';
 import { apiSuccess, badRequest, notFound } from '../errors.js';
-import { deviceUuid, touchDevice } from '../protocol/devices.js';
 import { findObservation, rowsToObservations } from '../observations/read.js';
 import { type Writer, deleteObservation, pushObservations, updateObservation } from '../observations/write.js';
 
@@ -13,8 +12,7 @@ type IdParams = { Params: { id: string } };
 
 export async function writer(ctx: ServerContext, request: FastifyRequest): Promise<Writer> {
   const user = requireUser(request);
-  const device = deviceUuid(request);
-  return { user, deviceId: device ? await touchDevice(ctx.db, device, user.id) : null };
+  return { user, deviceId: requestDevice(request)?.id ?? null };
 }
 
 export async function observationRoutes(app: FastifyInstance, ctx: ServerContext) {
