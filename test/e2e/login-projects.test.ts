@@ -59,6 +59,20 @@ describe.skipIf(!browser)('walking skeleton: log in, list projects, offline, log
     const message = page.getByText('The server cannot be reached.', { exact: false });
     await expectVisible(message);
     expect(await page.getByLabel('Server URL').getAttribute('aria-invalid')).toBe('true');
+
+    // A web server that is not G-Obs (here: the one serving the app's own files).
+    await page.getByLabel('Server URL').fill(`${app.url}api`);
+    await page.getByLabel('Password').fill(DEMO.password);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await expectVisible(page.getByText('This address answers, but it is not a G-Obs server.', { exact: false }));
+
+    // Not a URL at all: main's own validation, under the field.
+    await page.getByLabel('Server URL').fill('gobs.example.org');
+    await page.getByLabel('Password').fill(DEMO.password);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await expectVisible(page.getByText('Server URL must start with http:// or https://'));
+    expect(await page.getByLabel('Server URL').getAttribute('aria-invalid')).toBe('true');
+    await app.screenshot('connect-bad-url');
   });
 
   it('logs in and lists the demo projects', async () => {

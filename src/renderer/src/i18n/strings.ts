@@ -75,6 +75,7 @@ export const strings = {
     waitingCount: (n: number) => plural(n, 'change', 'changes'),
     sync: (label: string) => `Sync ${label}`,
     syncShort: 'Sync',
+    syncing: 'Syncing…',
     open: (label: string) => `Open ${label}`,
     listLabel: 'Your projects',
   },

@@ -123,7 +123,7 @@ export function ProjectsPage() {
                 disabled={syncing}
                 onClick={() => void syncProject(p.key)}
               >
-                {strings.projects.syncShort}
+                {syncing && sync?.projectKey === p.key ? strings.projects.syncing : strings.projects.syncShort}
               </button>
             </li>
           ))}
