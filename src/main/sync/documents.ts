@@ -11,8 +11,23 @@ import { getDocument, setDocumentCache, type CachedFile } from '../store/indicat
 
 const SAFE_EXT = /^\.[a-z0-9]{1,8}$/i;
 
-function cacheName(uuid: string, url: string, label: string): string {
-  let ext = '';
+// The OS picks the program from the extension, so the cached copy gets the one its type calls for.
+const EXT_BY_MIME: Record<string, string> = {
+  'application/pdf': '.pdf',
+  'image/png': '.png',
+  'image/jpeg': '.jpg',
+  'image/gif': '.gif',
+  'image/webp': '.webp',
+  'application/zip': '.zip',
+  'video/mp4': '.mp4',
+  'text/csv': '.csv',
+  'text/markdown': '.md',
+  'text/plain': '.txt',
+};
+
+function cacheName(uuid: string, url: string, label: string, contentType: string | undefined): string {
+  let ext = EXT_BY_MIME[(contentType ?? '').split(';')[0]!.trim().toLowerCase()] ?? '';
+  if (ext) return `${uuid.replace(/[^A-Za-z0-9-]/g, '_')}${ext}`;
   try {
     ext = extname(new URL(url).pathname);
   } catch {
@@ -29,7 +44,7 @@ export async function downloadDocument(ctx: MainContext, uuid: string, signal?: 
   if (!doc) throw new AppError('not_found', 'This document is no longer listed for the indicator.', 'uuid');
   if (doc.cached_file && existsSync(join(store.documentsDir, doc.cached_file))) return join(store.documentsDir, doc.cached_file);
   const res = await ctx.http().raw('get', doc.url, { responseType: 'arraybuffer', signal });
-  const name = cacheName(doc.uuid, doc.url, doc.label);
+  const name = cacheName(doc.uuid, doc.url, doc.label, res.headers['content-type'] as string | undefined);
   const target = join(store.documentsDir, name);
   // Write then rename: a crash never leaves a half file that looks cached.
   writeFileSync(`${target}.part`, Buffer.from(res.data as ArrayBuffer));

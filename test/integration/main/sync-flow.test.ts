@@ -3,6 +3,9 @@
  * UUID), against the real server over HTTP. Conflicts both ways, deletions, rejected observations,
  * offline work, photos.
  */
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDesktop, type TestDesktop } from '../../helpers/desktop';
 import { startTestServer, type TestServer } from '../../helpers/server';
@@ -294,6 +297,36 @@ describe('photos', () => {
     await a.gobs.observations.update({ uuid: obs.uuid, timestamp: cur.timestamp, x: cur.x, y: cur.y, values: { ...cur.values, rain: 4 } });
     await syncOk(a);
     expect((await a.gobs.observations.get({ uuid: obs.uuid })).state).toBe('synced');
+  });
+});
+
+describe('documents', () => {
+  it('are cached at sync, open offline from the cache, and are downloaded again only when changed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gobs-doc-'));
+    const pdf = join(dir, 'guide.pdf');
+    writeFileSync(pdf, '%PDF-1.4\n% a field guide\n');
+    const { uuid } = await srv.seed.document({ indicator: 'pluviometry', file: pdf, label: 'Field guide', type: 'document' });
+    const a = await device();
+    await syncOk(a);
+    const [doc] = (await a.gobs.documents.list({ indicatorCode: 'pluviometry' })).filter((x) => x.uuid === uuid);
+    expect(doc).toMatchObject({ label: 'Field guide', cached: true });
+    await srv.stop();
+    await a.gobs.documents.open({ uuid });
+    const opened = a.openedPaths.at(-1)!;
+    expect(opened.startsWith(a.dataDir)).toBe(true);
+    expect(opened.endsWith('.pdf')).toBe(true);
+    expect(readFileSync(opened, 'utf8')).toContain('a field guide');
+    await srv.restart();
+    const before = statSync(opened).mtimeMs;
+    await syncOk(a);
+    expect(statSync(opened).mtimeMs).toBe(before); // unchanged on the server: not downloaded again
+    // A new version on the server (same file name there, new content and updated_at): downloaded again.
+    writeFileSync(join(srv.mediaDir, 'documents', `${uuid}.pdf`), '%PDF-1.4\n% second edition\n');
+    await srv.db.query('UPDATE document SET updated_at = now() + interval \'1 second\' WHERE uuid = $1', [uuid]);
+    await syncOk(a);
+    await a.gobs.documents.open({ uuid });
+    expect(readFileSync(a.openedPaths.at(-1)!, 'utf8')).toContain('second edition');
+    expect((await rejection(a.gobs.documents.open({ uuid: 'no-such-document' }))).code).toBe('not_found');
   });
 });
 
