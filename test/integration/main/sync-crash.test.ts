@@ -143,7 +143,7 @@ describe('killed device process', () => {
     await after.close(true);
   });
 
-  it(`killed at random points of a sync, ${RUNS} runs: integrity ok, then convergence without duplicates or loss`, async () => {
+  it(`killed at random points of a sync, ${RUNS} runs: integrity ok, then convergence without duplicates or loss`, { timeout: 300_000 }, async () => {
     const seed = Number(process.env.GOBS_CRASH_SEED ?? Date.now() % 1_000_000);
     const random = prng(seed);
     // One long-lived device, as in the field: each run adds offline work and server changes,
