@@ -18,6 +18,7 @@ import { buildServer } from '../../src/server/app';
 import { migrate } from '../../src/server/db/migrate';
 import { openPostgres } from '../../src/server/db/postgres';
 import { createIndicator, createProject, createUser, grantRole, linkIndicator, registerDevice } from '../../src/server/admin/seed';
+import { batchQuery, type Cursor } from '../../src/server/protocol/pull';
 import { createTestDatabase } from '../helpers/postgres';
 
 const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
@@ -106,19 +107,14 @@ async function setup(n: number): Promise<Setup> {
       return ms;
     };
     const firstMs = await pull(); // no cursor yet: reads the indicator once
-    // The batch query as the server runs it for this device now (cursor established).
-    const plan = async () => {
-      const [cur] = await db.query<{ base: string }>('SELECT base_snapshot::text AS base FROM sync_cursor WHERE device_id = $1', [deviceId]);
-      const [snap] = await db.query<{ s: string }>('SELECT pg_current_snapshot()::text AS s');
-      const rows = await db.query<{ 'QUERY PLAN': string }>(
-        `EXPLAIN (ANALYZE, BUFFERS, COSTS OFF, TIMING OFF)
-         SELECT o.id FROM observation o
-          WHERE o.indicator_id = $1 AND pg_visible_in_snapshot(o.change_xid, $2::pg_snapshot)
-            AND NOT EXISTS (SELECT 1 FROM device_observation h WHERE h.device_id = $3 AND h.observation_id = o.id AND h.import_id = o.import_id OFFSET 0)
-            AND o.change_xid >= $4::xid8 AND NOT pg_visible_in_snapshot(o.change_xid, $5::pg_snapshot)
-            AND o.id > 0 ORDER BY o.id LIMIT 1000`,
-        [ind.id, snap!.s, deviceId, cur!.base.split(':')[0], cur!.base],
+        const plan = async () => {
+      const [cur] = await db.query<Cursor>(
+        `SELECT base_snapshot::text AS base_snapshot, pg_current_snapshot()::text AS round_snapshot, 0::int8 AS round_after_id,
+                NULL::int8 AS round_total, 0::int8 AS round_served FROM sync_cursor WHERE device_id = $1`,
+        [deviceId],
       );
+      const q = batchQuery(cur!, deviceId, ind.id, 1000);
+      const rows = await db.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF, TIMING OFF) ${q.sql}`, q.params);
       return rows.map((r) => r['QUERY PLAN']).join('\n');
     };
     const close = async () => {

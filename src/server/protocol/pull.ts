@@ -23,7 +23,7 @@ import { makeToken, readToken, type TokenPayload } from './tokens.js';
 
 type Req = FastifyRequest<{ Params: { code: string }; Querystring?: Record<string, string | undefined> }>;
 
-interface Cursor {
+export interface Cursor {
   base_snapshot: string | null;
   round_snapshot: string | null;
   round_after_id: number;
@@ -45,14 +45,17 @@ function ackHeader(request: FastifyRequest): string | null {
   return v ? v : null;
 }
 
-/** The xmin of a pg_snapshot text "xmin:xmax:xip,...": every xid below it is finished. */
-const snapshotXmin = (snap: string) => snap.split(':')[0]!;
-
 /**
- * The changes of a round: observations whose last write is visible in the round snapshot but not in
- * the base snapshot (base null = first sync: all), that the device does not hold at their import.
- * The xid range bound (>= xmin of base) is what keeps a no-change pull off the bulk of the table.
+ * What a pg_snapshot text "xmin:xmax:xip,..." does not see: transactions from xmax on, and those
+ * in progress when it was taken (xip). An exact and index-friendly description of "changed since":
+ * xmin alone would be dragged back by any long transaction running at the time, anywhere in the
+ * cluster, and widen the range to everything written since.
  */
+function snapshotUnseen(snap: string): { xmax: string; xip: string[] } {
+  const [, xmax, xip] = snap.split(':') as [string, string, string | undefined];
+  return { xmax, xip: xip ? xip.split(',') : [] };
+}
+
 function deltaWhere(cur: Cursor, p: unknown[], deviceId: number, indicatorId: number, probe: 'per-row' | 'join'): string {
   p.push(indicatorId, cur.round_snapshot, deviceId);
   // Per row, OFFSET 0 keeps the "held?" test a primary-key probe per candidate: flattened into an
@@ -62,10 +65,23 @@ function deltaWhere(cur: Cursor, p: unknown[], deviceId: number, indicatorId: nu
     AND NOT EXISTS (SELECT 1 FROM device_observation h
                      WHERE h.device_id = $${p.length} AND h.observation_id = o.id AND h.import_id = o.import_id${probe === 'per-row' ? ' OFFSET 0' : ''})`;
   if (cur.base_snapshot) {
-    p.push(snapshotXmin(cur.base_snapshot), cur.base_snapshot);
-    sql += ` AND o.change_xid >= $${p.length - 1}::xid8 AND NOT pg_visible_in_snapshot(o.change_xid, $${p.length}::pg_snapshot)`;
+    const unseen = snapshotUnseen(cur.base_snapshot);
+    p.push(unseen.xmax, unseen.xip);
+    sql += ` AND (o.change_xid >= $${p.length - 1}::xid8 OR o.change_xid = ANY($${p.length}::xid8[]))`;
   }
   return sql;
+}
+
+/** The batch query of a pull (exported so a test can EXPLAIN exactly what the server runs). */
+export function batchQuery(cur: Cursor, deviceId: number, indicatorId: number, limit: number): { sql: string; params: unknown[] } {
+  const p: unknown[] = [];
+  const where = deltaWhere(cur, p, deviceId, indicatorId, 'per-row');
+  p.push(cur.round_after_id, limit);
+  return {
+    sql: `SELECT ${OBSERVATION_SELECT} FROM ${OBSERVATION_FROM}
+           WHERE ${where} AND o.id > $${p.length - 1} ORDER BY o.id LIMIT $${p.length}`,
+    params: p,
+  };
 }
 
 async function lockCursor(q: Queryable, deviceId: number, indicatorId: number): Promise<Cursor> {
@@ -149,14 +165,8 @@ export async function pullObservationBatch(
         const snap = await q.query<{ s: string }>('SELECT pg_current_snapshot()::text AS s');
         Object.assign(cur, { round_snapshot: snap[0]!.s, round_after_id: 0, round_total: null, round_served: 0 });
       }
-      const p: unknown[] = [];
-      const where = deltaWhere(cur, p, a.deviceId, a.indicatorId, 'per-row');
-      p.push(cur.round_after_id, a.limit);
-      rows = await q.query<ObservationRow>(
-        `SELECT ${OBSERVATION_SELECT} FROM ${OBSERVATION_FROM}
-          WHERE ${where} AND o.id > $${p.length - 1} ORDER BY o.id LIMIT $${p.length}`,
-        p,
-      );
+      const batch = batchQuery(cur, a.deviceId, a.indicatorId, a.limit);
+      rows = await q.query<ObservationRow>(batch.sql, batch.params);
       if (rows.length > 0) break;
       // The round is complete: everything visible in its snapshot is held. It becomes the base;
       // a round that began in an earlier request is followed at once by a fresh one, so an empty
