@@ -25,8 +25,9 @@ export interface Services {
 }
 
 export function createServices(ctx: MainContext, engineOptions: EngineOptions): Services {
+  // auth.status waits for this check, so it must be quick even when the network swallows packets.
   const ready = ctx.token
-    ? refreshProjects(ctx).catch(() => {
+    ? refreshProjects(ctx, undefined, 5_000).catch(() => {
         // Offline or expired at start: recorded by the client; the store still answers.
       })
     : Promise.resolve();

@@ -26,6 +26,8 @@ export interface RequestOptions<S extends z.ZodType> {
   /** Statuses returned to the caller instead of thrown (e.g. 409 for conflicts). */
   accept?: readonly number[];
   responseType?: 'json' | 'arraybuffer';
+  /** Overrides the client's timeout (e.g. a quick reachability check at start). */
+  timeoutMs?: number;
 }
 
 export interface HttpResult<T> {
@@ -99,6 +101,7 @@ export class HttpClient {
         headers,
         signal: opts.signal,
         responseType: opts.responseType ?? 'json',
+        ...(opts.timeoutMs ? { timeout: opts.timeoutMs } : {}),
       });
     try {
       try {
