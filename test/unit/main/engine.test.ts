@@ -135,3 +135,22 @@ describe('conflict resolution (store side)', () => {
     expect(await desktop!.gobs.observations.count({ indicatorCode: 'pluviometry' })).toBe(0);
   });
 });
+
+describe('settings', () => {
+  it('persists the automatic sync interval and validates it, naming the field', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'gobs-settings-'));
+    desktop = await createTestDesktop({ dataDir });
+    const first = await desktop.gobs.settings.get();
+    expect(first).toMatchObject({ syncIntervalMinutes: 15, dataDir, appVersion: '0.0.0-test', serverUrl: null });
+    expect(first.deviceId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(await desktop.gobs.settings.set({ syncIntervalMinutes: 5 })).toMatchObject({ syncIntervalMinutes: 5 });
+    for (const bad of [-1, 1.5, 2000]) {
+      const err = await desktop.gobs.settings.set({ syncIntervalMinutes: bad }).catch((e: unknown) => e as { code: string; field: string });
+      expect(err).toMatchObject({ code: 'invalid_argument', field: 'syncIntervalMinutes' });
+    }
+    desktop = await desktop.restart();
+    const again = await desktop.gobs.settings.get();
+    expect(again.syncIntervalMinutes).toBe(5);
+    expect(again.deviceId).toBe(first.deviceId); // generated once, never changed
+  });
+});
