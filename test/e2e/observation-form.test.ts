@@ -60,7 +60,7 @@ describe.skipIf(!browser)('observation form', () => {
     expect(await form().getByLabel('Adult').evaluate((el) => el.tagName)).toBe('SELECT');
 
     await form().getByRole('button', { name: 'Save', exact: true }).click();
-    await expectVisible(page().getByText('5 fields need attention.'));
+    await expectVisible(page().getByText('5 fields need attention: Species, Count, Adult, Longitude, Latitude.'));
     for (const label of ['Species', 'Count (individuals)', 'Adult', 'Longitude (°)', 'Latitude (°)']) {
       const control = form().getByLabel(label, { exact: true });
       expect(await control.getAttribute('aria-invalid'), label).toBe('true');
@@ -79,7 +79,7 @@ describe.skipIf(!browser)('observation form', () => {
     await form().getByLabel('Longitude (°)').fill('200');
     await form().getByLabel('Latitude (°)').fill('north');
     await form().getByRole('button', { name: 'Save', exact: true }).click();
-    await expectVisible(page().getByText('3 fields need attention.'));
+    await expectVisible(page().getByText('3 fields need attention: Count, Longitude, Latitude.'));
     expect(await errorOf(form().getByLabel('Count (individuals)'))).toBe('Enter a whole number.');
     expect(await errorOf(form().getByLabel('Longitude (°)'))).toBe('Longitude must be a number between -180 and 180.');
     expect(await errorOf(form().getByLabel('Latitude (°)'))).toBe('Latitude must be a number between -90 and 90.');
@@ -94,7 +94,7 @@ describe.skipIf(!browser)('observation form', () => {
     const wkt = form().getByLabel('WKT', { exact: true });
     await wkt.fill('CIRCLE(3 43, 2)');
     await form().getByRole('button', { name: 'Save', exact: true }).click();
-    await expectVisible(page().getByText('1 field needs attention.'));
+    await expectVisible(page().getByText('1 field needs attention: WKT.'));
     expect(await errorOf(wkt)).toBe('Enter a WKT geometry such as POINT(3.45 43.12).');
     // Well-formed to the form, but main's check refuses it: its message lands under the field.
     await wkt.fill('POINT(300 43.4)');

@@ -37,12 +37,12 @@ export function ObservationFilters({ onChange }: { onChange(filter: ObservationF
     <search className="filters" aria-label={strings.indicator.filters}>
       <Field label={strings.indicator.from} error={fromOk ? undefined : strings.indicator.timeHint}>
         {({ id, describedBy, invalid }) => (
-          <input id={id} value={from} placeholder="2024-01-01" onChange={(e) => setFrom(e.target.value)} aria-describedby={describedBy} aria-invalid={invalid} size={14} />
+          <input id={id} value={from} placeholder={strings.indicator.fromPlaceholder} onChange={(e) => setFrom(e.target.value)} aria-describedby={describedBy} aria-invalid={invalid} size={14} />
         )}
       </Field>
       <Field label={strings.indicator.to} error={toOk ? undefined : strings.indicator.timeHint}>
         {({ id, describedBy, invalid }) => (
-          <input id={id} value={to} placeholder="2024-12-31" onChange={(e) => setTo(e.target.value)} aria-describedby={describedBy} aria-invalid={invalid} size={14} />
+          <input id={id} value={to} placeholder={strings.indicator.toPlaceholder} onChange={(e) => setTo(e.target.value)} aria-describedby={describedBy} aria-invalid={invalid} size={14} />
         )}
       </Field>
       <Field label={strings.indicator.state}>

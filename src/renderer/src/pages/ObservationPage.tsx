@@ -96,10 +96,15 @@ function ObservationForm({ projectKey, indicator, observation, onReload }: FormP
       ? { [observation.errorField]: strings.observation.serverSays(observation.error) }
       : {},
   );
+  const summaryOf = (errs: FieldErrors): string => {
+    const names = Object.keys(errs).map((f) => fieldLabel(f) ?? f);
+    return strings.observation.errors.summary(names.length, names);
+  };
   const fieldLabel = (field: string | null): string | null => {
     if (!field) return null;
     const known: Record<string, string> = {
       timestamp: strings.observation.timestamp,
+      photo: strings.observation.photo,
       x: strings.observation.longitude,
       y: strings.observation.latitude,
       wkt: strings.observation.wkt,
@@ -143,7 +148,7 @@ function ObservationForm({ projectKey, indicator, observation, onReload }: FormP
     const { parsed, errors: errs } = validateForm(form, indicator.dimensions, indicator.dateFormat);
     setErrors(errs);
     if (!parsed) {
-      setSummary(strings.observation.errors.summary(Object.keys(errs).length));
+      setSummary(summaryOf(errs));
       focusFirstError(errs);
       return;
     }
@@ -167,7 +172,7 @@ function ObservationForm({ projectKey, indicator, observation, onReload }: FormP
       if (field) {
         const next = { [field]: e.message };
         setErrors(next);
-        setSummary(strings.observation.errors.summary(1));
+        setSummary(summaryOf(next));
         focusFirstError(next);
       } else setSaveError(e);
     } finally {
@@ -316,12 +321,12 @@ function ObservationForm({ projectKey, indicator, observation, onReload }: FormP
             </div>
             {form.mode === 'point' ? (
               <div className="form-grid">
-                <Field label={strings.observation.longitude} unit="°" error={errors['x']} hint="-180 … 180">
+                <Field label={strings.observation.longitude} unit={strings.observation.degrees} error={errors['x']} hint={strings.observation.longitudeRange}>
                   {({ id, describedBy, invalid }) => (
                     <input id={id} data-field="x" inputMode="decimal" className="num-input" value={form.lon} onChange={(e) => set({ lon: e.target.value })} aria-describedby={describedBy} aria-invalid={invalid} />
                   )}
                 </Field>
-                <Field label={strings.observation.latitude} unit="°" error={errors['y']} hint="-90 … 90">
+                <Field label={strings.observation.latitude} unit={strings.observation.degrees} error={errors['y']} hint={strings.observation.latitudeRange}>
                   {({ id, describedBy, invalid }) => (
                     <input id={id} data-field="y" inputMode="decimal" className="num-input" value={form.lat} onChange={(e) => set({ lat: e.target.value })} aria-describedby={describedBy} aria-invalid={invalid} />
                   )}
