@@ -8,12 +8,15 @@ import { createHash } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ObservationFilter } from '../../src/shared/ipc';
-import { createTestDesktop } from '../helpers/desktop';
+import { MainContext } from '../../src/main/context';
+import { SyncEngine } from '../../src/main/sync/engine';
+import { createTestDesktop, testCoreOptions } from '../helpers/desktop';
 
 export type DeviceRequest =
   | { cmd: 'ping' }
   | { cmd: 'login'; serverUrl: string; username: string; password: string }
-  | { cmd: 'sync' }
+  /** A sync through the bridge (the app's sync.start), or with other batch sizes than the engine's defaults. */
+  | { cmd: 'sync'; pullBatch?: number; pushBatch?: number }
   | { cmd: 'create'; indicatorCode: string; n: number; seed: number }
   | { cmd: 'fingerprint'; indicatorCode: string }
   | { cmd: 'browse'; indicatorCode: string; filter: ObservationFilter; pages: number; firstPages: number }
@@ -41,6 +44,18 @@ function storeFile(): string {
   return join(accounts, key, 'store.sqlite');
 }
 
+/** The engine as src/main builds it, with other batch sizes (test/fixtures/sync-child.ts does the same). */
+async function engineSync(pullBatch: number, pushBatch: number) {
+  const ctx = MainContext.create(testCoreOptions(dataDir, {}));
+  const engine = new SyncEngine(ctx, { autoSync: false, pullBatch, pushBatch });
+  try {
+    return await engine.start();
+  } finally {
+    await engine.close();
+    ctx.closeAccount();
+  }
+}
+
 async function handle(req: DeviceRequest): Promise<DeviceReply> {
   switch (req.cmd) {
     case 'ping':
@@ -50,7 +65,7 @@ async function handle(req: DeviceRequest): Promise<DeviceReply> {
       return { ok: true };
     case 'sync': {
       const t = performance.now();
-      const s = await gobs.sync.start({});
+      const s = req.pullBatch || req.pushBatch ? await engineSync(req.pullBatch ?? 500, req.pushBatch ?? 500) : await gobs.sync.start({});
       return { ms: performance.now() - t, state: s.state, lastError: s.lastError?.message ?? null, recentErrors: s.recentErrors, pending: s.pendingChanges };
     }
     case 'create': {

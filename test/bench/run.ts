@@ -80,8 +80,8 @@ async function device(srv: ServerProcess, user = benchUser(0), profile?: Profile
     /** Ends the process, keeping the data folder (the app quits). */
     quit: () => d.exit(),
     d,
-    async sync(what: string): Promise<SyncReply> {
-      const r = await d.call<SyncReply>({ cmd: 'sync' });
+    async sync(what: string, batches?: { pullBatch?: number; pushBatch?: number }): Promise<SyncReply> {
+      const r = await d.call<SyncReply>({ cmd: 'sync', ...batches });
       ensure(r.state === 'idle' && !r.lastError, `${what}: sync ended ${r.state}: ${r.lastError ?? ''}\n${d.log}`);
       ensure(r.recentErrors.length === 0, `${what}: sync reported problems: ${r.recentErrors.join('; ')}`);
       return r;
@@ -126,35 +126,50 @@ async function withServer<T>(storage: Storage, name: string, fn: (srv: ServerPro
 async function firstSync(engine: Engine, cluster: PgCluster | null): Promise<void> {
   const n = N.firstSync;
   const { storage, db, s } = await seeded(engine, `first_${engine}`, n, cluster);
+  let open: Db | null = db;
   try {
     const expected = await serverFingerprint(db, s.indicatorId);
-    const floor = await firstSyncFloor(db, BENCH_INDICATOR, PULL_BATCH);
-    ensure(floor.rows === n, `floor read ${floor.rows} rows`);
-    await db.close();
-    const sync = await withServer(storage, `first-sync-${engine}`, async (srv) => {
-      const dev = await device(srv, benchUser(0), prof(`first-sync-${engine}-device`));
-      try {
-        const r = await dev.sync('first sync');
-        await expectSame(dev, expected, 'first sync');
-        return r;
-      } finally {
-        await dev.close();
+    // The engine's default batch, then larger ones (the server allows up to 5000) to show what the per-batch
+    // round trip costs. PGlite cannot be read by the floor while the server holds it: default batch only.
+    const batches = engine === 'postgres' ? [PULL_BATCH, 2000, 5000] : [PULL_BATCH];
+    const floors = new Map<number, Awaited<ReturnType<typeof firstSyncFloor>>>();
+    if (engine === 'pglite') {
+      floors.set(PULL_BATCH, await firstSyncFloor(db, BENCH_INDICATOR, PULL_BATCH));
+      await db.close();
+      open = null;
+    }
+    await withServer(storage, `first-sync-${engine}`, async (srv) => {
+      for (const batch of batches) {
+        // Floor and sync measured back to back, so machine load hits both alike.
+        if (open) floors.set(batch, await firstSyncFloor(open, BENCH_INDICATOR, batch));
+        const floor = floors.get(batch)!;
+        ensure(floor.rows === n, `floor read ${floor.rows} rows`);
+        const dev = await device(srv, benchUser(0), batch === PULL_BATCH ? prof(`first-sync-${engine}-device`) : undefined);
+        let sync: SyncReply;
+        try {
+          sync = await dev.sync('first sync', batch === PULL_BATCH ? undefined : { pullBatch: batch });
+          await expectSame(dev, expected, 'first sync');
+        } finally {
+          await dev.close();
+        }
+        const byDefault = batch === PULL_BATCH;
+        rows.push({
+          item: '1',
+          measure: `first sync, ${n.toLocaleString('en')} obs${byDefault ? '' : `, pull batch ${batch}`}`,
+          engine,
+          value: sync.ms / 1000,
+          unit: 's',
+          floor: floor.ms / 1000,
+          ratio: sync.ms / floor.ms,
+          target: '≤ 2× floor',
+          met: sync.ms <= 2 * floor.ms,
+          note: `${Math.round(n / (sync.ms / 1000))} obs/s vs floor ${Math.round(n / (floor.ms / 1000))} obs/s (floor: read ${(floor.readMs / 1000).toFixed(2)} s, JSON ${(floor.jsonMs / 1000).toFixed(2)} s, SQLite ${(floor.insertMs / 1000).toFixed(2)} s)${byDefault ? `; engine default batch ${PULL_BATCH}` : '; engine built with this pull batch'}`,
+        });
+        details[`firstSync.${engine}.batch${batch}`] = { n, batch, syncMs: sync.ms, obsPerS: n / (sync.ms / 1000), floor };
       }
     });
-    rows.push({
-      item: '1',
-      measure: `first sync, ${n.toLocaleString('en')} obs`,
-      engine,
-      value: sync.ms / 1000,
-      unit: 's',
-      floor: floor.ms / 1000,
-      ratio: sync.ms / floor.ms,
-      target: '≤ 2× floor',
-      met: sync.ms <= 2 * floor.ms,
-      note: `${Math.round(n / (sync.ms / 1000))} obs/s vs floor ${Math.round(n / (floor.ms / 1000))} obs/s`,
-    });
-    details[`firstSync.${engine}`] = { n, syncMs: sync.ms, obsPerS: n / (sync.ms / 1000), floor };
   } finally {
+    await open?.close();
     await storage.remove();
   }
 }
@@ -202,7 +217,8 @@ async function large(cluster: PgCluster, small: SmallDevice | null): Promise<voi
   try {
     let expected = await serverFingerprint(db, s.indicatorId);
     await withServer(storage, 'large', async (srv) => {
-      const dev = await device(srv, benchUser(0), prof('large-device'));
+      const first_ = await device(srv, benchUser(0), prof('large-first-sync-device'));
+      let dev = first_;
       try {
         // 6. Memory: idle = logged in, store open, nothing syncing; peak counter reset at that point.
         await new Promise((r) => setTimeout(r, 500));
@@ -224,6 +240,9 @@ async function large(cluster: PgCluster, small: SmallDevice | null): Promise<voi
           });
         }
         details.large = { n, idleRssMb: idle, peakRssMb: peak, peakReset: reset, firstSyncMs: first.ms };
+        // The app restarts (same data): later profiles show the no-change and small-change syncs alone.
+        await dev.quit();
+        dev = await device(srv, benchUser(0), prof('large-later-syncs-device'), first_.dir);
 
         // 2. No-change sync at the large size, interleaved with the small one so machine load hits both alike.
         const times: number[] = [];
@@ -449,7 +468,7 @@ async function step(name: string, fn: () => Promise<void>): Promise<void> {
   }
 }
 
-const pg = await openCluster();
+const pg = await openCluster({ logSlowMs: opts.profile ? 20 : null });
 const cluster = 'cluster' in pg ? pg.cluster : null;
 if (!cluster) log(`PostgreSQL measures skipped: ${'reason' in pg ? pg.reason : ''}`);
 else log(`PostgreSQL: ${cluster.describe} (${JSON.stringify(cluster.settings)})`);
@@ -481,6 +500,7 @@ try {
   if (only.has('4')) for (const e of pgEngines) await step(`4. push (${e})`, () => push(e, cluster));
   if (cluster && only.has('7')) await step('7. server under load', () => fleet(cluster));
 } finally {
+  if (opts.profile && cluster) details.slowStatements = cluster.slowStatements().slice(0, 25);
   await cluster?.stop();
 }
 
@@ -492,6 +512,12 @@ console.log(
 console.log(table(rows));
 for (const r of rows) if (r.note) console.log(`  ${r.item} ${r.measure} [${r.engine}]: ${r.note}`);
 if (profileDir) console.log(`\n${summariseProfiles(profileDir)}`);
+if (opts.profile && details.slowStatements) {
+  console.log('\nPostgreSQL statements over 20 ms (total, count, max):');
+  for (const g of details.slowStatements as ReturnType<PgCluster['slowStatements']>) {
+    console.log(`  ${(g.totalMs / 1000).toFixed(2).padStart(7)} s ${String(g.count).padStart(5)}× max ${g.maxMs.toFixed(0).padStart(5)} ms  ${g.statement}`);
+  }
+}
 if (errors.length) console.log(`\nFAILED:\n${errors.map((e) => `  - ${e}`).join('\n')}`);
 writeResults(opts.output, {
   startedAt: new Date(started).toISOString(),
