@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { type Db } from './types.js';
 import { openPglite } from './pglite.js';
-import { openPostgres } from './postgres.js';
+import { openPostgres, redact } from './postgres.js';
 import { migrate } from './migrate.js';
 
 export interface StorageOptions {
@@ -26,6 +26,8 @@ export async function openStorage(opts: StorageOptions, { migrateNow = true } = 
   const mediaDir = path.resolve(
     opts.mediaDir ?? (opts.databaseUrl ? path.join('.gobs-data', 'media') : path.join(opts.dataDir ?? DEFAULT_DATA_DIR, 'media')),
   );
-  const where = opts.databaseUrl ? 'PostgreSQL' : `embedded database in ${path.resolve(opts.dataDir ?? DEFAULT_DATA_DIR)}`;
+  const where = opts.databaseUrl
+    ? `PostgreSQL database ${redact(opts.databaseUrl)}`
+    : `embedded database in ${path.resolve(opts.dataDir ?? DEFAULT_DATA_DIR)}`;
   return { db, mediaDir, where };
 }

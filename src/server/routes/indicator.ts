@@ -41,6 +41,7 @@ export async function indicatorRoutes(app: FastifyInstance, ctx: ServerContext) 
     if (!fs.existsSync(file)) throw notFound(`File of document ${uuid} is missing`);
     reply.header('Content-Type', doc.mime_type);
     reply.header('Content-Disposition', `inline; filename="${path.basename(doc.file_name)}"`);
+    reply.header('X-Content-Type-Options', 'nosniff');
     return reply.send(fs.createReadStream(file));
   });
 }
