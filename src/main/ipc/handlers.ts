@@ -49,11 +49,9 @@ export function createHandlers(ctx: MainContext, services: Services): Handlers {
   return {
     auth: {
       login: async (args) => {
-        const sameAccount = ctx.account?.ref.username === args.username.trim();
-        if (!sameAccount) {
-          services.sync.cancel();
-          await services.sync.idle();
-        }
+        // The login may switch stores: no sync may be writing to the one being closed.
+        services.sync.cancel();
+        await services.sync.idle();
         await loginAndUse(ctx, args);
         // Best effort: the project list is there at once; the UI can still refresh on its own.
         await refreshProjects(ctx).catch(() => undefined);
