@@ -5,6 +5,7 @@ import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCommand } from '../../../src/server/cli/commands.js';
 import { DataDirLockedError, openPglite } from '../../../src/server/db/pglite.js';
+import { createTestDatabase, postgresUrl } from '../../helpers/postgres.js';
 
 async function run(args: string[], stdin = '') {
   const out: string[] = [];
@@ -97,5 +98,23 @@ describe('server CLI on the embedded database', () => {
     expect(first.code).toBe(0);
     expect(first.out).toContain('demo data created');
     expect((await run(['demo', '--data-dir', demo])).out).toBe('demo data already present');
+  });
+});
+
+describe.skipIf(!postgresUrl())('server CLI on PostgreSQL', () => {
+  it('migrates, creates the demo and reports devices with --database-url', async () => {
+    const t = await createTestDatabase();
+    const media = fs.mkdtempSync(path.join(os.tmpdir(), 'gobs-cli-media-'));
+    try {
+      const storage = ['--database-url', t.url, '--media-dir', media];
+      expect((await run(['migrate', ...storage])).out).toMatch(/applied migrations 1, 2/);
+      expect((await run(['demo', ...storage])).out).toContain('demo data created');
+      expect((await run(['demo', ...storage])).out).toBe('demo data already present');
+      expect((await run(['devices', '--indicator', 'pluviometry', ...storage])).out).toContain('no device');
+      expect(fs.readdirSync(path.join(media, 'documents'))).toHaveLength(5);
+    } finally {
+      await t.drop();
+      fs.rmSync(media, { recursive: true, force: true });
+    }
   });
 });

@@ -240,6 +240,20 @@ describe.each(testEngines())('device sync (%s)', (engine) => {
     expect((await w.get(`/observation/${created!.id}`)).status).toBe(200);
   });
 
+  it('acknowledging a batch after editing one of its observations does not bring the edit back (no echo)', async () => {
+    const code = await indicator();
+    const w = await as('writer', null);
+    const item = newObs({ indicator: code });
+    await w.req('POST', '/observation', { json: item });
+    const a = await as('writer', DEVICE_A);
+    const sent = await pull<Obs[]>(a, code);
+    expect(sent.items).toHaveLength(1);
+    const upd = await a.req<Obs[]>('PUT', '/observation/observations', { json: { ...item, import: sent.items[0]!.import, timestamp: '2024-06-01 00:00:00' } });
+    expect(upd.status).toBe(200);
+    expect((await pull<Obs[]>(a, code, { ack: sent.token })).items).toEqual([]);
+    expect((await syncAll(a, code)).items).toEqual([]);
+  });
+
   it('two devices pulling at once do not disturb each other', async () => {
     const code = await indicator();
     await srv.seed.observations({ indicator: code, observations: seedRows(1200) });
