@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore } from '../../../src/main/store/db';
+import { ensureDimensionIndexes } from '../../../src/main/store/indicators';
 import { searchText } from '../../../src/main/store/observations';
 import { type FastifyRequest } from 'fastify';
 import { type ServerContext } from '../../../src/server/context';
@@ -28,6 +29,8 @@ export async function firstSyncFloor(db: Db, indicatorCode: string, batch: numbe
   try {
     const [ind] = await db.query<{ id: number }>('SELECT id FROM indicator WHERE code = $1', [indicatorCode]);
     const dims = (await dimensionsOf(db, [ind!.id])).get(ind!.id) ?? [];
+    // The same indexes as a device's store holding this indicator (per-dimension sort indexes included).
+    ensureDimensionIndexes(store, dims);
     const insert = store.prepare(
       `INSERT INTO observation (uuid, id, indicator_code, import, timestamp, x, y, wkt, vals, author, created_at, updated_at, media_url, state, search)
        VALUES (@uuid, @id, @indicator_code, @import, @timestamp, @x, @y, @wkt, @vals, @author, @created_at, @updated_at, @media_url, 'synced', @search)`,
