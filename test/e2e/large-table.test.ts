@@ -155,6 +155,29 @@ describe.skipIf(!browser)('observation table with 100,000 rows', () => {
     await page.getByLabel('From').fill('2020-13');
     await expectVisible(page.getByText('YYYY-MM-DD, optionally with a time'));
     await app.screenshot('indicator-filtered');
+  });
+
+  it('comes back from an observation to the same sort, filters and scroll position', async () => {
+    const page = app.page;
+    await page.getByRole('button', { name: 'Clear filters' }).click();
+    await page.getByRole('searchbox', { name: 'Search' }).fill('alice');
+    await expectVisible(page.getByText(`${(N / 5).toLocaleString('en')} of 100,000 observations`));
+    await page.getByRole('button', { name: 'Sort by Author' }).click();
+    await grid().locator('.vt-body').evaluate((el) => (el.scrollTop = el.scrollHeight / 2));
+    await settled();
+    const before = (await rowIndexes())[0]!;
+    expect(before).toBeGreaterThan(1_000);
+    const row = bodyRows().nth(5);
+    const time = (await row.getByRole('link').textContent())!;
+    await row.getByRole('link').click();
+    await expectVisible(page.getByRole('heading', { name: 'Observation · Hourly pluviometry' }));
+    expect(await page.getByLabel('Time').inputValue()).toBe(time.replace(' ', 'T'));
+    await page.goBack();
+    await expectVisible(page.getByText(`${(N / 5).toLocaleString('en')} of 100,000 observations`));
+    expect(await page.getByRole('searchbox', { name: 'Search' }).inputValue()).toBe('alice');
+    expect(await page.getByRole('columnheader', { name: /Author/ }).getAttribute('aria-sort')).toBe('ascending');
+    await settled();
+    expect(Math.abs((await rowIndexes())[0]! - before)).toBeLessThan(20);
     expect(app.pageErrors).toEqual([]);
   });
 });

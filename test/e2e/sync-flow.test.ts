@@ -53,8 +53,9 @@ describe.skipIf(!browser)('design example flow through the UI', () => {
     await page().getByRole('button', { name: 'Log in' }).click();
     await expectVisible(page().getByRole('heading', { name: 'Projects', level: 1 }));
 
-    const projects = await device.desktop.gobs.projects.list();
-    project = projects.find((p) => p.key === E2E_PROJECT)!;
+    // The Projects page refreshes the list from the server as it opens.
+    await expect.poll(async () => (await device.desktop.gobs.projects.list()).some((p) => p.key === E2E_PROJECT)).toBe(true);
+    project = (await device.desktop.gobs.projects.list()).find((p) => p.key === E2E_PROJECT)!;
     await page().getByRole('link', { name: `Open ${project.label}` }).click();
     await expectVisible(page().getByRole('heading', { name: project.label, level: 1 }));
     // Never synced: the project page fetches it at once; when done, the indicators are listed.

@@ -5,14 +5,37 @@ import { isTimeBound } from '../lib/timeBound';
 import { SYNC_STATES, type SyncState } from '../../../shared/constants';
 import type { ObservationFilter } from '../../../shared/ipc';
 
+export interface FilterInputs {
+  from: string;
+  to: string;
+  state: SyncState | '';
+  text: string;
+}
+export const NO_FILTER: FilterInputs = { from: '', to: '', state: '', text: '' };
 
-/** Time range, state and free text. Text is applied after a short pause in typing. */
-export function ObservationFilters({ onChange }: { onChange(filter: ObservationFilter): void }) {
-  const [from, setFrom] = useState('');
-  const [to, setTo] = useState('');
-  const [state, setState] = useState<SyncState | ''>('');
-  const [text, setText] = useState('');
-  const [debounced, setDebounced] = useState('');
+export function toFilter(f: FilterInputs): ObservationFilter {
+  const text = f.text.trim();
+  return {
+    ...(f.from.trim() ? { from: f.from.trim() } : {}),
+    ...(f.to.trim() ? { to: f.to.trim() } : {}),
+    ...(f.state ? { states: [f.state] } : {}),
+    ...(text ? { text } : {}),
+  };
+}
+
+interface Props {
+  initial: FilterInputs;
+  /** Called with valid inputs only (text after a short pause in typing). */
+  onChange(inputs: FilterInputs): void;
+}
+
+/** Time range, state and free text. */
+export function ObservationFilters({ initial, onChange }: Props) {
+  const [from, setFrom] = useState(initial.from);
+  const [to, setTo] = useState(initial.to);
+  const [state, setState] = useState<SyncState | ''>(initial.state);
+  const [text, setText] = useState(initial.text);
+  const [debounced, setDebounced] = useState(initial.text);
 
   useEffect(() => {
     const timer = setTimeout(() => setDebounced(text.trim()), 250);
@@ -24,12 +47,7 @@ export function ObservationFilters({ onChange }: { onChange(filter: ObservationF
 
   useEffect(() => {
     if (!fromOk || !toOk) return;
-    onChange({
-      ...(from.trim() ? { from: from.trim() } : {}),
-      ...(to.trim() ? { to: to.trim() } : {}),
-      ...(state ? { states: [state] } : {}),
-      ...(debounced ? { text: debounced } : {}),
-    });
+    onChange({ from, to, state, text: debounced });
   }, [from, to, state, debounced, fromOk, toOk, onChange]);
 
   const any = from || to || state || text;

@@ -33,6 +33,11 @@ interface Props<R> {
   onActivate(row: R): void;
   rowClassName?(row: R): string;
   sortLabel(column: string, direction: SortDirection | null): string;
+  /** Where to start (coming back to the view); reported back as the user scrolls. */
+  initialScrollTop?: number;
+  onScrollTop?(top: number): void;
+  /** A new sort or filter: back to the top. */
+  resetKey?: string;
   loadingLabel: string;
   emptyLabel: string;
 }
@@ -45,7 +50,7 @@ export function VirtualTable<R>(props: Props<R>) {
   const id = useId();
   const scroller = useRef<HTMLDivElement>(null);
   const head = useRef<HTMLDivElement>(null);
-  const [scrollTop, setScrollTop] = useState(0);
+  const [scrollTop, setScrollTop] = useState(props.initialScrollTop ?? 0);
   const [height, setHeight] = useState(400);
   const [active, setActive] = useState(0);
   const template = columns.map((c) => c.width).join(' ');
@@ -69,6 +74,23 @@ export function VirtualTable<R>(props: Props<R>) {
   useEffect(() => {
     if (active > total - 1) setActive(Math.max(0, total - 1));
   }, [active, total]);
+
+  // The saved position can only be restored once the rows (and so the scroll height) are known.
+  const restore = useRef(props.initialScrollTop ?? 0);
+  useEffect(() => {
+    const el = scroller.current;
+    if (!el || restore.current === 0 || total === 0) return;
+    el.scrollTop = restore.current;
+    restore.current = 0;
+  }, [total]);
+
+  const firstKey = useRef(props.resetKey);
+  useEffect(() => {
+    if (props.resetKey === firstKey.current) return;
+    firstKey.current = props.resetKey;
+    if (scroller.current) scroller.current.scrollTop = 0;
+    setActive(0);
+  }, [props.resetKey]);
 
   const scrollIntoView = useCallback(
     (index: number) => {
@@ -202,6 +224,7 @@ export function VirtualTable<R>(props: Props<R>) {
         role="rowgroup"
         onScroll={(e) => {
           setScrollTop(e.currentTarget.scrollTop);
+          props.onScrollTop?.(e.currentTarget.scrollTop);
           // The header scrolls sideways with the rows on narrow windows.
           if (head.current) head.current.scrollLeft = e.currentTarget.scrollLeft;
         }}

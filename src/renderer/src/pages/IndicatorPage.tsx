@@ -1,9 +1,10 @@
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useMemo, useRef, useState } from 'react';
 import { strings } from '../i18n/strings';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { Breadcrumb } from '../components/Breadcrumb';
 import { StateBadge } from '../components/StateBadge';
-import { ObservationFilters } from '../components/ObservationFilters';
+import { NO_FILTER, ObservationFilters, toFilter, type FilterInputs } from '../components/ObservationFilters';
+import { recall, remember } from '../hooks/useViewMemory';
 import { VirtualTable, type Column, type Sort } from '../components/VirtualTable';
 import { useAsync } from '../hooks/useAsync';
 import { usePagedRows } from '../hooks/usePagedRows';
@@ -125,9 +126,30 @@ function Documents({ indicatorCode }: { indicatorCode: string }) {
 }
 
 function ObservationTable({ projectKey, indicator, onCountsChanged }: { projectKey: string; indicator: IndicatorSummary; onCountsChanged(): void }) {
-  const [sort, setSort] = useState<Sort>({ column: 'timestamp', direction: 'desc' });
-  const [filter, setFilter] = useState<ObservationFilter>({});
   const code = indicator.code;
+  const memoryKey = `indicator:${code}`;
+  const saved = recall(memoryKey, { sort: { column: 'timestamp', direction: 'desc' } as Sort, inputs: NO_FILTER, scrollTop: 0 });
+  const [sort, setSortState] = useState<Sort>(saved.sort);
+  const [inputs, setInputs] = useState<FilterInputs>(saved.inputs);
+  const filterKey = JSON.stringify(toFilter(inputs));
+  const filter = useMemo<ObservationFilter>(() => JSON.parse(filterKey) as ObservationFilter, [filterKey]);
+  const scrollTop = useRef(saved.scrollTop);
+  const save = useCallback(
+    (patch: Partial<typeof saved>) => remember(memoryKey, { ...recall(memoryKey, saved), ...patch }),
+    [memoryKey],
+  );
+  const setSort = useCallback((s: Sort) => {
+    setSortState(s);
+    save({ sort: s, scrollTop: 0 });
+    scrollTop.current = 0;
+  }, [save]);
+  const setFilterInputs = useCallback((f: FilterInputs) => {
+    setInputs((prev) => {
+      if (JSON.stringify(toFilter(prev)) !== JSON.stringify(toFilter(f))) scrollTop.current = 0;
+      return f;
+    });
+    save({ inputs: f });
+  }, [save]);
   const queryKey = JSON.stringify([code, sort, filter]);
 
   const fetchPage = useCallback(
@@ -191,7 +213,7 @@ function ObservationTable({ projectKey, indicator, onCountsChanged }: { projectK
           {paged.total !== undefined && strings.indicator.count(paged.total, indicator.observationCount)}
         </span>
       </div>
-      <ObservationFilters onChange={setFilter} />
+      <ObservationFilters initial={saved.inputs} onChange={setFilterInputs} />
       {paged.error && <ErrorBanner error={paged.error} onRetry={paged.reload} />}
       <VirtualTable
         label={strings.indicator.tableLabel}
@@ -204,6 +226,12 @@ function ObservationTable({ projectKey, indicator, onCountsChanged }: { projectK
         onSort={setSort}
         onActivate={open}
         rowClassName={(r) => (r.state === 'deleted' ? 'is-deleted' : '')}
+        initialScrollTop={scrollTop.current}
+        resetKey={queryKey}
+        onScrollTop={(top) => {
+          scrollTop.current = top;
+          save({ scrollTop: top });
+        }}
         sortLabel={strings.indicator.sortBy}
         loadingLabel={strings.indicator.loadingRow}
         emptyLabel={paged.loading ? strings.common.loading : Object.keys(filter).length > 0 ? strings.indicator.empty : strings.indicator.noneYet}
