@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { CHROMIUM_ARGS } from './chromium';
-import { bridgeInitScript, buildRenderer, RENDERER_OUT, ROOT } from './renderer-build';
+import { bridgeInitScript, buildRenderer, releaseRenderer, ROOT } from './renderer-build';
 import { serveStatic } from './static-server';
 import type { Device, EventSink } from './device';
 
@@ -27,10 +27,10 @@ export interface App {
 }
 
 export async function launchApp(device: Device, executablePath: string): Promise<App> {
-  await buildRenderer();
+  const rendererDir = await buildRenderer();
   const [script, server, profile] = await Promise.all([
     bridgeInitScript(),
-    serveStatic(RENDERER_OUT),
+    serveStatic(rendererDir),
     mkdtemp(join(tmpdir(), 'gobs-e2e-chromium-')),
   ]);
   const context = await chromium.launchPersistentContext(profile, {
@@ -80,6 +80,7 @@ export async function launchApp(device: Device, executablePath: string): Promise
       await context.close();
       await server.close();
       await rm(profile, { recursive: true, force: true });
+      await releaseRenderer();
     },
   };
 }

@@ -2,19 +2,34 @@
  * Builds the renderer once per test process (vite, same config as `npm run build:renderer`)
  * and the bridge script the harness injects into the page.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { resolve } from 'node:path';
 import { build as viteBuild } from 'vite';
 import { build as esbuild } from 'esbuild';
 
 export const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
-export const RENDERER_OUT = resolve(ROOT, 'out/renderer');
+let rendererBuilt: Promise<string> | undefined;
 
-let rendererBuilt: Promise<void> | undefined;
-
-export function buildRenderer(): Promise<void> {
-  rendererBuilt ??= viteBuild({ configFile: resolve(ROOT, 'vite.renderer.config.ts'), logLevel: 'warn' }).then(() => undefined);
+/**
+ * Builds into a folder of this test process's own: a concurrent `electron-vite build` or another
+ * test run emptying out/renderer must not pull the files from under the browser.
+ */
+export function buildRenderer(): Promise<string> {
+  rendererBuilt ??= (async () => {
+    const outDir = mkdtempSync(join(tmpdir(), 'gobs-e2e-renderer-'));
+    await viteBuild({ configFile: resolve(ROOT, 'vite.renderer.config.ts'), logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+    return outDir;
+  })();
   return rendererBuilt;
+}
+
+/** Deletes this process's build (the next launch builds again). */
+export async function releaseRenderer(): Promise<void> {
+  const built = rendererBuilt;
+  rendererBuilt = undefined;
+  if (built) rmSync(await built, { recursive: true, force: true });
 }
 
 let bridgeScript: Promise<string> | undefined;
