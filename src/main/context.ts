@@ -71,6 +71,14 @@ export class MainContext {
   }
 
   closeAccount(): void {
+    if (this.account?.db.open) {
+      try {
+        // SQLite's advice for long-lived connections: refresh planner statistics where they matter.
+        this.account.db.pragma('optimize');
+      } catch {
+        // never block closing on it
+      }
+    }
     this.account?.db.close();
     this.account = null;
     this.client = null;

@@ -143,4 +143,14 @@ export const MIGRATIONS: readonly Migration[] = [
       END;
     `,
   },
+  {
+    version: 4,
+    name: 'pending media index leads with the indicator',
+    // Without statistics SQLite preferred (indicator_code, state) for "media waiting for upload",
+    // reading every synced row on every sync; this index answers it from the few pending rows.
+    sql: `
+      DROP INDEX observation_media_pending;
+      CREATE INDEX observation_media_pending ON observation(indicator_code, local_id) WHERE media_pending IS NOT NULL;
+    `,
+  },
 ];

@@ -103,7 +103,8 @@ export async function pushMedia(ctx: MainContext, code: string, signal: AbortSig
   const db = ctx.requireStore().db;
   const rows = db
     .prepare(
-      `SELECT * FROM observation WHERE indicator_code = ? AND media_pending IS NOT NULL AND id IS NOT NULL
+      `SELECT * FROM observation INDEXED BY observation_media_pending
+        WHERE indicator_code = ? AND media_pending IS NOT NULL AND id IS NOT NULL
           AND state IN ('synced', 'modified') ORDER BY local_id`,
     )
     .all(code) as ObsRecord[];
