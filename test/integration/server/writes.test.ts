@@ -69,6 +69,18 @@ describe.each(testEngines())('writing observations (%s)', (engine) => {
     expect(await count()).toBe(before + 1);
   });
 
+  it('the same push sent twice at once stores each observation once', async () => {
+    const items = Array.from({ length: 50 }, () => newObs());
+    const before = await count();
+    const [r1, r2] = await Promise.all([
+      writer.req<Obs[]>('POST', '/observation/observations', { json: items }),
+      writer.req<Obs[]>('POST', '/observation/observations', { json: items }),
+    ]);
+    expect([r1.status, r2.status]).toEqual([200, 200]);
+    expect(r1.body.map((o) => o.id)).toEqual(r2.body.map((o) => o.id));
+    expect(await count()).toBe(before + 50);
+  });
+
   it('the same uuid with other content, or by another author, is a 409 naming it; nothing stored', async () => {
     const item = newObs();
     await writer.req('POST', '/observation/observations', { json: [item] });
