@@ -76,8 +76,11 @@ describe.skipIf(!browser)('a refused observation is fixed and re-sent', () => {
   it('the table and the form show the refusal with the server’s message, on the field concerned', async () => {
     const detail = await device.desktop.gobs.observations.get({ uuid });
     expect(detail.error).toBeTruthy();
-    await page().goto(indicatorUrl());
-    await page().getByLabel('Sync state').selectOption({ label: 'Refused' });
+    // From the project page's notice straight to the indicator's refused observations.
+    await page().getByRole('link', { name: `Show the refused observations of ${indicator.label}` }).click();
+    await expectVisible(page().getByRole('heading', { name: indicator.label, level: 1 }));
+    expect(await page().getByLabel('Sync state').inputValue()).toBe('rejected');
+    await expectVisible(page().getByText(/^1 of [\d,]+ observations$/));
     const grid = page().getByRole('grid', { name: 'Observations' });
     await expectVisible(grid.getByText('Refused'));
     await grid.getByRole('row').filter({ hasText: 'Refused' }).getByRole('link').click();

@@ -93,6 +93,7 @@ export const strings = {
     conflictsLink: (n: number) => `${plural(n, 'conflict', 'conflicts')} to resolve`,
     conflicts: (n: number) => plural(n, 'conflict', 'conflicts'),
     refused: (n: number) => `${n.toLocaleString('en')} refused`,
+    showRefused: (label: string) => `Show the refused observations of ${label}`,
     rejectedCount: (n: number) => `${plural(n, 'observation', 'observations')} refused`,
   },
   sync: {

@@ -3,6 +3,8 @@ import { strings } from '../i18n/strings';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { Breadcrumb } from '../components/Breadcrumb';
 import { SyncBar } from '../components/SyncBar';
+import { NO_FILTER } from '../components/ObservationFilters';
+import { recall, remember } from '../hooks/useViewMemory';
 import { useAsync } from '../hooks/useAsync';
 import { routeHref } from '../hooks/useRoute';
 import { useObservationsChanged, useSyncStatus } from '../hooks/useSync';
@@ -11,6 +13,13 @@ import type { Dimension } from '../../../shared/ipc';
 
 export function dimensionSummary(dimensions: Dimension[]): string {
   return dimensions.map((d) => (d.unit ? `${d.name} (${d.unit})` : d.name)).join(', ');
+}
+
+/** Opens an indicator's table filtered on refused observations (through the view memory). */
+function showRefused(indicatorCode: string): void {
+  const key = `indicator:${indicatorCode}`;
+  const current = recall<{ inputs?: object }>(key, {});
+  remember(key, { sort: { column: 'timestamp', direction: 'desc' }, ...current, inputs: { ...NO_FILTER, state: 'rejected' }, scrollTop: 0 });
 }
 
 export function ProjectPage({ projectKey }: { projectKey: string }) {
@@ -70,6 +79,20 @@ export function ProjectPage({ projectKey }: { projectKey: string }) {
             {conflicts > 0 && <a href={routeHref({ name: 'conflicts' })}>{strings.project.conflictsLink(conflicts)}</a>}
             {conflicts > 0 && rejected > 0 && ' · '}
             {rejected > 0 && strings.project.rejectedCount(rejected)}
+            {list
+              .filter((i) => i.rejectedCount > 0)
+              .map((i) => (
+                <span key={i.code}>
+                  {' · '}
+                  <a
+                    href={routeHref({ name: 'indicator', projectKey, indicatorCode: i.code })}
+                    onClick={() => showRefused(i.code)}
+                    aria-label={strings.project.showRefused(i.label)}
+                  >
+                    {i.label}
+                  </a>
+                </span>
+              ))}
           </span>
         </div>
       )}
