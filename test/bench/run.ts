@@ -46,7 +46,7 @@ const N = {
   fleet: 20,
 };
 /** What the engine asks per pull request and sends per push request (its defaults). */
-const PULL_BATCH = 500;
+const PULL_BATCH = 2000;
 const PUSH_BATCH = 500;
 const only = new Set((opts.only ?? '1,2,3,4,5,6,7').split(',').map((s) => s.trim()));
 const engines: Engine[] = opts['no-pglite'] ? ['postgres'] : ['postgres', 'pglite'];
@@ -131,7 +131,7 @@ async function firstSync(engine: Engine, cluster: PgCluster | null): Promise<voi
     const expected = await serverFingerprint(db, s.indicatorId);
     // The engine's default batch, then larger ones (the server allows up to 5000) to show what the per-batch
     // round trip costs. PGlite cannot be read by the floor while the server holds it: default batch only.
-    const batches = engine === 'postgres' ? [PULL_BATCH, 2000, 5000] : [PULL_BATCH];
+    const batches = engine === 'postgres' ? [PULL_BATCH, 500, 5000] : [PULL_BATCH];
     const floors = new Map<number, Awaited<ReturnType<typeof firstSyncFloor>>>();
     if (engine === 'pglite') {
       floors.set(PULL_BATCH, await firstSyncFloor(db, BENCH_INDICATOR, PULL_BATCH));
