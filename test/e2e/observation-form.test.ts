@@ -121,6 +121,23 @@ describe.skipIf(!browser)('observation form', () => {
     await app.screenshot('indicator-new-row');
   });
 
+  it('never drops unsaved input silently: leaving asks first; Ctrl+S saves', async () => {
+    await page().goto(`${app.url}#/p/water/i/fauna/new`);
+    await form().getByLabel('Species', { exact: true }).fill('Kingfisher');
+    await page().getByRole('navigation', { name: 'Breadcrumb' }).getByRole('link', { name: 'Fauna count' }).click();
+    const dialog = page().getByRole('dialog', { name: 'Discard your changes?' });
+    await expectVisible(dialog);
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    expect(await form().getByLabel('Species', { exact: true }).inputValue()).toBe('Kingfisher');
+    // The keyboard shortcut submits (here into the form's own checks: the rest is missing).
+    await form().getByLabel('Species', { exact: true }).press('Control+s');
+    await expectVisible(page().getByText(/^4 fields need attention/));
+    await form().getByRole('button', { name: 'Cancel' }).click();
+    await dialog.getByRole('button', { name: 'Discard changes' }).click();
+    await expectVisible(page().getByRole('heading', { name: 'Fauna count', level: 1 }));
+    expect(await count('fauna')).toBe(1);
+  });
+
   it('accepts a decimal comma for a real value and the hour precision of pluviometry', async () => {
     await page().goto(`${app.url}#/p/water/i/pluviometry/new`);
     await expectVisible(page().getByRole('heading', { name: 'New observation · Hourly pluviometry' }));

@@ -119,7 +119,38 @@ function ObservationForm({ projectKey, indicator, observation, onReload }: FormP
   const [summary, setSummary] = useState<string>();
   const formRef = useRef<HTMLFormElement>(null);
   const code = indicator.code;
-  const back = () => navigate({ name: 'indicator', projectKey, indicatorCode: code });
+  const back = () => {
+    leaving.current = true;
+    navigate({ name: 'indicator', projectKey, indicatorCode: code });
+  };
+
+  // Unsaved input is never dropped silently: leaving through a link or Cancel asks first.
+  const leaving = useRef(false);
+  const [pristine] = useState(form);
+  const dirty = photo.file !== null || photo.remove || JSON.stringify(form) !== JSON.stringify(pristine);
+  const [pendingHref, setPendingHref] = useState<string | null>(null);
+  useEffect(() => {
+    if (!dirty) return;
+    const onClick = (e: MouseEvent) => {
+      const link = (e.target as Element | null)?.closest?.('a[href^="#"]');
+      if (!link || leaving.current || e.defaultPrevented) return;
+      e.preventDefault();
+      setPendingHref(link.getAttribute('href'));
+    };
+    document.addEventListener('click', onClick, true);
+    return () => document.removeEventListener('click', onClick, true);
+  }, [dirty]);
+  const cancel = () => {
+    if (dirty) setPendingHref(routeHref({ name: 'indicator', projectKey, indicatorCode: code }));
+    else back();
+  };
+  const discard = () => {
+    const href = pendingHref;
+    setPendingHref(null);
+    if (!href) return;
+    leaving.current = true;
+    location.hash = href;
+  };
 
   useEffect(() => {
     if (!observation?.hasMedia) return;
@@ -221,7 +252,20 @@ function ObservationForm({ projectKey, indicator, observation, onReload }: FormP
   const deleted = observation?.state === 'deleted';
 
   return (
-    <form ref={formRef} className="obs-form" onSubmit={(e) => void save(e)} noValidate aria-labelledby="obs-form-title">
+    <form
+      ref={formRef}
+      className="obs-form"
+      onSubmit={(e) => void save(e)}
+      onKeyDown={(e) => {
+        // Ctrl+S / Cmd+S saves, as in every editor.
+        if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 's') {
+          e.preventDefault();
+          formRef.current?.requestSubmit();
+        }
+      }}
+      noValidate
+      aria-labelledby="obs-form-title"
+    >
       {observation?.state === 'rejected' && observation.error && (
         <div className="banner banner-error" role="alert">
           <span>
@@ -372,7 +416,7 @@ function ObservationForm({ projectKey, indicator, observation, onReload }: FormP
         <button type="submit" className="btn btn-primary" disabled={saving || deleted}>
           {saving ? strings.observation.saving : strings.observation.save}
         </button>
-        <button type="button" className="btn" onClick={back}>
+        <button type="button" className="btn" onClick={cancel}>
           {strings.observation.cancel}
         </button>
         <span className="topbar-spacer" />
@@ -382,6 +426,15 @@ function ObservationForm({ projectKey, indicator, observation, onReload }: FormP
           </button>
         )}
       </div>
+      <ConfirmDialog
+        open={pendingHref !== null}
+        title={strings.observation.discardTitle}
+        message={strings.observation.discardMessage}
+        confirmLabel={strings.observation.discard}
+        danger
+        onConfirm={discard}
+        onCancel={() => setPendingHref(null)}
+      />
       <ConfirmDialog
         open={confirmDelete}
         title={strings.observation.deleteTitle}
