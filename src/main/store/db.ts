@@ -16,6 +16,8 @@ export function openStore(file: string, migrations: readonly Migration[] = MIGRA
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
+    // Bounds the work of PRAGMA optimize (run after syncs and at close) on large tables.
+    db.pragma('analysis_limit = 1000');
     migrate(db, migrations);
     return db;
   } catch (err) {

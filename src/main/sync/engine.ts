@@ -149,6 +149,8 @@ export class SyncEngine {
         markProjectSynced(this.ctx.requireStore().db, key);
       }
       this.failures = 0;
+      // Keeps planner statistics current as the store grows (bounded by analysis_limit).
+      this.ctx.requireStore().db.pragma('optimize');
       this.publish({
         state: 'idle',
         phase: null,
