@@ -108,4 +108,15 @@ describe.skipIf(!browser)('settings, navigation and status line', () => {
     }
     expect(app.pageErrors).toEqual([]);
   });
+
+  it('working offline, the sync bar offers to log in instead of failing a sync', async () => {
+    const page = app.page;
+    await page.goto(`${app.url}#/p/water`);
+    await expectVisible(page.getByRole('heading', { name: 'Water', level: 1 }));
+    expect(await page.getByRole('button', { name: 'Sync now' }).count()).toBe(0);
+    await page.getByRole('button', { name: 'Log in to sync' }).click();
+    await expectVisible(page.getByRole('heading', { name: 'Connect to a G-Obs server' }));
+    expect(await page.getByLabel('Username').inputValue()).toBe('tester');
+    expect(app.pageErrors).toEqual([]);
+  });
 });

@@ -4,6 +4,7 @@ import { errorText, toGobsError } from '../lib/errors';
 import { formatRelative } from '../lib/format';
 import { useSyncStatus } from '../hooks/useSync';
 import { useNow } from '../hooks/useNow';
+import { useSession } from '../hooks/useSession';
 import { ProgressBar } from './ProgressBar';
 import type { GobsError } from '../../../shared/errors';
 
@@ -13,6 +14,7 @@ import type { GobsError } from '../../../shared/errors';
  */
 export function SyncBar({ projectKey, pendingChanges, labels }: { projectKey: string; pendingChanges: number; labels?: ReadonlyMap<string, string> }) {
   const sync = useSyncStatus();
+  const { status, workOffline } = useSession();
   const now = useNow(30_000);
   const [error, setError] = useState<GobsError>();
   const [cancelling, setCancelling] = useState(false);
@@ -88,9 +90,13 @@ export function SyncBar({ projectKey, pendingChanges, labels }: { projectKey: st
             <button type="button" className="btn" onClick={() => void cancel()} disabled={cancelling}>
               {cancelling ? strings.sync.cancelling : strings.sync.cancel}
             </button>
-          ) : (
+          ) : status.loggedIn ? (
             <button type="button" className="btn btn-primary" onClick={() => void start()} disabled={running}>
               {strings.sync.now}
+            </button>
+          ) : (
+            <button type="button" className="btn btn-primary" onClick={() => workOffline(false)}>
+              {strings.sync.logInToSync}
             </button>
           )}
         </div>

@@ -99,6 +99,7 @@ export const strings = {
   sync: {
     region: 'Synchronisation',
     now: 'Sync now',
+    logInToSync: 'Log in to sync',
     cancel: 'Cancel sync',
     cancelling: 'Cancelling…',
     result: (r: { sent: number; received: number; deleted: number }) =>
