@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestDesktop } from '../helpers/desktop';
+import { openAccountStore } from '../../src/main/store/account';
 import { seedAccount, seedObservations } from '../helpers/seedStore';
 
 const rows = Number(process.argv[2] ?? 1_000_000);
@@ -14,6 +15,12 @@ const ref = seedAccount(dataDir);
 let t = performance.now();
 seedObservations(dataDir, ref, rows);
 console.log(`seeded ${rows} observations in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+{
+  // As the end of a sync does: planner statistics for the store (bounded by analysis_limit).
+  const store = openAccountStore(dataDir, ref);
+  store.db.pragma('optimize');
+  store.db.close();
+}
 const desktop = await createTestDesktop({ dataDir });
 
 function pct(xs: number[], p: number): number {
