@@ -46,8 +46,10 @@ export function markPushAttempted(db: Db, uuids: readonly string[]): void {
 }
 
 const SERVER_CONTENT = `timestamp = @timestamp, x = @x, y = @y, wkt = @wkt, vals = @vals, search = @search`;
+// The media URL of an observation does not change when its photo is replaced, but the import
+// does: a cached download is only trusted for the version it was downloaded with.
 const SERVER_META = `id = @id, import = @import, author = @author, created_at = @created_at, updated_at = @updated_at,
-  media_url = @media_url, media_cache = CASE WHEN media_url IS @media_url THEN media_cache END`;
+  media_url = @media_url, media_cache = CASE WHEN media_url IS @media_url AND import IS @import THEN media_cache END`;
 
 function params(o: WireObservation) {
   const values = valuesFromWire(o.values);

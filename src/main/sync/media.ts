@@ -86,6 +86,8 @@ export async function getMedia(ctx: MainContext, uuid: string): Promise<MediaCon
   const type = sniffImage(bytes);
   if (!type) throw new AppError('bad_server', 'The server sent a photo in an unknown format.');
   const name = `cache-${uuid}${type.ext}`;
+  // An older download of another type would linger under its own extension.
+  for (const t of IMAGE_TYPES) if (t.ext !== type.ext) rmSync(join(store.mediaDir, `cache-${uuid}${t.ext}`), { force: true });
   writeAtomic(join(store.mediaDir, name), bytes);
   store.db.prepare('UPDATE observation SET media_cache = ? WHERE uuid = ? AND media_url IS ?').run(name, uuid, r.media_url);
   return asContent(join(store.mediaDir, name), false);

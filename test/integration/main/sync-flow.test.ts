@@ -286,6 +286,13 @@ describe('photos', () => {
     expect(await b.gobs.media.get({ uuid: obs.uuid })).toMatchObject({ mimeType: 'image/png' }); // cached: works offline
     await srv.restart();
 
+    // Replaced: the new photo goes up and the other device downloads it instead of its cached copy.
+    const GIF = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
+    await a.gobs.media.attach({ uuid: obs.uuid, fileName: 'photo.gif', dataBase64: GIF.toString('base64') });
+    await syncOk(a);
+    await syncOk(b);
+    expect(await b.gobs.media.get({ uuid: obs.uuid })).toMatchObject({ mimeType: 'image/gif', dataUrl: `data:image/gif;base64,${GIF.toString('base64')}` });
+
     await a.gobs.media.remove({ uuid: obs.uuid });
     await syncOk(a);
     expect((await serverRows(srv.baseUrl, adminToken, 'pluviometry')).find((o) => o.uuid === obs.uuid)?.media_url).toBeNull();
