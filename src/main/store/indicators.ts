@@ -4,8 +4,7 @@ import { AppError } from '../errors';
 import type { WireDocument, WireIndicator } from '../sync/wire';
 import type { Db } from './db';
 import { stmt } from './statements';
-import { dimensionSortExpr } from './observations';
-import { createHash } from 'node:crypto';
+import { dimensionIndexName, dimensionSortExpr } from './observations';
 
 interface IndicatorRow {
   code: string;
@@ -57,8 +56,7 @@ export function saveProjectIndicators(db: Db, projectKey: string, indicators: re
 export function ensureDimensionIndexes(db: Db, dims: readonly { code: string; type: string }[]): void {
   for (const d of dims) {
     if (d.type === 'boolean') continue;
-    const name = `observation_dim_${createHash('sha1').update(`${d.type}:${d.code}`).digest('hex').slice(0, 16)}`;
-    db.exec(`CREATE INDEX IF NOT EXISTS ${name} ON observation(indicator_code, ${dimensionSortExpr(d.code, d.type)}, local_id)`);
+    db.exec(`CREATE INDEX IF NOT EXISTS ${dimensionIndexName(d.code, d.type)} ON observation(indicator_code, ${dimensionSortExpr(d.code, d.type)}, local_id)`);
   }
 }
 

@@ -106,6 +106,32 @@ describe('observation channels (store only)', () => {
   });
 });
 
+describe('keyset paging over a wide time range sorted by a value', () => {
+  it('walks the value index and still returns exactly the rows of the range, in order', async () => {
+    desktop = await open(7000);
+    const filter = { from: '2020-01-05', to: '2020-03-31' }; // ~6,000 of the 7,000 rows: the "wide range" plan
+    const rows: ObservationRow[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { rows: ObservationRow[]; nextCursor: string | null } = await desktop.gobs.observations.list({
+        indicatorCode: 'pluviometry',
+        sort: { column: 'value:rain', direction: 'desc' },
+        filter,
+        cursor,
+        limit: 500,
+      });
+      rows.push(...page.rows);
+      cursor = page.nextCursor;
+    } while (cursor);
+    const expected = await desktop.gobs.observations.count({ indicatorCode: 'pluviometry', filter });
+    expect(expected).toBeGreaterThan(5000);
+    expect(rows).toHaveLength(expected);
+    expect(new Set(rows.map((r) => r.uuid)).size).toBe(expected);
+    for (const r of rows) expect(r.timestamp >= '2020-01-05' && r.timestamp < '2020-04').toBe(true);
+    for (let i = 1; i < rows.length; i++) expect((rows[i - 1]!.values.rain as number) >= (rows[i]!.values.rain as number)).toBe(true);
+  });
+});
+
 describe('keyset paging', () => {
   beforeEach(async () => {
     desktop = await open(2000);
