@@ -7,6 +7,7 @@ import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import type { MainContext } from '../context';
 import { AppError } from '../errors';
+import { TRANSFER_TIMEOUT_MS } from './media';
 import { getDocument, setDocumentCache, type CachedFile } from '../store/indicators';
 
 const SAFE_EXT = /^\.[a-z0-9]{1,8}$/i;
@@ -43,7 +44,7 @@ export async function downloadDocument(ctx: MainContext, uuid: string, signal?: 
   const doc = getDocument(store.db, uuid);
   if (!doc) throw new AppError('not_found', 'This document is no longer listed for the indicator.', 'uuid');
   if (doc.cached_file && existsSync(join(store.documentsDir, doc.cached_file))) return join(store.documentsDir, doc.cached_file);
-  const res = await ctx.http().raw('get', doc.url, { responseType: 'arraybuffer', signal });
+  const res = await ctx.http().raw('get', doc.url, { responseType: 'arraybuffer', signal, timeoutMs: TRANSFER_TIMEOUT_MS });
   const name = cacheName(doc.uuid, doc.url, doc.label, res.headers['content-type'] as string | undefined);
   const target = join(store.documentsDir, name);
   // Write then rename: a crash never leaves a half file that looks cached.

@@ -15,6 +15,9 @@ import { applyMeta } from '../store/sync';
 import { ServerError } from './http';
 import { WireObservation } from './wire';
 
+/** File transfers (photos, documents) may take minutes on field connections. */
+export const TRANSFER_TIMEOUT_MS = 5 * 60_000;
+
 const IMAGE_TYPES: { mime: string; ext: string; test: (b: Buffer) => boolean }[] = [
   { mime: 'image/jpeg', ext: '.jpg', test: (b) => b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff },
   { mime: 'image/png', ext: '.png', test: (b) => b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) },
@@ -81,7 +84,7 @@ export async function getMedia(ctx: MainContext, uuid: string): Promise<MediaCon
   if (r.media_file && existsSync(join(store.mediaDir, r.media_file))) return asContent(join(store.mediaDir, r.media_file), r.media_pending === 'upload');
   if (!r.media_url) return null;
   if (r.media_cache && existsSync(join(store.mediaDir, r.media_cache))) return asContent(join(store.mediaDir, r.media_cache), false);
-  const res = await ctx.http().raw('get', r.media_url, { responseType: 'arraybuffer' });
+  const res = await ctx.http().raw('get', r.media_url, { responseType: 'arraybuffer', timeoutMs: TRANSFER_TIMEOUT_MS });
   const bytes = Buffer.from(res.data as ArrayBuffer);
   const type = sniffImage(bytes);
   if (!type) throw new AppError('bad_server', 'The server sent a photo in an unknown format.');
@@ -119,7 +122,8 @@ export async function pushMedia(ctx: MainContext, code: string, signal: AbortSig
         const bytes = readFileSync(join(ctx.requireStore().mediaDir, r.media_file));
         const form = new FormData();
         form.append('mediaFile', new Blob([bytes], { type: sniffImage(bytes)?.mime ?? 'application/octet-stream' }), r.media_file);
-        answer = (await http.raw('post', `/observation/${r.id}/uploadMedia`, { body: form, signal })).data;
+        // Up to 10 MB from the field, possibly over a slow uplink: the default 30 s would never succeed there.
+        answer = (await http.raw('post', `/observation/${r.id}/uploadMedia`, { body: form, signal, timeoutMs: TRANSFER_TIMEOUT_MS })).data;
       } else {
         answer = (await http.raw('delete', `/observation/${r.id}/deleteMedia`, { accept: [404], signal })).data;
       }
