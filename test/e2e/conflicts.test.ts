@@ -23,6 +23,7 @@ describe.skipIf(!browser)('conflicts: side by side, keep mine or take the server
   let projectKey: string;
   let mineKept: ObservationDetail;
   let theirsTaken: ObservationDetail;
+  let deletedThere: ObservationDetail;
   let other: ApiClient;
 
   const valueFor = (who: string, n: number) => (dim.type === 'string' ? `${who} ${n}` : dim.type === 'integer' ? (who === 'mine' ? 100 + n : 200 + n) : who === 'mine' ? 100.25 + n : 200.75 + n);
@@ -49,19 +50,22 @@ describe.skipIf(!browser)('conflicts: side by side, keep mine or take the server
     });
     const a = await gobs.observations.create(base(1));
     const b = await gobs.observations.create(base(2));
+    const c = await gobs.observations.create(base(3));
     await gobs.sync.start({ projectKey });
     expect((await gobs.observations.get({ uuid: a.uuid })).state).toBe('synced');
 
     // A second device of the same user edits both on the server...
     other = await ApiClient.login(server.baseUrl, DEMO.username, DEMO.password);
     for (const [o, n] of [[a, 1], [b, 2]] as const) await other.update(await other.observation(o.uuid), { [dim.code]: valueFor('theirs', n) });
+    expect((await other.request('DELETE', `/observation/${c.uuid}`)).status).toBe(200);
     // ...while this device edits them too, offline from the server's point of view.
-    for (const [o, n] of [[a, 1], [b, 2]] as const) {
+    for (const [o, n] of [[a, 1], [b, 2], [c, 3]] as const) {
       const cur = await gobs.observations.get({ uuid: o.uuid });
       await gobs.observations.update({ uuid: o.uuid, timestamp: cur.timestamp, x: cur.x, y: cur.y, wkt: cur.wkt, values: { ...cur.values, [dim.code]: valueFor('mine', n) } });
     }
     mineKept = a;
     theirsTaken = b;
+    deletedThere = c;
 
     app = await launchApp(device, browser!);
   });
@@ -74,13 +78,13 @@ describe.skipIf(!browser)('conflicts: side by side, keep mine or take the server
     await server?.close();
   });
 
-  it('a sync turns both into conflicts, counted in the top bar', async () => {
+  it('a sync turns all three into conflicts, counted in the top bar', async () => {
     const page = app.page;
     await expectVisible(page.getByRole('heading', { name: 'Projects', level: 1 }));
     const label = (await device.desktop.gobs.projects.list()).find((p) => p.key === projectKey)!.label;
     await page.getByRole('link', { name: `Open ${label}` }).click();
     await page.getByRole('button', { name: 'Sync now' }).click();
-    await expectVisible(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: /^Conflicts.*2 conflicts to resolve$/ }), 60_000);
+    await expectVisible(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: /^Conflicts.*3 conflicts to resolve$/ }), 60_000);
     expect((await device.desktop.gobs.observations.get({ uuid: mineKept.uuid })).state).toBe('conflict');
     await app.screenshot('project-with-conflicts');
   });
@@ -90,7 +94,7 @@ describe.skipIf(!browser)('conflicts: side by side, keep mine or take the server
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: /^Conflicts/ }).click();
     await expectVisible(page.getByRole('heading', { name: 'Conflicts', level: 1 }));
     const cards = page.getByRole('article');
-    expect(await cards.count()).toBe(2);
+    expect(await cards.count()).toBe(3);
     for (const [o, n] of [[mineKept, 1], [theirsTaken, 2]] as const) {
       const card = cards.filter({ hasText: o.uuid });
       const row = card.getByRole('row', { name: new RegExp(`^${dim.name}`) });
@@ -114,11 +118,21 @@ describe.skipIf(!browser)('conflicts: side by side, keep mine or take the server
     await card.getByRole('button', { name: /^Keep mine for / }).click();
     await expectVisible(page.getByText('Kept your version: it will be sent at the next sync.'));
     await expectHidden(card);
-    expect(await page.getByRole('article').count()).toBe(1);
+    expect(await page.getByRole('article').count()).toBe(2);
     await device.desktop.gobs.sync.start({ projectKey });
     const onServer = await other.observation(mineKept.uuid);
     expect(onServer.values.find((v) => v.name === dim.code)?.value).toBe(valueFor('mine', 1));
     expect((await device.desktop.gobs.observations.get({ uuid: mineKept.uuid })).state).toBe('synced');
+  });
+
+  it('deleted on the server meanwhile: accepting the deletion removes it here too', async () => {
+    const page = app.page;
+    const card = page.getByRole('article').filter({ hasText: deletedThere.uuid });
+    await expectVisible(card.getByText('The server deleted this observation while you changed it.', { exact: false }));
+    await card.getByRole('button', { name: /^Accept the server's deletion of / }).click();
+    await expectVisible(page.getByText('Deletion accepted: the observation is removed from this computer.'));
+    await expectHidden(card);
+    await expect(device.desktop.gobs.observations.get({ uuid: deletedThere.uuid })).rejects.toMatchObject({ code: 'not_found' });
   });
 
   it('take the server’s: the device adopts the server version, nothing is sent', async () => {

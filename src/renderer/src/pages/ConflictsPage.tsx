@@ -76,7 +76,9 @@ function ConflictCard({ conflict, indicator, onResolved }: { conflict: Observati
     setError(undefined);
     try {
       await window.gobs.conflicts.resolve({ uuid: conflict.uuid, keep });
-      toast({ text: keep === 'mine' ? strings.conflicts.resolvedMine : strings.conflicts.resolvedTheirs });
+      toast({
+        text: keep === 'mine' ? strings.conflicts.resolvedMine : conflict.serverDeleted ? strings.conflicts.resolvedDeleted : strings.conflicts.resolvedTheirs,
+      });
       onResolved();
     } catch (err) {
       setError(err);
@@ -107,7 +109,7 @@ function ConflictCard({ conflict, indicator, onResolved }: { conflict: Observati
         </thead>
         <tbody>
           {lines.map((l) => {
-            const differs = l.mine !== l.theirs;
+            const differs = !conflict.serverDeleted && l.mine !== l.theirs;
             return (
               <tr key={l.label} className={differs ? 'is-different' : undefined}>
                 <th scope="row">
@@ -115,7 +117,7 @@ function ConflictCard({ conflict, indicator, onResolved }: { conflict: Observati
                   {differs && <span className="diff-tag">{strings.conflicts.differs}</span>}
                 </th>
                 <td className={differs ? 'diff-mine' : undefined}>{l.mine}</td>
-                <td className={differs ? 'diff-theirs' : undefined}>{l.theirs}</td>
+                <td className={differs ? 'diff-theirs' : undefined}>{conflict.serverDeleted ? strings.conflicts.deletedCell : l.theirs}</td>
               </tr>
             );
           })}
@@ -130,8 +132,14 @@ function ConflictCard({ conflict, indicator, onResolved }: { conflict: Observati
         <button type="button" className="btn btn-primary" disabled={busy} onClick={() => void resolve('mine')} aria-label={strings.conflicts.keepMineLabel(heading)}>
           {strings.conflicts.keepMine}
         </button>
-        <button type="button" className="btn" disabled={busy} onClick={() => void resolve('theirs')} aria-label={strings.conflicts.takeTheirsLabel(heading)}>
-          {strings.conflicts.takeTheirs}
+        <button
+          type="button"
+          className="btn"
+          disabled={busy}
+          onClick={() => void resolve('theirs')}
+          aria-label={conflict.serverDeleted ? strings.conflicts.acceptDeletionLabel(heading) : strings.conflicts.takeTheirsLabel(heading)}
+        >
+          {conflict.serverDeleted ? strings.conflicts.acceptDeletion : strings.conflicts.takeTheirs}
         </button>
       </div>
     </article>
