@@ -109,7 +109,7 @@ describe.skipIf(!browser)('conflicts: side by side, keep mine or take the server
       expect((await timeRow.getAttribute('class')) ?? '').not.toContain('is-different');
       expect(await timeRow.getByText('differs').count()).toBe(0);
     }
-    await app.screenshot('conflicts');
+    await app.screenshot('conflicts', { fullPage: true });
   });
 
   it('keep mine: the server ends up with my value after the next sync', async () => {

@@ -19,8 +19,8 @@ export interface App {
   page: Page;
   context: BrowserContext;
   url: string;
-  /** Saves test-output/screenshots/<name>.png (the whole window as the user sees it). */
-  screenshot(name: string): Promise<string>;
+  /** Saves test-output/screenshots/<name>.png (the window as the user sees it, or the whole page). */
+  screenshot(name: string, options?: { fullPage?: boolean }): Promise<string>;
   /** Errors the page logged or threw: a healthy run has none. */
   pageErrors: string[];
   close(): Promise<void>;
@@ -70,8 +70,19 @@ export async function launchApp(device: Device, executablePath: string): Promise
     context,
     url: server.url,
     pageErrors,
-    async screenshot(name) {
+    async screenshot(name, options) {
       const path = join(SCREENSHOT_DIR, `${name}.png`);
+      if (options?.fullPage) {
+        // The app scrolls inside <main>, not the document: grow the window to the content for the shot.
+        const height = await page.evaluate(() => {
+          const main = (globalThis as unknown as { document: { querySelector(s: string): { scrollHeight: number } | null } }).document.querySelector('main');
+          return (main?.scrollHeight ?? 0) + 48 + 28;
+        });
+        await page.setViewportSize({ width: VIEWPORT.width, height: Math.max(VIEWPORT.height, height) });
+        await page.screenshot({ path });
+        await page.setViewportSize(VIEWPORT);
+        return path;
+      }
       await page.screenshot({ path });
       return path;
     },

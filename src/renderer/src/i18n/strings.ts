@@ -280,7 +280,7 @@ export const strings = {
     resolvedMine: 'Kept your version: it will be sent at the next sync.',
     resolvedTheirs: "Took the server's version.",
     serverDeleted: 'The server deleted this observation while you changed it. Keep yours to send it again, or accept the deletion.',
-    deletedCell: 'deleted',
+    deletedCell: 'Deleted on the server',
     acceptDeletion: 'Accept the deletion',
     acceptDeletionLabel: (what: string) => `Accept the server's deletion of ${what}`,
     resolvedDeleted: 'Deletion accepted: the observation is removed from this computer.',

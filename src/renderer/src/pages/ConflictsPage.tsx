@@ -108,7 +108,7 @@ function ConflictCard({ conflict, indicator, onResolved }: { conflict: Observati
           </tr>
         </thead>
         <tbody>
-          {lines.map((l) => {
+          {lines.map((l, index) => {
             const differs = !conflict.serverDeleted && l.mine !== l.theirs;
             return (
               <tr key={l.label} className={differs ? 'is-different' : undefined}>
@@ -117,14 +117,23 @@ function ConflictCard({ conflict, indicator, onResolved }: { conflict: Observati
                   {differs && <span className="diff-tag">{strings.conflicts.differs}</span>}
                 </th>
                 <td className={differs ? 'diff-mine' : undefined}>{l.mine}</td>
-                <td className={differs ? 'diff-theirs' : undefined}>{conflict.serverDeleted ? strings.conflicts.deletedCell : l.theirs}</td>
+                {!conflict.serverDeleted ? (
+                  <td className={differs ? 'diff-theirs' : undefined}>{l.theirs}</td>
+                ) : (
+                  // One cell for the whole column: there is no server version to compare with.
+                  index === 0 && (
+                    <td rowSpan={lines.length + 1} className="deleted-cell">
+                      {strings.conflicts.deletedCell}
+                    </td>
+                  )
+                )}
               </tr>
             );
           })}
           <tr className="compare-updated">
             <th scope="row">{strings.observation.updated}</th>
             <td>{formatDateTime(conflict.updatedAt)}</td>
-            <td>{formatDateTime(conflict.serverVersion?.updatedAt)}</td>
+            {!conflict.serverDeleted && <td>{formatDateTime(conflict.serverVersion?.updatedAt)}</td>}
           </tr>
         </tbody>
       </table>
