@@ -234,6 +234,7 @@ export const strings = {
     restored: 'Observation restored.',
     cancel: 'Cancel',
     refusedBy: 'Refused by the server',
+    othersAuthor: (author: string) => `Entered by ${author}. Only its author or a project administrator can change it on the server.`,
     serverSays: (message: string) => `Server: ${message}`,
     conflictNote: 'The server changed this observation too.',
     resolveConflict: 'Resolve in Conflicts',

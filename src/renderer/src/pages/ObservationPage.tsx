@@ -9,6 +9,7 @@ import { StateBadge } from '../components/StateBadge';
 import { useAsync } from '../hooks/useAsync';
 import { navigate, routeHref } from '../hooks/useRoute';
 import { useToast } from '../hooks/useToast';
+import { useSession } from '../hooks/useSession';
 import { errorText, toGobsError } from '../lib/errors';
 import { formatDateTime } from '../lib/format';
 import { nowInputValue, timestampInput, toInputValue } from '../lib/observation';
@@ -90,6 +91,7 @@ interface FormProps {
 
 function ObservationForm({ projectKey, indicator, observation, onReload }: FormProps) {
   const toast = useToast();
+  const { status } = useSession();
   const [form, setForm] = useState<FormState>(() => initialForm(indicator, observation));
   const [errors, setErrors] = useState<FieldErrors>(() =>
     observation?.state === 'rejected' && observation.errorField && observation.error
@@ -249,6 +251,7 @@ function ObservationForm({ projectKey, indicator, observation, onReload }: FormP
   }
 
   const ts = timestampInput(indicator.dateFormat);
+  const someoneElses = Boolean(observation?.author && status.username && observation.author !== status.username);
   const deleted = observation?.state === 'deleted';
 
   return (
@@ -281,6 +284,9 @@ function ObservationForm({ projectKey, indicator, observation, onReload }: FormP
             {strings.observation.resolveConflict}
           </a>
         </div>
+      )}
+      {someoneElses && observation?.author && observation.state === 'synced' && (
+        <p className="banner banner-info">{strings.observation.othersAuthor(observation.author)}</p>
       )}
       {deleted && (
         <div className="banner banner-warning">
