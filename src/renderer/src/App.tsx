@@ -77,6 +77,11 @@ export function App() {
   const [toast, setToast] = useState<ToastMessage | null>(null);
   const closeToast = useCallback(() => setToast(null), []);
   const sync = useSyncStatusSource(Boolean(status?.loggedIn || offlineWork));
+  // A finished sync makes "not sent yet" and "undo" messages stale: clear them.
+  const lastSyncAt = sync?.lastSyncAt;
+  useEffect(() => {
+    if (lastSyncAt) setToast(null);
+  }, [lastSyncAt]);
 
   const session = useMemo(
     () => (status ? { status, setStatus, expired, offlineWork, workOffline } : null),
