@@ -4,7 +4,7 @@ import { AppError } from '../errors';
 import type { WireDocument, WireIndicator } from '../sync/wire';
 import type { Db } from './db';
 import { stmt } from './statements';
-import { dimensionIndexName, dimensionSortExpr } from './observations';
+import { DIMENSION_INDEX_PREFIX, dimensionIndexName, dimensionSortExpr } from './observations';
 
 interface IndicatorRow {
   code: string;
@@ -52,11 +52,20 @@ export function saveProjectIndicators(db: Db, projectKey: string, indicators: re
   for (const ind of indicators) ensureDimensionIndexes(db, ind.values);
 }
 
-/** One index per dimension so sorting a large table by a value walks an index. */
+/**
+ * One index per dimension so sorting a large table by a value walks an index (the timestamp rides
+ * along for time-range filters). Indexes of an older layout are dropped.
+ */
 export function ensureDimensionIndexes(db: Db, dims: readonly { code: string; type: string }[]): void {
+  const existing = new Set(
+    db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'observation_dim_%'").pluck().all() as string[],
+  );
+  for (const name of existing) if (!name.startsWith(DIMENSION_INDEX_PREFIX)) db.exec(`DROP INDEX ${name}`);
   for (const d of dims) {
     if (d.type === 'boolean') continue;
-    db.exec(`CREATE INDEX IF NOT EXISTS ${dimensionIndexName(d.code, d.type)} ON observation(indicator_code, ${dimensionSortExpr(d.code, d.type)}, local_id)`);
+    db.exec(
+      `CREATE INDEX IF NOT EXISTS ${dimensionIndexName(d.code, d.type)} ON observation(indicator_code, ${dimensionSortExpr(d.code, d.type)}, local_id, timestamp)`,
+    );
   }
 }
 

@@ -153,4 +153,20 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX observation_media_pending ON observation(indicator_code, local_id) WHERE media_pending IS NOT NULL;
     `,
   },
+  {
+    version: 5,
+    name: 'sort indexes carry the timestamp',
+    // Sorting by a column within a time range walks that column's index; with the timestamp in
+    // the index the range test needs no table lookup per entry. (Dimension indexes: indicators.ts.)
+    sql: `
+      DROP INDEX observation_by_author;
+      CREATE INDEX observation_by_author ON observation(indicator_code, coalesce(author, ''), local_id, timestamp);
+      DROP INDEX observation_by_x;
+      CREATE INDEX observation_by_x ON observation(indicator_code, x, local_id, timestamp);
+      DROP INDEX observation_by_y;
+      CREATE INDEX observation_by_y ON observation(indicator_code, y, local_id, timestamp);
+      DROP INDEX observation_by_state;
+      CREATE INDEX observation_by_state ON observation(indicator_code, state, local_id, timestamp);
+    `,
+  },
 ];

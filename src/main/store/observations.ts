@@ -209,8 +209,11 @@ export function dimensionSortExpr(code: string, type: string, prefix = ''): stri
     : `coalesce(json_extract(${prefix}vals, ${path}), -1e308)`;
 }
 
+/** Names carry the layout version: a new layout gets new names and the old indexes are dropped. */
+export const DIMENSION_INDEX_PREFIX = 'observation_dim2_';
+
 export function dimensionIndexName(code: string, type: string): string {
-  return `observation_dim_${createHash('sha1').update(`${type}:${code}`).digest('hex').slice(0, 16)}`;
+  return `${DIMENSION_INDEX_PREFIX}${createHash('sha1').update(`${type}:${code}`).digest('hex').slice(0, 16)}`;
 }
 
 /** Above this many rows in the time range, walking the sort's index beats sorting the range. */

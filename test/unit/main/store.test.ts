@@ -7,6 +7,8 @@ import { migrate, openStore, schemaVersion } from '../../../src/main/store/db';
 import { MIGRATIONS } from '../../../src/main/store/migrations';
 import { accountKey, openAccountStore } from '../../../src/main/store/account';
 import { listProjects, replaceProjects } from '../../../src/main/store/projects';
+import { ensureDimensionIndexes } from '../../../src/main/store/indicators';
+import { dimensionIndexName } from '../../../src/main/store/observations';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'gobs-store-'));
 
@@ -111,6 +113,21 @@ describe('observation counts', () => {
       "INSERT INTO observation (uuid, indicator_code, timestamp, x, y, vals, state) VALUES ('n1', 'd', '2024-01-01 00:00:00', 0, 0, '{}', 'conflict')",
     ).run();
     expect(counted(db)).toEqual(groupBy(db));
+    db.close();
+  });
+});
+
+describe('dimension sort indexes', () => {
+  it('are created per dimension with the current layout, replacing indexes of an older one', () => {
+    const db = openStore(join(tmp(), 's.sqlite'));
+    db.exec("CREATE INDEX observation_dim_0123456789abcdef ON observation(indicator_code, json_extract(vals, '$.old'))");
+    ensureDimensionIndexes(db, [
+      { code: 'rain', type: 'real' },
+      { code: 'note', type: 'string' },
+      { code: 'checked', type: 'boolean' },
+    ]);
+    const names = db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'observation_dim%' ORDER BY name").pluck().all();
+    expect(names).toEqual([dimensionIndexName('note', 'string'), dimensionIndexName('rain', 'real')].sort());
     db.close();
   });
 });
