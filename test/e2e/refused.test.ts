@@ -109,6 +109,34 @@ describe.skipIf(!browser)('a refused observation is fixed and re-sent', () => {
     const onServer = (await client.allObservations(indicator.code)).filter((o) => o.uuid === uuid);
     expect(onServer).toHaveLength(1);
     expect(onServer[0]!.values.find((v) => v.name === 'observer')?.value).toBe('Ann');
+  });
+
+  it('a refused observation can also be given up: Discard my change removes one never accepted', async () => {
+    // Closed rings only, says the server; this one is not closed.
+    await page().goto(`${indicatorUrl()}/new`);
+    for (const d of indicator.dimensions) await page().getByLabel(new RegExp(`^${d.name}`)).fill('3');
+    await page().getByLabel('Observer', { exact: true }).fill('Bob');
+    await page().getByRole('radio', { name: 'WKT geometry' }).check();
+    await page().getByLabel('WKT', { exact: true }).fill('POLYGON((3.6 43.6, 3.7 43.6, 3.7 43.7, 3.6 43.65))');
+    await page().getByRole('button', { name: 'Save', exact: true }).click();
+    await expectVisible(page().getByText('Saved on this computer. Not sent yet'));
+    const local = (await device.desktop.gobs.observations.list({ indicatorCode: indicator.code, filter: { states: ['local'] } })).rows;
+    expect(local).toHaveLength(1);
+    const refused = local[0]!.uuid;
+    await device.desktop.gobs.sync.start({ projectKey: E2E_PROJECT });
+    const detail = await device.desktop.gobs.observations.get({ uuid: refused });
+    expect(detail.state).toBe('rejected');
+    expect(detail.errorField).toBe('wkt');
+
+    await page().goto(`${indicatorUrl()}/o/${refused}`);
+    await expectVisible(page().getByRole('alert').filter({ hasText: 'Refused by the server: WKT:' }));
+    await page().getByRole('button', { name: 'Discard my change' }).click();
+    const dialog = page().getByRole('dialog', { name: 'Discard your change to this observation?' });
+    await expectVisible(dialog.getByText('It was never accepted by the server, so it is removed from this computer.'));
+    await dialog.getByRole('button', { name: 'Discard my change' }).click();
+    await expectVisible(page().getByText('The observation was removed from this computer.'));
+    await expectVisible(page().getByRole('heading', { name: indicator.label, level: 1 }));
+    await expect(device.desktop.gobs.observations.get({ uuid: refused })).rejects.toMatchObject({ code: 'not_found' });
     expect(app.pageErrors).toEqual([]);
   });
 });

@@ -54,7 +54,8 @@ export function ObservationPage({ projectKey, indicatorCode, uuid }: Props) {
       {existing.error && (existing.error.code === 'not_found' ? <p className="banner banner-warning">{strings.observation.notFound}</p> : <ErrorBanner error={existing.error} onRetry={existing.reload} />)}
       {ind && existing.data !== undefined && !existing.error && (
         <ObservationForm
-          key={existing.data?.uuid ?? 'new'}
+          // A new version (restored, discarded, synced) starts a fresh form.
+          key={existing.data ? `${existing.data.uuid}:${existing.data.state}:${existing.data.import}:${existing.data.updatedAt}` : 'new'}
           projectKey={projectKey}
           indicator={ind}
           observation={existing.data}
@@ -116,6 +117,7 @@ function ObservationForm({ projectKey, indicator, observation, onReload }: FormP
   const [saveError, setSaveError] = useState<GobsError>();
   const [saving, setSaving] = useState(false);
   const [confirmDelete, setConfirmDelete] = useState(false);
+  const [confirmDiscard, setConfirmDiscard] = useState(false);
   const [photo, setPhoto] = useState<PhotoChange>({ file: null, remove: false });
   const [media, setMedia] = useState<MediaContent | null>(null);
   const [summary, setSummary] = useState<string>();
@@ -234,6 +236,25 @@ function ObservationForm({ projectKey, indicator, observation, onReload }: FormP
         },
       });
       back();
+    } catch (err) {
+      setSaveError(toGobsError(err));
+    }
+  }
+
+  /** Gives up a change the server will not take: its version comes back (an unsent one goes away). */
+  async function doDiscard() {
+    if (!observation) return;
+    setConfirmDiscard(false);
+    try {
+      const result = await window.gobs.observations.discard({ uuid: observation.uuid });
+      if (result === null) {
+        toast({ text: strings.observation.discardedRemoved });
+        back();
+      } else {
+        toast({ text: strings.observation.discardedChange });
+        leaving.current = true;
+        onReload();
+      }
     } catch (err) {
       setSaveError(toGobsError(err));
     }
@@ -426,6 +447,11 @@ function ObservationForm({ projectKey, indicator, observation, onReload }: FormP
           {strings.observation.cancel}
         </button>
         <span className="topbar-spacer" />
+        {observation && (observation.state === 'rejected' || observation.state === 'modified') && (
+          <button type="button" className="btn" onClick={() => setConfirmDiscard(true)}>
+            {strings.observation.discardChange}
+          </button>
+        )}
         {observation && !deleted && (
           <button type="button" className="btn btn-danger" onClick={() => setConfirmDelete(true)}>
             {strings.observation.delete}
@@ -440,6 +466,15 @@ function ObservationForm({ projectKey, indicator, observation, onReload }: FormP
         danger
         onConfirm={discard}
         onCancel={() => setPendingHref(null)}
+      />
+      <ConfirmDialog
+        open={confirmDiscard}
+        title={strings.observation.discardChangeTitle}
+        message={observation?.id === null ? strings.observation.discardChangeUnsent : strings.observation.discardChangeMessage}
+        confirmLabel={strings.observation.discardChange}
+        danger
+        onConfirm={() => void doDiscard()}
+        onCancel={() => setConfirmDiscard(false)}
       />
       <ConfirmDialog
         open={confirmDelete}
