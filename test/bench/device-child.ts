@@ -10,13 +10,14 @@ import { join } from 'node:path';
 import type { ObservationFilter } from '../../src/shared/ipc';
 import { MainContext } from '../../src/main/context';
 import { SyncEngine } from '../../src/main/sync/engine';
+import { HttpClient } from '../../src/main/sync/http';
 import { createTestDesktop, testCoreOptions } from '../helpers/desktop';
 
 export type DeviceRequest =
   | { cmd: 'ping' }
   | { cmd: 'login'; serverUrl: string; username: string; password: string }
   /** A sync through the bridge (the app's sync.start), or with other batch sizes than the engine's defaults. */
-  | { cmd: 'sync'; pullBatch?: number; pushBatch?: number }
+  | { cmd: 'sync'; pullBatch?: number; pushBatch?: number; trace?: boolean }
   | { cmd: 'create'; indicatorCode: string; n: number; seed: number }
   | { cmd: 'fingerprint'; indicatorCode: string }
   | { cmd: 'browse'; indicatorCode: string; filter: ObservationFilter; pages: number; firstPages: number }
@@ -24,10 +25,42 @@ export type DeviceRequest =
 
 export type DeviceReply =
   | { ok: true }
-  | { ms: number; state: string; lastError: string | null; recentErrors: string[]; pending: number }
+  | { ms: number; state: string; lastError: string | null; recentErrors: string[]; pending: number; trace?: TracedRequest[] }
   | { count: number; hash: string; states: Record<string, number> }
   | { firstPageMs: number[]; nextPageMs: number[]; rows: number }
   | { error: string };
+
+export interface TracedRequest {
+  method: string;
+  path: string;
+  status: number | string;
+  /** From the call to the parsed answer (HTTP + server + axios), in ms. */
+  ms: number;
+  /** Start, relative to the start of the sync. */
+  at: number;
+}
+
+/**
+ * Per-request timing for one sync, taken by wrapping the HTTP client's single entry point in this
+ * benchmark process (src/main is not changed): what the sync waited for, request by request; the rest
+ * of the sync's time is the device's own work.
+ */
+let tracing: { t0: number; requests: TracedRequest[] } | null = null;
+const originalRaw = HttpClient.prototype.raw;
+HttpClient.prototype.raw = async function (this: HttpClient, ...args: Parameters<HttpClient['raw']>) {
+  if (!tracing) return originalRaw.apply(this, args);
+  const trace = tracing;
+  const start = performance.now();
+  const path = args[1].replace(/\/[0-9a-f-]{36}/g, '/:uuid');
+  try {
+    const res = await originalRaw.apply(this, args);
+    trace.requests.push({ method: args[0].toUpperCase(), path, status: res.status, ms: performance.now() - start, at: start - trace.t0 });
+    return res;
+  } catch (err) {
+    trace.requests.push({ method: args[0].toUpperCase(), path, status: (err as Error).message, ms: performance.now() - start, at: start - trace.t0 });
+    throw err;
+  }
+};
 
 const dataDir = process.argv[2] ?? '';
 if (!dataDir || !process.send) throw new Error('usage (as a forked child): device-child.ts <dataDir>');
@@ -65,8 +98,22 @@ async function handle(req: DeviceRequest): Promise<DeviceReply> {
       return { ok: true };
     case 'sync': {
       const t = performance.now();
-      const s = req.pullBatch || req.pushBatch ? await engineSync(req.pullBatch ?? 500, req.pushBatch ?? 500) : await gobs.sync.start({});
-      return { ms: performance.now() - t, state: s.state, lastError: s.lastError?.message ?? null, recentErrors: s.recentErrors, pending: s.pendingChanges };
+      const trace = req.trace ? { t0: t, requests: [] as TracedRequest[] } : null;
+      tracing = trace;
+      let s;
+      try {
+        s = req.pullBatch || req.pushBatch ? await engineSync(req.pullBatch ?? 500, req.pushBatch ?? 500) : await gobs.sync.start({});
+      } finally {
+        tracing = null;
+      }
+      return {
+        ms: performance.now() - t,
+        state: s.state,
+        lastError: s.lastError?.message ?? null,
+        recentErrors: s.recentErrors,
+        pending: s.pendingChanges,
+        ...(trace ? { trace: trace.requests } : {}),
+      };
     }
     case 'create': {
       const t = performance.now();

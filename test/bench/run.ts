@@ -80,8 +80,8 @@ async function device(srv: ServerProcess, user = benchUser(0), profile?: Profile
     /** Ends the process, keeping the data folder (the app quits). */
     quit: () => d.exit(),
     d,
-    async sync(what: string, batches?: { pullBatch?: number; pushBatch?: number }): Promise<SyncReply> {
-      const r = await d.call<SyncReply>({ cmd: 'sync', ...batches });
+    async sync(what: string, options?: { pullBatch?: number; pushBatch?: number; trace?: boolean }): Promise<SyncReply> {
+      const r = await d.call<SyncReply>({ cmd: 'sync', ...options });
       ensure(r.state === 'idle' && !r.lastError, `${what}: sync ended ${r.state}: ${r.lastError ?? ''}\n${d.log}`);
       ensure(r.recentErrors.length === 0, `${what}: sync reported problems: ${r.recentErrors.join('; ')}`);
       return r;
@@ -293,6 +293,27 @@ async function large(cluster: PgCluster, small: SmallDevice | null): Promise<voi
             note: 'median of 5 rounds; floor/ref column = the no-change figure at this size',
           });
           (details.large as Record<string, unknown>).smallChangeMs = changeTimes;
+          // Where the time goes, request by request: 5 traced no-change syncs, then 5 traced small changes (medians).
+          const quiet: SyncReply[] = [];
+          const changed: SyncReply[] = [];
+          for (let i = 0; i < 5; i++) quiet.push(await dev.sync('traced no-change sync', { trace: true }));
+          for (let i = 0; i < 5; i++) {
+            await changeOnServer(db, s, N.changed, 10 + i);
+            expected = await serverFingerprint(db, s.indicatorId);
+            changed.push(await dev.sync('traced small-change sync', { trace: true }));
+            await expectSame(dev, expected, 'traced small-change sync');
+          }
+          rows.push({
+            item: '3',
+            measure: 'traced: small change vs no-change, per request',
+            engine: 'postgres',
+            value: median(changed.map((r) => r.ms)),
+            unit: 'ms',
+            floor: median(quiet.map((r) => r.ms)),
+            ratio: median(changed.map((r) => r.ms)) / median(quiet.map((r) => r.ms)),
+            note: `median of 5 each; the median sync of each kind — no-change: ${traceSummary(quiet)} | small change: ${traceSummary(changed)}`,
+          });
+          (details.large as Record<string, unknown>).trace = { noChange: quiet, smallChange: changed };
         }
 
         // 5. Browse the device's store (n local observations).
@@ -331,6 +352,15 @@ async function large(cluster: PgCluster, small: SmallDevice | null): Promise<voi
     await db.close();
     await storage.remove();
   }
+}
+
+/** The traced sync of median duration, request by request: "T ms = N requests W ms + device D ms [GET /a 1.2, ...]". */
+function traceSummary(runs: SyncReply[]): string {
+  const r = [...runs].sort((x, y) => x.ms - y.ms)[Math.floor(runs.length / 2)]!;
+  const reqs = r.trace ?? [];
+  const waiting = reqs.reduce((acc, q) => acc + q.ms, 0);
+  const list = reqs.map((q) => `${q.method} ${q.path} ${q.ms.toFixed(1)}`).join(', ');
+  return `${r.ms.toFixed(1)} ms = ${reqs.length} requests ${waiting.toFixed(1)} ms + device ${(r.ms - waiting).toFixed(1)} ms [${list}]`;
 }
 
 /** A time filter over the middle 60% of the seeded observations (months, as the UI's filter offers). */
