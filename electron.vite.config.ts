@@ -24,6 +24,15 @@ export default defineConfig({
     build: {
       rollupOptions: { input: { index: resolve(__dirname, 'src/renderer/index.html') } },
     },
-    plugins: [react()],
+    plugins: [
+      react(),
+      {
+        // Dev server only: React refresh injects an inline preamble that the strict CSP blocks.
+        // Production builds have no inline script and keep the strict policy.
+        name: 'gobs-dev-csp',
+        apply: 'serve',
+        transformIndexHtml: (html: string) => html.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'"),
+      },
+    ],
   },
 });

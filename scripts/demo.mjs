@@ -45,7 +45,7 @@ function launchApp(serverUrl) {
     );
     return;
   }
-  const app = spawn('npx', ['electron-vite', 'dev'], {
+  const app = spawn('npx', ['electron-vite', 'preview'], {
     stdio: 'inherit',
     env: { ...process.env, GOBS_SERVER_URL: serverUrl },
   });

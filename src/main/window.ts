@@ -22,9 +22,13 @@ export const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-export function rendererUrl(): string {
+function devServerUrl(): string | null {
   const devUrl = process.env['ELECTRON_RENDERER_URL'];
-  return devUrl && !app.isPackaged ? devUrl : pathToFileURL(join(here, '../renderer/index.html')).href;
+  return devUrl && !app.isPackaged ? devUrl : null;
+}
+
+export function rendererUrl(): string {
+  return devServerUrl() ?? pathToFileURL(join(here, '../renderer/index.html')).href;
 }
 
 /** True when a URL belongs to the app itself (the built files or the dev server). */
@@ -46,7 +50,10 @@ export function hardenSession(): void {
     callback({
       responseHeaders: {
         ...details.responseHeaders,
-        'Content-Security-Policy': [CONTENT_SECURITY_POLICY],
+        // The dev server (`npm run dev`) needs React refresh's inline preamble; never in a build.
+        'Content-Security-Policy': [
+          devServerUrl() ? CONTENT_SECURITY_POLICY.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'") : CONTENT_SECURITY_POLICY,
+        ],
       },
     });
   });
