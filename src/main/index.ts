@@ -8,7 +8,7 @@ import { createMainCore, type MainCore } from './core';
 import { createElectronSettings } from './electron/settings';
 import { createSecretStore } from './electron/secrets';
 import { registerIpc, sendEvent, trustedSender } from './ipc/register';
-import { createMainWindow, hardenSession, isAppUrl, lockDownContents } from './window';
+import { createMainWindow, hardenSession, lockDownContents, rendererUrl } from './window';
 
 let mainWindow: BrowserWindow | null = null;
 let core: MainCore | null = null;
@@ -43,7 +43,7 @@ if (!app.requestSingleInstanceLock()) {
       // `npm run demo` points the Connect screen at the demo server it started.
       ...(process.env['GOBS_SERVER_URL'] ? { defaultServerUrl: process.env['GOBS_SERVER_URL'] } : {}),
     });
-    registerIpc(core.dispatch, trustedSender(() => mainWindow?.webContents ?? null, isAppUrl));
+    registerIpc(core.dispatch, trustedSender(() => mainWindow?.webContents ?? null, rendererUrl));
     mainWindow = createMainWindow();
     mainWindow.on('closed', () => (mainWindow = null));
 

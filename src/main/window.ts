@@ -1,5 +1,6 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { isAppUrl } from './ipc/sender';
 import { app, BrowserWindow, session, shell, type WebContents } from 'electron';
 
 /**
@@ -31,16 +32,6 @@ export function rendererUrl(): string {
   return devServerUrl() ?? pathToFileURL(join(here, '../renderer/index.html')).href;
 }
 
-/** True when a URL belongs to the app itself (the built files or the dev server). */
-export function isAppUrl(url: string): boolean {
-  const base = rendererUrl();
-  if (base.startsWith('file://')) return url.split(/[?#]/)[0] === base;
-  try {
-    return new URL(url).origin === new URL(base).origin;
-  } catch {
-    return false;
-  }
-}
 
 export function hardenSession(): void {
   const ses = session.defaultSession;
@@ -61,7 +52,7 @@ export function hardenSession(): void {
 
 export function lockDownContents(contents: WebContents): void {
   contents.on('will-navigate', (event, url) => {
-    if (!isAppUrl(url)) event.preventDefault();
+    if (!isAppUrl(url, rendererUrl())) event.preventDefault();
   });
   contents.on('will-redirect', (event) => event.preventDefault());
   contents.on('will-attach-webview', (event) => event.preventDefault());

@@ -2,6 +2,7 @@ import { ipcMain, type IpcMainInvokeEvent, type WebContents } from 'electron';
 import { channelNames, IPC_PREFIX, type IpcEvents } from '../../shared/ipc';
 import type { Envelope } from '../../shared/errors';
 import type { Dispatch } from './dispatch';
+import { isTrustedSender } from './sender';
 
 export const EVENT_CHANNEL = `${IPC_PREFIX}event`;
 
@@ -23,18 +24,8 @@ export function registerIpc(dispatch: Dispatch, isTrusted: (event: IpcMainInvoke
   return () => names.forEach((name) => ipcMain.removeHandler(IPC_PREFIX + name));
 }
 
-export function trustedSender(getContents: () => WebContents | null, isAppUrl: (url: string) => boolean) {
-  return (event: IpcMainInvokeEvent): boolean => {
-    const contents = getContents();
-    const frame = event.senderFrame;
-    return (
-      contents !== null &&
-      event.sender === contents &&
-      frame !== null &&
-      frame === contents.mainFrame &&
-      isAppUrl(frame.url)
-    );
-  };
+export function trustedSender(getContents: () => WebContents | null, appUrl: () => string) {
+  return (event: IpcMainInvokeEvent): boolean => isTrustedSender(event, getContents(), appUrl());
 }
 
 export function sendEvent<E extends keyof IpcEvents>(contents: WebContents | null, event: E, payload: IpcEvents[E]): void {
