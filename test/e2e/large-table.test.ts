@@ -3,15 +3,11 @@
  * keyboard), sorts and filters, and the DOM only ever holds the rows in view. No server needed:
  * the data is in the device's SQLite store, as a previous sync would have left it.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { chromiumOrSkip } from '../harness/chromium';
-import { launchApp, screenshotOnFailure, type App } from '../harness/app';
-import { createDevice, type Device } from '../harness/device';
+import { useOfflineApp } from '../harness/offline-app';
 import { expectVisible } from '../harness/ui';
-import { seedAccount, seedObservations } from '../helpers/seedStore';
+import { seedObservations } from '../helpers/seedStore';
 
 // The predicates below run in the page; this file is compiled for Node, so name the little DOM they use.
 declare const document: {
@@ -25,28 +21,14 @@ const N = 100_000;
 const MAX_DOM_ROWS = 80;
 
 describe.skipIf(!browser)('observation table with 100,000 rows', () => {
-  let device: Device;
-  let app: App;
+  const suite = useOfflineApp(browser!, 'large', (dataDir, account) => seedObservations(dataDir, account, N));
 
   beforeAll(async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'gobs-e2e-large-'));
-    const ref = seedAccount(dataDir);
-    seedObservations(dataDir, ref, N);
-    device = await createDevice({ dataDir });
-    app = await launchApp(device, browser!);
-    await app.page.getByRole('button', { name: 'Work offline as tester' }).click();
-    await app.page.getByRole('link', { name: 'Open Water' }).click();
-    await app.page.getByRole('link', { name: 'Open indicator Hourly pluviometry' }).click();
+    await suite.app.page.getByRole('link', { name: 'Open Water' }).click();
+    await suite.app.page.getByRole('link', { name: 'Open indicator Hourly pluviometry' }).click();
   });
 
-  afterEach(screenshotOnFailure(() => app));
-
-  afterAll(async () => {
-    await app?.close();
-    await device?.close();
-  });
-
-  const grid = () => app.page.getByRole('grid', { name: 'Observations' });
+  const grid = () => suite.app.page.getByRole('grid', { name: 'Observations' });
   const bodyRows = () => grid().locator('.vt-body [role=row]');
   const domRowCount = () => bodyRows().count();
   const rowIndexes = async () =>
@@ -56,7 +38,7 @@ describe.skipIf(!browser)('observation table with 100,000 rows', () => {
    * position exists (React caught up with the scroll) and no row still shows "Loading…".
    */
   const settled = () =>
-    app.page.waitForFunction(() => {
+    suite.app.page.waitForFunction(() => {
       const body = document.querySelector('.vt-body');
       const rows = document.querySelectorAll('.vt-body [role=row]');
       if (!body || rows.length === 0 || document.querySelectorAll('.vt-body .vt-placeholder').length > 0) return false;
@@ -66,7 +48,7 @@ describe.skipIf(!browser)('observation table with 100,000 rows', () => {
     });
 
   it('opens with the total count and only a screenful of rows in the DOM', async () => {
-    await expectVisible(app.page.getByText('100,000 observations'));
+    await expectVisible(suite.app.page.getByText('100,000 observations'));
     await settled();
     expect(await grid().getAttribute('aria-rowcount')).toBe(String(N + 1));
     const count = await domRowCount();
@@ -75,13 +57,13 @@ describe.skipIf(!browser)('observation table with 100,000 rows', () => {
     // Newest first by default: the seed's last timestamp (3 rows per hour from 2020-01-01).
     const lastHour = new Date(Date.UTC(2020, 0, 1) + Math.floor((N - 1) / 3) * 3_600_000).toISOString().slice(0, 13).replace('T', ' ');
     expect(await bodyRows().first().getByRole('gridcell').first().textContent()).toBe(`${lastHour}:00`);
-    await app.screenshot('indicator-100k');
+    await suite.app.screenshot('indicator-100k');
   });
 
   it('scrolls with the wheel, keeping the DOM small', async () => {
     await grid().locator('.vt-body').hover();
-    for (let i = 0; i < 15; i++) await app.page.mouse.wheel(0, 2_000);
-    await app.page.waitForFunction(() => (document.querySelector('.vt-body')?.scrollTop ?? 0) > 20_000);
+    for (let i = 0; i < 15; i++) await suite.app.page.mouse.wheel(0, 2_000);
+    await suite.app.page.waitForFunction(() => (document.querySelector('.vt-body')?.scrollTop ?? 0) > 20_000);
     await settled();
     const indexes = await rowIndexes();
     expect(indexes[0]).toBeGreaterThan(500);
@@ -95,7 +77,7 @@ describe.skipIf(!browser)('observation table with 100,000 rows', () => {
     expect(middle[0]).toBeGreaterThan(N / 2 - 100);
     expect(middle.at(-1)).toBeLessThan(N / 2 + 100);
     expect(middle.length).toBeLessThan(MAX_DOM_ROWS);
-    await app.screenshot('indicator-100k-middle');
+    await suite.app.screenshot('indicator-100k-middle');
 
     await grid().locator('.vt-body').evaluate((el) => (el.scrollTop = el.scrollHeight));
     await settled();
@@ -107,27 +89,27 @@ describe.skipIf(!browser)('observation table with 100,000 rows', () => {
 
   it('moves through rows with the keyboard and opens one with Enter', async () => {
     await grid().focus();
-    await app.page.keyboard.press('Home');
+    await suite.app.page.keyboard.press('Home');
     await settled();
     expect(await grid().locator('[role=row][aria-selected=true]').getAttribute('aria-rowindex')).toBe('2');
-    await app.page.keyboard.press('ArrowDown');
-    await app.page.keyboard.press('PageDown');
+    await suite.app.page.keyboard.press('ArrowDown');
+    await suite.app.page.keyboard.press('PageDown');
     const active = Number(await grid().locator('[role=row][aria-selected=true]').getAttribute('aria-rowindex'));
     expect(active).toBeGreaterThan(3);
-    await app.page.keyboard.press('Enter');
-    await expectVisible(app.page.getByRole('heading', { name: 'Observation · Hourly pluviometry' }));
-    await app.page.goBack();
+    await suite.app.page.keyboard.press('Enter');
+    await expectVisible(suite.app.page.getByRole('heading', { name: 'Observation · Hourly pluviometry' }));
+    await suite.app.page.goBack();
     await expectVisible(grid());
   });
 
   it('sorts by a dimension both ways', async () => {
-    await app.page.getByRole('button', { name: 'Sort by Rain (mm)' }).click();
+    await suite.app.page.getByRole('button', { name: 'Sort by Rain (mm)' }).click();
     await settled();
-    expect(await app.page.getByRole('columnheader', { name: /Rain/ }).getAttribute('aria-sort')).toBe('ascending');
+    expect(await suite.app.page.getByRole('columnheader', { name: /Rain/ }).getAttribute('aria-sort')).toBe('ascending');
     const firstAsc = await bodyRows().first().getByRole('gridcell').nth(1).textContent();
-    await app.page.getByRole('button', { name: /Rain \(mm\), sorted ascending/ }).click();
+    await suite.app.page.getByRole('button', { name: /Rain \(mm\), sorted ascending/ }).click();
     await settled();
-    expect(await app.page.getByRole('columnheader', { name: /Rain/ }).getAttribute('aria-sort')).toBe('descending');
+    expect(await suite.app.page.getByRole('columnheader', { name: /Rain/ }).getAttribute('aria-sort')).toBe('descending');
     const firstDesc = await bodyRows().first().getByRole('gridcell').nth(1).textContent();
     expect(Number(firstAsc)).toBe(0);
     expect(Number(firstDesc)).toBeGreaterThan(Number(firstAsc));
@@ -135,7 +117,7 @@ describe.skipIf(!browser)('observation table with 100,000 rows', () => {
   });
 
   it('filters by text, state and time range; counts follow', async () => {
-    const page = app.page;
+    const page = suite.app.page;
     await page.getByRole('searchbox', { name: 'Search' }).fill('alice');
     await expectVisible(page.getByText(`${(N / 5).toLocaleString('en')} of 100,000 observations`));
     await settled();
@@ -154,11 +136,11 @@ describe.skipIf(!browser)('observation table with 100,000 rows', () => {
     await expectVisible(page.getByText('72 of 100,000 observations'));
     await page.getByLabel('From').fill('2020-13');
     await expectVisible(page.getByText('YYYY-MM-DD, optionally with a time'));
-    await app.screenshot('indicator-filtered');
+    await suite.app.screenshot('indicator-filtered');
   });
 
   it('comes back from an observation to the same sort, filters and scroll position', async () => {
-    const page = app.page;
+    const page = suite.app.page;
     await page.getByRole('button', { name: 'Clear filters' }).click();
     await page.getByRole('searchbox', { name: 'Search' }).fill('alice');
     await expectVisible(page.getByText(`${(N / 5).toLocaleString('en')} of 100,000 observations`));
@@ -178,6 +160,6 @@ describe.skipIf(!browser)('observation table with 100,000 rows', () => {
     expect(await page.getByRole('columnheader', { name: /Author/ }).getAttribute('aria-sort')).toBe('ascending');
     await settled();
     expect(Math.abs((await rowIndexes())[0]! - before)).toBeLessThan(20);
-    expect(app.pageErrors).toEqual([]);
+    expect(suite.app.pageErrors).toEqual([]);
   });
 });

@@ -3,15 +3,10 @@
  * from each dimension's type, inline errors naming the field, nothing stored until valid; save
  * offline ("not sent"), edit, photo attach/preview/replace/remove, delete with confirmation and undo.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
 import { chromiumOrSkip } from '../harness/chromium';
-import { launchApp, screenshotOnFailure, type App } from '../harness/app';
-import { createDevice, type Device } from '../harness/device';
+import { useOfflineApp } from '../harness/offline-app';
 import { expectHidden, expectVisible } from '../harness/ui';
-import { seedAccount } from '../helpers/seedStore';
 import type { Locator } from 'playwright-core';
 
 const browser = chromiumOrSkip();
@@ -21,27 +16,10 @@ const RED_PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADEl
 const BLUE_PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGNgYPgPAAEDAQAIicLsAAAAAElFTkSuQmCC', 'base64');
 
 describe.skipIf(!browser)('observation form', () => {
-  let device: Device;
-  let app: App;
+  const suite = useOfflineApp(browser!, 'form');
   let createdUuid: string;
 
-  beforeAll(async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'gobs-e2e-form-'));
-    seedAccount(dataDir);
-    device = await createDevice({ dataDir });
-    app = await launchApp(device, browser!);
-    await app.page.getByRole('button', { name: 'Work offline as tester' }).click();
-    await expectVisible(app.page.getByRole('heading', { name: 'Projects', level: 1 }));
-  });
-
-  afterEach(screenshotOnFailure(() => app));
-
-  afterAll(async () => {
-    await app?.close();
-    await device?.close();
-  });
-
-  const page = () => app.page;
+  const page = () => suite.app.page;
   const form = () => page().locator('form.obs-form');
   /** The inline error tied to a control through aria-describedby. */
   async function errorOf(control: Locator): Promise<string> {
@@ -49,10 +27,10 @@ describe.skipIf(!browser)('observation form', () => {
     if (ids.length === 0) return '';
     return (await page().locator(`[id="${ids[0]}"]`).textContent()) ?? '';
   }
-  const count = (indicatorCode: string) => device.desktop.gobs.observations.count({ indicatorCode });
+  const count = (indicatorCode: string) => suite.device.desktop.gobs.observations.count({ indicatorCode });
 
   it('refuses an empty form, naming every field, and stores nothing', async () => {
-    await page().goto(`${app.url}#/p/water/i/fauna/new`);
+    await page().goto(`${suite.app.url}#/p/water/i/fauna/new`);
     await expectVisible(page().getByRole('heading', { name: 'New observation · Fauna count' }));
     // Day precision: a date input, pre-filled with today.
     expect(await form().getByLabel('Time').getAttribute('type')).toBe('date');
@@ -69,7 +47,7 @@ describe.skipIf(!browser)('observation form', () => {
     // Focus goes to the first field to fix.
     expect(await form().getByLabel('Species', { exact: true }).evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
     expect(await count('fauna')).toBe(0);
-    await app.screenshot('form-required');
+    await suite.app.screenshot('form-required');
   });
 
   it('checks each value against its dimension type and the location ranges', async () => {
@@ -85,7 +63,7 @@ describe.skipIf(!browser)('observation form', () => {
     expect(await errorOf(form().getByLabel('Latitude (°)'))).toBe('Latitude must be a number between -90 and 90.');
     expect(await errorOf(form().getByLabel('Species', { exact: true }))).toBe('');
     expect(await count('fauna')).toBe(0);
-    await app.screenshot('form-type-errors');
+    await suite.app.screenshot('form-type-errors');
   });
 
   it('takes a WKT geometry instead, with main’s own check shown under the field', async () => {
@@ -113,16 +91,16 @@ describe.skipIf(!browser)('observation form', () => {
     const row = page().getByRole('grid', { name: 'Observations' }).getByRole('row').filter({ hasText: 'Grey heron' });
     await expectVisible(row);
     for (const text of ['2024-05-17', 'Grey heron', '3', 'Yes', '3.60000, 43.40000', 'Not sent']) await expectVisible(row.getByText(text, { exact: true }));
-    const list = await device.desktop.gobs.observations.list({ indicatorCode: 'fauna' });
+    const list = await suite.device.desktop.gobs.observations.list({ indicatorCode: 'fauna' });
     expect(list.rows).toHaveLength(1);
     const [o] = list.rows;
     expect(o).toMatchObject({ state: 'local', timestamp: '2024-05-17 00:00:00', values: { species: 'Grey heron', count: 3, adult: true } });
     createdUuid = o!.uuid;
-    await app.screenshot('indicator-new-row');
+    await suite.app.screenshot('indicator-new-row');
   });
 
   it('never drops unsaved input silently: leaving asks first; Ctrl+S saves', async () => {
-    await page().goto(`${app.url}#/p/water/i/fauna/new`);
+    await page().goto(`${suite.app.url}#/p/water/i/fauna/new`);
     await form().getByLabel('Species', { exact: true }).fill('Kingfisher');
     await page().getByRole('navigation', { name: 'Breadcrumb' }).getByRole('link', { name: 'Fauna count' }).click();
     const dialog = page().getByRole('dialog', { name: 'Discard your changes?' });
@@ -139,7 +117,7 @@ describe.skipIf(!browser)('observation form', () => {
   });
 
   it('accepts a decimal comma for a real value and the hour precision of pluviometry', async () => {
-    await page().goto(`${app.url}#/p/water/i/pluviometry/new`);
+    await page().goto(`${suite.app.url}#/p/water/i/pluviometry/new`);
     await expectVisible(page().getByRole('heading', { name: 'New observation · Hourly pluviometry' }));
     await form().getByLabel('Rain (mm)').fill('a lot');
     await form().getByLabel('Longitude (°)').fill('3,25');
@@ -150,12 +128,12 @@ describe.skipIf(!browser)('observation form', () => {
     await form().getByLabel('Rain (mm)').fill('12,5');
     await form().getByRole('button', { name: 'Save', exact: true }).click();
     await expectVisible(page().getByRole('heading', { name: 'Hourly pluviometry', level: 1 }));
-    const [o] = (await device.desktop.gobs.observations.list({ indicatorCode: 'pluviometry' })).rows;
+    const [o] = (await suite.device.desktop.gobs.observations.list({ indicatorCode: 'pluviometry' })).rows;
     expect(o).toMatchObject({ values: { rain: 12.5 }, x: 3.25, y: 43.5, timestamp: '2024-05-17 14:00:00', state: 'local' });
   });
 
   it('edits: the form is pre-filled and the change is kept as not sent', async () => {
-    await page().goto(`${app.url}#/p/water/i/fauna/o/${createdUuid}`);
+    await page().goto(`${suite.app.url}#/p/water/i/fauna/o/${createdUuid}`);
     await expectVisible(page().getByRole('heading', { name: 'Observation · Fauna count' }));
     expect(await form().getByLabel('Species', { exact: true }).inputValue()).toBe('Grey heron');
     expect(await form().getByLabel('Count (individuals)').inputValue()).toBe('3');
@@ -167,37 +145,37 @@ describe.skipIf(!browser)('observation form', () => {
     await form().getByLabel('Count (individuals)').fill('4');
     await form().getByRole('button', { name: 'Save', exact: true }).click();
     await expectVisible(page().getByRole('heading', { name: 'Fauna count', level: 1 }));
-    const o = await device.desktop.gobs.observations.get({ uuid: createdUuid });
+    const o = await suite.device.desktop.gobs.observations.get({ uuid: createdUuid });
     expect(o.values['count']).toBe(4);
     expect(o.state).toBe('local');
   });
 
   it('attaches a photo (preview before saving), replaces it and removes it', async () => {
-    await page().goto(`${app.url}#/p/water/i/fauna/o/${createdUuid}`);
+    await page().goto(`${suite.app.url}#/p/water/i/fauna/o/${createdUuid}`);
     const photo = page().getByRole('group', { name: 'Photo' });
     await expectVisible(photo.getByText('No photo'));
     await photo.getByLabel('Attach photo').setInputFiles({ name: 'heron.png', mimeType: 'image/png', buffer: RED_PNG });
     await expectVisible(photo.getByRole('img', { name: 'Photo of this observation' }));
     await expectVisible(photo.getByText('heron.png will be attached when you save.'));
-    await app.screenshot('form-photo');
+    await suite.app.screenshot('form-photo');
     await form().getByRole('button', { name: 'Save', exact: true }).click();
     await expectVisible(page().getByRole('heading', { name: 'Fauna count', level: 1 }));
-    expect((await device.desktop.gobs.observations.get({ uuid: createdUuid })).hasMedia).toBe(true);
-    const stored = await device.desktop.gobs.media.get({ uuid: createdUuid });
+    expect((await suite.device.desktop.gobs.observations.get({ uuid: createdUuid })).hasMedia).toBe(true);
+    const stored = await suite.device.desktop.gobs.media.get({ uuid: createdUuid });
     expect(Buffer.from(stored!.dataUrl.split(',')[1]!, 'base64').equals(RED_PNG)).toBe(true);
 
     // Reopen: the stored photo is shown; replace it.
-    await page().goto(`${app.url}#/p/water/i/fauna/o/${createdUuid}`);
+    await page().goto(`${suite.app.url}#/p/water/i/fauna/o/${createdUuid}`);
     await expectVisible(photo.getByRole('img', { name: 'Photo of this observation' }));
     await expectVisible(photo.getByText('Attached here; sent with the observation at the next sync.'));
     await photo.getByLabel('Replace photo').setInputFiles({ name: 'heron2.png', mimeType: 'image/png', buffer: BLUE_PNG });
     await form().getByRole('button', { name: 'Save', exact: true }).click();
     await expectVisible(page().getByRole('heading', { name: 'Fauna count', level: 1 }));
-    const replaced = await device.desktop.gobs.media.get({ uuid: createdUuid });
+    const replaced = await suite.device.desktop.gobs.media.get({ uuid: createdUuid });
     expect(Buffer.from(replaced!.dataUrl.split(',')[1]!, 'base64').equals(BLUE_PNG)).toBe(true);
 
     // A file that is not an image is refused before anything is sent.
-    await page().goto(`${app.url}#/p/water/i/fauna/o/${createdUuid}`);
+    await page().goto(`${suite.app.url}#/p/water/i/fauna/o/${createdUuid}`);
     await expectVisible(photo.getByRole('img', { name: 'Photo of this observation' }));
     await photo.getByLabel('Replace photo').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') });
     await expectVisible(photo.getByText('Choose an image file (JPEG, PNG, GIF or WebP).'));
@@ -206,19 +184,19 @@ describe.skipIf(!browser)('observation form', () => {
     await expectVisible(photo.getByText('The photo will be removed when you save.'));
     await form().getByRole('button', { name: 'Save', exact: true }).click();
     await expectVisible(page().getByRole('heading', { name: 'Fauna count', level: 1 }));
-    expect((await device.desktop.gobs.observations.get({ uuid: createdUuid })).hasMedia).toBe(false);
+    expect((await suite.device.desktop.gobs.observations.get({ uuid: createdUuid })).hasMedia).toBe(false);
   });
 
   it('deletes after confirmation, and Undo brings it back', async () => {
-    await page().goto(`${app.url}#/p/water/i/fauna/o/${createdUuid}`);
+    await page().goto(`${suite.app.url}#/p/water/i/fauna/o/${createdUuid}`);
     await form().getByRole('button', { name: 'Delete observation' }).click();
     const dialog = page().getByRole('dialog', { name: 'Delete this observation?' });
     await expectVisible(dialog);
-    await app.screenshot('form-delete-confirm');
+    await suite.app.screenshot('form-delete-confirm');
     // Cancelling keeps it.
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await expectHidden(dialog);
-    expect((await device.desktop.gobs.observations.get({ uuid: createdUuid })).state).toBe('local');
+    expect((await suite.device.desktop.gobs.observations.get({ uuid: createdUuid })).state).toBe('local');
 
     await form().getByRole('button', { name: 'Delete observation' }).click();
     await dialog.getByRole('button', { name: 'Delete', exact: true }).click();
@@ -227,21 +205,21 @@ describe.skipIf(!browser)('observation form', () => {
     await expectVisible(page().getByRole('heading', { name: 'Fauna count', level: 1 }));
     await toast.getByRole('button', { name: 'Undo' }).click();
     await expectVisible(page().getByText('Observation restored.'));
-    expect((await device.desktop.gobs.observations.get({ uuid: createdUuid })).state).toBe('local');
+    expect((await suite.device.desktop.gobs.observations.get({ uuid: createdUuid })).state).toBe('local');
   });
 
   it('a deletion not undone at once stays undoable from the observation until synced', async () => {
-    await page().goto(`${app.url}#/p/water/i/fauna/o/${createdUuid}`);
+    await page().goto(`${suite.app.url}#/p/water/i/fauna/o/${createdUuid}`);
     await form().getByRole('button', { name: 'Delete observation' }).click();
     await page().getByRole('dialog').getByRole('button', { name: 'Delete', exact: true }).click();
     await expectVisible(page().getByRole('heading', { name: 'Fauna count', level: 1 }));
-    const deleted = await device.desktop.gobs.observations.get({ uuid: createdUuid }).catch(() => null);
+    const deleted = await suite.device.desktop.gobs.observations.get({ uuid: createdUuid }).catch(() => null);
     expect(deleted?.state).toBe('deleted');
     await expectVisible(page().getByRole('grid', { name: 'Observations' }).getByText('Deleting'));
-    await page().goto(`${app.url}#/p/water/i/fauna/o/${createdUuid}`);
+    await page().goto(`${suite.app.url}#/p/water/i/fauna/o/${createdUuid}`);
     await page().getByRole('button', { name: 'Restore observation' }).click();
     await expectVisible(page().getByText('Observation restored.'));
-    expect((await device.desktop.gobs.observations.get({ uuid: createdUuid })).state).toBe('local');
-    expect(app.pageErrors).toEqual([]);
+    expect((await suite.device.desktop.gobs.observations.get({ uuid: createdUuid })).state).toBe('local');
+    expect(suite.app.pageErrors).toEqual([]);
   });
 });

@@ -2,15 +2,10 @@
  * Settings / About (server, user, device UUID, data folder, sync interval, version), the top-bar
  * navigation by keyboard, and the always-visible status line.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
 import { chromiumOrSkip } from '../harness/chromium';
-import { launchApp, screenshotOnFailure, type App } from '../harness/app';
-import { createDevice, type Device } from '../harness/device';
+import { useOfflineApp } from '../harness/offline-app';
 import { expectVisible } from '../harness/ui';
-import { seedAccount } from '../helpers/seedStore';
 
 // Page-side predicate; this file is compiled for Node.
 declare const document: { body: { innerText: string } };
@@ -18,27 +13,10 @@ declare const document: { body: { innerText: string } };
 const browser = chromiumOrSkip();
 
 describe.skipIf(!browser)('settings, navigation and status line', () => {
-  let device: Device;
-  let app: App;
-
-  beforeAll(async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'gobs-e2e-settings-'));
-    seedAccount(dataDir);
-    device = await createDevice({ dataDir });
-    app = await launchApp(device, browser!);
-    await app.page.getByRole('button', { name: 'Work offline as tester' }).click();
-    await expectVisible(app.page.getByRole('heading', { name: 'Projects', level: 1 }));
-  });
-
-  afterEach(screenshotOnFailure(() => app));
-
-  afterAll(async () => {
-    await app?.close();
-    await device?.close();
-  });
+  const suite = useOfflineApp(browser!, 'settings');
 
   it('reaches Settings from the top bar with the keyboard alone', async () => {
-    const page = app.page;
+    const page = suite.app.page;
     const nav = page.getByRole('navigation', { name: 'Main' });
     await nav.getByRole('link', { name: 'Projects' }).focus();
     await page.keyboard.press('Tab');
@@ -52,15 +30,15 @@ describe.skipIf(!browser)('settings, navigation and status line', () => {
   });
 
   it('shows the account, device, data folder and version', async () => {
-    const page = app.page;
-    const s = await device.desktop.gobs.settings.get();
+    const page = suite.app.page;
+    const s = await suite.device.desktop.gobs.settings.get();
     for (const text of [s.serverUrl!, s.username!, s.deviceId, s.dataDir, s.appVersion]) await expectVisible(page.getByText(text, { exact: true }));
-    expect(s.dataDir.startsWith(device.desktop.dataDir)).toBe(true);
-    await app.screenshot('settings');
+    expect(s.dataDir.startsWith(suite.device.desktop.dataDir)).toBe(true);
+    await suite.app.screenshot('settings');
   });
 
   it('changes the automatic sync interval, refusing a bad value inline', async () => {
-    const page = app.page;
+    const page = suite.app.page;
     const input = page.getByLabel('Automatic sync every (minutes)');
     await input.fill('often');
     await page.getByRole('button', { name: 'Save settings' }).click();
@@ -69,22 +47,22 @@ describe.skipIf(!browser)('settings, navigation and status line', () => {
     await page.getByRole('button', { name: 'Save settings' }).click();
     // Main's own limit (one day), shown under the field.
     await expect.poll(() => input.getAttribute('aria-invalid')).toBe('true');
-    expect((await device.desktop.gobs.settings.get()).syncIntervalMinutes).not.toBe(5000);
+    expect((await suite.device.desktop.gobs.settings.get()).syncIntervalMinutes).not.toBe(5000);
     await input.fill('30');
     await page.getByRole('button', { name: 'Save settings' }).click();
     await expectVisible(page.getByText('Settings saved.'));
-    expect((await device.desktop.gobs.settings.get()).syncIntervalMinutes).toBe(30);
+    expect((await suite.device.desktop.gobs.settings.get()).syncIntervalMinutes).toBe(30);
     expect(await input.getAttribute('aria-invalid')).toBe('false');
   });
 
   it('gives every control on every screen an accessible name', async () => {
-    const page = app.page;
+    const page = suite.app.page;
     const uuid = (
-      await device.desktop.gobs.observations.create({ indicatorCode: 'fauna', timestamp: '2024-05-01', x: 3, y: 43, values: { species: 'Heron', count: 2, adult: true } })
+      await suite.device.desktop.gobs.observations.create({ indicatorCode: 'fauna', timestamp: '2024-05-01', x: 3, y: 43, values: { species: 'Heron', count: 2, adult: true } })
     ).uuid;
     const screens = ['#/projects', '#/p/water', '#/p/water/i/fauna', '#/p/water/i/fauna/new', `#/p/water/i/fauna/o/${uuid}`, '#/conflicts', '#/settings'];
     for (const hash of screens) {
-      await page.goto(`${app.url}${hash}`);
+      await page.goto(`${suite.app.url}${hash}`);
       await expectVisible(page.locator('main h1'));
       await page.waitForFunction(() => !document.body.innerText.includes('Loading…'));
       const snapshot = await page.locator('body').ariaSnapshot();
@@ -97,26 +75,26 @@ describe.skipIf(!browser)('settings, navigation and status line', () => {
   });
 
   it('keeps the status line on every page', async () => {
-    const page = app.page;
+    const page = suite.app.page;
     for (const hash of ['#/projects', '#/p/water', '#/p/water/i/fauna', '#/conflicts', '#/settings']) {
-      await page.goto(`${app.url}${hash}`);
+      await page.goto(`${suite.app.url}${hash}`);
       const status = page.getByRole('contentinfo', { name: 'Status' });
       await expectVisible(status);
       await expectVisible(status.getByText('Offline', { exact: true }));
       await expectVisible(status.getByText('1 change waiting'));
       await expectVisible(status.getByText(/^Last sync /));
     }
-    expect(app.pageErrors).toEqual([]);
+    expect(suite.app.pageErrors).toEqual([]);
   });
 
   it('working offline, the sync bar offers to log in instead of failing a sync', async () => {
-    const page = app.page;
-    await page.goto(`${app.url}#/p/water`);
+    const page = suite.app.page;
+    await page.goto(`${suite.app.url}#/p/water`);
     await expectVisible(page.getByRole('heading', { name: 'Water', level: 1 }));
     expect(await page.getByRole('button', { name: 'Sync now' }).count()).toBe(0);
     await page.getByRole('button', { name: 'Log in to sync' }).click();
     await expectVisible(page.getByRole('heading', { name: 'Connect to a G-Obs server' }));
     expect(await page.getByLabel('Username').inputValue()).toBe('tester');
-    expect(app.pageErrors).toEqual([]);
+    expect(suite.app.pageErrors).toEqual([]);
   });
 });
