@@ -23,6 +23,8 @@ export interface BuildServerOptions {
   publicUrl?: string;
   sessionTtlMs?: number;
   logger?: boolean;
+  /** Called once per answered request with "METHOD url status time" (serve --trace). */
+  trace?: (line: string) => void;
   /** Largest JSON body; 1000 observations fit comfortably. */
   bodyLimit?: number;
 }
@@ -55,6 +57,12 @@ export async function buildServer(opts: BuildServerOptions): Promise<FastifyInst
     for (const method of [r.method].flat()) if (method !== 'HEAD') routes.push({ method, url: r.url });
   });
   app.decorate('gobsRoutes', routes);
+  const trace = opts.trace;
+  if (trace) {
+    app.addHook('onResponse', async (request, reply) => {
+      trace(`${request.method} ${request.url} ${reply.statusCode} ${reply.elapsedTime.toFixed(1)} ms`);
+    });
+  }
   app.decorateRequest('user', null);
   app.decorateRequest('sessionToken', null);
   app.decorateRequest('device', null);

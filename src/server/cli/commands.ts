@@ -26,7 +26,8 @@ export class UsageError extends Error {}
 export const USAGE = `usage: npm run server -- <command> [options]
 
 commands:
-  serve [--host 127.0.0.1] [--port 8765] [--public-url URL]   run the sync server
+  serve [--host 127.0.0.1] [--port 8765] [--public-url URL] [--trace]
+                                                              run the sync server (--trace: one timing line per request on stderr)
   migrate                                                     apply database migrations
   user add <login> [--password-stdin]                         create a user (else a password is generated and printed)
   user grant <login> <projectKey> --role reader|writer|admin  give a user a role in a project
@@ -108,12 +109,19 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
         host: { type: 'string', default: '127.0.0.1' },
         port: { type: 'string', default: '8765' },
         'public-url': { type: 'string' },
+        trace: { type: 'boolean' },
       });
       want(positionals, 0, 'no arguments');
       const port = Number(values.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`invalid --port ${values.port}`);
       const { db, mediaDir, where } = await openStorage(storage(values, io.env));
-      const app = await buildServer({ db, mediaDir, logger: false, ...(values['public-url'] ? { publicUrl: values['public-url'] } : {}) });
+      const app = await buildServer({
+        db,
+        mediaDir,
+        logger: false,
+        ...(values['public-url'] ? { publicUrl: values['public-url'] } : {}),
+        ...(values.trace ? { trace: (line: string) => io.stderr(line) } : {}),
+      });
       await app.listen({ host: values.host, port });
       const address = app.server.address();
       const actualPort = typeof address === 'object' && address ? address.port : port;

@@ -149,11 +149,36 @@ export interface PullResult<T> {
   remaining: number;
 }
 
+/**
+ * The read-only answer to a pull that acknowledges nothing when nothing at all changed in the
+ * indicator since the device's base: [] without taking a lock or writing (no commit to flush).
+ * False when the full, locked path is needed.
+ */
+async function idlePull(ctx: ServerContext, a: { deviceId: number; indicatorId: number; ack: TokenPayload | null }): Promise<boolean> {
+  if (a.ack && a.ack.b > 0) return false;
+  const [cur] = await ctx.db.query<{ base_snapshot: string | null; round_snapshot: string | null }>(
+    'SELECT base_snapshot::text AS base_snapshot, round_snapshot::text AS round_snapshot FROM sync_cursor WHERE device_id = $1 AND indicator_id = $2',
+    [a.deviceId, a.indicatorId],
+  );
+  if (!cur?.base_snapshot || cur.round_snapshot) return false;
+  const unseen = snapshotUnseen(cur.base_snapshot);
+  // Anything written since the base (committed now) — held or not — goes the full way, which also
+  // moves the base forward; rows of transactions still running stay unseen by the base either way.
+  const changed = await ctx.db.query(
+    `SELECT 1 FROM observation o WHERE o.indicator_id = $1 AND (o.change_xid >= $2::xid8 OR o.change_xid = ANY($3::xid8[])) LIMIT 1`,
+    [a.indicatorId, unseen.xmax, unseen.xip],
+  );
+  return changed.length === 0;
+}
+
 export async function pullObservationBatch(
   ctx: ServerContext,
   request: FastifyRequest,
   a: { deviceUuid: string; deviceId: number; indicatorId: number; limit: number; ack: TokenPayload | null },
 ): Promise<PullResult<Observation>> {
+  if (await idlePull(ctx, a)) {
+    return { items: [], token: makeToken(ctx.secret, { b: 0, d: a.deviceUuid, i: a.indicatorId, k: 'observations' }), remaining: 0 };
+  }
   return ctx.db.tx(async (q) => {
     const cur = await lockCursor(q, a.deviceId, a.indicatorId);
     if (a.ack && a.ack.b > 0) await ackObservations(q, a.deviceId, a.indicatorId, a.ack.b, cur);
@@ -213,6 +238,12 @@ async function pullDeletionBatch(
   ctx: ServerContext,
   a: { deviceUuid: string; deviceId: number; indicatorId: number; limit: number; ack: TokenPayload | null },
 ): Promise<PullResult<string>> {
+  const emptyToken = () => makeToken(ctx.secret, { b: 0, d: a.deviceUuid, i: a.indicatorId, k: 'deletions' });
+  if (!a.ack || a.ack.b === 0) {
+    // Nothing to acknowledge: when nothing is pending either, answer without a transaction or a write.
+    const pending = await ctx.db.query('SELECT 1 FROM device_deletion WHERE device_id = $1 AND indicator_id = $2 LIMIT 1', [a.deviceId, a.indicatorId]);
+    if (pending.length === 0) return { items: [], token: emptyToken(), remaining: 0 };
+  }
   return ctx.db.tx(async (q) => {
     // Serialise pulls of one device on one indicator, as for observations.
     await lockCursor(q, a.deviceId, a.indicatorId);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiResponse, LoginResult, Project, SESSION_COOKIE } from '../../../src/shared/api.js';
 import { startTestServer, testEngines, type TestServer } from '../../helpers/server.js';
+import { buildServer } from '../../../src/server/app.js';
 import { Client } from './client.js';
 
 describe.each(testEngines())('login, sessions and projects (%s)', (engine) => {
@@ -134,6 +135,16 @@ describe.each(testEngines())('login, sessions and projects (%s)', (engine) => {
     expect(ApiResponse.parse(res.body).code).toBe(0);
     const root = await fetch(`http://127.0.0.1:${srv.port}/`);
     expect(root.status).toBe(404);
+  });
+
+  it('traces one line per answered request when asked', async () => {
+    const lines: string[] = [];
+    const app = await buildServer({ db: srv.db, mediaDir: srv.mediaDir, trace: (l) => lines.push(l) });
+    const res = await app.inject({ method: 'GET', url: '/api/user/projects' });
+    await app.close();
+    expect(res.statusCode).toBe(401);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^GET \/api\/user\/projects 401 \d+\.\d ms$/);
   });
 
   it('keeps data across restart on the same port', async () => {

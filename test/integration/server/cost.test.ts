@@ -39,4 +39,19 @@ describe.each(testEngines())('no-change pull cost (%s)', (engine) => {
     expect(Math.max(...rows, ...removed), plan).toBeLessThan(100);
     expect(plan).not.toMatch(/Seq Scan on observation/);
   });
+
+  it('answers a no-change pull without writing: cursor, batches and device untouched', async () => {
+    const c = await new Client(srv.baseUrl, null, DEVICE_A).login('reader', 'reader');
+    await syncAll(c, 'pluviometry');
+    const state = () =>
+      srv.db.query(
+        `SELECT c.base_snapshot::text, c.synced_at::text, d.last_seen::text, (SELECT count(*) FROM sync_batch)::int8 AS batches
+           FROM sync_cursor c JOIN device d ON d.id = c.device_id WHERE d.uuid = $1`,
+        [DEVICE_A],
+      );
+    const before = await state();
+    expect((await syncAll(c, 'pluviometry')).items).toEqual([]);
+    expect((await syncAll(c, 'pluviometry', { kind: 'deletedObservations' })).items).toEqual([]);
+    expect(await state()).toEqual(before);
+  });
 });
