@@ -44,4 +44,5 @@ await db.query('DROP INDEX IF EXISTS device_observation_indicator_idx');
 await run('V3 no indicator idx', false);
 await run('V4 no indicator idx + OFFSET 0 subplan', true);
 await db.close();
+await st.remove();
 await pg.cluster.stop();
