@@ -7,6 +7,7 @@ import { NO_FILTER, ObservationFilters, toFilter, type FilterInputs } from '../c
 import { recall, remember } from '../hooks/useViewMemory';
 import { VirtualTable, type Column, type Sort } from '../components/VirtualTable';
 import { useAsync } from '../hooks/useAsync';
+import { useProjectLabel } from '../hooks/useProjectLabel';
 import { usePagedRows } from '../hooks/usePagedRows';
 import { navigate, routeHref } from '../hooks/useRoute';
 import { useObservationsChanged } from '../hooks/useSync';
@@ -22,8 +23,7 @@ interface Props {
 
 export function IndicatorPage({ projectKey, indicatorCode }: Props) {
   const indicator = useAsync(() => window.gobs.indicators.get({ indicatorCode }), [indicatorCode]);
-  const projects = useAsync(() => window.gobs.projects.list(), []);
-  const projectLabel = projects.data?.find((p) => p.key === projectKey)?.label ?? projectKey;
+  const projectLabel = useProjectLabel(projectKey);
   const ind = indicator.data;
 
   return (

@@ -7,6 +7,7 @@ import { Field } from '../components/Field';
 import { PhotoField, readBase64, type PhotoChange } from '../components/PhotoField';
 import { StateBadge } from '../components/StateBadge';
 import { useAsync } from '../hooks/useAsync';
+import { useProjectLabel } from '../hooks/useProjectLabel';
 import { navigate, routeHref } from '../hooks/useRoute';
 import { useToast } from '../hooks/useToast';
 import { useSession } from '../hooks/useSession';
@@ -27,8 +28,7 @@ interface Props {
 export function ObservationPage({ projectKey, indicatorCode, uuid }: Props) {
   const indicator = useAsync(() => window.gobs.indicators.get({ indicatorCode }), [indicatorCode]);
   const existing = useAsync<ObservationDetail | null>(() => (uuid ? window.gobs.observations.get({ uuid }) : Promise.resolve(null)), [uuid]);
-  const projects = useAsync(() => window.gobs.projects.list(), []);
-  const projectLabel = projects.data?.find((p) => p.key === projectKey)?.label ?? projectKey;
+  const projectLabel = useProjectLabel(projectKey);
   const ind = indicator.data;
   const title = ind ? (uuid ? strings.observation.editTitle(ind.label) : strings.observation.newTitle(ind.label)) : '';
 
