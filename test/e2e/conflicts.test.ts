@@ -8,7 +8,7 @@ import { launchApp, screenshotOnFailure, type App } from '../harness/app';
 import { createDevice, type Device } from '../harness/device';
 import { ApiClient } from '../harness/api';
 import { expectHidden, expectVisible, labelOf } from '../harness/ui';
-import { startDemoServer, DEMO, E2E_PROJECT } from '../harness/server';
+import { startDemoServer, syncDemoProject, DEMO, E2E_PROJECT } from '../harness/server';
 import type { TestServer } from '../helpers/server';
 import type { Dimension, IndicatorSummary, ObservationDetail } from '../../src/shared/ipc';
 
@@ -31,11 +31,8 @@ describe.skipIf(!browser)('conflicts: side by side, keep mine or take the server
   beforeAll(async () => {
     server = await startDemoServer();
     device = await createDevice();
-    const gobs = device.desktop.gobs;
-    await gobs.auth.login({ serverUrl: server.baseUrl, username: DEMO.username, password: DEMO.password });
-    await gobs.projects.refresh();
     projectKey = E2E_PROJECT;
-    await gobs.sync.start({ projectKey });
+    const gobs = await syncDemoProject(device, server);
     const indicators = await gobs.indicators.list({ projectKey });
     indicator = indicators.find((i) => i.dimensions.some((d) => d.type !== 'boolean'))!;
     dim = indicator.dimensions.find((d) => d.type !== 'boolean')!;

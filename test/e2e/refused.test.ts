@@ -9,7 +9,7 @@ import { launchApp, screenshotOnFailure, type App } from '../harness/app';
 import { createDevice, type Device } from '../harness/device';
 import { ApiClient } from '../harness/api';
 import { expectVisible } from '../harness/ui';
-import { startDemoServer, DEMO, E2E_PROJECT } from '../harness/server';
+import { startDemoServer, syncDemoProject, DEMO, E2E_PROJECT } from '../harness/server';
 import type { TestServer } from '../helpers/server';
 import type { IndicatorSummary } from '../../src/shared/ipc';
 
@@ -25,10 +25,7 @@ describe.skipIf(!browser)('a refused observation is fixed and re-sent', () => {
   beforeAll(async () => {
     server = await startDemoServer();
     device = await createDevice();
-    const gobs = device.desktop.gobs;
-    await gobs.auth.login({ serverUrl: server.baseUrl, username: DEMO.username, password: DEMO.password });
-    await gobs.projects.refresh();
-    await gobs.sync.start({ projectKey: E2E_PROJECT });
+    const gobs = await syncDemoProject(device, server);
     const indicators = await gobs.indicators.list({ projectKey: E2E_PROJECT });
     // The simplest form: the indicator with the fewest dimensions, all of them numbers.
     indicator = [...indicators].filter((i) => i.dimensions.every((d) => d.type === 'real' || d.type === 'integer')).sort((a, b) => a.dimensions.length - b.dimensions.length)[0]!;

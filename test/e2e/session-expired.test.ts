@@ -7,7 +7,7 @@ import { chromiumOrSkip } from '../harness/chromium';
 import { launchApp, screenshotOnFailure, type App } from '../harness/app';
 import { createDevice, type Device } from '../harness/device';
 import { expectVisible } from '../harness/ui';
-import { startDemoServer, DEMO, E2E_PROJECT } from '../harness/server';
+import { startDemoServer, syncDemoProject, DEMO, E2E_PROJECT } from '../harness/server';
 import type { TestServer } from '../helpers/server';
 
 const browser = chromiumOrSkip();
@@ -21,10 +21,7 @@ describe.skipIf(!browser)('expired session', () => {
   beforeAll(async () => {
     server = await startDemoServer();
     device = await createDevice();
-    const gobs = device.desktop.gobs;
-    await gobs.auth.login({ serverUrl: server.baseUrl, username: DEMO.username, password: DEMO.password });
-    await gobs.projects.refresh();
-    await gobs.sync.start({ projectKey: E2E_PROJECT });
+    const gobs = await syncDemoProject(device, server);
     const indicator = (await gobs.indicators.list({ projectKey: E2E_PROJECT }))[0]!;
     await gobs.observations.create({
       indicatorCode: indicator.code,
