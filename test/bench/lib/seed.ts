@@ -10,6 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import { migrate } from '../../../src/server/db/migrate';
 import { type Db } from '../../../src/server/db/types';
+import { PLUVIOMETRY } from '../../helpers/server';
 import { createIndicator, createProject, createUser, grantRole, linkIndicator, registerDevice, type IndicatorSpec } from '../../../src/server/admin/seed';
 
 export const BENCH_PROJECT = 'bench';
@@ -24,12 +25,8 @@ export const INDICATOR: IndicatorSpec = {
   description: 'Rainfall gauges, read every five minutes',
   category: 'weather',
   date_format: 'minute',
-  values: [
-    { code: 'rain', name: 'Rainfall', type: 'real', unit: 'mm' },
-    { code: 'gauge', name: 'Gauge number', type: 'integer', unit: null },
-    { code: 'checked', name: 'Checked', type: 'boolean', unit: null },
-    { code: 'note', name: 'Note', type: 'string', unit: null },
-  ],
+  // The test suites' four dimensions, one of each type.
+  values: PLUVIOMETRY.values,
 };
 
 export interface Seeded {
