@@ -5,7 +5,22 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'crypto', 'child_process', 'http', 'https', 'net', 'stream', 'url', 'util', 'events', 'worker_threads'];
+const nodeBuiltins = [
+  'node:*',
+  'fs',
+  'path',
+  'os',
+  'crypto',
+  'child_process',
+  'http',
+  'https',
+  'net',
+  'stream',
+  'url',
+  'util',
+  'events',
+  'worker_threads',
+];
 
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'release/**', 'node_modules/**', 'test-output/**', 'bench/**/*.json'] },
@@ -15,7 +30,14 @@ export default tseslint.config(
     // Plain Node scripts (the .ts files get their globals from the type checker).
     files: ['**/*.{js,mjs,cjs}'],
     languageOptions: {
-      globals: { process: 'readonly', console: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', Buffer: 'readonly' },
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        URL: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        Buffer: 'readonly',
+      },
     },
   },
   {
@@ -33,7 +55,20 @@ export default tseslint.config(
           patterns: [
             { group: ['electron', 'electron/*'], message: 'The renderer talks to main only through window.gobs.' },
             { group: nodeBuiltins, message: 'The renderer has no Node access.' },
-            { group: ['**/main/**', '**/preload/**', '**/server/**', 'better-sqlite3', 'axios', 'pg', '@electric-sql/*', 'fastify', '@fastify/*'], message: 'The renderer may import only src/renderer and src/shared.' },
+            {
+              group: [
+                '**/main/**',
+                '**/preload/**',
+                '**/server/**',
+                'better-sqlite3',
+                'axios',
+                'pg',
+                '@electric-sql/*',
+                'fastify',
+                '@fastify/*',
+              ],
+              message: 'The renderer may import only src/renderer and src/shared.',
+            },
           ],
         },
       ],
@@ -46,12 +81,27 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['electron', 'electron/*', ...nodeBuiltins], message: 'src/shared runs in every process: no Node or Electron.' },
-            { group: ['**/main/**', '**/preload/**', '**/renderer/**', '**/server/**', 'react', 'react-dom', 'react/*'], message: 'src/shared depends on nothing but zod.' },
+            {
+              group: ['electron', 'electron/*', ...nodeBuiltins],
+              message: 'src/shared runs in every process: no Node or Electron.',
+            },
+            {
+              group: ['**/main/**', '**/preload/**', '**/renderer/**', '**/server/**', 'react', 'react-dom', 'react/*'],
+              message: 'src/shared depends on nothing but zod.',
+            },
           ],
         },
       ],
-      'no-restricted-globals': ['error', 'window', 'document', 'navigator', 'localStorage', 'process', 'Buffer', 'require'],
+      'no-restricted-globals': [
+        'error',
+        'window',
+        'document',
+        'navigator',
+        'localStorage',
+        'process',
+        'Buffer',
+        'require',
+      ],
     },
   },
   {
@@ -62,7 +112,10 @@ export default tseslint.config(
         {
           patterns: [
             { group: ['electron', 'electron/*', 'electron-store'], message: 'The server never imports Electron.' },
-            { group: ['**/main/**', '**/preload/**', '**/renderer/**'], message: 'The server shares only src/shared with the desktop.' },
+            {
+              group: ['**/main/**', '**/preload/**', '**/renderer/**'],
+              message: 'The server shares only src/shared with the desktop.',
+            },
           ],
         },
       ],
@@ -75,7 +128,10 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['**/server/**', '**/renderer/**'], message: 'Desktop main/preload share only src/shared with other processes.' },
+            {
+              group: ['**/server/**', '**/renderer/**'],
+              message: 'Desktop main/preload share only src/shared with other processes.',
+            },
           ],
         },
       ],
@@ -90,8 +146,15 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['electron', 'electron/*'], message: 'Only src/main/index.ts, window.ts, ipc/register.ts and src/main/electron/* touch Electron (keeps main testable under plain Node).' },
-            { group: ['**/server/**', '**/renderer/**'], message: 'Desktop main shares only src/shared with other processes.' },
+            {
+              group: ['electron', 'electron/*'],
+              message:
+                'Only src/main/index.ts, window.ts, ipc/register.ts and src/main/electron/* touch Electron (keeps main testable under plain Node).',
+            },
+            {
+              group: ['**/server/**', '**/renderer/**'],
+              message: 'Desktop main shares only src/shared with other processes.',
+            },
           ],
         },
       ],
@@ -100,7 +163,10 @@ export default tseslint.config(
   {
     files: ['test/**/*.{ts,tsx}', 'scripts/**/*.{ts,mjs,js}'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['electron', 'electron/*'], message: 'Tests run under plain Node: no Electron.' }] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['electron', 'electron/*'], message: 'Tests run under plain Node: no Electron.' }] },
+      ],
     },
   },
 );

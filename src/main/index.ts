@@ -43,7 +43,10 @@ if (!app.requestSingleInstanceLock()) {
       // `npm run demo` points the Connect screen at the demo server it started.
       ...(process.env['GOBS_SERVER_URL'] ? { defaultServerUrl: process.env['GOBS_SERVER_URL'] } : {}),
     });
-    registerIpc(core.dispatch, trustedSender(() => mainWindow?.webContents ?? null, rendererUrl));
+    registerIpc(
+      core.dispatch,
+      trustedSender(() => mainWindow?.webContents ?? null, rendererUrl),
+    );
     mainWindow = createMainWindow();
     mainWindow.on('closed', () => (mainWindow = null));
 

@@ -7,7 +7,9 @@ import { AppError } from './errors';
 import { listProjects, replaceProjects } from './store/projects';
 
 export async function refreshProjects(ctx: MainContext, signal?: AbortSignal, timeoutMs?: number): Promise<void> {
-  const { data } = await ctx.http().request('get', '/user/projects', { schema: z.array(Project), signal, ...(timeoutMs ? { timeoutMs } : {}) });
+  const { data } = await ctx
+    .http()
+    .request('get', '/user/projects', { schema: z.array(Project), signal, ...(timeoutMs ? { timeoutMs } : {}) });
   replaceProjects(ctx.requireStore().db, data);
 }
 

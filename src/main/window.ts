@@ -32,7 +32,6 @@ export function rendererUrl(): string {
   return devServerUrl() ?? pathToFileURL(join(here, '../renderer/index.html')).href;
 }
 
-
 export function hardenSession(): void {
   const ses = session.defaultSession;
   ses.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
@@ -43,7 +42,9 @@ export function hardenSession(): void {
         ...details.responseHeaders,
         // The dev server (`npm run dev`) needs React refresh's inline preamble; never in a build.
         'Content-Security-Policy': [
-          devServerUrl() ? CONTENT_SECURITY_POLICY.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'") : CONTENT_SECURITY_POLICY,
+          devServerUrl()
+            ? CONTENT_SECURITY_POLICY.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'")
+            : CONTENT_SECURITY_POLICY,
         ],
       },
     });

@@ -171,7 +171,10 @@ export const ApiErrorResponse = ApiResponse.extend({ errors: z.array(ApiErrorIte
 export type ApiErrorResponse = z.infer<typeof ApiErrorResponse>;
 
 /** 409 of an update or delete whose base import is stale: carries the server's current version. */
-export const ConflictResponse = ApiResponse.extend({ observation: Observation.optional(), uuid: z.string().optional() });
+export const ConflictResponse = ApiResponse.extend({
+  observation: Observation.optional(),
+  uuid: z.string().optional(),
+});
 export type ConflictResponse = z.infer<typeof ConflictResponse>;
 
 /** Success of uploadMedia/deleteMedia: the observation at its new import. */

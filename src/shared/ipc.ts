@@ -81,7 +81,6 @@ export const ForgetArgs = z.object({ force: z.boolean().default(false) }).strict
 
 // ---- indicators, documents ---------------------------------------------------------------
 
-
 export interface Dimension {
   code: string;
   name: string;
@@ -122,7 +121,6 @@ export const UuidArgs = z.object({ uuid: z.uuid('Not a valid observation id') })
 export const DocumentArgs = z.object({ uuid: z.string().min(1).max(200) }).strict();
 
 // ---- observations ------------------------------------------------------------------------
-
 
 export type DimensionValue = number | boolean | string | null;
 
@@ -229,15 +227,25 @@ const dimensionValue = z.union([z.number(), z.boolean(), z.string().max(10_000),
 const observationFields = {
   /** 'YYYY-MM-DD HH:MM:SS' or a prefix at the indicator's date_format precision ('T' accepted). */
   timestamp: z.string().trim().min(1, 'Timestamp is required').max(40),
-  x: z.number().min(-180, 'Longitude must be between -180 and 180').max(180, 'Longitude must be between -180 and 180').optional(),
-  y: z.number().min(-90, 'Latitude must be between -90 and 90').max(90, 'Latitude must be between -90 and 90').optional(),
+  x: z
+    .number()
+    .min(-180, 'Longitude must be between -180 and 180')
+    .max(180, 'Longitude must be between -180 and 180')
+    .optional(),
+  y: z
+    .number()
+    .min(-90, 'Latitude must be between -90 and 90')
+    .max(90, 'Latitude must be between -90 and 90')
+    .optional(),
   /** A POINT/LINESTRING/POLYGON/MULTI* WKT; x/y default to its centroid. */
   wkt: z.string().trim().max(1_000_000).nullish(),
   values: z.record(z.string().max(100), dimensionValue),
 };
 export const ObservationCreateArgs = z.object({ indicatorCode: key('Indicator'), ...observationFields }).strict();
 export type ObservationCreateArgs = z.input<typeof ObservationCreateArgs>;
-export const ObservationUpdateArgs = z.object({ uuid: z.uuid('Not a valid observation id'), ...observationFields }).strict();
+export const ObservationUpdateArgs = z
+  .object({ uuid: z.uuid('Not a valid observation id'), ...observationFields })
+  .strict();
 export type ObservationUpdateArgs = z.input<typeof ObservationUpdateArgs>;
 
 export const ConflictListArgs = z
@@ -255,7 +263,10 @@ export const MediaAttachArgs = z
     uuid: z.uuid('Not a valid observation id'),
     fileName: z.string().trim().min(1).max(255),
     /** The image bytes, base64 (JPEG, PNG, GIF or WebP, at most 10 MB). */
-    dataBase64: z.string().min(1, 'The image is empty').max(Math.ceil((MAX_MEDIA_BYTES * 4) / 3) + 4, 'The image is larger than 10 MB'),
+    dataBase64: z
+      .string()
+      .min(1, 'The image is empty')
+      .max(Math.ceil((MAX_MEDIA_BYTES * 4) / 3) + 4, 'The image is larger than 10 MB'),
   })
   .strict();
 
@@ -268,7 +279,6 @@ export interface MediaContent {
 }
 
 // ---- sync ----------------------------------------------------------------------------------
-
 
 export interface SyncStatus {
   /** idle: nothing running; offline: waiting to retry (see nextRetryAt); unauthorized: log in again. */
@@ -291,7 +301,10 @@ export interface SyncStatus {
   lastResult: { sent: number; received: number; deleted: number } | null;
 }
 
-export const SyncStartArgs = z.object({ projectKey: key('Project').optional() }).strict().default({});
+export const SyncStartArgs = z
+  .object({ projectKey: key('Project').optional() })
+  .strict()
+  .default({});
 
 // ---- settings ------------------------------------------------------------------------------
 
@@ -379,7 +392,11 @@ export interface IpcEvents {
   /** Observations of these indicators changed in the store (pull, push result): refresh views. */
   'observations.changed': { indicatorCodes: string[] };
 }
-export const IPC_EVENTS = ['auth.changed', 'sync.progress', 'observations.changed'] as const satisfies readonly (keyof IpcEvents)[];
+export const IPC_EVENTS = [
+  'auth.changed',
+  'sync.progress',
+  'observations.changed',
+] as const satisfies readonly (keyof IpcEvents)[];
 
 // ---- derived types ---------------------------------------------------------------------
 
@@ -396,9 +413,10 @@ export type Handlers = {
   };
 };
 
-type Method<C> = undefined extends InputOf<C>
-  ? (args?: InputOf<C>) => Promise<ResultOf<C>>
-  : (args: InputOf<C>) => Promise<ResultOf<C>>;
+type Method<C> =
+  undefined extends InputOf<C>
+    ? (args?: InputOf<C>) => Promise<ResultOf<C>>
+    : (args: InputOf<C>) => Promise<ResultOf<C>>;
 
 /** What the renderer sees as `window.gobs`. Methods reject with a `GobsError`. */
 export type GobsApi = {
@@ -410,9 +428,7 @@ export type GobsApi = {
 
 /** `auth.login` etc.: the wire name of every channel, derived from the contract. */
 export function channelNames(): string[] {
-  return Object.entries(ipcContract).flatMap(([ns, methods]) =>
-    Object.keys(methods).map((m) => `${ns}.${m}`),
-  );
+  return Object.entries(ipcContract).flatMap(([ns, methods]) => Object.keys(methods).map((m) => `${ns}.${m}`));
 }
 
 export function channelSchema(name: string): z.ZodType | undefined {

@@ -25,7 +25,14 @@ export type DeviceRequest =
 
 export type DeviceReply =
   | { ok: true }
-  | { ms: number; state: string; lastError: string | null; recentErrors: string[]; pending: number; trace?: TracedRequest[] }
+  | {
+      ms: number;
+      state: string;
+      lastError: string | null;
+      recentErrors: string[];
+      pending: number;
+      trace?: TracedRequest[];
+    }
   | { count: number; hash: string; states: Record<string, number> }
   | { firstPageMs: number[]; nextPageMs: number[]; rows: number }
   | { error: string };
@@ -54,10 +61,22 @@ HttpClient.prototype.raw = async function (this: HttpClient, ...args: Parameters
   const path = args[1].replace(/\/[0-9a-f-]{36}/g, '/:uuid');
   try {
     const res = await originalRaw.apply(this, args);
-    trace.requests.push({ method: args[0].toUpperCase(), path, status: res.status, ms: performance.now() - start, at: start - trace.t0 });
+    trace.requests.push({
+      method: args[0].toUpperCase(),
+      path,
+      status: res.status,
+      ms: performance.now() - start,
+      at: start - trace.t0,
+    });
     return res;
   } catch (err) {
-    trace.requests.push({ method: args[0].toUpperCase(), path, status: (err as Error).message, ms: performance.now() - start, at: start - trace.t0 });
+    trace.requests.push({
+      method: args[0].toUpperCase(),
+      path,
+      status: (err as Error).message,
+      ms: performance.now() - start,
+      at: start - trace.t0,
+    });
     throw err;
   }
 };
@@ -102,7 +121,10 @@ async function handle(req: DeviceRequest): Promise<DeviceReply> {
       tracing = trace;
       let s;
       try {
-        s = req.pullBatch || req.pushBatch ? await engineSync(req.pullBatch ?? 500, req.pushBatch ?? 500) : await gobs.sync.start({});
+        s =
+          req.pullBatch || req.pushBatch
+            ? await engineSync(req.pullBatch ?? 500, req.pushBatch ?? 500)
+            : await gobs.sync.start({});
       } finally {
         tracing = null;
       }
@@ -139,7 +161,9 @@ async function handle(req: DeviceRequest): Promise<DeviceReply> {
           .raw()
           .all(req.indicatorCode) as [string, number | null][];
         const states = Object.fromEntries(
-          (db.prepare('SELECT state, count(*) FROM observation GROUP BY state').raw().all() as [string, number][]).map(([s, n]) => [s, n]),
+          (db.prepare('SELECT state, count(*) FROM observation GROUP BY state').raw().all() as [string, number][]).map(
+            ([s, n]) => [s, n],
+          ),
         );
         const text = rows.map(([u, i]) => `${u}:${i ?? ''}`).join(',');
         return { count: rows.length, hash: rows.length ? createHash('md5').update(text).digest('hex') : '', states };
@@ -149,7 +173,12 @@ async function handle(req: DeviceRequest): Promise<DeviceReply> {
     }
     case 'browse': {
       // What the observation table does: a first page per filter change, then pages by cursor while scrolling.
-      const args = { indicatorCode: req.indicatorCode, sort: { column: 'timestamp', direction: 'desc' } as const, filter: req.filter, limit: 200 };
+      const args = {
+        indicatorCode: req.indicatorCode,
+        sort: { column: 'timestamp', direction: 'desc' } as const,
+        filter: req.filter,
+        limit: 200,
+      };
       const firstPageMs: number[] = [];
       const nextPageMs: number[] = [];
       let rows = 0;

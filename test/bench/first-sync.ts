@@ -30,21 +30,35 @@ if (demo) {
         timestamp: new Date(Date.UTC(2015, 0, 1) + i * 600_000).toISOString().slice(0, 19).replace('T', ' '),
         x: -5 + (i % 1000) / 100,
         y: 42 + (i % 700) / 100,
-        values: { rain: (i % 400) / 10, gauge: i % 12, checked: i % 3 === 0, note: i % 10 === 0 ? `station ${i % 97}` : '' },
+        values: {
+          rain: (i % 400) / 10,
+          gauge: i % 12,
+          checked: i % 3 === 0,
+          note: i % 10 === 0 ? `station ${i % 97}` : '',
+        },
       };
     }
   };
   await srv.seed.observations({ indicator: 'pluviometry', author: 'admin', observations: rows() });
 }
-console.log(`server seeded (${demo ? 'demo data' : `${n} observations`}) in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+console.log(
+  `server seeded (${demo ? 'demo data' : `${n} observations`}) in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+);
 
 const desktop = await createTestDesktop();
 await desktop.gobs.auth.login({ serverUrl: srv.baseUrl, username: user, password: user });
 await desktop.close();
 
 t = performance.now();
-const result = await new Promise<{ syncMs: number; maxRssMiB: number; rssBeforeMiB: number; done: { state: string; lastError: unknown } }>((resolve, reject) => {
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, desktop.dataDir, ...batch], { stdio: ['ignore', 'pipe', 'inherit'] });
+const result = await new Promise<{
+  syncMs: number;
+  maxRssMiB: number;
+  rssBeforeMiB: number;
+  done: { state: string; lastError: unknown };
+}>((resolve, reject) => {
+  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, desktop.dataDir, ...batch], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let out = '';
   child.stdout.on('data', (c: Buffer) => (out += c.toString()));
   child.on('exit', (code) => {
@@ -57,7 +71,8 @@ const wall = performance.now() - t;
 const check = await createTestDesktop({ dataDir: desktop.dataDir });
 const projects = await check.gobs.projects.list();
 let stored = 0;
-for (const p of projects) for (const i of await check.gobs.indicators.list({ projectKey: p.key })) stored += i.observationCount;
+for (const p of projects)
+  for (const i of await check.gobs.indicators.list({ projectKey: p.key })) stored += i.observationCount;
 await check.close(true);
 await srv.close();
 console.log(

@@ -15,14 +15,18 @@ const db = await st.open();
 const s = await seedBase(db);
 await seedObservations(db, s, 200_000);
 await analyse(db);
-const [a] = await db.query<{ id: number }>("INSERT INTO device (uuid) VALUES (gen_random_uuid()) RETURNING id");
-const [b] = await db.query<{ id: number }>("INSERT INTO device (uuid) VALUES (gen_random_uuid()) RETURNING id");
-await db.query(`INSERT INTO device_observation SELECT $1, id, indicator_id, import_id FROM observation WHERE id <= 100000`, [a!.id]);
+const [a] = await db.query<{ id: number }>('INSERT INTO device (uuid) VALUES (gen_random_uuid()) RETURNING id');
+const [b] = await db.query<{ id: number }>('INSERT INTO device (uuid) VALUES (gen_random_uuid()) RETURNING id');
+await db.query(
+  `INSERT INTO device_observation SELECT $1, id, indicator_id, import_id FROM observation WHERE id <= 100000`,
+  [a!.id],
+);
 await db.query(`INSERT INTO device_observation SELECT $1, id, indicator_id, import_id FROM observation`, [b!.id]);
 const [base] = await db.query<{ s: string }>('SELECT pg_current_snapshot()::text AS s');
 await changeOnServer(db, s, 100, 0);
 const [snap] = await db.query<{ s: string }>('SELECT pg_current_snapshot()::text AS s');
-const held = (subplan: boolean) => `NOT EXISTS (SELECT 1 FROM device_observation h WHERE h.device_id = $3 AND h.observation_id = o.id AND h.import_id = o.import_id${subplan ? ' OFFSET 0' : ''})`;
+const held = (subplan: boolean) =>
+  `NOT EXISTS (SELECT 1 FROM device_observation h WHERE h.device_id = $3 AND h.observation_id = o.id AND h.import_id = o.import_id${subplan ? ' OFFSET 0' : ''})`;
 async function run(label: string, subplan: boolean) {
   const A = `SELECT ${OBSERVATION_SELECT} FROM ${OBSERVATION_FROM}
     WHERE o.indicator_id = $1 AND pg_visible_in_snapshot(o.change_xid, $2::pg_snapshot) AND ${held(subplan)} AND o.id > $4 ORDER BY o.id LIMIT 500`;
@@ -35,7 +39,12 @@ async function run(label: string, subplan: boolean) {
   ] as const) {
     const rows = await db.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE) ${sql}`, [...params]);
     const plan = rows.map((r) => r['QUERY PLAN']);
-    console.log(`${label} | ${name} | ${plan.at(-1)} | ${plan.filter((l) => /Join|Index Scan|Seq Scan|Sort {2}|Filter/.test(l)).map((l) => (l.trim().split('  (')[0] ?? '').replace(/\(cost.*\)/, '')).join(' / ')}`);
+    console.log(
+      `${label} | ${name} | ${plan.at(-1)} | ${plan
+        .filter((l) => /Join|Index Scan|Seq Scan|Sort {2}|Filter/.test(l))
+        .map((l) => (l.trim().split('  (')[0] ?? '').replace(/\(cost.*\)/, ''))
+        .join(' / ')}`,
+    );
   }
 }
 await run('V1 current', false);

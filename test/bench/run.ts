@@ -18,10 +18,27 @@ import type { DeviceReply } from './device-child';
 import { explainPulls } from './lib/explain';
 import { firstSyncFloor, pushFloor, pushHandler } from './lib/floors';
 import { openCluster, type PgCluster } from './lib/postgres';
-import { DeviceProcess, procMemory, resetPeak, startServer, type ProfileOptions, type ServerProcess } from './lib/procs';
+import {
+  DeviceProcess,
+  procMemory,
+  resetPeak,
+  startServer,
+  type ProfileOptions,
+  type ServerProcess,
+} from './lib/procs';
 import { summariseProfiles } from './lib/profile';
 import { machine, median, pct, table, writeResults, type Row } from './lib/report';
-import { analyse, BENCH_INDICATOR, BENCH_PASSWORD, benchUser, changeOnServer, seedBase, seededTimestamp, seedObservations, serverFingerprint } from './lib/seed';
+import {
+  analyse,
+  BENCH_INDICATOR,
+  BENCH_PASSWORD,
+  benchUser,
+  changeOnServer,
+  seedBase,
+  seededTimestamp,
+  seedObservations,
+  serverFingerprint,
+} from './lib/seed';
 import { createStorage, type Engine, type Storage } from './lib/storage';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -59,7 +76,8 @@ const rows: Row[] = [];
 const details: Record<string, unknown> = {};
 const errors: string[] = [];
 const started = Date.now();
-const log = (s: string) => process.stderr.write(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${s}\n`);
+const log = (s: string) =>
+  process.stderr.write(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${s}\n`);
 
 function ensure(cond: boolean, message: string): void {
   if (!cond) throw new Error(message);
@@ -80,7 +98,10 @@ async function device(srv: ServerProcess, user = benchUser(0), profile?: Profile
     /** Ends the process, keeping the data folder (the app quits). */
     quit: () => d.exit(),
     d,
-    async sync(what: string, options?: { pullBatch?: number; pushBatch?: number; trace?: boolean }): Promise<SyncReply> {
+    async sync(
+      what: string,
+      options?: { pullBatch?: number; pushBatch?: number; trace?: boolean },
+    ): Promise<SyncReply> {
       const r = await d.call<SyncReply>({ cmd: 'sync', ...options });
       ensure(r.state === 'idle' && !r.lastError, `${what}: sync ended ${r.state}: ${r.lastError ?? ''}\n${d.log}`);
       ensure(r.recentErrors.length === 0, `${what}: sync reported problems: ${r.recentErrors.join('; ')}`);
@@ -97,7 +118,10 @@ type Device = Awaited<ReturnType<typeof device>>;
 
 async function expectSame(dev: Device, server: { count: number; hash: string }, what: string): Promise<void> {
   const f = await dev.fingerprint();
-  ensure(f.count === server.count && f.hash === server.hash, `${what}: device holds ${f.count} observations (${f.hash}), server ${server.count} (${server.hash})`);
+  ensure(
+    f.count === server.count && f.hash === server.hash,
+    `${what}: device holds ${f.count} observations (${f.hash}), server ${server.count} (${server.hash})`,
+  );
 }
 
 /** Seeds a fresh database with n observations; returns it closed (PGlite) or open (PostgreSQL). */
@@ -144,7 +168,11 @@ async function firstSync(engine: Engine, cluster: PgCluster | null): Promise<voi
         if (open) floors.set(batch, await firstSyncFloor(open, BENCH_INDICATOR, batch));
         const floor = floors.get(batch)!;
         ensure(floor.rows === n, `floor read ${floor.rows} rows`);
-        const dev = await device(srv, benchUser(0), batch === PULL_BATCH ? prof(`first-sync-${engine}-device`) : undefined);
+        const dev = await device(
+          srv,
+          benchUser(0),
+          batch === PULL_BATCH ? prof(`first-sync-${engine}-device`) : undefined,
+        );
         let sync: SyncReply;
         try {
           sync = await dev.sync('first sync', batch === PULL_BATCH ? undefined : { pullBatch: batch });
@@ -165,7 +193,13 @@ async function firstSync(engine: Engine, cluster: PgCluster | null): Promise<voi
           met: sync.ms <= 2 * floor.ms,
           note: `${Math.round(n / (sync.ms / 1000))} obs/s vs floor ${Math.round(n / (floor.ms / 1000))} obs/s (floor: read ${(floor.readMs / 1000).toFixed(2)} s, JSON ${(floor.jsonMs / 1000).toFixed(2)} s, SQLite ${(floor.insertMs / 1000).toFixed(2)} s)${byDefault ? `; engine default batch ${PULL_BATCH}` : '; engine built with this pull batch'}`,
         });
-        details[`firstSync.${engine}.batch${batch}`] = { n, batch, syncMs: sync.ms, obsPerS: n / (sync.ms / 1000), floor };
+        details[`firstSync.${engine}.batch${batch}`] = {
+          n,
+          batch,
+          syncMs: sync.ms,
+          obsPerS: n / (sync.ms / 1000),
+          floor,
+        };
       }
     });
   } finally {
@@ -204,7 +238,14 @@ async function smallDevice(engine: Engine, cluster: PgCluster | null): Promise<S
 
 function smallRow(engine: Engine, times: number[]): number {
   const m = median(times);
-  rows.push({ item: '2', measure: `no-change sync, ${N.small.toLocaleString('en')} obs`, engine, value: m, unit: 'ms', note: `median of ${times.length}, p95 ${pct(times, 95).toFixed(1)} ms` });
+  rows.push({
+    item: '2',
+    measure: `no-change sync, ${N.small.toLocaleString('en')} obs`,
+    engine,
+    value: m,
+    unit: 'ms',
+    note: `median of ${times.length}, p95 ${pct(times, 95).toFixed(1)} ms`,
+  });
   details[`noChange.small.${engine}`] = { n: N.small, times };
   return m;
 }
@@ -262,7 +303,12 @@ async function large(cluster: PgCluster, small: SmallDevice | null): Promise<voi
             value: noChange,
             unit: 'ms',
             ...(smallMs !== null
-              ? { floor: smallMs, ratio: noChange / smallMs, target: `≤ 1.5× the ${N.small.toLocaleString('en')} figure`, met: noChange <= 1.5 * smallMs }
+              ? {
+                  floor: smallMs,
+                  ratio: noChange / smallMs,
+                  target: `≤ 1.5× the ${N.small.toLocaleString('en')} figure`,
+                  met: noChange <= 1.5 * smallMs,
+                }
               : {}),
             note: `median of ${times.length}, p95 ${pct(times, 95).toFixed(1)} ms, interleaved with the ${N.small.toLocaleString('en')} syncs; floor/ref column = the ${N.small.toLocaleString('en')} figure`,
           });
@@ -319,7 +365,13 @@ async function large(cluster: PgCluster, small: SmallDevice | null): Promise<voi
         // 5. Browse the device's store (n local observations).
         if (only.has('5')) {
           const browse = async (text: string) =>
-            dev.d.call<Browse>({ cmd: 'browse', indicatorCode: BENCH_INDICATOR, filter: { ...middleMonths(n), text }, pages: 60, firstPages: 20 });
+            dev.d.call<Browse>({
+              cmd: 'browse',
+              indicatorCode: BENCH_INDICATOR,
+              filter: { ...middleMonths(n), text },
+              pages: 60,
+              firstPages: 20,
+            });
           const typical = await browse('flood');
           const all = [...typical.firstPageMs, ...typical.nextPageMs];
           rows.push({
@@ -399,10 +451,14 @@ async function push(engine: Engine, cluster: PgCluster | null): Promise<void> {
     });
     const db2 = await storage.open();
     try {
-      const [{ count } = { count: 0 }] = await db2.query<{ count: number }>('SELECT count(*)::int AS count FROM observation');
+      const [{ count } = { count: 0 }] = await db2.query<{ count: number }>(
+        'SELECT count(*)::int AS count FROM observation',
+      );
       ensure(count === n, `server holds ${count} observations after the push of ${n}`);
       const floor = await pushFloor(db2, s, n, PUSH_BATCH);
-      const [user] = await db2.query<{ id: number; login: string }>('SELECT id, login FROM app_user WHERE login = $1', [benchUser(0)]);
+      const [user] = await db2.query<{ id: number; login: string }>('SELECT id, login FROM app_user WHERE login = $1', [
+        benchUser(0),
+      ]);
       const handler = await pushHandler(db2, BENCH_INDICATOR, user!, n, PUSH_BATCH);
       rows.push({
         item: '4',
@@ -436,7 +492,11 @@ async function fleet(cluster: PgCluster): Promise<void> {
         for (let i = 1; i <= N.fleet; i++) devices.push(await device(srv, benchUser(i)));
         await Promise.all(devices.map((d) => d.sync('fleet first sync')));
         const create = (round: number) =>
-          Promise.all(devices.map((d, i) => d.d.call({ cmd: 'create', indicatorCode: BENCH_INDICATOR, n: N.fleetChanges, seed: round * 100 + i + 1 })));
+          Promise.all(
+            devices.map((d, i) =>
+              d.d.call({ cmd: 'create', indicatorCode: BENCH_INDICATOR, n: N.fleetChanges, seed: round * 100 + i + 1 }),
+            ),
+          );
         const converge = async (what: string) => {
           for (const d of devices) await d.sync(what);
           const expected = await serverFingerprint(db, s.indicatorId);
@@ -455,7 +515,9 @@ async function fleet(cluster: PgCluster): Promise<void> {
         const t = performance.now();
         const results = await Promise.allSettled(devices.map((d) => d.sync('fleet, all at once')));
         const together = performance.now() - t;
-        const failed = results.filter((r) => r.status === 'rejected').map((r) => String((r as PromiseRejectedResult).reason));
+        const failed = results
+          .filter((r) => r.status === 'rejected')
+          .map((r) => String((r as PromiseRejectedResult).reason));
         ensure(failed.length === 0, `${failed.length} of ${N.fleet} concurrent syncs failed: ${failed[0]}`);
         const total = await converge('fleet convergence after the concurrent round');
         ensure(total === N.fleetBase + 2 * N.fleet * N.fleetChanges, `server holds ${total} observations`);
@@ -545,7 +607,9 @@ if (profileDir) console.log(`\n${summariseProfiles(profileDir)}`);
 if (opts.profile && details.slowStatements) {
   console.log('\nPostgreSQL statements over 20 ms (total, count, max):');
   for (const g of details.slowStatements as ReturnType<PgCluster['slowStatements']>) {
-    console.log(`  ${(g.totalMs / 1000).toFixed(2).padStart(7)} s ${String(g.count).padStart(5)}× max ${g.maxMs.toFixed(0).padStart(5)} ms  ${g.statement}`);
+    console.log(
+      `  ${(g.totalMs / 1000).toFixed(2).padStart(7)} s ${String(g.count).padStart(5)}× max ${g.maxMs.toFixed(0).padStart(5)} ms  ${g.statement}`,
+    );
   }
 }
 if (errors.length) console.log(`\nFAILED:\n${errors.map((e) => `  - ${e}`).join('\n')}`);

@@ -17,11 +17,21 @@ import path from 'node:path';
 import { buildServer } from '../../src/server/app';
 import { migrate } from '../../src/server/db/migrate';
 import { openPostgres } from '../../src/server/db/postgres';
-import { createIndicator, createProject, createUser, grantRole, linkIndicator, registerDevice } from '../../src/server/admin/seed';
+import {
+  createIndicator,
+  createProject,
+  createUser,
+  grantRole,
+  linkIndicator,
+  registerDevice,
+} from '../../src/server/admin/seed';
 import { batchQuery, type Cursor } from '../../src/server/protocol/pull';
 import { createTestDatabase } from '../helpers/postgres';
 
-const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
+const sizes = process.argv
+  .slice(2)
+  .map(Number)
+  .filter((n) => n > 0);
 const SIZES = sizes.length ? sizes : [10_000, 1_000_000];
 const MEASURED = 200;
 const WARMUP = 30;
@@ -102,19 +112,23 @@ async function setup(n: number): Promise<Setup> {
       });
       const body = (await res.json()) as unknown[];
       const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-      if (res.status !== 200 || body.length !== 0) throw new Error(`expected an empty pull, got ${res.status} with ${body.length} items`);
+      if (res.status !== 200 || body.length !== 0)
+        throw new Error(`expected an empty pull, got ${res.status} with ${body.length} items`);
       ack = res.headers.get('x-gobs-sync-token');
       return ms;
     };
     const firstMs = await pull(); // no cursor yet: reads the indicator once
-        const plan = async () => {
+    const plan = async () => {
       const [cur] = await db.query<Cursor>(
         `SELECT base_snapshot::text AS base_snapshot, pg_current_snapshot()::text AS round_snapshot, 0::int8 AS round_after_id,
                 NULL::int8 AS round_total, 0::int8 AS round_served FROM sync_cursor WHERE device_id = $1`,
         [deviceId],
       );
       const q = batchQuery(cur!, deviceId, ind.id, 1000);
-      const rows = await db.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF, TIMING OFF) ${q.sql}`, q.params);
+      const rows = await db.query<{ 'QUERY PLAN': string }>(
+        `EXPLAIN (ANALYZE, BUFFERS, COSTS OFF, TIMING OFF) ${q.sql}`,
+        q.params,
+      );
       return rows.map((r) => r['QUERY PLAN']).join('\n');
     };
     const close = async () => {

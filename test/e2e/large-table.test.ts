@@ -32,7 +32,9 @@ describe.skipIf(!browser)('observation table with 100,000 rows', () => {
   const bodyRows = () => grid().locator('.vt-body [role=row]');
   const domRowCount = () => bodyRows().count();
   const rowIndexes = async () =>
-    (await bodyRows().evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('aria-rowindex'))))).sort((a, b) => a - b);
+    (await bodyRows().evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('aria-rowindex'))))).sort(
+      (a, b) => a - b,
+    );
   /**
    * Waits until the rows under the viewport are rendered with data: the row at the scroll
    * position exists (React caught up with the scroll) and no row still shows "Loading…".
@@ -55,7 +57,10 @@ describe.skipIf(!browser)('observation table with 100,000 rows', () => {
     expect(count).toBeGreaterThan(5);
     expect(count).toBeLessThan(MAX_DOM_ROWS);
     // Newest first by default: the seed's last timestamp (3 rows per hour from 2020-01-01).
-    const lastHour = new Date(Date.UTC(2020, 0, 1) + Math.floor((N - 1) / 3) * 3_600_000).toISOString().slice(0, 13).replace('T', ' ');
+    const lastHour = new Date(Date.UTC(2020, 0, 1) + Math.floor((N - 1) / 3) * 3_600_000)
+      .toISOString()
+      .slice(0, 13)
+      .replace('T', ' ');
     expect(await bodyRows().first().getByRole('gridcell').first().textContent()).toBe(`${lastHour}:00`);
     await suite.app.screenshot('indicator-100k');
   });
@@ -71,7 +76,9 @@ describe.skipIf(!browser)('observation table with 100,000 rows', () => {
   });
 
   it('jumps to the middle and to the end (scrollbar drag) and shows real rows there', async () => {
-    await grid().locator('.vt-body').evaluate((el) => (el.scrollTop = el.scrollHeight / 2));
+    await grid()
+      .locator('.vt-body')
+      .evaluate((el) => (el.scrollTop = el.scrollHeight / 2));
     await settled();
     const middle = await rowIndexes();
     expect(middle[0]).toBeGreaterThan(N / 2 - 100);
@@ -79,7 +86,9 @@ describe.skipIf(!browser)('observation table with 100,000 rows', () => {
     expect(middle.length).toBeLessThan(MAX_DOM_ROWS);
     await suite.app.screenshot('indicator-100k-middle');
 
-    await grid().locator('.vt-body').evaluate((el) => (el.scrollTop = el.scrollHeight));
+    await grid()
+      .locator('.vt-body')
+      .evaluate((el) => (el.scrollTop = el.scrollHeight));
     await settled();
     const end = await rowIndexes();
     expect(end.at(-1)).toBe(N + 1);
@@ -105,11 +114,15 @@ describe.skipIf(!browser)('observation table with 100,000 rows', () => {
   it('sorts by a dimension both ways', async () => {
     await suite.app.page.getByRole('button', { name: 'Sort by Rain (mm)' }).click();
     await settled();
-    expect(await suite.app.page.getByRole('columnheader', { name: /Rain/ }).getAttribute('aria-sort')).toBe('ascending');
+    expect(await suite.app.page.getByRole('columnheader', { name: /Rain/ }).getAttribute('aria-sort')).toBe(
+      'ascending',
+    );
     const firstAsc = await bodyRows().first().getByRole('gridcell').nth(1).textContent();
     await suite.app.page.getByRole('button', { name: /Rain \(mm\), sorted ascending/ }).click();
     await settled();
-    expect(await suite.app.page.getByRole('columnheader', { name: /Rain/ }).getAttribute('aria-sort')).toBe('descending');
+    expect(await suite.app.page.getByRole('columnheader', { name: /Rain/ }).getAttribute('aria-sort')).toBe(
+      'descending',
+    );
     const firstDesc = await bodyRows().first().getByRole('gridcell').nth(1).textContent();
     expect(Number(firstAsc)).toBe(0);
     expect(Number(firstDesc)).toBeGreaterThan(Number(firstAsc));
@@ -145,7 +158,9 @@ describe.skipIf(!browser)('observation table with 100,000 rows', () => {
     await page.getByRole('searchbox', { name: 'Search' }).fill('alice');
     await expectVisible(page.getByText(`${(N / 5).toLocaleString('en')} of 100,000 observations`));
     await page.getByRole('button', { name: 'Sort by Author' }).click();
-    await grid().locator('.vt-body').evaluate((el) => (el.scrollTop = el.scrollHeight / 2));
+    await grid()
+      .locator('.vt-body')
+      .evaluate((el) => (el.scrollTop = el.scrollHeight / 2));
     await settled();
     const before = (await rowIndexes())[0]!;
     expect(before).toBeGreaterThan(1_000);

@@ -12,8 +12,14 @@ import type { Locator } from 'playwright-core';
 const browser = chromiumOrSkip();
 
 // 1×1 PNGs (red and blue): real images, recognised from their bytes.
-const RED_PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC', 'base64');
-const BLUE_PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGNgYPgPAAEDAQAIicLsAAAAAElFTkSuQmCC', 'base64');
+const RED_PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC',
+  'base64',
+);
+const BLUE_PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGNgYPgPAAEDAQAIicLsAAAAAElFTkSuQmCC',
+  'base64',
+);
 
 describe.skipIf(!browser)('observation form', () => {
   const suite = useOfflineApp(browser!, 'form');
@@ -23,7 +29,9 @@ describe.skipIf(!browser)('observation form', () => {
   const form = () => page().locator('form.obs-form');
   /** The inline error tied to a control through aria-describedby. */
   async function errorOf(control: Locator): Promise<string> {
-    const ids = ((await control.getAttribute('aria-describedby')) ?? '').split(' ').filter((id) => id.endsWith('-error'));
+    const ids = ((await control.getAttribute('aria-describedby')) ?? '')
+      .split(' ')
+      .filter((id) => id.endsWith('-error'));
     if (ids.length === 0) return '';
     return (await page().locator(`[id="${ids[0]}"]`).textContent()) ?? '';
   }
@@ -35,7 +43,11 @@ describe.skipIf(!browser)('observation form', () => {
     // Day precision: a date input, pre-filled with today.
     expect(await form().getByLabel('Time').getAttribute('type')).toBe('date');
     expect(await form().getByLabel('Time').inputValue()).toMatch(/^\d{4}-\d{2}-\d{2}$/);
-    expect(await form().getByLabel('Adult').evaluate((el) => el.tagName)).toBe('SELECT');
+    expect(
+      await form()
+        .getByLabel('Adult')
+        .evaluate((el) => el.tagName),
+    ).toBe('SELECT');
 
     await form().getByRole('button', { name: 'Save', exact: true }).click();
     await expectVisible(page().getByText('5 fields need attention: Species, Count, Adult, Longitude, Latitude.'));
@@ -45,7 +57,11 @@ describe.skipIf(!browser)('observation form', () => {
       expect(await errorOf(control), label).toBe('Required.');
     }
     // Focus goes to the first field to fix.
-    expect(await form().getByLabel('Species', { exact: true }).evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
+    expect(
+      await form()
+        .getByLabel('Species', { exact: true })
+        .evaluate((el) => el === el.ownerDocument.activeElement),
+    ).toBe(true);
     expect(await count('fauna')).toBe(0);
     await suite.app.screenshot('form-required');
   });
@@ -90,11 +106,16 @@ describe.skipIf(!browser)('observation form', () => {
     await expectVisible(page().getByRole('heading', { name: 'Fauna count', level: 1 }));
     const row = page().getByRole('grid', { name: 'Observations' }).getByRole('row').filter({ hasText: 'Grey heron' });
     await expectVisible(row);
-    for (const text of ['2024-05-17', 'Grey heron', '3', 'Yes', '3.60000, 43.40000', 'Not sent']) await expectVisible(row.getByText(text, { exact: true }));
+    for (const text of ['2024-05-17', 'Grey heron', '3', 'Yes', '3.60000, 43.40000', 'Not sent'])
+      await expectVisible(row.getByText(text, { exact: true }));
     const list = await suite.device.desktop.gobs.observations.list({ indicatorCode: 'fauna' });
     expect(list.rows).toHaveLength(1);
     const [o] = list.rows;
-    expect(o).toMatchObject({ state: 'local', timestamp: '2024-05-17 00:00:00', values: { species: 'Grey heron', count: 3, adult: true } });
+    expect(o).toMatchObject({
+      state: 'local',
+      timestamp: '2024-05-17 00:00:00',
+      values: { species: 'Grey heron', count: 3, adult: true },
+    });
     createdUuid = o!.uuid;
     await suite.app.screenshot('indicator-new-row');
   });
@@ -129,7 +150,13 @@ describe.skipIf(!browser)('observation form', () => {
     await form().getByRole('button', { name: 'Save', exact: true }).click();
     await expectVisible(page().getByRole('heading', { name: 'Hourly pluviometry', level: 1 }));
     const [o] = (await suite.device.desktop.gobs.observations.list({ indicatorCode: 'pluviometry' })).rows;
-    expect(o).toMatchObject({ values: { rain: 12.5 }, x: 3.25, y: 43.5, timestamp: '2024-05-17 14:00:00', state: 'local' });
+    expect(o).toMatchObject({
+      values: { rain: 12.5 },
+      x: 3.25,
+      y: 43.5,
+      timestamp: '2024-05-17 14:00:00',
+      state: 'local',
+    });
   });
 
   it('edits: the form is pre-filled and the change is kept as not sent', async () => {
@@ -168,7 +195,9 @@ describe.skipIf(!browser)('observation form', () => {
     await page().goto(`${suite.app.url}#/p/water/i/fauna/o/${createdUuid}`);
     await expectVisible(photo.getByRole('img', { name: 'Photo of this observation' }));
     await expectVisible(photo.getByText('Attached here; sent with the observation at the next sync.'));
-    await photo.getByLabel('Replace photo').setInputFiles({ name: 'heron2.png', mimeType: 'image/png', buffer: BLUE_PNG });
+    await photo
+      .getByLabel('Replace photo')
+      .setInputFiles({ name: 'heron2.png', mimeType: 'image/png', buffer: BLUE_PNG });
     await form().getByRole('button', { name: 'Save', exact: true }).click();
     await expectVisible(page().getByRole('heading', { name: 'Fauna count', level: 1 }));
     const replaced = await suite.device.desktop.gobs.media.get({ uuid: createdUuid });
@@ -177,7 +206,9 @@ describe.skipIf(!browser)('observation form', () => {
     // A file that is not an image is refused before anything is sent.
     await page().goto(`${suite.app.url}#/p/water/i/fauna/o/${createdUuid}`);
     await expectVisible(photo.getByRole('img', { name: 'Photo of this observation' }));
-    await photo.getByLabel('Replace photo').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') });
+    await photo
+      .getByLabel('Replace photo')
+      .setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') });
     await expectVisible(photo.getByText('Choose an image file (JPEG, PNG, GIF or WebP).'));
 
     await photo.getByRole('button', { name: 'Remove photo' }).click();

@@ -28,7 +28,9 @@ describe.skipIf(!browser)('a refused observation is fixed and re-sent', () => {
     const gobs = await syncDemoProject(device, server);
     const indicators = await gobs.indicators.list({ projectKey: E2E_PROJECT });
     // The simplest form: the indicator with the fewest dimensions, all of them numbers.
-    indicator = [...indicators].filter((i) => i.dimensions.every((d) => d.type === 'real' || d.type === 'integer')).sort((a, b) => a.dimensions.length - b.dimensions.length)[0]!;
+    indicator = [...indicators]
+      .filter((i) => i.dimensions.every((d) => d.type === 'real' || d.type === 'integer'))
+      .sort((a, b) => a.dimensions.length - b.dimensions.length)[0]!;
     app = await launchApp(device, browser!);
   });
 
@@ -46,12 +48,17 @@ describe.skipIf(!browser)('a refused observation is fixed and re-sent', () => {
   it('an observation entered here is refused by the server after its indicator changed', async () => {
     await page().goto(`${indicatorUrl()}/new`);
     await expectVisible(page().getByRole('heading', { name: `New observation · ${indicator.label}` }));
-    for (const d of indicator.dimensions) await page().getByLabel(new RegExp(`^${d.name}`)).fill('7');
+    for (const d of indicator.dimensions)
+      await page()
+        .getByLabel(new RegExp(`^${d.name}`))
+        .fill('7');
     await page().getByLabel('Longitude (°)').fill('3.7');
     await page().getByLabel('Latitude (°)').fill('43.6');
     await page().getByRole('button', { name: 'Save', exact: true }).click();
     await expectVisible(page().getByText('Saved on this computer. Not sent yet'));
-    uuid = (await device.desktop.gobs.observations.list({ indicatorCode: indicator.code, filter: { states: ['local'] } })).rows[0]!.uuid;
+    uuid = (
+      await device.desktop.gobs.observations.list({ indicatorCode: indicator.code, filter: { states: ['local'] } })
+    ).rows[0]!.uuid;
 
     // Meanwhile an administrator adds a required dimension to the indicator on the server.
     await server.db.query(
@@ -63,7 +70,9 @@ describe.skipIf(!browser)('a refused observation is fixed and re-sent', () => {
 
     await page().goto(`${app.url}#/p/${encodeURIComponent(E2E_PROJECT)}`);
     await page().getByRole('button', { name: 'Sync now' }).click();
-    await expect.poll(async () => (await device.desktop.gobs.observations.get({ uuid })).state, { timeout: 60_000 }).toBe('rejected');
+    await expect
+      .poll(async () => (await device.desktop.gobs.observations.get({ uuid })).state, { timeout: 60_000 })
+      .toBe('rejected');
     // The sync bar lists the refusal; the indicator row counts it.
     await expectVisible(page().getByRole('alert').filter({ hasText: 'Last errors' }));
     await expectVisible(page().getByRole('table', { name: 'Indicators of this project' }).getByText('1 refused'));
@@ -74,7 +83,9 @@ describe.skipIf(!browser)('a refused observation is fixed and re-sent', () => {
     const detail = await device.desktop.gobs.observations.get({ uuid });
     expect(detail.error).toBeTruthy();
     // From the project page's notice straight to the indicator's refused observations.
-    await page().getByRole('link', { name: `Show the refused observations of ${indicator.label}` }).click();
+    await page()
+      .getByRole('link', { name: `Show the refused observations of ${indicator.label}` })
+      .click();
     await expectVisible(page().getByRole('heading', { name: indicator.label, level: 1 }));
     expect(await page().getByLabel('Sync state').inputValue()).toBe('rejected');
     await expectVisible(page().getByText(/^1 of [\d,]+ observations$/));
@@ -82,7 +93,11 @@ describe.skipIf(!browser)('a refused observation is fixed and re-sent', () => {
     await expectVisible(grid.getByText('Refused'));
     await grid.getByRole('row').filter({ hasText: 'Refused' }).getByRole('link').click();
     expect(detail.errorField).toBe('values.observer');
-    await expectVisible(page().getByRole('alert').filter({ hasText: `Refused by the server: Observer: ${detail.error}` }));
+    await expectVisible(
+      page()
+        .getByRole('alert')
+        .filter({ hasText: `Refused by the server: Observer: ${detail.error}` }),
+    );
     // The new dimension is in the form now (the sync refreshed the indicator), with the server's message under it.
     const observer = page().getByLabel('Observer', { exact: true });
     await expectVisible(observer);
@@ -100,7 +115,9 @@ describe.skipIf(!browser)('a refused observation is fixed and re-sent', () => {
 
     await page().goto(`${app.url}#/p/${encodeURIComponent(E2E_PROJECT)}`);
     await page().getByRole('button', { name: 'Sync now' }).click();
-    await expect.poll(async () => (await device.desktop.gobs.observations.get({ uuid })).state, { timeout: 60_000 }).toBe('synced');
+    await expect
+      .poll(async () => (await device.desktop.gobs.observations.get({ uuid })).state, { timeout: 60_000 })
+      .toBe('synced');
     await expectVisible(page().getByText('Nothing waiting to be sent'));
     const client = await ApiClient.login(server.baseUrl, DEMO.username, DEMO.password);
     const onServer = (await client.allObservations(indicator.code)).filter((o) => o.uuid === uuid);
@@ -111,13 +128,18 @@ describe.skipIf(!browser)('a refused observation is fixed and re-sent', () => {
   it('a refused observation can also be given up: Discard my change removes one never accepted', async () => {
     // Closed rings only, says the server; this one is not closed.
     await page().goto(`${indicatorUrl()}/new`);
-    for (const d of indicator.dimensions) await page().getByLabel(new RegExp(`^${d.name}`)).fill('3');
+    for (const d of indicator.dimensions)
+      await page()
+        .getByLabel(new RegExp(`^${d.name}`))
+        .fill('3');
     await page().getByLabel('Observer', { exact: true }).fill('Bob');
     await page().getByRole('radio', { name: 'WKT geometry' }).check();
     await page().getByLabel('WKT', { exact: true }).fill('POLYGON((3.6 43.6, 3.7 43.6, 3.7 43.7, 3.6 43.65))');
     await page().getByRole('button', { name: 'Save', exact: true }).click();
     await expectVisible(page().getByText('Saved on this computer. Not sent yet'));
-    const local = (await device.desktop.gobs.observations.list({ indicatorCode: indicator.code, filter: { states: ['local'] } })).rows;
+    const local = (
+      await device.desktop.gobs.observations.list({ indicatorCode: indicator.code, filter: { states: ['local'] } })
+    ).rows;
     expect(local).toHaveLength(1);
     const refused = local[0]!.uuid;
     await device.desktop.gobs.sync.start({ projectKey: E2E_PROJECT });

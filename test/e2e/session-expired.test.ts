@@ -28,7 +28,9 @@ describe.skipIf(!browser)('expired session', () => {
       timestamp: '2024-06-01 12:00:00',
       x: 3.8,
       y: 43.6,
-      values: Object.fromEntries(indicator.dimensions.map((d) => [d.code, d.type === 'boolean' ? false : d.type === 'string' ? 'kept' : 1])),
+      values: Object.fromEntries(
+        indicator.dimensions.map((d) => [d.code, d.type === 'boolean' ? false : d.type === 'string' ? 'kept' : 1]),
+      ),
     });
     projectLabel = (await gobs.projects.list()).find((p) => p.key === E2E_PROJECT)!.label;
     app = await launchApp(device, browser!);

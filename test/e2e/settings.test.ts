@@ -21,18 +21,25 @@ describe.skipIf(!browser)('settings, navigation and status line', () => {
     await nav.getByRole('link', { name: 'Projects' }).focus();
     await page.keyboard.press('Tab');
     await page.keyboard.press('Tab');
-    expect(await nav.getByRole('link', { name: 'Settings' }).evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
+    expect(
+      await nav.getByRole('link', { name: 'Settings' }).evaluate((el) => el === el.ownerDocument.activeElement),
+    ).toBe(true);
     await page.keyboard.press('Enter');
     await expectVisible(page.getByRole('heading', { name: 'Settings', level: 1 }));
     // Focus moves to the new page's title; the active section is marked for assistive technology.
-    expect(await page.getByRole('heading', { name: 'Settings', level: 1 }).evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
+    expect(
+      await page
+        .getByRole('heading', { name: 'Settings', level: 1 })
+        .evaluate((el) => el === el.ownerDocument.activeElement),
+    ).toBe(true);
     expect(await nav.getByRole('link', { name: 'Settings' }).getAttribute('aria-current')).toBe('page');
   });
 
   it('shows the account, device, data folder and version', async () => {
     const page = suite.app.page;
     const s = await suite.device.desktop.gobs.settings.get();
-    for (const text of [s.serverUrl!, s.username!, s.deviceId, s.dataDir, s.appVersion]) await expectVisible(page.getByText(text, { exact: true }));
+    for (const text of [s.serverUrl!, s.username!, s.deviceId, s.dataDir, s.appVersion])
+      await expectVisible(page.getByText(text, { exact: true }));
     expect(s.dataDir.startsWith(suite.device.desktop.dataDir)).toBe(true);
     await suite.app.screenshot('settings');
   });
@@ -58,9 +65,23 @@ describe.skipIf(!browser)('settings, navigation and status line', () => {
   it('gives every control on every screen an accessible name', async () => {
     const page = suite.app.page;
     const uuid = (
-      await suite.device.desktop.gobs.observations.create({ indicatorCode: 'fauna', timestamp: '2024-05-01', x: 3, y: 43, values: { species: 'Heron', count: 2, adult: true } })
+      await suite.device.desktop.gobs.observations.create({
+        indicatorCode: 'fauna',
+        timestamp: '2024-05-01',
+        x: 3,
+        y: 43,
+        values: { species: 'Heron', count: 2, adult: true },
+      })
     ).uuid;
-    const screens = ['#/projects', '#/p/water', '#/p/water/i/fauna', '#/p/water/i/fauna/new', `#/p/water/i/fauna/o/${uuid}`, '#/conflicts', '#/settings'];
+    const screens = [
+      '#/projects',
+      '#/p/water',
+      '#/p/water/i/fauna',
+      '#/p/water/i/fauna/new',
+      `#/p/water/i/fauna/o/${uuid}`,
+      '#/conflicts',
+      '#/settings',
+    ];
     for (const hash of screens) {
       await page.goto(`${suite.app.url}${hash}`);
       await expectVisible(page.locator('main h1'));
@@ -69,7 +90,11 @@ describe.skipIf(!browser)('settings, navigation and status line', () => {
       // An unnamed control shows in the ARIA snapshot as its bare role ("- button" with no name).
       const unnamed = snapshot
         .split('\n')
-        .filter((line) => /^\s*- (button|link|textbox|combobox|checkbox|radio|searchbox|spinbutton|grid|progressbar)(\s*\[[^\]]*\])?:?\s*$/.test(line));
+        .filter((line) =>
+          /^\s*- (button|link|textbox|combobox|checkbox|radio|searchbox|spinbutton|grid|progressbar)(\s*\[[^\]]*\])?:?\s*$/.test(
+            line,
+          ),
+        );
       expect(unnamed, `${hash}\n${snapshot}`).toEqual([]);
     }
   });

@@ -54,9 +54,13 @@ describe.skipIf(!browser)('design example flow through the UI', () => {
     await expectVisible(page().getByRole('heading', { name: 'Projects', level: 1 }));
 
     // The Projects page refreshes the list from the server as it opens.
-    await expect.poll(async () => (await device.desktop.gobs.projects.list()).some((p) => p.key === E2E_PROJECT)).toBe(true);
+    await expect
+      .poll(async () => (await device.desktop.gobs.projects.list()).some((p) => p.key === E2E_PROJECT))
+      .toBe(true);
     project = (await device.desktop.gobs.projects.list()).find((p) => p.key === E2E_PROJECT)!;
-    await page().getByRole('link', { name: `Open ${project.label}` }).click();
+    await page()
+      .getByRole('link', { name: `Open ${project.label}` })
+      .click();
     await expectVisible(page().getByRole('heading', { name: project.label, level: 1 }));
     // Never synced: the project page fetches it at once; when done, the indicators are listed.
     const table = page().getByRole('table', { name: 'Indicators of this project' });
@@ -66,12 +70,16 @@ describe.skipIf(!browser)('design example flow through the UI', () => {
     expect(indicators.length).toBeGreaterThan(0);
     for (const i of indicators) await expectVisible(table.getByRole('link', { name: `Open indicator ${i.label}` }));
     // The richest indicator (most dimensions) with documents makes the best form test.
-    indicator = [...indicators].sort((a, b) => b.documentCount - a.documentCount || b.dimensions.length - a.dimensions.length)[0]!;
+    indicator = [...indicators].sort(
+      (a, b) => b.documentCount - a.documentCount || b.dimensions.length - a.dimensions.length,
+    )[0]!;
     await app.screenshot('project');
   });
 
   it('opens the indicator: documents (opened from the cache) and observations', async () => {
-    await page().getByRole('link', { name: `Open indicator ${indicator.label}` }).click();
+    await page()
+      .getByRole('link', { name: `Open indicator ${indicator.label}` })
+      .click();
     await expectVisible(page().getByRole('heading', { name: indicator.label, level: 1 }));
     const total = (await device.desktop.gobs.indicators.get({ indicatorCode: indicator.code })).observationCount;
     expect(total).toBeGreaterThan(0);
@@ -98,7 +106,10 @@ describe.skipIf(!browser)('design example flow through the UI', () => {
     // The cached document still opens.
     const opened = device.desktop.openedPaths.length;
     const docs = await device.desktop.gobs.documents.list({ indicatorCode: indicator.code });
-    await page().getByRole('list', { name: 'Documents' }).getByRole('button', { name: `Open ${docs[0]!.label}` }).click();
+    await page()
+      .getByRole('list', { name: 'Documents' })
+      .getByRole('button', { name: `Open ${docs[0]!.label}` })
+      .click();
     await expect.poll(() => device.desktop.openedPaths.length).toBe(opened + 1);
 
     for (const n of [1, 2]) {
@@ -117,7 +128,10 @@ describe.skipIf(!browser)('design example flow through the UI', () => {
     expect(await grid.getByText('Not sent').count()).toBe(2);
     await expectVisible(page().getByRole('contentinfo', { name: 'Status' }).getByText('2 changes waiting'));
     await app.screenshot('indicator-not-sent');
-    const local = await device.desktop.gobs.observations.list({ indicatorCode: indicator.code, filter: { states: ['local'] } });
+    const local = await device.desktop.gobs.observations.list({
+      indicatorCode: indicator.code,
+      filter: { states: ['local'] },
+    });
     created.push(...local.rows.map((r) => r.uuid));
     expect(created).toHaveLength(2);
   });
@@ -139,7 +153,9 @@ describe.skipIf(!browser)('design example flow through the UI', () => {
     await expectVisible(page().getByText(/^2 sent · \d+ received/));
     await expectVisible(page().getByRole('contentinfo', { name: 'Status' }).getByText('All changes sent'));
 
-    await page().getByRole('link', { name: `Open indicator ${indicator.label}` }).click();
+    await page()
+      .getByRole('link', { name: `Open indicator ${indicator.label}` })
+      .click();
     await page().getByLabel('Sync state').selectOption({ label: 'Not sent' });
     await expectVisible(page().getByText('No observation matches.'));
     for (const uuid of created) expect((await device.desktop.gobs.observations.get({ uuid })).state).toBe('synced');
@@ -158,7 +174,9 @@ describe.skipIf(!browser)('design example flow through the UI', () => {
     await expectVisible(page().getByRole('heading', { name: 'Connect to a G-Obs server' }));
     await page().getByLabel('Password').fill(DEMO.password);
     await page().getByRole('button', { name: 'Log in' }).click();
-    await page().getByRole('link', { name: `Open ${project.label}` }).click();
+    await page()
+      .getByRole('link', { name: `Open ${project.label}` })
+      .click();
 
     const before = await device.desktop.gobs.indicators.list({ projectKey: project.key });
     proxy.log.length = 0;

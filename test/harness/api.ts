@@ -36,7 +36,12 @@ export class ApiClient {
     return new ApiClient(baseUrl, token, randomUUID());
   }
 
-  async request<T>(method: string, path: string, body?: unknown, withDevice = true): Promise<{ status: number; body: T; headers: Headers }> {
+  async request<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    withDevice = true,
+  ): Promise<{ status: number; body: T; headers: Headers }> {
     const res = await fetch(`${this.baseUrl}${path}`, {
       method,
       headers: {
@@ -52,7 +57,12 @@ export class ApiClient {
 
   /** Every observation of an indicator as the server holds it (no deviceId: nothing is recorded). */
   async allObservations(indicator: string): Promise<ServerObservation[]> {
-    const res = await this.request<ServerObservation[]>('GET', `/indicator/${encodeURIComponent(indicator)}/observations`, undefined, false);
+    const res = await this.request<ServerObservation[]>(
+      'GET',
+      `/indicator/${encodeURIComponent(indicator)}/observations`,
+      undefined,
+      false,
+    );
     if (res.status !== 200) throw new Error(`observations of ${indicator}: HTTP ${res.status}`);
     return res.body;
   }
@@ -64,7 +74,10 @@ export class ApiClient {
   }
 
   /** Edits an observation as another device would (based on the import it read). */
-  async update(o: ServerObservation, values: Record<string, number | boolean | string | null>): Promise<ServerObservation> {
+  async update(
+    o: ServerObservation,
+    values: Record<string, number | boolean | string | null>,
+  ): Promise<ServerObservation> {
     const res = await this.request<ServerObservation[]>('PUT', '/observation/observations', {
       uuid: o.uuid,
       import: o.import,

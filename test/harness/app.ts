@@ -41,7 +41,9 @@ export async function launchApp(device: Device, executablePath: string): Promise
     locale: 'en-GB',
     timezoneId: 'UTC',
   });
-  await context.exposeBinding('__gobsInvoke', (_source, channel: string, args: unknown) => device.dispatch(channel, args));
+  await context.exposeBinding('__gobsInvoke', (_source, channel: string, args: unknown) =>
+    device.dispatch(channel, args),
+  );
   await context.addInitScript({ content: script });
 
   const page = context.pages()[0] ?? (await context.newPage());
@@ -75,7 +77,9 @@ export async function launchApp(device: Device, executablePath: string): Promise
       if (options?.fullPage) {
         // The app scrolls inside <main>, not the document: grow the window to the content for the shot.
         const height = await page.evaluate(() => {
-          const main = (globalThis as unknown as { document: { querySelector(s: string): { scrollHeight: number } | null } }).document.querySelector('main');
+          const main = (
+            globalThis as unknown as { document: { querySelector(s: string): { scrollHeight: number } | null } }
+          ).document.querySelector('main');
           return (main?.scrollHeight ?? 0) + 48 + 28;
         });
         await page.setViewportSize({ width: VIEWPORT.width, height: Math.max(VIEWPORT.height, height) });

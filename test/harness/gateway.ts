@@ -30,7 +30,14 @@ export async function startGateway(): Promise<Gateway> {
       return;
     }
     const upstream = request(
-      { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers, agent: false },
+      {
+        host: target.hostname,
+        port: target.port,
+        method: req.method,
+        path: req.url,
+        headers: req.headers,
+        agent: false,
+      },
       (up) => {
         const delay = slow.find((s) => s.path.test(req.url ?? ''))?.ms ?? 0;
         setTimeout(() => {

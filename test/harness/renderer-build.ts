@@ -19,7 +19,11 @@ let rendererBuilt: Promise<string> | undefined;
 export function buildRenderer(): Promise<string> {
   rendererBuilt ??= (async () => {
     const outDir = mkdtempSync(join(tmpdir(), 'gobs-e2e-renderer-'));
-    await viteBuild({ configFile: resolve(ROOT, 'vite.renderer.config.ts'), logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+    await viteBuild({
+      configFile: resolve(ROOT, 'vite.renderer.config.ts'),
+      logLevel: 'warn',
+      build: { outDir, emptyOutDir: true },
+    });
     return outDir;
   })();
   return rendererBuilt;

@@ -10,7 +10,8 @@ export const DEMO = SERVER_DEMO.writer;
 export const E2E_PROJECT = 'environment~water';
 
 export async function startDemoServer(options: { publicUrl?: string } = {}): Promise<TestServer> {
-  if (!SERVER_DEMO.projects.includes(E2E_PROJECT)) throw new Error(`the demo data no longer has project ${E2E_PROJECT}`);
+  if (!SERVER_DEMO.projects.includes(E2E_PROJECT))
+    throw new Error(`the demo data no longer has project ${E2E_PROJECT}`);
   return startTestServer({ demo: true, ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}) });
 }
 

@@ -8,7 +8,14 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createMainCore, type MainCore, type MainCoreOptions, type SecretStore, type Settings, type SettingsStore } from '../../src/main/core';
+import {
+  createMainCore,
+  type MainCore,
+  type MainCoreOptions,
+  type SecretStore,
+  type Settings,
+  type SettingsStore,
+} from '../../src/main/core';
 import { buildBridge } from '../../src/shared/bridge';
 import type { GobsApi, IpcEvents } from '../../src/shared/ipc';
 
@@ -32,7 +39,8 @@ export function aesSecretStore(keyFile: string): SecretStore {
 
 /** electron-store's behaviour that matters here: values survive a restart. */
 export function jsonFileSettings(file: string): SettingsStore {
-  const read = (): Partial<Settings> => (existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Partial<Settings>) : {});
+  const read = (): Partial<Settings> =>
+    existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Partial<Settings>) : {};
   return {
     get: (key) => read()[key],
     set: (key, value) => writeFileSync(file, JSON.stringify({ ...read(), [key]: value })),

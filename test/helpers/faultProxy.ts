@@ -3,7 +3,13 @@
  * by method and path and make them fail the ways networks do: the response lost after the
  * server handled the request, a connection reset before it, a delay, or a 502 from a gateway.
  */
-import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  request as httpRequest,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export type Fault =

@@ -41,7 +41,10 @@ export const FAUNA: WireIndicator = {
   updated_at: '2024-01-01T00:00:00.000Z',
 };
 
-export function seedAccount(dataDir: string, ref: AccountRef = { serverUrl: 'http://127.0.0.1:9/api', username: 'tester' }): AccountRef {
+export function seedAccount(
+  dataDir: string,
+  ref: AccountRef = { serverUrl: 'http://127.0.0.1:9/api', username: 'tester' },
+): AccountRef {
   const store = openAccountStore(dataDir, ref);
   replaceProjects(store.db, [{ key: 'water', label: 'Water', description: null, media_url: null }]);
   saveProjectIndicators(store.db, 'water', [PLUVIO, FAUNA]);
@@ -60,10 +63,21 @@ export function seedObservations(dataDir: string, ref: AccountRef, n: number, st
   store.db.transaction(() => {
     for (let i = 0; i < n; i++) {
       const uuid = randomUUID();
-      const ts = new Date(start + Math.floor(i / 3) * 3_600_000).toISOString().slice(0, 19).replace('T', ' ').slice(0, 13) + ':00:00';
+      const ts =
+        new Date(start + Math.floor(i / 3) * 3_600_000).toISOString().slice(0, 19).replace('T', ' ').slice(0, 13) +
+        ':00:00';
       const values = { rain: Math.round(((i * 7919) % 1000) / 10) / 1 };
       const author = i % 5 === 0 ? 'alice' : 'bob';
-      insert.run(uuid, i + 1, ts, (i % 360) - 180 + 0.5, (i % 180) - 90 + 0.5, JSON.stringify(values), author, searchText(ts, values, author, uuid));
+      insert.run(
+        uuid,
+        i + 1,
+        ts,
+        (i % 360) - 180 + 0.5,
+        (i % 180) - 90 + 0.5,
+        JSON.stringify(values),
+        author,
+        searchText(ts, values, author, uuid),
+      );
     }
   })();
   store.db.close();

@@ -62,7 +62,8 @@ export interface StartOptions {
 function seeders(db: Db, mediaDir: string) {
   return {
     user: (login: string, password: string) => seedFns.createUser(db, login, password),
-    project: (key: string, label = key, description: string | null = null) => seedFns.createProject(db, { key, label, description }),
+    project: (key: string, label = key, description: string | null = null) =>
+      seedFns.createProject(db, { key, label, description }),
     grant: (login: string, projectKey: string, role: Role) => seedFns.grantRole(db, login, projectKey, role),
     indicator: (spec: seedFns.IndicatorSpec) => seedFns.createIndicator(db, spec),
     link: (projectKey: string, indicatorCode: string) => seedFns.linkIndicator(db, projectKey, indicatorCode),
@@ -71,7 +72,8 @@ function seeders(db: Db, mediaDir: string) {
     /** Many observations generated inside the database (100,000 in a few seconds); one import. */
     generate: (a: Parameters<typeof seedFns.generateObservations>[1]) => seedFns.generateObservations(db, a),
     device: (uuid: string) => seedFns.registerDevice(db, uuid),
-    holding: (deviceUuid: string, observationId: number, importId: number) => seedFns.setHolding(db, deviceUuid, observationId, importId),
+    holding: (deviceUuid: string, observationId: number, importId: number) =>
+      seedFns.setHolding(db, deviceUuid, observationId, importId),
     /**
      * A project with a user of each role and one indicator with several dimension types:
      * users `writer`, `reader`, `admin` (password = login) in project `p1`, indicator `pluviometry`.
@@ -108,7 +110,11 @@ let templatePromise: Promise<Blob> | null = null;
 async function pgliteTemplate(): Promise<Blob> {
   templatePromise ??= (async () => {
     const hash = createHash('sha256')
-      .update(loadMigrations().map((m) => m.name + m.sql).join('\n'))
+      .update(
+        loadMigrations()
+          .map((m) => m.name + m.sql)
+          .join('\n'),
+      )
       .digest('hex')
       .slice(0, 16);
     const file = path.join(os.tmpdir(), `gobs-pglite-template-${hash}.tar`);

@@ -9,7 +9,10 @@ export function createElectronSettings(): SettingsStore {
     defaults: { deviceId: randomUUID(), syncIntervalMinutes: 15 },
     // The device UUID must never change: a schema guards against a hand-edited file.
     schema: {
-      deviceId: { type: 'string', pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$' },
+      deviceId: {
+        type: 'string',
+        pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$',
+      },
       syncIntervalMinutes: { type: 'number', minimum: 0, maximum: 1440 },
     },
     clearInvalidConfig: false,

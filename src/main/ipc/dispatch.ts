@@ -12,9 +12,9 @@ export function createDispatcher(handlers: Handlers, log: (msg: string, err: unk
   return async (channel, rawArgs) => {
     const schema = channelSchema(channel);
     const [ns, method] = channel.split('.');
-    const handler = (handlers as unknown as Record<string, Record<string, (a: unknown) => Promise<unknown>>>)[ns ?? '']?.[
-      method ?? ''
-    ];
+    const handler = (handlers as unknown as Record<string, Record<string, (a: unknown) => Promise<unknown>>>)[
+      ns ?? ''
+    ]?.[method ?? ''];
     if (!schema || !handler) {
       return { ok: false, error: { code: 'invalid_argument', message: `Unknown channel ${channel}` } };
     }

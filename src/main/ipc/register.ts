@@ -28,6 +28,10 @@ export function trustedSender(getContents: () => WebContents | null, appUrl: () 
   return (event: IpcMainInvokeEvent): boolean => isTrustedSender(event, getContents(), appUrl());
 }
 
-export function sendEvent<E extends keyof IpcEvents>(contents: WebContents | null, event: E, payload: IpcEvents[E]): void {
+export function sendEvent<E extends keyof IpcEvents>(
+  contents: WebContents | null,
+  event: E,
+  payload: IpcEvents[E],
+): void {
   if (contents && !contents.isDestroyed()) contents.send(EVENT_CHANNEL, { event, payload });
 }

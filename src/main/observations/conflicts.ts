@@ -16,13 +16,16 @@ export function resolveConflict(ctx: MainContext, uuid: string, keep: 'mine' | '
   const db = ctx.requireStore().db;
   const result = db.transaction((): { detail: ObservationDetail | null; removed: ReturnType<typeof removeRow> } => {
     const r = requireObservation(db, uuid);
-    if (r.state !== 'conflict') throw new AppError('invalid_argument', 'This observation is not in conflict (any more).', 'uuid');
+    if (r.state !== 'conflict')
+      throw new AppError('invalid_argument', 'This observation is not in conflict (any more).', 'uuid');
     const serverDeleted = r.server_version === 'deleted';
     const server = serverDeleted || !r.server_version ? null : (JSON.parse(r.server_version) as WireObservation);
     const mineDeleted = r.prev_state === 'deleted';
     if (keep === 'theirs') {
       if (serverDeleted || !server) return { detail: null, removed: removeRow(db, uuid) };
-      db.prepare("UPDATE observation SET state = 'synced', prev_state = NULL, server_version = NULL, local_rev = local_rev + 1 WHERE uuid = ?").run(uuid);
+      db.prepare(
+        "UPDATE observation SET state = 'synced', prev_state = NULL, server_version = NULL, local_rev = local_rev + 1 WHERE uuid = ?",
+      ).run(uuid);
       applyPulled(db, server);
       return { detail: toDetail(requireObservation(db, uuid)), removed: null };
     }
@@ -48,6 +51,8 @@ export function resolveConflict(ctx: MainContext, uuid: string, keep: 'mine' | '
     return { detail: toDetail(requireObservation(db, uuid)), removed: null };
   })();
   if (result.removed) removeMediaFiles(ctx, result.removed);
-  ctx.emit('observations.changed', { indicatorCodes: [result.detail?.indicatorCode ?? result.removed?.indicator_code ?? ''].filter(Boolean) });
+  ctx.emit('observations.changed', {
+    indicatorCodes: [result.detail?.indicatorCode ?? result.removed?.indicator_code ?? ''].filter(Boolean),
+  });
   return result.detail;
 }

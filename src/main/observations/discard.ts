@@ -24,7 +24,10 @@ export async function discardChange(ctx: MainContext, uuid: string): Promise<Obs
     } catch (err) {
       if (!(err instanceof ServerError && err.status === 404)) {
         if (err instanceof AppError && err.code === 'offline') {
-          throw new AppError('offline', "The server's version is needed to discard this change: connect and try again.");
+          throw new AppError(
+            'offline',
+            "The server's version is needed to discard this change: connect and try again.",
+          );
         }
         throw err;
       }

@@ -34,11 +34,17 @@ const PRECISION_HINT: Record<DateFormat, string> = {
 
 /** 'YYYY[-MM[-DD[ HH[:MM[:SS]]]]]' (or with 'T') → 'YYYY-MM-DD HH:MM:SS' at the indicator's precision. */
 export function normaliseTimestamp(input: string, format: DateFormat): string {
-  const m = /^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:[ T](\d{2})(?::(\d{2})(?::(\d{2})(?:\.\d+)?)?)?)?)?)?Z?$/.exec(input.trim());
+  const m = /^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:[ T](\d{2})(?::(\d{2})(?::(\d{2})(?:\.\d+)?)?)?)?)?)?Z?$/.exec(
+    input.trim(),
+  );
   if (!m) throw new AppError('invalid_argument', `Timestamp must look like ${PRECISION_HINT[format]}.`, 'timestamp');
   const given = m.slice(1).filter((p) => p !== undefined).length;
   if (given < PRECISION[format]) {
-    throw new AppError('invalid_argument', `Timestamp needs at least ${PRECISION_HINT[format]} for this indicator.`, 'timestamp');
+    throw new AppError(
+      'invalid_argument',
+      `Timestamp needs at least ${PRECISION_HINT[format]} for this indicator.`,
+      'timestamp',
+    );
   }
   const keep = PRECISION[format];
   const defaults = ['', '01', '01', '00', '00', '00'];
@@ -46,8 +52,14 @@ export function normaliseTimestamp(input: string, format: DateFormat): string {
   const [y, mo, d, h, mi, s] = parts.map(Number) as [number, number, number, number, number, number];
   const date = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
   if (
-    mo < 1 || mo > 12 || h > 23 || mi > 59 || s > 59 ||
-    date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d
+    mo < 1 ||
+    mo > 12 ||
+    h > 23 ||
+    mi > 59 ||
+    s > 59 ||
+    date.getUTCFullYear() !== y ||
+    date.getUTCMonth() !== mo - 1 ||
+    date.getUTCDate() !== d
   ) {
     throw new AppError('invalid_argument', 'Timestamp is not a valid date and time.', 'timestamp');
   }
@@ -70,7 +82,8 @@ export function normaliseValue(dim: Dimension, raw: DimensionValue | undefined):
     }
     case 'real': {
       const n = typeof raw === 'string' ? Number(raw.trim().replace(',', '.')) : raw;
-      if (typeof n !== 'number' || !Number.isFinite(n)) throw new AppError('invalid_argument', `${label} must be a number.`, field);
+      if (typeof n !== 'number' || !Number.isFinite(n))
+        throw new AppError('invalid_argument', `${label} must be a number.`, field);
       return n;
     }
     case 'boolean': {
@@ -96,8 +109,12 @@ export function parseWkt(wkt: string): { normalised: string; x: number; y: numbe
     throw new AppError('invalid_argument', 'WKT must be a POINT, LINESTRING, POLYGON or MULTI* geometry.', 'wkt');
   }
   const body = m[2]!;
-  if (!/^[\d\s.,()+\-eE]+$/.test(body) || !balanced(body)) throw new AppError('invalid_argument', 'WKT is malformed.', 'wkt');
-  const coords = body.replace(/[()]/g, ' ').split(',').map((c) => c.trim().split(/\s+/).map(Number));
+  if (!/^[\d\s.,()+\-eE]+$/.test(body) || !balanced(body))
+    throw new AppError('invalid_argument', 'WKT is malformed.', 'wkt');
+  const coords = body
+    .replace(/[()]/g, ' ')
+    .split(',')
+    .map((c) => c.trim().split(/\s+/).map(Number));
   if (coords.length === 0 || coords.some((c) => c.length < 2 || c.length > 3 || c.some((n) => !Number.isFinite(n)))) {
     throw new AppError('invalid_argument', 'WKT coordinates must be "longitude latitude" pairs.', 'wkt');
   }
@@ -107,7 +124,8 @@ export function parseWkt(wkt: string): { normalised: string; x: number; y: numbe
     }
   }
   const minPoints = type === 'LINESTRING' ? 2 : type === 'POLYGON' ? 4 : 1;
-  if (coords.length < minPoints) throw new AppError('invalid_argument', `A ${type} needs at least ${minPoints} points.`, 'wkt');
+  if (coords.length < minPoints)
+    throw new AppError('invalid_argument', `A ${type} needs at least ${minPoints} points.`, 'wkt');
   const x = coords.reduce((s, c) => s + c[0]!, 0) / coords.length;
   const y = coords.reduce((s, c) => s + c[1]!, 0) / coords.length;
   return { normalised: `${type}${body.replace(/\s+/g, ' ')}`, x, y };
@@ -122,10 +140,15 @@ function balanced(s: string): boolean {
   return depth === 0;
 }
 
-export function validateObservation(input: ObservationInput, dims: readonly Dimension[], format: DateFormat): ValidObservation {
+export function validateObservation(
+  input: ObservationInput,
+  dims: readonly Dimension[],
+  format: DateFormat,
+): ValidObservation {
   const codes = new Set(dims.map((d) => d.code));
   for (const key of Object.keys(input.values)) {
-    if (!codes.has(key)) throw new AppError('invalid_argument', `This indicator has no dimension "${key}".`, `values.${key}`);
+    if (!codes.has(key))
+      throw new AppError('invalid_argument', `This indicator has no dimension "${key}".`, `values.${key}`);
   }
   const timestamp = normaliseTimestamp(input.timestamp, format);
   const values: Record<string, number | boolean | string> = {};

@@ -56,6 +56,7 @@ export function saveSessionToken(db: Db, encrypted: Buffer | null): void {
 }
 
 export function loadSessionToken(db: Db): Buffer | null {
-  const row = db.prepare('SELECT session_token FROM account WHERE id = 1').get() as { session_token: Buffer | null } | undefined;
+  const row = db.prepare('SELECT session_token FROM account WHERE id = 1').get() as
+    { session_token: Buffer | null } | undefined;
   return row?.session_token ?? null;
 }

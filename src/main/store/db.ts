@@ -42,7 +42,10 @@ export function migrate(db: Db, migrations: readonly Migration[]): void {
     if (m.version <= current) continue;
     db.transaction(() => {
       db.exec(m.sql);
-      db.prepare('INSERT INTO schema_version (version, applied_at) VALUES (?, ?)').run(m.version, new Date().toISOString());
+      db.prepare('INSERT INTO schema_version (version, applied_at) VALUES (?, ?)').run(
+        m.version,
+        new Date().toISOString(),
+      );
     })();
   }
 }

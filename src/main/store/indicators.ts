@@ -24,7 +24,8 @@ export interface IndicatorDef {
 /** Stores a project's indicators as the server lists them (links of dropped ones are removed). */
 export function saveProjectIndicators(db: Db, projectKey: string, indicators: readonly WireIndicator[]): void {
   db.transaction(() => {
-    const upsert = stmt(db, 
+    const upsert = stmt(
+      db,
       `INSERT INTO indicator (code, id, label, description, category, date_format, dimensions, created_at, updated_at)
        VALUES (@code, @id, @label, @description, @category, @date_format, @dimensions, @created_at, @updated_at)
        ON CONFLICT (code) DO UPDATE SET id = excluded.id, label = excluded.label, description = excluded.description,
@@ -34,7 +35,12 @@ export function saveProjectIndicators(db: Db, projectKey: string, indicators: re
     stmt(db, 'DELETE FROM project_indicator WHERE project_key = ?').run(projectKey);
     const link = stmt(db, 'INSERT INTO project_indicator (project_key, indicator_code, position) VALUES (?, ?, ?)');
     indicators.forEach((ind, position) => {
-      const dimensions: Dimension[] = ind.values.map((v) => ({ code: v.code, name: v.name || v.code, type: v.type, unit: v.unit }));
+      const dimensions: Dimension[] = ind.values.map((v) => ({
+        code: v.code,
+        name: v.name || v.code,
+        type: v.type,
+        unit: v.unit,
+      }));
       upsert.run({
         code: ind.code,
         id: ind.id ?? null,
@@ -58,7 +64,10 @@ export function saveProjectIndicators(db: Db, projectKey: string, indicators: re
  */
 export function ensureDimensionIndexes(db: Db, dims: readonly { code: string; type: string }[]): void {
   const existing = new Set(
-    db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'observation_dim_%'").pluck().all() as string[],
+    db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'observation_dim_%'")
+      .pluck()
+      .all() as string[],
   );
   for (const name of existing) if (!name.startsWith(DIMENSION_INDEX_PREFIX)) db.exec(`DROP INDEX ${name}`);
   for (const d of dims) {
@@ -92,7 +101,8 @@ export function saveDocuments(db: Db, indicatorCode: string, docs: readonly Wire
         stmt(db, 'DELETE FROM document WHERE uuid = ?').run(d.uuid);
       }
     }
-    const upsert = stmt(db, 
+    const upsert = stmt(
+      db,
       `INSERT INTO document (uuid, id, indicator_code, label, description, type, url, updated_at)
        VALUES (@uuid, @id, @indicator_code, @label, @description, @type, @url, @updated_at)
        ON CONFLICT (uuid) DO UPDATE SET id = excluded.id, indicator_code = excluded.indicator_code, label = excluded.label,
@@ -154,7 +164,11 @@ export interface DocumentRecord {
 }
 
 export function getDocument(db: Db, uuid: string): DocumentRecord | null {
-  return (stmt(db, 'SELECT uuid, url, label, updated_at, cached_file FROM document WHERE uuid = ?').get(uuid) as DocumentRecord) ?? null;
+  return (
+    (stmt(db, 'SELECT uuid, url, label, updated_at, cached_file FROM document WHERE uuid = ?').get(
+      uuid,
+    ) as DocumentRecord) ?? null
+  );
 }
 
 export function setDocumentCache(db: Db, uuid: string, file: string, version: string | null): void {
@@ -170,8 +184,7 @@ export function projectIndicatorCodes(db: Db, projectKey: string): string[] {
 
 export function getIndicatorDef(db: Db, code: string): IndicatorDef {
   const row = stmt(db, 'SELECT code, date_format, dimensions FROM indicator WHERE code = ?').get(code) as
-    | Pick<IndicatorRow, 'code' | 'date_format' | 'dimensions'>
-    | undefined;
+    Pick<IndicatorRow, 'code' | 'date_format' | 'dimensions'> | undefined;
   if (!row) throw new AppError('not_found', `Unknown indicator "${code}". Sync the project first.`, 'indicatorCode');
   return { code: row.code, dateFormat: row.date_format, dimensions: JSON.parse(row.dimensions) as Dimension[] };
 }
@@ -187,9 +200,7 @@ export function listIndicators(db: Db, projectKey: string | null, code?: string)
           .all(projectKey)
       : stmt(db, 'SELECT * FROM indicator WHERE code = ?').all(code)
   ) as IndicatorRow[];
-  const counts = stmt(db, 
-    'SELECT state, n FROM observation_count WHERE indicator_code = ? AND n > 0',
-  );
+  const counts = stmt(db, 'SELECT state, n FROM observation_count WHERE indicator_code = ? AND n > 0');
   const docs = stmt(db, 'SELECT count(*) FROM document WHERE indicator_code = ?').pluck();
   return rows.map((r) => {
     const byState = new Map((counts.all(r.code) as { state: string; n: number }[]).map((c) => [c.state, c.n]));

@@ -46,7 +46,12 @@ export interface ObsRecord {
   media_cache: string | null;
 }
 
-export function searchText(timestamp: string, values: Record<string, unknown>, author: string | null, uuid: string): string {
+export function searchText(
+  timestamp: string,
+  values: Record<string, unknown>,
+  author: string | null,
+  uuid: string,
+): string {
   return [timestamp, ...Object.values(values).map((v) => String(v)), author ?? '', uuid].join(' ').toLowerCase();
 }
 
@@ -110,10 +115,23 @@ export function requireObservation(db: Db, uuid: string): ObsRecord {
 export function insertLocal(db: Db, indicatorCode: string, v: ValidObservation, author: string | null): ObsRecord {
   const uuid = randomUUID();
   const now = new Date().toISOString();
-  stmt(db, 
+  stmt(
+    db,
     `INSERT INTO observation (uuid, indicator_code, timestamp, x, y, wkt, vals, author, created_at, updated_at, state, search)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'local', ?)`,
-  ).run(uuid, indicatorCode, v.timestamp, v.x, v.y, v.wkt, JSON.stringify(v.values), author, now, now, searchText(v.timestamp, v.values, author, uuid));
+  ).run(
+    uuid,
+    indicatorCode,
+    v.timestamp,
+    v.x,
+    v.y,
+    v.wkt,
+    JSON.stringify(v.values),
+    author,
+    now,
+    now,
+    searchText(v.timestamp, v.values, author, uuid),
+  );
   return requireObservation(db, uuid);
 }
 
@@ -121,14 +139,29 @@ export function insertLocal(db: Db, indicatorCode: string, v: ValidObservation, 
 export function updateLocal(db: Db, uuid: string, v: ValidObservation): ObsRecord {
   return db.transaction(() => {
     const r = requireObservation(db, uuid);
-    if (r.state === 'deleted') throw new AppError('conflict', 'This observation is deleted: undo the deletion before editing it.');
+    if (r.state === 'deleted')
+      throw new AppError('conflict', 'This observation is deleted: undo the deletion before editing it.');
     const state: SyncState =
-      r.state === 'conflict' ? 'conflict' : r.state === 'local' || (r.state === 'rejected' && r.id === null) ? 'local' : 'modified';
-    stmt(db, 
+      r.state === 'conflict'
+        ? 'conflict'
+        : r.state === 'local' || (r.state === 'rejected' && r.id === null)
+          ? 'local'
+          : 'modified';
+    stmt(
+      db,
       `UPDATE observation SET timestamp = ?, x = ?, y = ?, wkt = ?, vals = ?, state = ?, error = NULL, error_field = NULL,
          local_rev = local_rev + 1, updated_at = ?, search = ? WHERE uuid = ?`,
-    ).run(v.timestamp, v.x, v.y, v.wkt, JSON.stringify(v.values), state, new Date().toISOString(),
-      searchText(v.timestamp, v.values, r.author, uuid), uuid);
+    ).run(
+      v.timestamp,
+      v.x,
+      v.y,
+      v.wkt,
+      JSON.stringify(v.values),
+      state,
+      new Date().toISOString(),
+      searchText(v.timestamp, v.values, r.author, uuid),
+      uuid,
+    );
     return requireObservation(db, uuid);
   })();
 }
@@ -137,7 +170,10 @@ export function markDeleted(db: Db, uuid: string): ObsRecord {
   return db.transaction(() => {
     const r = requireObservation(db, uuid);
     if (r.state !== 'deleted') {
-      stmt(db, "UPDATE observation SET prev_state = state, state = 'deleted', local_rev = local_rev + 1 WHERE uuid = ?").run(uuid);
+      stmt(
+        db,
+        "UPDATE observation SET prev_state = state, state = 'deleted', local_rev = local_rev + 1 WHERE uuid = ?",
+      ).run(uuid);
     }
     return requireObservation(db, uuid);
   })();
@@ -149,12 +185,10 @@ export function restoreDeleted(db: Db, uuid: string): ObsRecord {
     // A deletion the server refused can be taken back too.
     const refusedDeletion = r.state === 'rejected' && r.prev_state !== null;
     if (r.state !== 'deleted' && !refusedDeletion) return r;
-    stmt(db, 
+    stmt(
+      db,
       'UPDATE observation SET state = coalesce(prev_state, ?), prev_state = NULL, error = NULL, error_field = NULL, local_rev = local_rev + 1 WHERE uuid = ?',
-    ).run(
-      r.id === null ? 'local' : 'modified',
-      uuid,
-    );
+    ).run(r.id === null ? 'local' : 'modified', uuid);
     return requireObservation(db, uuid);
   })();
 }
@@ -251,13 +285,22 @@ interface Cursor {
 function decodeCursor(raw: string, column: string, direction: 'asc' | 'desc'): Cursor {
   try {
     const c = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as Cursor;
-    if (c.c === column && c.d === direction && (typeof c.v === 'string' || typeof c.v === 'number') && Number.isInteger(c.id)) {
+    if (
+      c.c === column &&
+      c.d === direction &&
+      (typeof c.v === 'string' || typeof c.v === 'number') &&
+      Number.isInteger(c.id)
+    ) {
       return c;
     }
   } catch {
     // fall through
   }
-  throw new AppError('invalid_argument', 'This page cursor belongs to another sort or is damaged: start from the first page.', 'cursor');
+  throw new AppError(
+    'invalid_argument',
+    'This page cursor belongs to another sort or is damaged: start from the first page.',
+    'cursor',
+  );
 }
 
 export interface ListQuery {
@@ -308,22 +351,36 @@ export function listObservations(db: Db, q: ListQuery, dims: ReadonlyMap<string,
   const last = page.at(-1);
   const nextCursor =
     more && last
-      ? Buffer.from(JSON.stringify({ c: q.sort.column, d: q.sort.direction, v: last.sort_value, id: last.local_id } satisfies Cursor)).toString(
-          'base64url',
-        )
+      ? Buffer.from(
+          JSON.stringify({
+            c: q.sort.column,
+            d: q.sort.direction,
+            v: last.sort_value,
+            id: last.local_id,
+          } satisfies Cursor),
+        ).toString('base64url')
       : null;
   return { rows: page.map(toRow), nextCursor };
 }
 
 function timeRangeAtLeast(db: Db, indicatorCode: string, filter: ObservationFilter, n: number): boolean {
   const params: unknown[] = [indicatorCode];
-  const range = filterSql({ ...(filter.from ? { from: filter.from } : {}), ...(filter.to ? { to: filter.to } : {}) }, params);
+  const range = filterSql(
+    { ...(filter.from ? { from: filter.from } : {}), ...(filter.to ? { to: filter.to } : {}) },
+    params,
+  );
   const sql = `SELECT count(*) FROM (SELECT 1 FROM observation o WHERE o.indicator_code = ?${range} LIMIT ${n})`;
-  return (stmt(db, sql).pluck().get(...params) as number) >= n;
+  return (
+    (stmt(db, sql)
+      .pluck()
+      .get(...params) as number) >= n
+  );
 }
 
 export function countObservations(db: Db, indicatorCode: string, filter: ObservationFilter): number {
   const params: unknown[] = [indicatorCode];
   const sql = `SELECT count(*) FROM observation o WHERE o.indicator_code = ?${filterSql(filter, params)}`;
-  return stmt(db, sql).pluck().get(...params) as number;
+  return stmt(db, sql)
+    .pluck()
+    .get(...params) as number;
 }

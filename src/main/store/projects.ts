@@ -49,7 +49,8 @@ function toSummary(r: ProjectRow): ProjectSummary {
  */
 export function replaceProjects(db: Db, projects: readonly Project[], now = new Date().toISOString()): void {
   db.transaction(() => {
-    const upsert = stmt(db, 
+    const upsert = stmt(
+      db,
       `INSERT INTO project (key, label, description, media_url, position, refreshed_at)
        VALUES (@key, @label, @description, @media_url, @position, @now)
        ON CONFLICT (key) DO UPDATE SET label = excluded.label, description = excluded.description,

@@ -34,9 +34,17 @@ export function toWire(r: ObsRecord, dims: readonly Dimension[]): WireNewObserva
   };
 }
 
-export function pendingRows(db: Db, indicatorCode: string, state: 'local' | 'modified' | 'deleted', afterLocalId: number, limit: number): ObsRecord[] {
+export function pendingRows(
+  db: Db,
+  indicatorCode: string,
+  state: 'local' | 'modified' | 'deleted',
+  afterLocalId: number,
+  limit: number,
+): ObsRecord[] {
   return db
-    .prepare('SELECT * FROM observation WHERE indicator_code = ? AND state = ? AND local_id > ? ORDER BY local_id LIMIT ?')
+    .prepare(
+      'SELECT * FROM observation WHERE indicator_code = ? AND state = ? AND local_id > ? ORDER BY local_id LIMIT ?',
+    )
     .all(indicatorCode, state, afterLocalId, limit) as ObsRecord[];
 }
 
@@ -77,7 +85,10 @@ export function applyAccepted(db: Db, o: WireObservation, sentRev: number): void
   const p = params(o);
   if (r.state === 'local' || r.state === 'modified') {
     if (r.local_rev === sentRev) {
-      stmt(db, `UPDATE observation SET ${SERVER_META}, ${SERVER_CONTENT}, state = 'synced', error = NULL, error_field = NULL WHERE uuid = @uuid`).run(p);
+      stmt(
+        db,
+        `UPDATE observation SET ${SERVER_META}, ${SERVER_CONTENT}, state = 'synced', error = NULL, error_field = NULL WHERE uuid = @uuid`,
+      ).run(p);
     } else {
       stmt(db, `UPDATE observation SET ${SERVER_META}, state = 'modified' WHERE uuid = @uuid`).run(p);
     }
@@ -90,7 +101,8 @@ export function applyAccepted(db: Db, o: WireObservation, sentRev: number): void
 }
 
 export function markRejected(db: Db, uuid: string, message: string, field: string | null, sentRev: number): void {
-  stmt(db, 
+  stmt(
+    db,
     `UPDATE observation SET state = 'rejected', error = ?, error_field = ?
       WHERE uuid = ? AND local_rev = ? AND state IN ('local', 'modified')`,
   ).run(message, field, uuid, sentRev);
@@ -101,7 +113,8 @@ export function markConflict(db: Db, uuid: string, server: WireObservation | 'de
   const r = findObservation(db, uuid);
   if (!r) return;
   const mineDeleted = r.state === 'deleted' || (r.state === 'conflict' && r.prev_state === 'deleted');
-  stmt(db, 
+  stmt(
+    db,
     `UPDATE observation SET state = 'conflict', prev_state = ?, server_version = ?, error = NULL, error_field = NULL WHERE uuid = ?`,
   ).run(mineDeleted ? 'deleted' : null, server === 'deleted' ? 'deleted' : JSON.stringify(server), uuid);
 }
@@ -120,7 +133,8 @@ export function applyPulled(db: Db, o: WireObservation): 'inserted' | 'updated' 
   const r = findObservation(db, o.uuid);
   const p = params(o);
   if (!r) {
-    stmt(db, 
+    stmt(
+      db,
       `INSERT INTO observation (uuid, id, indicator_code, import, timestamp, x, y, wkt, vals, author, created_at, updated_at, media_url, state, search)
        VALUES (@uuid, @id, @indicator_code, @import, @timestamp, @x, @y, @wkt, @vals, @author, @created_at, @updated_at, @media_url, 'synced', @search)`,
     ).run({ ...p, indicator_code: o.indicator });
@@ -155,7 +169,10 @@ export function applyPulledDeletion(db: Db, uuid: string): ObsRecord | null {
 }
 
 export function saveAck(db: Db, indicatorCode: string, kind: 'pull' | 'deletions', token: string | null): void {
-  stmt(db, `UPDATE indicator SET ${kind === 'pull' ? 'pull_ack' : 'deletions_ack'} = ? WHERE code = ?`).run(token, indicatorCode);
+  stmt(db, `UPDATE indicator SET ${kind === 'pull' ? 'pull_ack' : 'deletions_ack'} = ? WHERE code = ?`).run(
+    token,
+    indicatorCode,
+  );
 }
 
 export function loadAck(db: Db, indicatorCode: string, kind: 'pull' | 'deletions'): string | null {

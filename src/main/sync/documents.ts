@@ -43,8 +43,11 @@ export async function downloadDocument(ctx: MainContext, uuid: string, signal?: 
   const store = ctx.requireStore();
   const doc = getDocument(store.db, uuid);
   if (!doc) throw new AppError('not_found', 'This document is no longer listed for the indicator.', 'uuid');
-  if (doc.cached_file && existsSync(join(store.documentsDir, doc.cached_file))) return join(store.documentsDir, doc.cached_file);
-  const res = await ctx.http().raw('get', doc.url, { responseType: 'arraybuffer', signal, timeoutMs: TRANSFER_TIMEOUT_MS });
+  if (doc.cached_file && existsSync(join(store.documentsDir, doc.cached_file)))
+    return join(store.documentsDir, doc.cached_file);
+  const res = await ctx
+    .http()
+    .raw('get', doc.url, { responseType: 'arraybuffer', signal, timeoutMs: TRANSFER_TIMEOUT_MS });
   const name = cacheName(doc.uuid, doc.url, doc.label, res.headers['content-type'] as string | undefined);
   const target = join(store.documentsDir, name);
   // Write then rename: a crash never leaves a half file that looks cached.

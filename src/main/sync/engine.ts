@@ -116,7 +116,16 @@ export class SyncEngine {
   }
 
   private async run(projectKey: string | undefined, signal: AbortSignal): Promise<SyncStatus> {
-    this.publish({ state: 'syncing', phase: 'projects', projectKey: projectKey ?? null, indicatorCode: null, done: 0, total: null, nextRetryAt: null, lastError: null });
+    this.publish({
+      state: 'syncing',
+      phase: 'projects',
+      projectKey: projectKey ?? null,
+      indicatorCode: null,
+      done: 0,
+      total: null,
+      nextRetryAt: null,
+      lastError: null,
+    });
     const problems: string[] = [];
     const changed = new Set<string>();
     const result = { sent: 0, received: 0, deleted: 0 };
@@ -144,7 +153,8 @@ export class SyncEngine {
           result.received += step.counts.received;
           result.deleted += step.counts.deleted;
           step.changedIndicators.forEach((c) => changed.add(c));
-          if (step.changedIndicators.size) this.ctx.emit('observations.changed', { indicatorCodes: [...step.changedIndicators] });
+          if (step.changedIndicators.size)
+            this.ctx.emit('observations.changed', { indicatorCodes: [...step.changedIndicators] });
         }
         markProjectSynced(this.ctx.requireStore().db, key);
       }
@@ -168,10 +178,16 @@ export class SyncEngine {
   }
 
   private fail(err: unknown, problems: string[]): void {
-    const e = err instanceof AppError ? err : new AppError('internal', 'The sync stopped on an unexpected error. Details are in the application log.');
+    const e =
+      err instanceof AppError
+        ? err
+        : new AppError('internal', 'The sync stopped on an unexpected error. Details are in the application log.');
     if (!(err instanceof AppError)) console.error('sync failed', err);
     const lastError = { code: e.code, message: e.message };
-    const recentErrors = [...problems.slice(-19).reverse(), ...(e.code === 'cancelled' ? [] : [e.message])].slice(0, 20);
+    const recentErrors = [...problems.slice(-19).reverse(), ...(e.code === 'cancelled' ? [] : [e.message])].slice(
+      0,
+      20,
+    );
     if (e.code === 'offline') {
       this.failures++;
       const delay = backoffDelay(this.failures, this.opts.baseBackoffMs, this.opts.maxBackoffMs, this.opts.random);

@@ -49,8 +49,18 @@ export class ServerError extends AppError {
 }
 
 const NETWORK_CODES = new Set([
-  'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ECONNABORTED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND',
-  'EAI_AGAIN', 'EPIPE', 'ERR_NETWORK', 'ERR_SOCKET_CONNECTION_TIMEOUT', 'UND_ERR_SOCKET',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'ECONNABORTED',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EPIPE',
+  'ERR_NETWORK',
+  'ERR_SOCKET_CONNECTION_TIMEOUT',
+  'UND_ERR_SOCKET',
 ]);
 
 export class HttpClient {
@@ -71,7 +81,11 @@ export class HttpClient {
     });
   }
 
-  async request<S extends z.ZodType>(method: Method, path: string, opts: RequestOptions<S>): Promise<HttpResult<z.infer<S>>> {
+  async request<S extends z.ZodType>(
+    method: Method,
+    path: string,
+    opts: RequestOptions<S>,
+  ): Promise<HttpResult<z.infer<S>>> {
     const res = await this.raw(method, path, opts);
     const parsed = opts.schema.safeParse(res.data);
     if (!parsed.success) {
@@ -85,8 +99,16 @@ export class HttpClient {
   }
 
   /** Like request() but without body validation (binary downloads, multipart uploads). */
-  async raw(method: Method, path: string, opts: Omit<RequestOptions<z.ZodType>, 'schema'> & { schema?: unknown }): Promise<AxiosResponse> {
-    const headers: Record<string, string> = { [DEVICE_HEADER]: this.options.deviceId, Accept: 'application/json', ...opts.headers };
+  async raw(
+    method: Method,
+    path: string,
+    opts: Omit<RequestOptions<z.ZodType>, 'schema'> & { schema?: unknown },
+  ): Promise<AxiosResponse> {
+    const headers: Record<string, string> = {
+      [DEVICE_HEADER]: this.options.deviceId,
+      Accept: 'application/json',
+      ...opts.headers,
+    };
     // Absolute URLs (document and media links) get the session only on the server's own origin.
     if (this.token && (!/^https?:\/\//i.test(path) || sameOrigin(path, this.options.baseUrl))) {
       headers.Cookie = `${SESSION_COOKIE}=${this.token}`;
@@ -174,11 +196,14 @@ export function statusError(res: AxiosResponse): ServerError {
   const msg = serverMessage(res.data);
   const s = res.status;
   if (s === 401) return new ServerError('unauthorized', 'Your session has expired: please log in again.', s, res.data);
-  if (s === 403) return new ServerError('forbidden', msg ?? 'You are not allowed to do this on the server.', s, res.data);
+  if (s === 403)
+    return new ServerError('forbidden', msg ?? 'You are not allowed to do this on the server.', s, res.data);
   if (s === 404) return new ServerError('not_found', msg ?? 'Not found on the server.', s, res.data);
   if (s === 409) return new ServerError('conflict', msg ?? 'The server holds a different version.', s, res.data);
-  if (s === 400 || s === 413 || s === 422) return new ServerError('rejected', msg ?? `The server refused the request (${s}).`, s, res.data);
+  if (s === 400 || s === 413 || s === 422)
+    return new ServerError('rejected', msg ?? `The server refused the request (${s}).`, s, res.data);
   // Gateways and overloaded servers: a transient failure, retried like a lost connection.
-  if (s === 502 || s === 503 || s === 504) return new ServerError('offline', `The server is temporarily unavailable (${s}).`, s, res.data);
+  if (s === 502 || s === 503 || s === 504)
+    return new ServerError('offline', `The server is temporarily unavailable (${s}).`, s, res.data);
   return new ServerError('bad_server', msg ?? `The server answered with an unexpected status ${s}.`, s, res.data);
 }

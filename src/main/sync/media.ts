@@ -20,9 +20,17 @@ export const TRANSFER_TIMEOUT_MS = 5 * 60_000;
 
 const IMAGE_TYPES: { mime: string; ext: string; test: (b: Buffer) => boolean }[] = [
   { mime: 'image/jpeg', ext: '.jpg', test: (b) => b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff },
-  { mime: 'image/png', ext: '.png', test: (b) => b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) },
+  {
+    mime: 'image/png',
+    ext: '.png',
+    test: (b) => b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])),
+  },
   { mime: 'image/gif', ext: '.gif', test: (b) => b.subarray(0, 4).toString('latin1') === 'GIF8' },
-  { mime: 'image/webp', ext: '.webp', test: (b) => b.subarray(0, 4).toString('latin1') === 'RIFF' && b.subarray(8, 12).toString('latin1') === 'WEBP' },
+  {
+    mime: 'image/webp',
+    ext: '.webp',
+    test: (b) => b.subarray(0, 4).toString('latin1') === 'RIFF' && b.subarray(8, 12).toString('latin1') === 'WEBP',
+  },
 ];
 
 export function sniffImage(bytes: Buffer): { mime: string; ext: string } | null {
@@ -38,9 +46,11 @@ export function attachMedia(ctx: MainContext, uuid: string, dataBase64: string):
   const store = ctx.requireStore();
   const bytes = Buffer.from(dataBase64, 'base64');
   if (bytes.length === 0) throw new AppError('invalid_argument', 'The image is empty.', 'dataBase64');
-  if (bytes.length > MAX_MEDIA_BYTES) throw new AppError('invalid_argument', 'The image is larger than 10 MB.', 'dataBase64');
+  if (bytes.length > MAX_MEDIA_BYTES)
+    throw new AppError('invalid_argument', 'The image is larger than 10 MB.', 'dataBase64');
   const type = sniffImage(bytes);
-  if (!type) throw new AppError('invalid_argument', 'Only JPEG, PNG, GIF and WebP images can be attached.', 'dataBase64');
+  if (!type)
+    throw new AppError('invalid_argument', 'Only JPEG, PNG, GIF and WebP images can be attached.', 'dataBase64');
   const r = requireObservation(store.db, uuid);
   if (r.state === 'deleted') throw new AppError('conflict', 'This observation is deleted: undo the deletion first.');
   const name = `${uuid}-${randomBytes(4).toString('hex')}${type.ext}`;
@@ -81,18 +91,23 @@ export async function getMedia(ctx: MainContext, uuid: string): Promise<MediaCon
   const store = ctx.requireStore();
   const r = requireObservation(store.db, uuid);
   if (r.media_pending === 'delete') return null;
-  if (r.media_file && existsSync(join(store.mediaDir, r.media_file))) return asContent(join(store.mediaDir, r.media_file), r.media_pending === 'upload');
+  if (r.media_file && existsSync(join(store.mediaDir, r.media_file)))
+    return asContent(join(store.mediaDir, r.media_file), r.media_pending === 'upload');
   if (!r.media_url) return null;
-  if (r.media_cache && existsSync(join(store.mediaDir, r.media_cache))) return asContent(join(store.mediaDir, r.media_cache), false);
+  if (r.media_cache && existsSync(join(store.mediaDir, r.media_cache)))
+    return asContent(join(store.mediaDir, r.media_cache), false);
   const res = await ctx.http().raw('get', r.media_url, { responseType: 'arraybuffer', timeoutMs: TRANSFER_TIMEOUT_MS });
   const bytes = Buffer.from(res.data as ArrayBuffer);
   const type = sniffImage(bytes);
   if (!type) throw new AppError('bad_server', 'The server sent a photo in an unknown format.');
   const name = `cache-${uuid}${type.ext}`;
   // An older download of another type would linger under its own extension.
-  for (const t of IMAGE_TYPES) if (t.ext !== type.ext) rmSync(join(store.mediaDir, `cache-${uuid}${t.ext}`), { force: true });
+  for (const t of IMAGE_TYPES)
+    if (t.ext !== type.ext) rmSync(join(store.mediaDir, `cache-${uuid}${t.ext}`), { force: true });
   writeAtomic(join(store.mediaDir, name), bytes);
-  store.db.prepare('UPDATE observation SET media_cache = ? WHERE uuid = ? AND media_url IS ?').run(name, uuid, r.media_url);
+  store.db
+    .prepare('UPDATE observation SET media_cache = ? WHERE uuid = ? AND media_url IS ?')
+    .run(name, uuid, r.media_url);
   return asContent(join(store.mediaDir, name), false);
 }
 
@@ -104,7 +119,12 @@ export function removeMediaFiles(ctx: MainContext, r: ObsRecord): void {
 const MediaAnswer = z.object({ observation: WireObservation.optional() }).passthrough();
 
 /** Uploads or deletes the media of observations that exist on the server. */
-export async function pushMedia(ctx: MainContext, code: string, signal: AbortSignal, problems: string[]): Promise<void> {
+export async function pushMedia(
+  ctx: MainContext,
+  code: string,
+  signal: AbortSignal,
+  problems: string[],
+): Promise<void> {
   const db = ctx.requireStore().db;
   const rows = db
     .prepare(
@@ -121,23 +141,37 @@ export async function pushMedia(ctx: MainContext, code: string, signal: AbortSig
       if (r.media_pending === 'upload' && r.media_file) {
         const bytes = readFileSync(join(ctx.requireStore().mediaDir, r.media_file));
         const form = new FormData();
-        form.append('mediaFile', new Blob([bytes], { type: sniffImage(bytes)?.mime ?? 'application/octet-stream' }), r.media_file);
+        form.append(
+          'mediaFile',
+          new Blob([bytes], { type: sniffImage(bytes)?.mime ?? 'application/octet-stream' }),
+          r.media_file,
+        );
         // Up to 10 MB from the field, possibly over a slow uplink: the default 30 s would never succeed there.
-        answer = (await http.raw('post', `/observation/${r.id}/uploadMedia`, { body: form, signal, timeoutMs: TRANSFER_TIMEOUT_MS })).data;
+        answer = (
+          await http.raw('post', `/observation/${r.id}/uploadMedia`, {
+            body: form,
+            signal,
+            timeoutMs: TRANSFER_TIMEOUT_MS,
+          })
+        ).data;
       } else {
         answer = (await http.raw('delete', `/observation/${r.id}/deleteMedia`, { accept: [404], signal })).data;
       }
     } catch (err) {
       if (err instanceof ServerError && (err.code === 'rejected' || err.code === 'forbidden')) {
         problems.push(`Photo of observation ${r.uuid} refused by the server: ${err.message}`);
-        db.prepare('UPDATE observation SET media_pending = NULL WHERE uuid = ? AND media_pending = ?').run(r.uuid, r.media_pending);
+        db.prepare('UPDATE observation SET media_pending = NULL WHERE uuid = ? AND media_pending = ?').run(
+          r.uuid,
+          r.media_pending,
+        );
         continue;
       }
       throw err;
     }
     // A media change is a new import on the server: learn it, or the next edit would look stale.
     const parsed = MediaAnswer.safeParse(answer);
-    const server = parsed.success && parsed.data.observation ? parsed.data.observation : await fetchObservation(ctx, r.id!, signal);
+    const server =
+      parsed.success && parsed.data.observation ? parsed.data.observation : await fetchObservation(ctx, r.id!, signal);
     db.transaction(() => {
       const cur = findObservation(db, r.uuid);
       if (!cur) return;
@@ -149,7 +183,11 @@ export async function pushMedia(ctx: MainContext, code: string, signal: AbortSig
   }
 }
 
-async function fetchObservation(ctx: MainContext, id: number, signal: AbortSignal): Promise<z.infer<typeof WireObservation> | null> {
+async function fetchObservation(
+  ctx: MainContext,
+  id: number,
+  signal: AbortSignal,
+): Promise<z.infer<typeof WireObservation> | null> {
   try {
     return (await ctx.http().request('get', `/observation/${id}`, { schema: WireObservation, signal })).data;
   } catch (err) {

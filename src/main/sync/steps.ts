@@ -94,7 +94,10 @@ export class ProjectSync {
   async run(projectKey: string): Promise<void> {
     const http = this.ctx.http();
     this.progress('indicators', { indicatorCode: null, done: 0, total: null });
-    const { data: project } = await http.request('get', `/project/${encodeURIComponent(projectKey)}`, { schema: Project, signal: this.signal });
+    const { data: project } = await http.request('get', `/project/${encodeURIComponent(projectKey)}`, {
+      schema: Project,
+      signal: this.signal,
+    });
     this.db
       .prepare('UPDATE project SET label = ?, description = ?, media_url = ?, refreshed_at = ? WHERE key = ?')
       .run(project.label, project.description, project.media_url, new Date().toISOString(), projectKey);
@@ -124,8 +127,12 @@ export class ProjectSync {
       this.progress('documents', { indicatorCode: ind.code, done, total: indicators.length });
       const docs =
         ind.documents ??
-        (await http.request('get', `/indicator/${encodeURIComponent(ind.code)}/documents`, { schema: z.array(WireDocument), signal: this.signal }))
-          .data;
+        (
+          await http.request('get', `/indicator/${encodeURIComponent(ind.code)}/documents`, {
+            schema: z.array(WireDocument),
+            signal: this.signal,
+          })
+        ).data;
       removeCachedFiles(this.ctx, saveDocuments(this.db, ind.code, docs));
       for (const doc of docs) {
         try {
@@ -144,7 +151,10 @@ export class ProjectSync {
 
   private async pushCreations(code: string, dims: readonly Dimension[]): Promise<void> {
     let done = 0;
-    const total = this.db.prepare("SELECT count(*) FROM observation WHERE indicator_code = ? AND state = 'local'").pluck().get(code) as number;
+    const total = this.db
+      .prepare("SELECT count(*) FROM observation WHERE indicator_code = ? AND state = 'local'")
+      .pluck()
+      .get(code) as number;
     this.progress('push-creations', { indicatorCode: code, done, total });
     if (total === 0) return;
     let after = 0;
@@ -162,7 +172,10 @@ export class ProjectSync {
 
   private async pushCreationBatch(rows: ObsRecord[], dims: readonly Dimension[]): Promise<void> {
     // Recorded before sending: from now on the server may hold them even if we never see the answer.
-    markPushAttempted(this.db, rows.map((r) => r.uuid));
+    markPushAttempted(
+      this.db,
+      rows.map((r) => r.uuid),
+    );
     const sentRev = new Map(rows.map((r) => [r.uuid, r.local_rev]));
     const res = await this.ctx.http().raw('post', '/observation/observations', {
       body: rows.map((r) => toWire(r, dims)),
@@ -190,7 +203,8 @@ export class ProjectSync {
     const blamed = new Set<string>();
     this.db.transaction(() => {
       for (const item of items) {
-        const row = (item.uuid && rows.find((r) => r.uuid === item.uuid)) || (item.index != null ? rows[item.index] : undefined);
+        const row =
+          (item.uuid && rows.find((r) => r.uuid === item.uuid)) || (item.index != null ? rows[item.index] : undefined);
         if (!row) continue;
         blamed.add(row.uuid);
         markRejected(this.db, row.uuid, item.message, item.field ?? null, row.local_rev);
@@ -198,7 +212,8 @@ export class ProjectSync {
       if (blamed.size === 0) {
         // 409 names the uuid in its message; a 403 or an unexplained 400 concerns the batch as a whole.
         const named = res.status === 409 ? ConflictBody.safeParse(res.data) : null;
-        for (const r of rows) if (message.includes(r.uuid) || (named?.success && named.data.uuid === r.uuid)) blamed.add(r.uuid);
+        for (const r of rows)
+          if (message.includes(r.uuid) || (named?.success && named.data.uuid === r.uuid)) blamed.add(r.uuid);
         for (const u of blamed) if (res.status !== 409) markRejected(this.db, u, message, null, sentRev.get(u) ?? -1);
       }
     })();
@@ -221,7 +236,9 @@ export class ProjectSync {
     if (res.status !== 409) {
       for (const u of blamed) {
         const item = items.find((i) => i.uuid === u);
-        this.problems.push(`Observation ${u} refused by the server: ${item ? `${item.field}: ${item.message}` : message}`);
+        this.problems.push(
+          `Observation ${u} refused by the server: ${item ? `${item.field}: ${item.message}` : message}`,
+        );
       }
     }
     const rest = rows.filter((r) => !blamed.has(r.uuid));
@@ -247,7 +264,10 @@ export class ProjectSync {
   }
 
   private async pushUpdates(code: string, dims: readonly Dimension[]): Promise<void> {
-    const total = this.db.prepare("SELECT count(*) FROM observation WHERE indicator_code = ? AND state = 'modified'").pluck().get(code) as number;
+    const total = this.db
+      .prepare("SELECT count(*) FROM observation WHERE indicator_code = ? AND state = 'modified'")
+      .pluck()
+      .get(code) as number;
     this.progress('push-updates', { indicatorCode: code, done: 0, total });
     if (total === 0) return;
     let done = 0;
@@ -297,7 +317,9 @@ export class ProjectSync {
 
   private async fetchServerVersion(r: ObsRecord): Promise<z.infer<typeof WireObservation> | 'deleted'> {
     try {
-      const { data } = await this.ctx.http().request('get', `/observation/${r.id ?? r.uuid}`, { schema: WireObservation, signal: this.signal });
+      const { data } = await this.ctx
+        .http()
+        .request('get', `/observation/${r.id ?? r.uuid}`, { schema: WireObservation, signal: this.signal });
       return data;
     } catch (err) {
       if (err instanceof ServerError && err.status === 404) return 'deleted';
@@ -306,7 +328,9 @@ export class ProjectSync {
   }
 
   private async pushDeletions(code: string): Promise<void> {
-    const rows = this.db.prepare("SELECT * FROM observation WHERE indicator_code = ? AND state = 'deleted' ORDER BY local_id").all(code) as ObsRecord[];
+    const rows = this.db
+      .prepare("SELECT * FROM observation WHERE indicator_code = ? AND state = 'deleted' ORDER BY local_id")
+      .all(code) as ObsRecord[];
     this.progress('push-deletions', { indicatorCode: code, done: 0, total: rows.length });
     let done = 0;
     for (const r of rows) {
@@ -331,7 +355,9 @@ export class ProjectSync {
           const body = ApiErrorBody.safeParse(res.data);
           const message = body.success ? body.data.message : 'You may not delete this observation.';
           this.db
-            .prepare("UPDATE observation SET state = 'rejected', error = ? WHERE uuid = ? AND state = 'deleted' AND local_rev = ?")
+            .prepare(
+              "UPDATE observation SET state = 'rejected', error = ? WHERE uuid = ? AND state = 'deleted' AND local_rev = ?",
+            )
             .run(message, r.uuid, r.local_rev);
           this.problems.push(`Deletion of observation ${r.uuid} refused by the server: ${message}`);
         }
@@ -343,11 +369,16 @@ export class ProjectSync {
 
   private finishDeletion(uuid: string, rev: number): void {
     const removed = this.db.transaction(() => {
-      const r = this.db.prepare("SELECT local_rev FROM observation WHERE uuid = ? AND state = 'deleted'").pluck().get(uuid);
+      const r = this.db
+        .prepare("SELECT local_rev FROM observation WHERE uuid = ? AND state = 'deleted'")
+        .pluck()
+        .get(uuid);
       // Restored by the user while the request was in flight: the server copy is gone, so it is re-created.
       if (r !== rev) {
         this.db
-          .prepare("UPDATE observation SET state = 'local', id = NULL, import = NULL, push_attempted = 0, prev_state = NULL WHERE uuid = ? AND state <> 'deleted'")
+          .prepare(
+            "UPDATE observation SET state = 'local', id = NULL, import = NULL, push_attempted = 0, prev_state = NULL WHERE uuid = ? AND state <> 'deleted'",
+          )
           .run(uuid);
         return null;
       }
@@ -382,7 +413,11 @@ export class ProjectSync {
         if (r) removed.push(r);
         if (r) this.counts.deleted++;
       }
-      return { count: uuids.length, changed: uuids.length > 0, after: () => removed.forEach((r) => removeMediaFiles(this.ctx, r)) };
+      return {
+        count: uuids.length,
+        changed: uuids.length > 0,
+        after: () => removed.forEach((r) => removeMediaFiles(this.ctx, r)),
+      };
     });
   }
 
@@ -421,7 +456,11 @@ export class ProjectSync {
           saveAck(this.db, code, kind, outcome.count > 0 ? (token ?? null) : null);
         })();
       } catch (err) {
-        if (err instanceof z.ZodError) throw new AppError('bad_server', `The server sent malformed ${kind === 'pull' ? 'observations' : 'deletions'}.`);
+        if (err instanceof z.ZodError)
+          throw new AppError(
+            'bad_server',
+            `The server sent malformed ${kind === 'pull' ? 'observations' : 'deletions'}.`,
+          );
         throw err;
       }
       outcome.after?.();

@@ -38,7 +38,8 @@ export function App() {
   const statusRef = useRef<AuthStatus>(undefined);
   const setStatus = useCallback((next: AuthStatus) => {
     // Logged in before, logged out now, and not by us: the server refused the session.
-    if (next.sessionExpired || (statusRef.current?.loggedIn && !next.loggedIn && !loggingOutRef.current)) setExpired(true);
+    if (next.sessionExpired || (statusRef.current?.loggedIn && !next.loggedIn && !loggingOutRef.current))
+      setExpired(true);
     if (next.loggedIn) {
       setExpired(false);
       sessionStorage.removeItem(OFFLINE_KEY);
@@ -126,11 +127,20 @@ function Page({ route }: { route: Route }) {
     case 'project':
       return <ProjectPage key={route.projectKey} projectKey={route.projectKey} />;
     case 'indicator':
-      return <IndicatorPage key={route.indicatorCode} projectKey={route.projectKey} indicatorCode={route.indicatorCode} />;
+      return (
+        <IndicatorPage key={route.indicatorCode} projectKey={route.projectKey} indicatorCode={route.indicatorCode} />
+      );
     case 'newObservation':
       return <ObservationPage key="new" projectKey={route.projectKey} indicatorCode={route.indicatorCode} />;
     case 'observation':
-      return <ObservationPage key={route.uuid} projectKey={route.projectKey} indicatorCode={route.indicatorCode} uuid={route.uuid} />;
+      return (
+        <ObservationPage
+          key={route.uuid}
+          projectKey={route.projectKey}
+          indicatorCode={route.indicatorCode}
+          uuid={route.uuid}
+        />
+      );
     case 'conflicts':
       return <ConflictsPage />;
     case 'settings':

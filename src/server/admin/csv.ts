@@ -72,7 +72,9 @@ export async function importCsv(
   const ind = (await db.query<{ id: number }>('SELECT id FROM indicator WHERE code = $1', [a.indicator]))[0];
   if (!ind) throw new SeedError(`unknown indicator ${a.indicator}`);
   const dims = (await dimensionsOf(db, [ind.id])).get(ind.id) ?? [];
-  const authorId = a.as ? (await db.query<{ id: number }>('SELECT id FROM app_user WHERE login = $1', [a.as]))[0]?.id : null;
+  const authorId = a.as
+    ? (await db.query<{ id: number }>('SELECT id FROM app_user WHERE login = $1', [a.as]))[0]?.id
+    : null;
   if (a.as && !authorId) throw new SeedError(`unknown user ${a.as}`);
 
   const records = parseCsv(a.csv);
@@ -80,16 +82,19 @@ export async function importCsv(
   if (!header) throw new SeedError('empty CSV file');
   const cols = header.fields.map((f) => f.trim());
   const known = new Set(['uuid', 'timestamp', 'x', 'y', 'wkt', ...dims.map((d) => d.code)]);
-  for (const c of cols) if (!known.has(c) && !IGNORED.has(c)) throw new SeedError(`line ${header.line}: unknown column "${c}"`);
+  for (const c of cols)
+    if (!known.has(c) && !IGNORED.has(c)) throw new SeedError(`line ${header.line}: unknown column "${c}"`);
   for (const need of ['timestamp', ...dims.map((d) => d.code)]) {
     if (!cols.includes(need)) throw new SeedError(`line ${header.line}: missing column "${need}"`);
   }
-  if (!cols.includes('wkt') && !(cols.includes('x') && cols.includes('y'))) throw new SeedError(`line ${header.line}: give columns x and y, or wkt`);
+  if (!cols.includes('wkt') && !(cols.includes('x') && cols.includes('y')))
+    throw new SeedError(`line ${header.line}: give columns x and y, or wkt`);
 
   const rows: (CleanObservation & { line: number })[] = [];
   const seen = new Map<string, number>();
   for (const rec of records) {
-    if (rec.fields.length !== cols.length) throw new SeedError(`line ${rec.line}: expected ${cols.length} fields, found ${rec.fields.length}`);
+    if (rec.fields.length !== cols.length)
+      throw new SeedError(`line ${rec.line}: expected ${cols.length} fields, found ${rec.fields.length}`);
     const get = (c: string) => {
       const k = cols.indexOf(c);
       return k < 0 ? '' : rec.fields[k]!;
@@ -108,7 +113,8 @@ export async function importCsv(
       throw new SeedError(`line ${rec.line}: x and y must be numbers`);
     }
     const v = validateObservation(raw, 0, () => dims);
-    if ('errors' in v) throw new SeedError(`line ${rec.line}: ${v.errors.map((e) => `${e.field} ${e.message}`).join('; ')}`);
+    if ('errors' in v)
+      throw new SeedError(`line ${rec.line}: ${v.errors.map((e) => `${e.field} ${e.message}`).join('; ')}`);
     const dup = seen.get(v.ok.uuid);
     if (dup) throw new SeedError(`line ${rec.line}: uuid ${v.ok.uuid} already on line ${dup}`);
     seen.set(v.ok.uuid, rec.line);
@@ -129,9 +135,13 @@ export async function importCsv(
     }
     for (const r of rows) {
       const e = existing.get(r.uuid);
-      if (e && e.indicator_id !== ind.id) throw new SeedError(`line ${r.line}: uuid ${r.uuid} belongs to another indicator`);
+      if (e && e.indicator_id !== ind.id)
+        throw new SeedError(`line ${r.line}: uuid ${r.uuid} belongs to another indicator`);
     }
-    const imp = await q.query<{ id: number }>(`INSERT INTO import (user_id, tool, source) VALUES ($1, 'cli', 'csv') RETURNING id`, [authorId ?? null]);
+    const imp = await q.query<{ id: number }>(
+      `INSERT INTO import (user_id, tool, source) VALUES ($1, 'cli', 'csv') RETURNING id`,
+      [authorId ?? null],
+    );
     const importId = imp[0]!.id;
     const fresh = rows.filter((r) => !existing.has(r.uuid));
     const updates = rows.filter((r) => existing.has(r.uuid));
@@ -141,7 +151,17 @@ export async function importCsv(
         `INSERT INTO observation (uuid, indicator_id, import_id, ts, x, y, wkt, vals, author_id)
          SELECT s.u, $1, $2, s.t, s.x, s.y, s.w, s.v, $3
            FROM unnest($4::uuid[], $5::timestamp[], $6::float8[], $7::float8[], $8::text[], $9::jsonb[]) AS s(u, t, x, y, w, v)`,
-        [ind.id, importId, authorId ?? null, c.map((r) => r.uuid), c.map((r) => r.timestamp), c.map((r) => r.x), c.map((r) => r.y), c.map((r) => r.wkt), c.map((r) => JSON.stringify(r.values))],
+        [
+          ind.id,
+          importId,
+          authorId ?? null,
+          c.map((r) => r.uuid),
+          c.map((r) => r.timestamp),
+          c.map((r) => r.x),
+          c.map((r) => r.y),
+          c.map((r) => r.wkt),
+          c.map((r) => JSON.stringify(r.values)),
+        ],
       );
     }
     for (let k = 0; k < updates.length; k += 1000) {
@@ -150,7 +170,15 @@ export async function importCsv(
         `UPDATE observation o SET ts = s.t, x = s.x, y = s.y, wkt = s.w, vals = s.v, import_id = $1
            FROM unnest($2::uuid[], $3::timestamp[], $4::float8[], $5::float8[], $6::text[], $7::jsonb[]) AS s(u, t, x, y, w, v)
           WHERE o.uuid = s.u`,
-        [importId, c.map((r) => r.uuid), c.map((r) => r.timestamp), c.map((r) => r.x), c.map((r) => r.y), c.map((r) => r.wkt), c.map((r) => JSON.stringify(r.values))],
+        [
+          importId,
+          c.map((r) => r.uuid),
+          c.map((r) => r.timestamp),
+          c.map((r) => r.x),
+          c.map((r) => r.y),
+          c.map((r) => r.wkt),
+          c.map((r) => JSON.stringify(r.values)),
+        ],
       );
     }
     return { importId, created: fresh.length, updated: updates.length };
@@ -167,11 +195,39 @@ export async function exportCsv(db: Db, code: string, write: (chunk: string) => 
   const ind = (await db.query<{ id: number }>('SELECT id FROM indicator WHERE code = $1', [code]))[0];
   if (!ind) throw new SeedError(`unknown indicator ${code}`);
   const dims = (await dimensionsOf(db, [ind.id])).get(ind.id) ?? [];
-  write(['id', 'uuid', 'import', 'timestamp', 'x', 'y', 'wkt', ...dims.map((d) => d.code), 'media', 'author', 'created_at', 'updated_at'].join(',') + '\n');
+  write(
+    [
+      'id',
+      'uuid',
+      'import',
+      'timestamp',
+      'x',
+      'y',
+      'wkt',
+      ...dims.map((d) => d.code),
+      'media',
+      'author',
+      'created_at',
+      'updated_at',
+    ].join(',') + '\n',
+  );
   let after = 0;
   let n = 0;
   for (;;) {
-    const rows = await db.query<{ id: number; uuid: string; import: number; timestamp: string; x: number; y: number; wkt: string; vals: Record<string, unknown>; media_file: string | null; author: string | null; created_at: string; updated_at: string }>(
+    const rows = await db.query<{
+      id: number;
+      uuid: string;
+      import: number;
+      timestamp: string;
+      x: number;
+      y: number;
+      wkt: string;
+      vals: Record<string, unknown>;
+      media_file: string | null;
+      author: string | null;
+      created_at: string;
+      updated_at: string;
+    }>(
       `SELECT o.id, o.uuid::text AS uuid, o.import_id AS import, ${wallClock('o.ts')} AS timestamp, o.x, o.y, o.wkt, o.vals, o.media_file,
               u.login AS author, ${iso('o.created_at')} AS created_at, ${iso('o.updated_at')} AS updated_at
          FROM observation o LEFT JOIN app_user u ON u.id = o.author_id
@@ -182,7 +238,20 @@ export async function exportCsv(db: Db, code: string, write: (chunk: string) => 
     write(
       rows
         .map((r) =>
-          [r.id, r.uuid, r.import, r.timestamp, r.x, r.y, r.wkt, ...dims.map((d) => r.vals[d.code]), r.media_file ?? '', r.author, r.created_at, r.updated_at]
+          [
+            r.id,
+            r.uuid,
+            r.import,
+            r.timestamp,
+            r.x,
+            r.y,
+            r.wkt,
+            ...dims.map((d) => r.vals[d.code]),
+            r.media_file ?? '',
+            r.author,
+            r.created_at,
+            r.updated_at,
+          ]
             .map(csvField)
             .join(','),
         )

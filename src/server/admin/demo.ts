@@ -9,12 +9,30 @@ import os from 'node:os';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { type Db } from '../db/types.js';
-import { addDocument, createIndicator, createProject, createUser, grantRole, insertObservations, type IndicatorSpec, linkIndicator, type SeedObservation } from './seed.js';
+import {
+  addDocument,
+  createIndicator,
+  createProject,
+  createUser,
+  grantRole,
+  insertObservations,
+  type IndicatorSpec,
+  linkIndicator,
+  type SeedObservation,
+} from './seed.js';
 import { pdf, png } from './files.js';
 
 export const DEMO_PROJECTS = [
-  { key: 'environment~water', label: 'Water quality', description: 'Rivers and lakes of the Hérault basin: rainfall, water chemistry and riverbank birds.' },
-  { key: 'environment~air', label: 'Air and weather', description: 'Weather stations and air quality sensors of the Montpellier area.' },
+  {
+    key: 'environment~water',
+    label: 'Water quality',
+    description: 'Rivers and lakes of the Hérault basin: rainfall, water chemistry and riverbank birds.',
+  },
+  {
+    key: 'environment~air',
+    label: 'Air and weather',
+    description: 'Weather stations and air quality sensors of the Montpellier area.',
+  },
 ];
 
 /** What `demo` creates, for tests and docs that must not hard-code it twice. */
@@ -28,7 +46,10 @@ export const DEMO = {
     'environment~water': ['bird_count', 'pluviometry', 'water_quality'],
     'environment~air': ['air_quality', 'pluviometry'],
   } as Record<string, string[]>,
-  observations: { pluviometry: 2400, water_quality: 1600, bird_count: 600, air_quality: 1600 } as Record<string, number>,
+  observations: { pluviometry: 2400, water_quality: 1600, bird_count: 600, air_quality: 1600 } as Record<
+    string,
+    number
+  >,
   documents: 5,
 };
 
@@ -152,12 +173,23 @@ function* observationsFor(code: string, n: number): Generator<SeedObservation> {
           x: round((x + x2) / 2, 6),
           y: round((y + y2) / 2, 6),
           wkt: `LINESTRING(${x} ${y}, ${x2} ${y2})`,
-          values: { species: SPECIES[Math.floor(r() * SPECIES.length)]!, count: 1 + Math.floor(r() * r() * 30), nesting: r() < 0.2 },
+          values: {
+            species: SPECIES[Math.floor(r() * SPECIES.length)]!,
+            count: 1 + Math.floor(r() * r() * 30),
+            nesting: r() < 0.2,
+          },
         };
         break;
       }
       case 'air_quality':
-        yield { ...base, values: { pm25: round(4 + r() * 20 + season * 6, 1), no2: Math.round(8 + r() * 45), sensor: `AQ-${String(Math.floor(r() * 12) + 1).padStart(2, '0')}` } };
+        yield {
+          ...base,
+          values: {
+            pm25: round(4 + r() * 20 + season * 6, 1),
+            no2: Math.round(8 + r() * 45),
+            sensor: `AQ-${String(Math.floor(r() * 12) + 1).padStart(2, '0')}`,
+          },
+        };
         break;
     }
   }
@@ -227,11 +259,37 @@ export async function seedDemo(db: Db, mediaDir: string): Promise<boolean> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'gobs-demo-'));
   try {
     const f = writeDocuments(tmp);
-    await addDocument(db, mediaDir, { indicator: 'pluviometry', file: f.chart, label: 'Rain gauge network', type: 'preview', description: 'Where the gauges are.' });
-    await addDocument(db, mediaDir, { indicator: 'pluviometry', file: f.guide, label: 'Pluviometer field guide', type: 'document' });
-    await addDocument(db, mediaDir, { indicator: 'water_quality', file: f.protocol, label: 'Water sampling protocol', type: 'document' });
-    await addDocument(db, mediaDir, { indicator: 'bird_count', file: f.sheet, label: 'Bird count sheet (CSV)', type: 'other' });
-    await addDocument(db, mediaDir, { indicator: 'air_quality', file: f.sensor, label: 'Sensor coverage map', type: 'image' });
+    await addDocument(db, mediaDir, {
+      indicator: 'pluviometry',
+      file: f.chart,
+      label: 'Rain gauge network',
+      type: 'preview',
+      description: 'Where the gauges are.',
+    });
+    await addDocument(db, mediaDir, {
+      indicator: 'pluviometry',
+      file: f.guide,
+      label: 'Pluviometer field guide',
+      type: 'document',
+    });
+    await addDocument(db, mediaDir, {
+      indicator: 'water_quality',
+      file: f.protocol,
+      label: 'Water sampling protocol',
+      type: 'document',
+    });
+    await addDocument(db, mediaDir, {
+      indicator: 'bird_count',
+      file: f.sheet,
+      label: 'Bird count sheet (CSV)',
+      type: 'other',
+    });
+    await addDocument(db, mediaDir, {
+      indicator: 'air_quality',
+      file: f.sensor,
+      label: 'Sensor coverage map',
+      type: 'image',
+    });
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }

@@ -7,7 +7,8 @@ import { SeedError } from './seed.js';
  * This is the admin's view of the design's "devices" map; it counts, so it reads the whole table.
  */
 export async function deviceReport(db: Db, indicator: string | null): Promise<string[]> {
-  if (indicator && !(await db.query('SELECT 1 FROM indicator WHERE code = $1', [indicator]))[0]) throw new SeedError(`unknown indicator ${indicator}`);
+  if (indicator && !(await db.query('SELECT 1 FROM indicator WHERE code = $1', [indicator]))[0])
+    throw new SeedError(`unknown indicator ${indicator}`);
   const rows = await db.query<{
     uuid: string;
     login: string | null;
@@ -39,7 +40,9 @@ export async function deviceReport(db: Db, indicator: string | null): Promise<st
     [indicator],
   );
   if (rows.length === 0) return ['no device has synchronised yet'];
-  const out = ['device                               user        last seen (UTC)   indicator         current  outdated  missing  deletions  last pull'];
+  const out = [
+    'device                               user        last seen (UTC)   indicator         current  outdated  missing  deletions  last pull',
+  ];
   for (const r of rows) {
     const missing = r.total - r.current - r.stale;
     out.push(
@@ -63,10 +66,12 @@ export async function deviceReport(db: Db, indicator: string | null): Promise<st
 export async function observationDevices(db: Db, id: string): Promise<string[]> {
   const cond = /^\d{1,15}$/.test(id) ? 'o.id = $1::bigint' : 'o.uuid = $1::uuid';
   const obs = (
-    await db.query<{ id: number; uuid: string; code: string; import: number }>(
-      `SELECT o.id, o.uuid::text AS uuid, i.code, o.import_id AS import FROM observation o JOIN indicator i ON i.id = o.indicator_id WHERE ${cond}`,
-      [id],
-    ).catch(() => [])
+    await db
+      .query<{ id: number; uuid: string; code: string; import: number }>(
+        `SELECT o.id, o.uuid::text AS uuid, i.code, o.import_id AS import FROM observation o JOIN indicator i ON i.id = o.indicator_id WHERE ${cond}`,
+        [id],
+      )
+      .catch(() => [])
   )[0];
   if (!obs) throw new SeedError(`unknown observation ${id}`);
   const holders = await db.query<{ uuid: string; import: number }>(

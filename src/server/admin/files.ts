@@ -49,7 +49,10 @@ export function png(width: number, height: number, pixel: (x: number, y: number)
 /** A one-page PDF with a title and lines of text (Helvetica, A4). */
 export function pdf(title: string, lines: string[]): Buffer {
   const esc = (s: string) => s.replace(/[\\()]/g, (c) => `\\${c}`).replace(/[^\x20-\x7e]/g, '?');
-  const text = [`BT /F1 18 Tf 56 780 Td (${esc(title)}) Tj ET`, ...lines.map((l, k) => `BT /F1 11 Tf 56 ${750 - k * 16} Td (${esc(l)}) Tj ET`)].join('\n');
+  const text = [
+    `BT /F1 18 Tf 56 780 Td (${esc(title)}) Tj ET`,
+    ...lines.map((l, k) => `BT /F1 11 Tf 56 ${750 - k * 16} Td (${esc(l)}) Tj ET`),
+  ].join('\n');
   const objects = [
     '<< /Type /Catalog /Pages 2 0 R >>',
     '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',

@@ -12,8 +12,13 @@ import { sniffDocument } from '../observations/sniff.js';
 
 export class SeedError extends Error {}
 
-export async function createUser(db: Queryable, login: string, password: string): Promise<{ id: number; login: string }> {
-  if (!/^[A-Za-z0-9_.@-]{1,200}$/.test(login)) throw new SeedError(`invalid login "${login}" (letters, digits, _ . @ -)`);
+export async function createUser(
+  db: Queryable,
+  login: string,
+  password: string,
+): Promise<{ id: number; login: string }> {
+  if (!/^[A-Za-z0-9_.@-]{1,200}$/.test(login))
+    throw new SeedError(`invalid login "${login}" (letters, digits, _ . @ -)`);
   if (password.length < 1 || password.length > 1024) throw new SeedError('password must be 1 to 1024 characters');
   const hash = await hashPassword(password);
   const rows = await db.query<{ id: number }>(
@@ -25,7 +30,10 @@ export async function createUser(db: Queryable, login: string, password: string)
 }
 
 export async function setPassword(db: Queryable, login: string, password: string): Promise<void> {
-  const rows = await db.query('UPDATE app_user SET password_hash = $2 WHERE login = $1 RETURNING id', [login, await hashPassword(password)]);
+  const rows = await db.query('UPDATE app_user SET password_hash = $2 WHERE login = $1 RETURNING id', [
+    login,
+    await hashPassword(password),
+  ]);
   if (!rows[0]) throw new SeedError(`unknown user ${login}`);
 }
 
@@ -33,7 +41,10 @@ export async function setPassword(db: Queryable, login: string, password: string
 export async function revokeUserSessions(db: Queryable, login: string): Promise<number> {
   const user = (await db.query<{ id: number }>('SELECT id FROM app_user WHERE login = $1', [login]))[0];
   if (!user) throw new SeedError(`unknown user ${login}`);
-  const rows = await db.query('UPDATE session SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL RETURNING 1', [user.id]);
+  const rows = await db.query(
+    'UPDATE session SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL RETURNING 1',
+    [user.id],
+  );
   return rows.length;
 }
 
@@ -67,7 +78,14 @@ export const IndicatorSpec = z.object({
   category: z.string().max(200).nullable().optional(),
   date_format: DateFormat,
   values: z
-    .array(Dimension.extend({ code: z.string().regex(/^[A-Za-z0-9_]{1,100}$/), name: z.string().min(1), type: DimensionType, unit: z.string().nullable().optional().default(null) }))
+    .array(
+      Dimension.extend({
+        code: z.string().regex(/^[A-Za-z0-9_]{1,100}$/),
+        name: z.string().min(1),
+        type: DimensionType,
+        unit: z.string().nullable().optional().default(null),
+      }),
+    )
     .min(1)
     .refine((v) => new Set(v.map((d) => d.code)).size === v.length, 'dimension codes must be unique'),
 });
@@ -89,14 +107,10 @@ export async function createIndicator(db: Db, input: IndicatorSpec): Promise<{ i
     if (!rows[0]) throw new SeedError(`indicator ${spec.code} already exists`);
     const id = rows[0].id;
     for (const [position, d] of spec.values.entries()) {
-      await q.query('INSERT INTO dimension (indicator_id, position, code, name, type, unit) VALUES ($1, $2, $3, $4, $5, $6)', [
-        id,
-        position,
-        d.code,
-        d.name,
-        d.type,
-        d.unit ?? null,
-      ]);
+      await q.query(
+        'INSERT INTO dimension (indicator_id, position, code, name, type, unit) VALUES ($1, $2, $3, $4, $5, $6)',
+        [id, position, d.code, d.name, d.type, d.unit ?? null],
+      );
     }
     return { id, code: spec.code };
   });
@@ -109,14 +123,23 @@ export async function linkIndicator(db: Queryable, projectKey: string, indicator
      ON CONFLICT DO NOTHING RETURNING project_id`,
     [projectKey, indicatorCode],
   );
-  const exists = await db.query('SELECT 1 FROM project p, indicator i WHERE p.key = $1 AND i.code = $2', [projectKey, indicatorCode]);
+  const exists = await db.query('SELECT 1 FROM project p, indicator i WHERE p.key = $1 AND i.code = $2', [
+    projectKey,
+    indicatorCode,
+  ]);
   if (!rows[0] && !exists[0]) throw new SeedError(`unknown project ${projectKey} or indicator ${indicatorCode}`);
 }
 
 export async function addDocument(
   db: Queryable,
   mediaDir: string,
-  d: { indicator: string; file: string; label: string; type: z.infer<typeof DocumentType>; description?: string | null },
+  d: {
+    indicator: string;
+    file: string;
+    label: string;
+    type: z.infer<typeof DocumentType>;
+    description?: string | null;
+  },
 ): Promise<{ id: number; uuid: string }> {
   const type = DocumentType.safeParse(d.type);
   if (!type.success) throw new SeedError(`invalid document type "${d.type}" (preview, image, video, document, other)`);
@@ -154,7 +177,13 @@ export interface SeedObservation {
  */
 export async function insertObservations(
   db: Db,
-  a: { indicator: string; author?: string | null; observations: Iterable<SeedObservation>; source?: 'seed' | 'csv'; chunk?: number },
+  a: {
+    indicator: string;
+    author?: string | null;
+    observations: Iterable<SeedObservation>;
+    source?: 'seed' | 'csv';
+    chunk?: number;
+  },
 ): Promise<{ importId: number; ids: number[]; uuids: string[] }> {
   const ind = await db.query<{ id: number }>('SELECT id FROM indicator WHERE code = $1', [a.indicator]);
   if (!ind[0]) throw new SeedError(`unknown indicator ${a.indicator}`);
@@ -217,7 +246,12 @@ export async function registerDevice(db: Queryable, uuid: string, userId?: numbe
 }
 
 /** Records that a device holds an observation at an import (the design's "devices" map entry). */
-export async function setHolding(db: Queryable, deviceUuid: string, observationId: number, importId: number): Promise<void> {
+export async function setHolding(
+  db: Queryable,
+  deviceUuid: string,
+  observationId: number,
+  importId: number,
+): Promise<void> {
   const deviceId = await registerDevice(db, deviceUuid);
   await db.query(
     `INSERT INTO device_observation (device_id, observation_id, indicator_id, import_id)
@@ -237,8 +271,13 @@ export async function generateObservations(
 ): Promise<{ importId: number; firstId: number; lastId: number }> {
   const ind = (await db.query<{ id: number }>('SELECT id FROM indicator WHERE code = $1', [a.indicator]))[0];
   if (!ind) throw new SeedError(`unknown indicator ${a.indicator}`);
-  const dims = await db.query<{ code: string; type: string }>('SELECT code, type FROM dimension WHERE indicator_id = $1 ORDER BY position', [ind.id]);
-  const authorId = a.author ? (await db.query<{ id: number }>('SELECT id FROM app_user WHERE login = $1', [a.author]))[0]?.id : null;
+  const dims = await db.query<{ code: string; type: string }>(
+    'SELECT code, type FROM dimension WHERE indicator_id = $1 ORDER BY position',
+    [ind.id],
+  );
+  const authorId = a.author
+    ? (await db.query<{ id: number }>('SELECT id FROM app_user WHERE login = $1', [a.author]))[0]?.id
+    : null;
   if (a.author && !authorId) throw new SeedError(`unknown user ${a.author}`);
   // Dimension codes are [A-Za-z0-9_] (checked at creation), so they are safe as SQL literals.
   const expr: Record<string, string> = {
@@ -249,7 +288,10 @@ export async function generateObservations(
   };
   const vals = `jsonb_build_object(${dims.map((d) => `'${d.code}', ${expr[d.type]}`).join(', ')})`;
   return db.tx(async (q) => {
-    const imp = await q.query<{ id: number }>(`INSERT INTO import (user_id, tool, source) VALUES ($1, 'seed', 'seed') RETURNING id`, [authorId ?? null]);
+    const imp = await q.query<{ id: number }>(
+      `INSERT INTO import (user_id, tool, source) VALUES ($1, 'seed', 'seed') RETURNING id`,
+      [authorId ?? null],
+    );
     const importId = imp[0]!.id;
     const CHUNK = 20_000; // short statements: PGlite blocks the event loop while one runs
     let firstId = 0;

@@ -30,5 +30,7 @@ export async function findSession(db: Queryable, token: string): Promise<Session
 }
 
 export async function revokeSession(db: Queryable, token: string): Promise<void> {
-  await db.query('UPDATE session SET revoked_at = now() WHERE token_hash = $1 AND revoked_at IS NULL', [hashToken(token)]);
+  await db.query('UPDATE session SET revoked_at = now() WHERE token_hash = $1 AND revoked_at IS NULL', [
+    hashToken(token),
+  ]);
 }

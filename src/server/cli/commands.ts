@@ -100,7 +100,8 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
     return cmd ? 0 : 2;
   }
   const sub = ['user', 'project', 'indicator', 'document'].includes(cmd) ? rest.shift() : undefined;
-  if (sub === undefined && ['user', 'project', 'indicator', 'document'].includes(cmd)) throw new UsageError(`"${cmd}" needs a subcommand`);
+  if (sub === undefined && ['user', 'project', 'indicator', 'document'].includes(cmd))
+    throw new UsageError(`"${cmd}" needs a subcommand`);
   const key = sub ? `${cmd} ${sub}` : cmd;
 
   switch (key) {
@@ -186,7 +187,8 @@ async function withStorage(key: string, rest: string[], io: Io): Promise<number>
       break;
     case 'user password':
       want(positionals, 1, '<login>');
-      if (!v['password-stdin']) throw new UsageError('--password-stdin is required (never pass a password as an argument)');
+      if (!v['password-stdin'])
+        throw new UsageError('--password-stdin is required (never pass a password as an argument)');
       password = await readStdinLine(io.stdin);
       if (!password) throw new UsageError('empty password on stdin');
       break;
@@ -294,7 +296,11 @@ async function withStorage(key: string, rest: string[], io: Io): Promise<number>
       }
       case 'demo': {
         const created = await seedDemo(db, mediaDir);
-        io.stdout(created ? 'demo data created: users demo/demo (writer) and analyst/analyst (reader)' : 'demo data already present');
+        io.stdout(
+          created
+            ? 'demo data created: users demo/demo (writer) and analyst/analyst (reader)'
+            : 'demo data already present',
+        );
         break;
       }
     }

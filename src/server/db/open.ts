@@ -15,8 +15,13 @@ export interface StorageOptions {
 
 export const DEFAULT_DATA_DIR = '.gobs-data/server';
 
-export async function openStorage(opts: StorageOptions, { migrateNow = true } = {}): Promise<{ db: Db; mediaDir: string; where: string }> {
-  const db = opts.databaseUrl ? await openPostgres(opts.databaseUrl) : await openPglite(path.resolve(opts.dataDir ?? DEFAULT_DATA_DIR));
+export async function openStorage(
+  opts: StorageOptions,
+  { migrateNow = true } = {},
+): Promise<{ db: Db; mediaDir: string; where: string }> {
+  const db = opts.databaseUrl
+    ? await openPostgres(opts.databaseUrl)
+    : await openPglite(path.resolve(opts.dataDir ?? DEFAULT_DATA_DIR));
   try {
     if (migrateNow) await migrate(db);
   } catch (err) {
@@ -24,7 +29,8 @@ export async function openStorage(opts: StorageOptions, { migrateNow = true } = 
     throw err;
   }
   const mediaDir = path.resolve(
-    opts.mediaDir ?? (opts.databaseUrl ? path.join('.gobs-data', 'media') : path.join(opts.dataDir ?? DEFAULT_DATA_DIR, 'media')),
+    opts.mediaDir ??
+      (opts.databaseUrl ? path.join('.gobs-data', 'media') : path.join(opts.dataDir ?? DEFAULT_DATA_DIR, 'media')),
   );
   const where = opts.databaseUrl
     ? `PostgreSQL database ${redact(opts.databaseUrl)}`

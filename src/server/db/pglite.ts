@@ -98,9 +98,12 @@ export async function openPglite(dataDir: string): Promise<Db> {
 export async function openMemoryPglite(loadDataDir?: Blob): Promise<MemoryDb> {
   const pg = new PGlite({ parsers, postgresqlconf, ...(loadDataDir ? { loadDataDir } : {}) });
   await pg.waitReady;
-  return Object.assign(wrap(pg, () => undefined), {
-    dump: () => pg.dumpDataDir('none'),
-  });
+  return Object.assign(
+    wrap(pg, () => undefined),
+    {
+      dump: () => pg.dumpDataDir('none'),
+    },
+  );
 }
 
 export type MemoryDb = Db & { dump(): Promise<Blob | File> };

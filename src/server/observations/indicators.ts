@@ -26,7 +26,11 @@ export async function dimensionsOf(db: Queryable, indicatorIds: number[]): Promi
   return out;
 }
 
-async function documentsOf(db: Queryable, indicatorIds: number[], base: string): Promise<Map<number, IndicatorDocument[]>> {
+async function documentsOf(
+  db: Queryable,
+  indicatorIds: number[],
+  base: string,
+): Promise<Map<number, IndicatorDocument[]>> {
   const rows = await db.query<DocumentRow>(
     `SELECT d.id, d.uuid::text AS uuid, d.indicator_id, i.code AS indicator, d.label, d.description, d.type,
             d.mime_type, d.size, ${iso('d.created_at')} AS created_at, ${iso('d.updated_at')} AS updated_at

@@ -1,4 +1,10 @@
-import { type ApiErrorItem, type Dimension, NewObservation, TIMESTAMP_PATTERN, UUID_PATTERN } from '../../shared/api.js';
+import {
+  type ApiErrorItem,
+  type Dimension,
+  NewObservation,
+  TIMESTAMP_PATTERN,
+  UUID_PATTERN,
+} from '../../shared/api.js';
 import { coerce, type Value } from './values.js';
 import { centroid, parseWkt, WktError } from './wkt.js';
 
@@ -34,7 +40,8 @@ export function validateObservation(
   index: number,
   dimensionsOf: (indicator: string) => Dimension[] | undefined,
 ): { ok: CleanObservation } | { errors: ApiErrorItem[] } {
-  const uuid = typeof (raw as { uuid?: unknown })?.uuid === 'string' ? ((raw as { uuid: string }).uuid as string) : null;
+  const uuid =
+    typeof (raw as { uuid?: unknown })?.uuid === 'string' ? ((raw as { uuid: string }).uuid as string) : null;
   const errors: ApiErrorItem[] = [];
   const err = (field: string, message: string) => errors.push({ index, uuid, field, message });
 
@@ -83,7 +90,9 @@ export function validateObservation(
       if ('error' in c) return err(`values.${v.name}`, c.error);
       values[v.name] = c.value;
     });
-    for (const d of dims) if (!(d.code in values) && !errors.some((e) => e.field === `values.${d.code}`)) err(`values.${d.code}`, 'is missing');
+    for (const d of dims)
+      if (!(d.code in values) && !errors.some((e) => e.field === `values.${d.code}`))
+        err(`values.${d.code}`, 'is missing');
   }
   if (errors.length > 0) return { errors };
   return {

@@ -46,7 +46,8 @@ class Reader {
     const x = this.num();
     const y = this.num();
     if (/^[\s]*[-+.\d]/.test(this.s.slice(this.i))) throw new WktError('only 2D coordinates (x y) are supported');
-    if (x < -180 || x > 180 || y < -90 || y > 90) throw new WktError(`coordinate (${x} ${y}) is outside longitude [-180, 180] / latitude [-90, 90]`);
+    if (x < -180 || x > 180 || y < -90 || y > 90)
+      throw new WktError(`coordinate (${x} ${y}) is outside longitude [-180, 180] / latitude [-90, 90]`);
     return [x, y];
   }
   list<T>(item: () => T): T[] {
@@ -70,7 +71,8 @@ function ring(r: Reader): Coord[] {
   const pts = r.list(() => r.coord());
   const [first, last] = [pts[0]!, pts[pts.length - 1]!];
   if (pts.length < 4) throw new WktError('a polygon ring needs at least 4 points');
-  if (first[0] !== last[0] || first[1] !== last[1]) throw new WktError('a polygon ring must be closed (first point = last point)');
+  if (first[0] !== last[0] || first[1] !== last[1])
+    throw new WktError('a polygon ring must be closed (first point = last point)');
   return pts;
 }
 const polygon = (r: Reader) => r.list(() => ring(r));

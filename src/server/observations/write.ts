@@ -11,7 +11,13 @@ import { HttpError, badRequest, conflict, forbidden, notFound } from '../errors.
 import { type SessionUser } from '../auth/sessions.js';
 import { dimensionsOf } from './indicators.js';
 import { type CleanObservation, validateObservation } from './validate.js';
-import { OBSERVATION_FROM, OBSERVATION_SELECT, type ObservationRow, findObservation, rowsToObservations } from './read.js';
+import {
+  OBSERVATION_FROM,
+  OBSERVATION_SELECT,
+  type ObservationRow,
+  findObservation,
+  rowsToObservations,
+} from './read.js';
 
 export interface Writer {
   user: SessionUser;
@@ -26,7 +32,11 @@ async function newImport(q: Queryable, w: Writer, source: 'push' | 'update' | 'm
   return rows[0]!.id;
 }
 
-async function hold(q: Queryable, deviceId: number | null, obs: { id: number; indicator_id: number; import: number }[]) {
+async function hold(
+  q: Queryable,
+  deviceId: number | null,
+  obs: { id: number; indicator_id: number; import: number }[],
+) {
   if (deviceId === null || obs.length === 0) return;
   await q.query(
     `INSERT INTO device_observation (device_id, observation_id, indicator_id, import_id)
@@ -52,7 +62,11 @@ function sameContent(row: ObservationRow, o: CleanObservation): boolean {
 /** Checks access to every indicator named and validates every item; throws 403 / 400 with all errors. */
 async function validateBatch(ctx: ServerContext, user: SessionUser, items: unknown[]) {
   const codes = [
-    ...new Set(items.map((i) => (i as { indicator?: unknown })?.indicator).filter((c): c is string => typeof c === 'string' && c.length <= 100)),
+    ...new Set(
+      items
+        .map((i) => (i as { indicator?: unknown })?.indicator)
+        .filter((c): c is string => typeof c === 'string' && c.length <= 100),
+    ),
   ];
   const accessByCode = new Map<string, IndicatorAccess>();
   for (const code of codes) {
@@ -68,7 +82,10 @@ async function validateBatch(ctx: ServerContext, user: SessionUser, items: unkno
     requireWriter(access);
     accessByCode.set(code, access);
   }
-  const dims = await dimensionsOf(ctx.db, [...accessByCode.values()].map((a) => a.id));
+  const dims = await dimensionsOf(
+    ctx.db,
+    [...accessByCode.values()].map((a) => a.id),
+  );
   const dimsByCode = new Map<string, Dimension[]>([...accessByCode].map(([code, a]) => [code, dims.get(a.id) ?? []]));
   const clean: CleanObservation[] = [];
   const errors: ApiErrorItem[] = [];
@@ -88,23 +105,34 @@ async function validateBatch(ctx: ServerContext, user: SessionUser, items: unkno
 }
 
 /** POST /observation/observations: all or nothing, one import, idempotent on uuid. */
-export async function pushObservations(ctx: ServerContext, request: FastifyRequest, w: Writer, items: unknown[]): Promise<Observation[]> {
+export async function pushObservations(
+  ctx: ServerContext,
+  request: FastifyRequest,
+  w: Writer,
+  items: unknown[],
+): Promise<Observation[]> {
   const { clean, accessByCode } = await validateBatch(ctx, w.user, items);
   const rows = await ctx.db.tx(async (q) => {
     const uuids = clean.map((o) => o.uuid);
     const lookup = async () =>
       new Map(
         (
-          await q.query<ObservationRow>(`SELECT ${OBSERVATION_SELECT} FROM ${OBSERVATION_FROM} WHERE o.uuid = ANY($1::uuid[])`, [uuids])
+          await q.query<ObservationRow>(
+            `SELECT ${OBSERVATION_SELECT} FROM ${OBSERVATION_FROM} WHERE o.uuid = ANY($1::uuid[])`,
+            [uuids],
+          )
         ).map((r) => [r.uuid, r]),
       );
     const check = (existing: Map<string, ObservationRow>) => {
       for (const o of clean) {
         const row = existing.get(o.uuid);
         if (row && (row.author_id !== w.user.id || !sameContent(row, o))) {
-          throw conflict(`Observation ${o.uuid} already exists with different content or another author; nothing was stored`, {
-            uuid: o.uuid,
-          });
+          throw conflict(
+            `Observation ${o.uuid} already exists with different content or another author; nothing was stored`,
+            {
+              uuid: o.uuid,
+            },
+          );
         }
       }
     };
@@ -159,21 +187,38 @@ async function loadForChange(q: Queryable, user: SessionUser, id: string): Promi
     throw notFound(`Observation ${id} not found`);
   }
   const isAuthorWriter = row.author_id === user.id && access.role !== 'reader';
-  if (!isAuthorWriter && access.role !== 'admin') throw forbidden('Only the author (as a writer) or a project admin may change this observation');
+  if (!isAuthorWriter && access.role !== 'admin')
+    throw forbidden('Only the author (as a writer) or a project admin may change this observation');
   return row;
 }
 
-async function current(ctx: ServerContext, request: FastifyRequest, q: Queryable, row: ObservationRow): Promise<Observation> {
+async function current(
+  ctx: ServerContext,
+  request: FastifyRequest,
+  q: Queryable,
+  row: ObservationRow,
+): Promise<Observation> {
   return (await rowsToObservations(q, ctx, request, [row]))[0]!;
 }
 
 /** PUT /observation/observations: optimistic concurrency on the import the edit started from. */
-export async function updateObservation(ctx: ServerContext, request: FastifyRequest, w: Writer, body: unknown): Promise<Observation[]> {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw badRequest('Body must be one observation object');
+export async function updateObservation(
+  ctx: ServerContext,
+  request: FastifyRequest,
+  w: Writer,
+  body: unknown,
+): Promise<Observation[]> {
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw badRequest('Body must be one observation object');
   const baseImport = (body as { import?: unknown }).import;
   if (typeof baseImport !== 'number' || !Number.isInteger(baseImport) || baseImport < 1) {
     throw badRequest('Invalid observation', [
-      { index: 0, uuid: String((body as { uuid?: unknown }).uuid ?? '') || null, field: 'import', message: 'must be the import the edit started from (a positive integer)' },
+      {
+        index: 0,
+        uuid: String((body as { uuid?: unknown }).uuid ?? '') || null,
+        field: 'import',
+        message: 'must be the import the edit started from (a positive integer)',
+      },
     ]);
   }
   const uuid = (body as { uuid?: unknown }).uuid;
@@ -183,26 +228,27 @@ export async function updateObservation(ctx: ServerContext, request: FastifyRequ
   const rows = await ctx.db.tx(async (q) => {
     const row = await loadForChange(q, w.user, uuid);
     if ((body as { indicator?: unknown }).indicator !== row.indicator) {
-      throw badRequest('Invalid observation', [{ index: 0, uuid, field: 'indicator', message: `must stay ${row.indicator}` }]);
+      throw badRequest('Invalid observation', [
+        { index: 0, uuid, field: 'indicator', message: `must stay ${row.indicator}` },
+      ]);
     }
     if (row.import !== baseImport) {
-      throw conflict(`Observation ${uuid} was changed on the server (import ${row.import}, edit based on ${baseImport}); nothing was changed`, {
-        observation: await current(ctx, request, q, row),
-      });
+      throw conflict(
+        `Observation ${uuid} was changed on the server (import ${row.import}, edit based on ${baseImport}); nothing was changed`,
+        {
+          observation: await current(ctx, request, q, row),
+        },
+      );
     }
     const dims = (await dimensionsOf(q, [row.indicator_id])).get(row.indicator_id) ?? [];
     const v = validateObservation(body, 0, (code) => (code === row.indicator ? dims : undefined));
-    if ('errors' in v) throw badRequest(`${v.errors.length} invalid observation field(s); nothing was changed`, v.errors);
+    if ('errors' in v)
+      throw badRequest(`${v.errors.length} invalid observation field(s); nothing was changed`, v.errors);
     const importId = await newImport(q, w, 'update');
-    await q.query(`UPDATE observation SET ts = $2, x = $3, y = $4, wkt = $5, vals = $6::jsonb, import_id = $7 WHERE id = $1`, [
-      row.id,
-      v.ok.timestamp,
-      v.ok.x,
-      v.ok.y,
-      v.ok.wkt,
-      JSON.stringify(v.ok.values),
-      importId,
-    ]);
+    await q.query(
+      `UPDATE observation SET ts = $2, x = $3, y = $4, wkt = $5, vals = $6::jsonb, import_id = $7 WHERE id = $1`,
+      [row.id, v.ok.timestamp, v.ok.x, v.ok.y, v.ok.wkt, JSON.stringify(v.ok.values), importId],
+    );
     const updated = (await findObservation(q, String(row.id)))!;
     await hold(q, w.deviceId, [updated]);
     return [updated];
@@ -224,9 +270,12 @@ export async function deleteObservation(
   return ctx.db.tx(async (q) => {
     const row = await loadForChange(q, w.user, id);
     if (baseImport !== null && row.import !== baseImport) {
-      throw conflict(`Observation ${row.uuid} was changed on the server (import ${row.import}, delete based on ${baseImport}); nothing was deleted`, {
-        observation: await current(ctx, request, q, row),
-      });
+      throw conflict(
+        `Observation ${row.uuid} was changed on the server (import ${row.import}, delete based on ${baseImport}); nothing was deleted`,
+        {
+          observation: await current(ctx, request, q, row),
+        },
+      );
     }
     const del = await q.query<{ id: number }>(
       `INSERT INTO observation_deletion (observation_id, uuid, indicator_id, import_id, user_id, device_id)
@@ -258,7 +307,11 @@ export async function setMedia(
     const row = await loadForChange(q, w.user, id);
     before?.(row);
     const importId = await newImport(q, w, 'media');
-    await q.query('UPDATE observation SET media_file = $2, import_id = $3 WHERE id = $1', [row.id, mediaFile, importId]);
+    await q.query('UPDATE observation SET media_file = $2, import_id = $3 WHERE id = $1', [
+      row.id,
+      mediaFile,
+      importId,
+    ]);
     const updated = (await findObservation(q, String(row.id)))!;
     await hold(q, w.deviceId, [updated]);
     return { updated, previous: row.media_file };

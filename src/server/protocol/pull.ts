@@ -35,7 +35,8 @@ function parseLimit(request: FastifyRequest): number {
   const raw = (request.query as Record<string, unknown> | undefined)?.limit;
   if (raw === undefined || raw === '') return PULL_DEFAULT_LIMIT;
   const n = typeof raw === 'string' && /^\d{1,7}$/.test(raw) ? Number(raw) : NaN;
-  if (!Number.isInteger(n) || n < 1 || n > PULL_MAX_LIMIT) throw badRequest(`limit must be an integer from 1 to ${PULL_MAX_LIMIT}`);
+  if (!Number.isInteger(n) || n < 1 || n > PULL_MAX_LIMIT)
+    throw badRequest(`limit must be an integer from 1 to ${PULL_MAX_LIMIT}`);
   return n;
 }
 
@@ -56,7 +57,13 @@ function snapshotUnseen(snap: string): { xmax: string; xip: string[] } {
   return { xmax, xip: xip ? xip.split(',') : [] };
 }
 
-function deltaWhere(cur: Cursor, p: unknown[], deviceId: number, indicatorId: number, probe: 'per-row' | 'join'): string {
+function deltaWhere(
+  cur: Cursor,
+  p: unknown[],
+  deviceId: number,
+  indicatorId: number,
+  probe: 'per-row' | 'join',
+): string {
   p.push(indicatorId, cur.round_snapshot, deviceId);
   // Per row, OFFSET 0 keeps the "held?" test a primary-key probe per candidate: flattened into an
   // anti join, the planner would read all of the device's holdings for every batch. A whole-round
@@ -73,7 +80,12 @@ function deltaWhere(cur: Cursor, p: unknown[], deviceId: number, indicatorId: nu
 }
 
 /** The batch query of a pull (exported so a test can EXPLAIN exactly what the server runs). */
-export function batchQuery(cur: Cursor, deviceId: number, indicatorId: number, limit: number): { sql: string; params: unknown[] } {
+export function batchQuery(
+  cur: Cursor,
+  deviceId: number,
+  indicatorId: number,
+  limit: number,
+): { sql: string; params: unknown[] } {
   const p: unknown[] = [];
   const where = deltaWhere(cur, p, deviceId, indicatorId, 'per-row');
   p.push(cur.round_after_id, limit);
@@ -87,11 +99,14 @@ export function batchQuery(cur: Cursor, deviceId: number, indicatorId: number, l
 async function lockCursor(q: Queryable, deviceId: number, indicatorId: number): Promise<Cursor> {
   // Batches never acknowledged (lost answers, abandoned syncs) are garbage after a day; a token
   // naming a removed batch is then acknowledged as a harmless no-op.
-  await q.query(`DELETE FROM sync_batch WHERE device_id = $1 AND indicator_id = $2 AND created_at < now() - interval '1 day'`, [
+  await q.query(
+    `DELETE FROM sync_batch WHERE device_id = $1 AND indicator_id = $2 AND created_at < now() - interval '1 day'`,
+    [deviceId, indicatorId],
+  );
+  await q.query('INSERT INTO sync_cursor (device_id, indicator_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [
     deviceId,
     indicatorId,
   ]);
-  await q.query('INSERT INTO sync_cursor (device_id, indicator_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [deviceId, indicatorId]);
   const rows = await q.query<Cursor>(
     `SELECT base_snapshot::text AS base_snapshot, round_snapshot::text AS round_snapshot, round_after_id, round_total, round_served
        FROM sync_cursor WHERE device_id = $1 AND indicator_id = $2 FOR UPDATE`,
@@ -113,7 +128,9 @@ async function ackObservations(q: Queryable, deviceId: number, indicatorId: numb
   const imports = batch.items.map(([, imp]) => imp);
   // FOR SHARE orders us against a concurrent delete of these rows (see deleteObservation).
   const present = new Set(
-    (await q.query<{ id: number }>('SELECT id FROM observation WHERE id = ANY($1::bigint[]) FOR SHARE', [ids])).map((r) => r.id),
+    (await q.query<{ id: number }>('SELECT id FROM observation WHERE id = ANY($1::bigint[]) FOR SHARE', [ids])).map(
+      (r) => r.id,
+    ),
   );
   await q.query(
     `INSERT INTO device_observation (device_id, observation_id, indicator_id, import_id)
@@ -132,15 +149,18 @@ async function ackObservations(q: Queryable, deviceId: number, indicatorId: numb
       [deviceId, gone],
     );
   }
-  if (batch.round_snapshot !== null && batch.round_snapshot === cur.round_snapshot && batch.last_id > cur.round_after_id) {
+  if (
+    batch.round_snapshot !== null &&
+    batch.round_snapshot === cur.round_snapshot &&
+    batch.last_id > cur.round_after_id
+  ) {
     cur.round_after_id = batch.last_id;
     cur.round_served += batch.items.length;
   }
-  await q.query(`DELETE FROM sync_batch WHERE device_id = $1 AND indicator_id = $2 AND kind = 'observations' AND id <= $3`, [
-    deviceId,
-    indicatorId,
-    batchId,
-  ]);
+  await q.query(
+    `DELETE FROM sync_batch WHERE device_id = $1 AND indicator_id = $2 AND kind = 'observations' AND id <= $3`,
+    [deviceId, indicatorId, batchId],
+  );
 }
 
 export interface PullResult<T> {
@@ -154,7 +174,10 @@ export interface PullResult<T> {
  * indicator since the device's base: [] without taking a lock or writing (no commit to flush).
  * False when the full, locked path is needed.
  */
-async function idlePull(ctx: ServerContext, a: { deviceId: number; indicatorId: number; ack: TokenPayload | null }): Promise<boolean> {
+async function idlePull(
+  ctx: ServerContext,
+  a: { deviceId: number; indicatorId: number; ack: TokenPayload | null },
+): Promise<boolean> {
   if (a.ack && a.ack.b > 0) return false;
   const [cur] = await ctx.db.query<{ base_snapshot: string | null; round_snapshot: string | null }>(
     'SELECT base_snapshot::text AS base_snapshot, round_snapshot::text AS round_snapshot FROM sync_cursor WHERE device_id = $1 AND indicator_id = $2',
@@ -177,7 +200,11 @@ export async function pullObservationBatch(
   a: { deviceUuid: string; deviceId: number; indicatorId: number; limit: number; ack: TokenPayload | null },
 ): Promise<PullResult<Observation>> {
   if (await idlePull(ctx, a)) {
-    return { items: [], token: makeToken(ctx.secret, { b: 0, d: a.deviceUuid, i: a.indicatorId, k: 'observations' }), remaining: 0 };
+    return {
+      items: [],
+      token: makeToken(ctx.secret, { b: 0, d: a.deviceUuid, i: a.indicatorId, k: 'observations' }),
+      remaining: 0,
+    };
   }
   return ctx.db.tx(async (q) => {
     const cur = await lockCursor(q, a.deviceId, a.indicatorId);
@@ -196,7 +223,13 @@ export async function pullObservationBatch(
       // The round is complete: everything visible in its snapshot is held. It becomes the base;
       // a round that began in an earlier request is followed at once by a fresh one, so an empty
       // answer always means "up to date as of now".
-      Object.assign(cur, { base_snapshot: cur.round_snapshot, round_snapshot: null, round_after_id: 0, round_total: null, round_served: 0 });
+      Object.assign(cur, {
+        base_snapshot: cur.round_snapshot,
+        round_snapshot: null,
+        round_after_id: 0,
+        round_total: null,
+        round_served: 0,
+      });
       if (fresh) break;
     }
 
@@ -206,7 +239,10 @@ export async function pullObservationBatch(
         const p: unknown[] = [];
         const where = deltaWhere(cur, p, a.deviceId, a.indicatorId, 'join');
         p.push(cur.round_after_id);
-        const c = await q.query<{ n: number }>(`SELECT count(*)::int8 AS n FROM observation o WHERE ${where} AND o.id > $${p.length}`, p);
+        const c = await q.query<{ n: number }>(
+          `SELECT count(*)::int8 AS n FROM observation o WHERE ${where} AND o.id > $${p.length}`,
+          p,
+        );
         cur.round_total = c[0]!.n + cur.round_served;
       }
       // Upper bound: rows changed again during the round leave it and come in the next one.
@@ -218,7 +254,13 @@ export async function pullObservationBatch(
       const ins = await q.query<{ id: number }>(
         `INSERT INTO sync_batch (device_id, indicator_id, kind, round_snapshot, last_id, items)
          VALUES ($1, $2, 'observations', $3::pg_snapshot, $4, $5::jsonb) RETURNING id`,
-        [a.deviceId, a.indicatorId, cur.round_snapshot, rows[rows.length - 1]!.id, JSON.stringify(rows.map((r) => [r.id, r.import]))],
+        [
+          a.deviceId,
+          a.indicatorId,
+          cur.round_snapshot,
+          rows[rows.length - 1]!.id,
+          JSON.stringify(rows.map((r) => [r.id, r.import])),
+        ],
       );
       batchId = ins[0]!.id;
     }
@@ -226,7 +268,15 @@ export async function pullObservationBatch(
       `UPDATE sync_cursor SET base_snapshot = $3::pg_snapshot, round_snapshot = $4::pg_snapshot, round_after_id = $5,
               round_total = $6, round_served = $7, synced_at = now()
         WHERE device_id = $1 AND indicator_id = $2`,
-      [a.deviceId, a.indicatorId, cur.base_snapshot, cur.round_snapshot, cur.round_after_id, cur.round_total, cur.round_served],
+      [
+        a.deviceId,
+        a.indicatorId,
+        cur.base_snapshot,
+        cur.round_snapshot,
+        cur.round_after_id,
+        cur.round_total,
+        cur.round_served,
+      ],
     );
     const items = await rowsToObservations(q, ctx, request, rows);
     const token = makeToken(ctx.secret, { b: batchId, d: a.deviceUuid, i: a.indicatorId, k: 'observations' });
@@ -241,7 +291,10 @@ async function pullDeletionBatch(
   const emptyToken = () => makeToken(ctx.secret, { b: 0, d: a.deviceUuid, i: a.indicatorId, k: 'deletions' });
   if (!a.ack || a.ack.b === 0) {
     // Nothing to acknowledge: when nothing is pending either, answer without a transaction or a write.
-    const pending = await ctx.db.query('SELECT 1 FROM device_deletion WHERE device_id = $1 AND indicator_id = $2 LIMIT 1', [a.deviceId, a.indicatorId]);
+    const pending = await ctx.db.query(
+      'SELECT 1 FROM device_deletion WHERE device_id = $1 AND indicator_id = $2 LIMIT 1',
+      [a.deviceId, a.indicatorId],
+    );
     if (pending.length === 0) return { items: [], token: emptyToken(), remaining: 0 };
   }
   return ctx.db.tx(async (q) => {
@@ -253,7 +306,10 @@ async function pullDeletionBatch(
         [a.ack.b, a.deviceId, a.indicatorId],
       );
       if (batch[0]) {
-        await q.query('DELETE FROM device_deletion WHERE device_id = $1 AND deletion_id = ANY($2::bigint[])', [a.deviceId, batch[0].items]);
+        await q.query('DELETE FROM device_deletion WHERE device_id = $1 AND deletion_id = ANY($2::bigint[])', [
+          a.deviceId,
+          batch[0].items,
+        ]);
       }
     }
     const rows = await q.query<{ deletion_id: number; uuid: string }>(
@@ -324,7 +380,10 @@ async function pull(ctx: ServerContext, request: Req, reply: FastifyReply, kind:
             `SELECT ${OBSERVATION_SELECT} FROM ${OBSERVATION_FROM} WHERE o.indicator_id = $1 AND o.id > $2 ORDER BY o.id LIMIT ${PAGE}`,
             [access.id, afterId],
           );
-          return { items: await rowsToObservations(ctx.db, ctx, request, rows), lastId: rows[rows.length - 1]?.id ?? afterId };
+          return {
+            items: await rowsToObservations(ctx.db, ctx, request, rows),
+            lastId: rows[rows.length - 1]?.id ?? afterId,
+          };
         }),
       );
     }
@@ -342,7 +401,8 @@ async function pull(ctx: ServerContext, request: Req, reply: FastifyReply, kind:
   const ack = rawAck ? readToken(ctx.secret, rawAck, { device, indicator: access.id, kind }) : null;
   const deviceId = requestDevice(request)!.id;
   const args = { deviceUuid: device, deviceId, indicatorId: access.id, limit, ack };
-  const result = kind === 'observations' ? await pullObservationBatch(ctx, request, args) : await pullDeletionBatch(ctx, args);
+  const result =
+    kind === 'observations' ? await pullObservationBatch(ctx, request, args) : await pullDeletionBatch(ctx, args);
   reply.header(SYNC_TOKEN_HEADER, result.token);
   reply.header(REMAINING_HEADER, String(result.remaining));
   return reply.send(JSON.stringify(result.items));

@@ -19,12 +19,17 @@ export function makeToken(secret: string, p: TokenPayload): string {
   return `${payload}.${sign(secret, payload)}`;
 }
 
-export function readToken(secret: string, token: string, expect: { device: string; indicator: number; kind: TokenPayload['k'] }): TokenPayload {
+export function readToken(
+  secret: string,
+  token: string,
+  expect: { device: string; indicator: number; kind: TokenPayload['k'] },
+): TokenPayload {
   const m = /^([A-Za-z0-9_-]{1,400})\.([A-Za-z0-9_-]{43})$/.exec(token.trim());
   if (!m) throw badRequest('Malformed X-Gobs-Ack token');
   const expected = Buffer.from(sign(secret, m[1]!));
   const given = Buffer.from(m[2]!);
-  if (expected.length !== given.length || !timingSafeEqual(expected, given)) throw badRequest('Invalid X-Gobs-Ack token');
+  if (expected.length !== given.length || !timingSafeEqual(expected, given))
+    throw badRequest('Invalid X-Gobs-Ack token');
   let p: TokenPayload;
   try {
     p = JSON.parse(Buffer.from(m[1]!, 'base64url').toString('utf8')) as TokenPayload;
@@ -32,6 +37,7 @@ export function readToken(secret: string, token: string, expect: { device: strin
     throw badRequest('Malformed X-Gobs-Ack token');
   }
   if (p.d !== expect.device) throw forbidden('X-Gobs-Ack token belongs to another device');
-  if (p.i !== expect.indicator || p.k !== expect.kind) throw badRequest(`X-Gobs-Ack token is not for ${expect.kind} of this indicator`);
+  if (p.i !== expect.indicator || p.k !== expect.kind)
+    throw badRequest(`X-Gobs-Ack token is not for ${expect.kind} of this indicator`);
   return p;
 }

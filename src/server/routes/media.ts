@@ -12,7 +12,12 @@ import { writer } from './observation.js';
 
 type IdParams = { Params: { id: string } };
 
-const MIME_BY_EXT: Record<string, string> = { '.jpg': 'image/jpeg', '.png': 'image/png', '.gif': 'image/gif', '.webp': 'image/webp' };
+const MIME_BY_EXT: Record<string, string> = {
+  '.jpg': 'image/jpeg',
+  '.png': 'image/png',
+  '.gif': 'image/gif',
+  '.webp': 'image/webp',
+};
 
 export async function mediaRoutes(app: FastifyInstance, ctx: ServerContext) {
   const dir = path.join(ctx.mediaDir, 'observations');
@@ -22,7 +27,8 @@ export async function mediaRoutes(app: FastifyInstance, ctx: ServerContext) {
   };
 
   app.post<IdParams>('/observation/:id/uploadMedia', async (request) => {
-    if (!request.isMultipart()) throw new HttpError(415, 'Send the media as multipart/form-data with the file in field mediaFile');
+    if (!request.isMultipart())
+      throw new HttpError(415, 'Send the media as multipart/form-data with the file in field mediaFile');
     const w = await writer(ctx, request);
     // Refuse before reading any bytes when the caller may not change the observation.
     await checkCanChange(ctx, w.user, request.params.id);

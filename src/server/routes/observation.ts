@@ -19,17 +19,21 @@ export async function observationRoutes(app: FastifyInstance, ctx: ServerContext
   app.post('/observation/observations', async (request) => {
     const body = request.body;
     if (!Array.isArray(body)) throw badRequest('Body must be a JSON array of observations');
-    if (body.length < 1 || body.length > PUSH_MAX_ITEMS) throw badRequest(`Send 1 to ${PUSH_MAX_ITEMS} observations per request`);
+    if (body.length < 1 || body.length > PUSH_MAX_ITEMS)
+      throw badRequest(`Send 1 to ${PUSH_MAX_ITEMS} observations per request`);
     return pushObservations(ctx, request, await writer(ctx, request), body);
   });
 
   app.post('/observation', async (request) => {
     const body = request.body;
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw badRequest('Body must be one observation object');
+    if (typeof body !== 'object' || body === null || Array.isArray(body))
+      throw badRequest('Body must be one observation object');
     return pushObservations(ctx, request, await writer(ctx, request), [body]);
   });
 
-  app.put('/observation/observations', async (request) => updateObservation(ctx, request, await writer(ctx, request), request.body));
+  app.put('/observation/observations', async (request) =>
+    updateObservation(ctx, request, await writer(ctx, request), request.body),
+  );
 
   app.get<IdParams>('/observation/:id', async (request) => {
     const row = await findObservation(ctx.db, request.params.id);

@@ -18,7 +18,13 @@ export async function explainPulls(db: Db, s: Seeded, deviceId: number): Promise
     [deviceId, s.indicatorId],
   );
   const [snap] = await db.query<{ s: string }>('SELECT pg_current_snapshot()::text AS s');
-  const round = (base: string | null): Cursor => ({ base_snapshot: base, round_snapshot: snap!.s, round_after_id: 0, round_total: null, round_served: 0 });
+  const round = (base: string | null): Cursor => ({
+    base_snapshot: base,
+    round_snapshot: snap!.s,
+    round_after_id: 0,
+    round_total: null,
+    round_served: 0,
+  });
   const [never] = await db.query<{ id: number }>('SELECT min(id) - 1 AS id FROM device');
   return {
     noChange: await plan(db, batchQuery(round(stored?.base ?? null), deviceId, s.indicatorId, 500)),

@@ -14,7 +14,12 @@ import { type ServerContext } from '../../../src/server/context';
 import { type Db } from '../../../src/server/db/types';
 import { pushObservations } from '../../../src/server/observations/write';
 import { dimensionsOf } from '../../../src/server/observations/indicators';
-import { OBSERVATION_FROM, OBSERVATION_SELECT, toObservation, type ObservationRow } from '../../../src/server/observations/read';
+import {
+  OBSERVATION_FROM,
+  OBSERVATION_SELECT,
+  toObservation,
+  type ObservationRow,
+} from '../../../src/server/observations/read';
 import type { Observation } from '../../../src/shared/api';
 
 /**
@@ -23,7 +28,11 @@ import type { Observation } from '../../../src/shared/api';
  * id, as its own device-less export), turn each batch into JSON text and parse it back, insert every row into a fresh desktop store (same schema and indexes) with one prepared
  * statement in one transaction.
  */
-export async function firstSyncFloor(db: Db, indicatorCode: string, batch: number): Promise<{ ms: number; rows: number; readMs: number; jsonMs: number; insertMs: number }> {
+export async function firstSyncFloor(
+  db: Db,
+  indicatorCode: string,
+  batch: number,
+): Promise<{ ms: number; rows: number; readMs: number; jsonMs: number; insertMs: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'gobs-bench-floor-'));
   const store = openStore(join(dir, 'store.sqlite'));
   try {
@@ -95,7 +104,12 @@ export async function firstSyncFloor(db: Db, indicatorCode: string, batch: numbe
  * statement src/server/observations/write.ts uses) and records the pushing device as holding them.
  * No HTTP, no validation, no idempotency look-ups, no response.
  */
-export async function pushFloor(db: Db, s: { indicatorId: number; fieldUserId: number }, n: number, batch: number): Promise<{ ms: number; rows: number }> {
+export async function pushFloor(
+  db: Db,
+  s: { indicatorId: number; fieldUserId: number },
+  n: number,
+  batch: number,
+): Promise<{ ms: number; rows: number }> {
   const [dev] = await db.query<{ id: number }>('INSERT INTO device (uuid) VALUES ($1) RETURNING id', [randomUUID()]);
   const t0 = performance.now();
   let rows = 0;
@@ -103,16 +117,26 @@ export async function pushFloor(db: Db, s: { indicatorId: number; fieldUserId: n
     const k = Math.min(batch, n - start);
     const items = floorItems(start, k);
     await db.tx(async (q) => {
-      const [imp] = await q.query<{ id: number }>(`INSERT INTO import (user_id, device_id, tool, source) VALUES ($1, $2, 'api', 'push') RETURNING id`, [
-        s.fieldUserId,
-        dev!.id,
-      ]);
+      const [imp] = await q.query<{ id: number }>(
+        `INSERT INTO import (user_id, device_id, tool, source) VALUES ($1, $2, 'api', 'push') RETURNING id`,
+        [s.fieldUserId, dev!.id],
+      );
       const inserted = await q.query<{ id: number }>(
         `INSERT INTO observation (uuid, indicator_id, import_id, ts, x, y, wkt, vals, author_id)
          SELECT s.u, $2, $1, s.t, s.x, s.y, s.w, s.v, $3
            FROM unnest($4::uuid[], $5::timestamp[], $6::float8[], $7::float8[], $8::text[], $9::jsonb[]) AS s(u, t, x, y, w, v)
          ON CONFLICT (uuid) DO NOTHING RETURNING id`,
-        [imp!.id, s.indicatorId, s.fieldUserId, items.map((o) => o.uuid), items.map((o) => o.ts), items.map((o) => o.x), items.map((o) => o.y), items.map((o) => o.wkt), items.map((o) => o.vals)],
+        [
+          imp!.id,
+          s.indicatorId,
+          s.fieldUserId,
+          items.map((o) => o.uuid),
+          items.map((o) => o.ts),
+          items.map((o) => o.x),
+          items.map((o) => o.y),
+          items.map((o) => o.wkt),
+          items.map((o) => o.vals),
+        ],
       );
       await q.query(
         `INSERT INTO device_observation (device_id, observation_id, indicator_id, import_id)
@@ -147,9 +171,21 @@ function floorItems(start: number, k: number) {
  * (pushObservations: validation, idempotency look-ups, import, insert, holdings, response rows)
  * called in this process with the same batches — what HTTP and the device add comes on top.
  */
-export async function pushHandler(db: Db, indicatorCode: string, user: { id: number; login: string }, n: number, batch: number): Promise<{ ms: number }> {
+export async function pushHandler(
+  db: Db,
+  indicatorCode: string,
+  user: { id: number; login: string },
+  n: number,
+  batch: number,
+): Promise<{ ms: number }> {
   const [dev] = await db.query<{ id: number }>('INSERT INTO device (uuid) VALUES ($1) RETURNING id', [randomUUID()]);
-  const ctx: ServerContext = { db, secret: 'bench', mediaDir: tmpdir(), sessionTtlMs: 60_000, publicUrl: 'http://127.0.0.1/api' };
+  const ctx: ServerContext = {
+    db,
+    secret: 'bench',
+    mediaDir: tmpdir(),
+    sessionTtlMs: 60_000,
+    publicUrl: 'http://127.0.0.1/api',
+  };
   const t0 = performance.now();
   for (let start = 0; start < n; start += batch) {
     const items = floorItems(20_000_000 + start, Math.min(batch, n - start)).map((o) => ({

@@ -45,9 +45,12 @@ function freePort(): Promise<number> {
   });
 }
 
-const asPostgres = (cmd: string) => execFileSync('su', ['postgres', '-s', '/bin/sh', '-c', cmd], { stdio: ['ignore', 'pipe', 'pipe'] });
+const asPostgres = (cmd: string) =>
+  execFileSync('su', ['postgres', '-s', '/bin/sh', '-c', cmd], { stdio: ['ignore', 'pipe', 'pipe'] });
 
-async function startOwnCluster(logSlowMs: number | null): Promise<{ url: string; log: string; stop: () => void } | null> {
+async function startOwnCluster(
+  logSlowMs: number | null,
+): Promise<{ url: string; log: string; stop: () => void } | null> {
   const bin = pgBin();
   if (!bin || process.getuid?.() !== 0) return null;
   const dir = mkdtempSync(join(tmpdir(), 'gobs-bench-pg-'));
@@ -84,7 +87,9 @@ async function adminQuery(url: string, sql: string): Promise<pg.QueryResult> {
 }
 
 /** Returns null (with the reason) when no PostgreSQL can be used: the caller skips those measures. */
-export async function openCluster({ logSlowMs = null }: { logSlowMs?: number | null } = {}): Promise<{ cluster: PgCluster } | { reason: string }> {
+export async function openCluster({ logSlowMs = null }: { logSlowMs?: number | null } = {}): Promise<
+  { cluster: PgCluster } | { reason: string }
+> {
   let adminUrl = process.env.DATABASE_URL || '';
   let logFile: string | null = null;
   let stop = async () => undefined as void;
@@ -114,7 +119,9 @@ export async function openCluster({ logSlowMs = null }: { logSlowMs?: number | n
       slowStatements() {
         if (!logFile || !existsSync(logFile)) return [];
         const groups = new Map<string, { statement: string; count: number; totalMs: number; maxMs: number }>();
-        for (const m of readFileSync(logFile, 'utf8').matchAll(/duration: ([\d.]+) ms\s+(?:statement|execute [^:]*): ([^\n]*)/g)) {
+        for (const m of readFileSync(logFile, 'utf8').matchAll(
+          /duration: ([\d.]+) ms\s+(?:statement|execute [^:]*): ([^\n]*)/g,
+        )) {
           const ms = Number(m[1]);
           const statement = m[2]!.replace(/\s+/g, ' ').slice(0, 160);
           const g = groups.get(statement) ?? { statement, count: 0, totalMs: 0, maxMs: 0 };

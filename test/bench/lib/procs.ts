@@ -30,11 +30,26 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
-export async function startServer(storage: { databaseUrl: string } | { dataDir: string }, mediaDir: string, profile?: ProfileOptions): Promise<ServerProcess> {
+export async function startServer(
+  storage: { databaseUrl: string } | { dataDir: string },
+  mediaDir: string,
+  profile?: ProfileOptions,
+): Promise<ServerProcess> {
   const where = 'databaseUrl' in storage ? ['--database-url', storage.databaseUrl] : ['--data-dir', storage.dataDir];
   const child = spawn(
     process.execPath,
-    [...nodeArgs(profile), join(ROOT, 'src/server/cli/index.ts'), 'serve', '--host', '127.0.0.1', '--port', '0', ...where, '--media-dir', mediaDir],
+    [
+      ...nodeArgs(profile),
+      join(ROOT, 'src/server/cli/index.ts'),
+      'serve',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      '0',
+      ...where,
+      '--media-dir',
+      mediaDir,
+    ],
     { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DATABASE_URL: '' } },
   );
   let stderr = '';

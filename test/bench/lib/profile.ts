@@ -28,7 +28,10 @@ function bucket(url: string, fn: string): string {
   return src ? src[1]! : url;
 }
 
-export function summariseProfile(file: string, top = 12): { total: number; buckets: [string, number][]; functions: [string, number][] } {
+export function summariseProfile(
+  file: string,
+  top = 12,
+): { total: number; buckets: [string, number][]; functions: [string, number][] } {
   const p = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
   const byId = new Map(p.nodes.map((n) => [n.id, n]));
   const self = new Map<number, number>();
@@ -52,10 +55,14 @@ export function summariseProfile(file: string, top = 12): { total: number; bucke
 /** Per process folder (see procs.ts), the profile of the thread that did the work (least idle). */
 export function summariseProfiles(dir: string): string {
   const out: string[] = [`CPU profiles in ${dir} (self time):`];
-  for (const proc of readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort()) {
+  for (const proc of readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort()) {
     const files = readdirSync(join(dir, proc)).filter((x) => x.endsWith('.cpuprofile'));
     const summaries = files.map((f) => summariseProfile(join(dir, proc, f)));
-    const busy = (s: ReturnType<typeof summariseProfile>) => s.total - (s.buckets.find(([b]) => b.startsWith('idle'))?.[1] ?? 0);
+    const busy = (s: ReturnType<typeof summariseProfile>) =>
+      s.total - (s.buckets.find(([b]) => b.startsWith('idle'))?.[1] ?? 0);
     const s = summaries.sort((a, b) => busy(b) - busy(a))[0];
     if (!s) continue;
     const pc = (us: number) => `${((100 * us) / s.total).toFixed(1)}%`;

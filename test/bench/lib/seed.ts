@@ -11,7 +11,15 @@ import { randomUUID } from 'node:crypto';
 import { migrate } from '../../../src/server/db/migrate';
 import { type Db } from '../../../src/server/db/types';
 import { PLUVIOMETRY } from '../../helpers/server';
-import { createIndicator, createProject, createUser, grantRole, linkIndicator, registerDevice, type IndicatorSpec } from '../../../src/server/admin/seed';
+import {
+  createIndicator,
+  createProject,
+  createUser,
+  grantRole,
+  linkIndicator,
+  registerDevice,
+  type IndicatorSpec,
+} from '../../../src/server/admin/seed';
 
 export const BENCH_PROJECT = 'bench';
 export const BENCH_INDICATOR = 'pluviometry';
@@ -53,7 +61,8 @@ export async function seedBase(db: Db, fleet = 0): Promise<Seeded> {
 }
 
 /** Observation g (1-based) is timestamped 2016-01-01 + g × 5 minutes (see seedObservations). */
-export const seededTimestamp = (g: number) => new Date(Date.UTC(2016, 0, 1) + g * 300_000).toISOString().slice(0, 19).replace('T', ' ');
+export const seededTimestamp = (g: number) =>
+  new Date(Date.UTC(2016, 0, 1) + g * 300_000).toISOString().slice(0, 19).replace('T', ' ');
 
 const PER_IMPORT = 1000;
 const PER_TX = 100_000;
@@ -104,9 +113,15 @@ export async function analyse(db: Db): Promise<void> {
  */
 export async function changeOnServer(db: Db, s: Seeded, count: number, round: number): Promise<number> {
   return db.tx(async (q) => {
-    const [range] = await q.query<{ lo: number; hi: number }>('SELECT min(id) AS lo, max(id) AS hi FROM observation WHERE indicator_id = $1', [s.indicatorId]);
+    const [range] = await q.query<{ lo: number; hi: number }>(
+      'SELECT min(id) AS lo, max(id) AS hi FROM observation WHERE indicator_id = $1',
+      [s.indicatorId],
+    );
     const step = Math.max(1, Math.floor((range!.hi - range!.lo + 1) / count));
-    const [imp] = await q.query<{ id: number }>(`INSERT INTO import (user_id, tool, source) VALUES ($1, 'bench', 'csv') RETURNING id`, [s.fieldUserId]);
+    const [imp] = await q.query<{ id: number }>(
+      `INSERT INTO import (user_id, tool, source) VALUES ($1, 'bench', 'csv') RETURNING id`,
+      [s.fieldUserId],
+    );
     const rows = await q.query(
       `UPDATE observation SET import_id = $1, vals = jsonb_set(vals, '{rain}', to_jsonb(round((random() * 50)::numeric, 1)::float8))
         WHERE id IN (SELECT $2::bigint + g * $3::bigint + $4::bigint FROM generate_series(0, $5::int - 1) g) RETURNING id`,

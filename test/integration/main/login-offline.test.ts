@@ -40,12 +40,21 @@ describe('login and projects through the handler table', () => {
     expect(before.deviceId).toMatch(/^[0-9a-f-]{36}$/);
 
     const status = await d.gobs.auth.login({ serverUrl: srv.baseUrl, username: 'writer', password: 'writer' });
-    expect(status).toMatchObject({ loggedIn: true, online: true, username: 'writer', serverUrl: srv.baseUrl, sessionPersisted: true });
+    expect(status).toMatchObject({
+      loggedIn: true,
+      online: true,
+      username: 'writer',
+      serverUrl: srv.baseUrl,
+      sessionPersisted: true,
+    });
     expect(d.events.some((e) => e.event === 'auth.changed')).toBe(true);
     const refreshed = await d.gobs.projects.refresh();
     expect(refreshed.online).toBe(true);
     expect(refreshed.projects.map((p) => p.key).sort()).toEqual(['p1', 'p2']);
-    expect(refreshed.projects.find((p) => p.key === 'p1')).toMatchObject({ label: 'Project one', description: 'First test project' });
+    expect(refreshed.projects.find((p) => p.key === 'p1')).toMatchObject({
+      label: 'Project one',
+      description: 'First test project',
+    });
 
     await srv.stop();
     const offline = await d.gobs.projects.refresh();
@@ -67,24 +76,38 @@ describe('login and projects through the handler table', () => {
 
   it('accepts the server address without /api', async () => {
     const d = await desktop();
-    const status = await d.gobs.auth.login({ serverUrl: srv.baseUrl.replace(/\/api$/, '/'), username: 'writer', password: 'writer' });
+    const status = await d.gobs.auth.login({
+      serverUrl: srv.baseUrl.replace(/\/api$/, '/'),
+      username: 'writer',
+      password: 'writer',
+    });
     expect(status.serverUrl).toBe(srv.baseUrl);
   });
 
   it('reports bad credentials, a bad URL, an unreachable server and a non-G-Obs server distinctly', async () => {
     const d = await desktop();
-    expect(await rejection(d.gobs.auth.login({ serverUrl: srv.baseUrl, username: 'writer', password: 'nope' }))).toMatchObject({
+    expect(
+      await rejection(d.gobs.auth.login({ serverUrl: srv.baseUrl, username: 'writer', password: 'nope' })),
+    ).toMatchObject({
       code: 'invalid_credentials',
       field: 'password',
     });
-    expect(await rejection(d.gobs.auth.login({ serverUrl: 'ftp://x', username: 'writer', password: 'x' }))).toMatchObject({
+    expect(
+      await rejection(d.gobs.auth.login({ serverUrl: 'ftp://x', username: 'writer', password: 'x' })),
+    ).toMatchObject({
       code: 'invalid_argument',
       field: 'serverUrl',
     });
-    expect(await rejection(d.gobs.auth.login({ serverUrl: 'http://127.0.0.1:9/api', username: 'writer', password: 'x' }))).toMatchObject({
+    expect(
+      await rejection(d.gobs.auth.login({ serverUrl: 'http://127.0.0.1:9/api', username: 'writer', password: 'x' })),
+    ).toMatchObject({
       code: 'offline',
     });
-    expect(await rejection(d.gobs.auth.login({ serverUrl: `${srv.baseUrl}/nothing/here`, username: 'writer', password: 'x' }))).toMatchObject({
+    expect(
+      await rejection(
+        d.gobs.auth.login({ serverUrl: `${srv.baseUrl}/nothing/here`, username: 'writer', password: 'x' }),
+      ),
+    ).toMatchObject({
       code: 'bad_server',
       field: 'serverUrl',
     });
@@ -95,12 +118,17 @@ describe('login and projects through the handler table', () => {
     await srv.seed.user('ann', 'correct-horse-battery');
     await srv.seed.grant('ann', 'p1', 'writer');
     const d = await desktop({ secrets: 'none' });
-    const status = await d.gobs.auth.login({ serverUrl: srv.baseUrl, username: 'ann', password: 'correct-horse-battery' });
+    const status = await d.gobs.auth.login({
+      serverUrl: srv.baseUrl,
+      username: 'ann',
+      password: 'correct-horse-battery',
+    });
     expect(status.sessionPersisted).toBe(false);
     expect((await d.gobs.projects.refresh()).projects.map((p) => p.key)).toEqual(['p1']);
     const files: string[] = [];
     const walk = (dir: string) => {
-      for (const f of readdirSync(dir)) (statSync(join(dir, f)).isDirectory() ? walk : (p: string) => files.push(p))(join(dir, f));
+      for (const f of readdirSync(dir))
+        (statSync(join(dir, f)).isDirectory() ? walk : (p: string) => files.push(p))(join(dir, f));
     };
     walk(d.dataDir);
     expect(files.some((f) => f.endsWith('store.sqlite'))).toBe(true);
@@ -111,7 +139,11 @@ describe('login and projects through the handler table', () => {
     db.close();
     const restarted = await d.restart();
     desktops.push(restarted);
-    expect(await restarted.gobs.auth.status()).toMatchObject({ loggedIn: false, username: 'ann', sessionPersisted: false });
+    expect(await restarted.gobs.auth.status()).toMatchObject({
+      loggedIn: false,
+      username: 'ann',
+      sessionPersisted: false,
+    });
     expect((await restarted.gobs.projects.list()).map((p) => p.key)).toEqual(['p1']);
   });
 

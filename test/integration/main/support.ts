@@ -48,7 +48,9 @@ export interface ServerObservation {
 
 /** What the server holds, read without a deviceId (so nothing is recorded as held). */
 export async function serverRows(baseUrl: string, token: string, indicatorCode: string): Promise<ServerObservation[]> {
-  const res = await fetch(`${baseUrl}/indicator/${indicatorCode}/observations`, { headers: { Authorization: `Bearer ${token}` } });
+  const res = await fetch(`${baseUrl}/indicator/${indicatorCode}/observations`, {
+    headers: { Authorization: `Bearer ${token}` },
+  });
   expect(res.status).toBe(200);
   return (await res.json()) as ServerObservation[];
 }
@@ -58,7 +60,12 @@ export function valuesOf(o: { values: { name: string; value: unknown }[] }): Rec
 }
 
 /** Server and device hold exactly the same observations: same uuids, once each, same import and values. */
-export async function expectConverged(d: TestDesktop, baseUrl: string, token: string, indicatorCode: string): Promise<number> {
+export async function expectConverged(
+  d: TestDesktop,
+  baseUrl: string,
+  token: string,
+  indicatorCode: string,
+): Promise<number> {
   const server = await serverRows(baseUrl, token, indicatorCode);
   const local = await deviceRows(d, indicatorCode);
   expect(new Set(server.map((o) => o.uuid)).size).toBe(server.length);

@@ -40,7 +40,9 @@ interface ChildResult {
 function runChild(dataDir: string, args: string[], killAfterMs?: number): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
     const started = Date.now();
-    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, dataDir, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, dataDir, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const lines: string[] = [];
     let buf = '';
     let timer: NodeJS.Timeout | null = null;
@@ -96,9 +98,19 @@ async function offlineWork(dataDir: string, creations: number, tag: string): Pro
     });
     uuids.push(o.uuid);
   }
-  const page = await d.gobs.observations.list({ indicatorCode: 'pluviometry', filter: { states: ['synced'] }, limit: 5 });
+  const page = await d.gobs.observations.list({
+    indicatorCode: 'pluviometry',
+    filter: { states: ['synced'] },
+    limit: 5,
+  });
   for (const r of page.rows.slice(0, 3)) {
-    await d.gobs.observations.update({ uuid: r.uuid, timestamp: r.timestamp, x: r.x, y: r.y, values: { ...r.values, note: `${tag} edit` } });
+    await d.gobs.observations.update({
+      uuid: r.uuid,
+      timestamp: r.timestamp,
+      x: r.x,
+      y: r.y,
+      values: { ...r.values, note: `${tag} edit` },
+    });
   }
   for (const r of page.rows.slice(3)) await d.gobs.observations.delete({ uuid: r.uuid });
   await d.close();
@@ -111,7 +123,11 @@ async function finishAndCheck(dataDir: string, uuids: string[]): Promise<TestDes
   await syncOk(d);
   await expectConverged(d, srv.baseUrl, adminToken, 'pluviometry');
   const server = await serverRows(srv.baseUrl, adminToken, 'pluviometry');
-  for (const u of uuids) expect(server.filter((o) => o.uuid === u), u).toHaveLength(1);
+  for (const u of uuids)
+    expect(
+      server.filter((o) => o.uuid === u),
+      u,
+    ).toHaveLength(1);
   return d;
 }
 
@@ -143,38 +159,46 @@ describe('killed device process', () => {
     await after.close(true);
   });
 
-  it(`killed at random points of a sync, ${RUNS} runs: integrity ok, then convergence without duplicates or loss`, { timeout: 300_000 }, async () => {
-    const seed = Number(process.env.GOBS_CRASH_SEED ?? Date.now() % 1_000_000);
-    const random = prng(seed);
-    // One long-lived device, as in the field: each run adds offline work and server changes,
-    // then a sync is killed at a random moment, then a normal sync must repair everything.
-    const device = await createTestDesktop();
-    await device.gobs.auth.login({ serverUrl: srv.baseUrl, username: 'writer', password: 'writer' });
-    await syncOk(device);
-    await device.close();
-    const dataDir = device.dataDir;
-    let window = 0;
-    let killed = 0;
-    for (let run = 0; run <= RUNS; run++) {
-      await srv.seed.observations({ indicator: 'pluviometry', author: 'writer', observations: seedRows(120, Date.UTC(2026, 0, 1 + run)) });
-      const uuids = await offlineWork(dataDir, 30 + Math.floor(random() * 50), `run ${run}`);
-      // Run 0 is not killed: it measures how long such a sync takes, to spread the kill points.
-      const at = run === 0 ? undefined : Math.floor(random() * 0.9 * window);
-      const res = await runChild(dataDir, ['--batch', '50'], at);
-      if (res.signal === 'SIGKILL') killed++;
-      else {
-        // A sync that outran its kill time tells how long syncs take now: narrow the window to it.
-        expect(res.code).toBe(0);
-        const done = JSON.parse(res.lines.at(-1) ?? '{}') as { syncMs?: number };
-        window = run === 0 ? Math.max(50, done.syncMs ?? 0) : Math.max(50, Math.min(window, done.syncMs ?? window));
+  it(
+    `killed at random points of a sync, ${RUNS} runs: integrity ok, then convergence without duplicates or loss`,
+    { timeout: 300_000 },
+    async () => {
+      const seed = Number(process.env.GOBS_CRASH_SEED ?? Date.now() % 1_000_000);
+      const random = prng(seed);
+      // One long-lived device, as in the field: each run adds offline work and server changes,
+      // then a sync is killed at a random moment, then a normal sync must repair everything.
+      const device = await createTestDesktop();
+      await device.gobs.auth.login({ serverUrl: srv.baseUrl, username: 'writer', password: 'writer' });
+      await syncOk(device);
+      await device.close();
+      const dataDir = device.dataDir;
+      let window = 0;
+      let killed = 0;
+      for (let run = 0; run <= RUNS; run++) {
+        await srv.seed.observations({
+          indicator: 'pluviometry',
+          author: 'writer',
+          observations: seedRows(120, Date.UTC(2026, 0, 1 + run)),
+        });
+        const uuids = await offlineWork(dataDir, 30 + Math.floor(random() * 50), `run ${run}`);
+        // Run 0 is not killed: it measures how long such a sync takes, to spread the kill points.
+        const at = run === 0 ? undefined : Math.floor(random() * 0.9 * window);
+        const res = await runChild(dataDir, ['--batch', '50'], at);
+        if (res.signal === 'SIGKILL') killed++;
+        else {
+          // A sync that outran its kill time tells how long syncs take now: narrow the window to it.
+          expect(res.code).toBe(0);
+          const done = JSON.parse(res.lines.at(-1) ?? '{}') as { syncMs?: number };
+          window = run === 0 ? Math.max(50, done.syncMs ?? 0) : Math.max(50, Math.min(window, done.syncMs ?? window));
+        }
+        const d = await finishAndCheck(dataDir, uuids).catch((err: Error) => {
+          throw new Error(`run ${run} (seed ${seed}, kill at ${at} ms of ${window}): ${err.message}`);
+        });
+        await d.close(run === RUNS);
       }
-      const d = await finishAndCheck(dataDir, uuids).catch((err: Error) => {
-        throw new Error(`run ${run} (seed ${seed}, kill at ${at} ms of ${window}): ${err.message}`);
-      });
-      await d.close(run === RUNS);
-    }
-    console.log(`crash test: ${killed} of ${RUNS} syncs killed mid-way (GOBS_CRASH_SEED=${seed} replays them)`);
-    // Most runs must really have died mid-sync, or the test proves nothing.
-    expect(killed).toBeGreaterThanOrEqual(Math.ceil(RUNS * 0.6));
-  });
+      console.log(`crash test: ${killed} of ${RUNS} syncs killed mid-way (GOBS_CRASH_SEED=${seed} replays them)`);
+      // Most runs must really have died mid-sync, or the test proves nothing.
+      expect(killed).toBeGreaterThanOrEqual(Math.ceil(RUNS * 0.6));
+    },
+  );
 });

@@ -41,7 +41,11 @@ async function createSome(d: TestDesktop, n: number, note: string): Promise<stri
 
 async function expectOnServerOnce(uuids: string[]): Promise<void> {
   const server = await serverRows(srv.baseUrl, adminToken, 'pluviometry');
-  for (const u of uuids) expect(server.filter((o) => o.uuid === u), u).toHaveLength(1);
+  for (const u of uuids)
+    expect(
+      server.filter((o) => o.uuid === u),
+      u,
+    ).toHaveLength(1);
 }
 
 beforeAll(async () => {
@@ -92,8 +96,16 @@ describe('lost and broken responses', () => {
     const d = await device();
     await syncOk(d);
     const uuids = await createSome(d, 3, 'reset');
-    const [first] = await d.gobs.observations.list({ indicatorCode: 'pluviometry', sort: { column: 'timestamp', direction: 'asc' }, limit: 2 }).then((p) => p.rows);
-    await d.gobs.observations.update({ uuid: first!.uuid, timestamp: first!.timestamp, x: first!.x, y: first!.y, values: { ...first!.values, note: 'edited' } });
+    const [first] = await d.gobs.observations
+      .list({ indicatorCode: 'pluviometry', sort: { column: 'timestamp', direction: 'asc' }, limit: 2 })
+      .then((p) => p.rows);
+    await d.gobs.observations.update({
+      uuid: first!.uuid,
+      timestamp: first!.timestamp,
+      x: first!.x,
+      y: first!.y,
+      values: { ...first!.values, note: 'edited' },
+    });
     proxy.add({ method: 'POST', path: PUSH, fault: { kind: 'reset' } });
     proxy.add({ method: 'PUT', path: PUSH, fault: { kind: 'status', status: 502 } });
     proxy.add({ method: 'PUT', path: PUSH, fault: { kind: 'drop-response' } });
@@ -117,7 +129,14 @@ describe('lost and broken responses', () => {
     const mark = proxy.log.length;
     const running = d.gobs.sync.start({});
     const joined = d.gobs.sync.start({}); // a second request joins the running sync
-    while (!d.events.some((e) => e.event === 'sync.progress' && (e.payload as SyncStatus).phase === 'pull' && (e.payload as SyncStatus).done > 0)) {
+    while (
+      !d.events.some(
+        (e) =>
+          e.event === 'sync.progress' &&
+          (e.payload as SyncStatus).phase === 'pull' &&
+          (e.payload as SyncStatus).done > 0,
+      )
+    ) {
       await new Promise((r) => setTimeout(r, 20));
     }
     await d.gobs.sync.cancel();
@@ -136,12 +155,25 @@ describe('server and session trouble mid-sync', () => {
     const d = await device();
     await syncOk(d);
     const uuids = await createSome(d, 5, 'restart');
-    await srv.seed.observations({ indicator: 'pluviometry', author: 'writer', observations: seedRows(1200, Date.UTC(2030, 0, 1)) });
+    await srv.seed.observations({
+      indicator: 'pluviometry',
+      author: 'writer',
+      observations: seedRows(1200, Date.UTC(2030, 0, 1)),
+    });
     proxy.add({ method: 'GET', path: PULL, fault: { kind: 'delay', ms: 600 }, skip: 1 });
     const from = d.events.length;
     const running = d.gobs.sync.start({});
     // Stop the server once the pull is under way (its second request is held 600 ms at the proxy).
-    while (!d.events.slice(from).some((e) => e.event === 'sync.progress' && (e.payload as SyncStatus).phase === 'pull' && (e.payload as SyncStatus).done > 0)) {
+    while (
+      !d.events
+        .slice(from)
+        .some(
+          (e) =>
+            e.event === 'sync.progress' &&
+            (e.payload as SyncStatus).phase === 'pull' &&
+            (e.payload as SyncStatus).done > 0,
+        )
+    ) {
       await new Promise((r) => setTimeout(r, 10));
     }
     await srv.stop();
@@ -160,16 +192,22 @@ describe('server and session trouble mid-sync', () => {
     proxy.add({ method: 'POST', path: PUSH, fault: { kind: 'delay', ms: 500 } });
     const running = d.gobs.sync.start({});
     await new Promise((r) => setTimeout(r, 150));
-    await srv.db.query(`UPDATE session SET revoked_at = now() WHERE user_id = (SELECT id FROM app_user WHERE login = 'writer')`);
+    await srv.db.query(
+      `UPDATE session SET revoked_at = now() WHERE user_id = (SELECT id FROM app_user WHERE login = 'writer')`,
+    );
     const status = await running;
     expect(status.state).toBe('unauthorized');
     const auth = await d.gobs.auth.status();
     expect(auth).toMatchObject({ loggedIn: false, sessionExpired: true, username: 'writer' });
-    expect(d.events.some((e) => e.event === 'auth.changed' && (e.payload as { sessionExpired: boolean }).sessionExpired)).toBe(true);
+    expect(
+      d.events.some((e) => e.event === 'auth.changed' && (e.payload as { sessionExpired: boolean }).sessionExpired),
+    ).toBe(true);
     // The push reached the server after the revocation: refused, so every creation is still waiting.
     expect(status.pendingChanges).toBe(4);
     for (const u of uuids) expect((await d.gobs.observations.get({ uuid: u })).state).toBe('local');
-    expect((await d.gobs.sync.start({}).catch((e: unknown) => e)) as { code: string }).toMatchObject({ code: 'unauthorized' });
+    expect((await d.gobs.sync.start({}).catch((e: unknown) => e)) as { code: string }).toMatchObject({
+      code: 'unauthorized',
+    });
     await d.gobs.auth.login({ serverUrl: proxy.baseUrl, username: 'writer', password: 'writer' });
     expect((await d.gobs.auth.status()).sessionExpired).toBe(false);
     await syncOk(d);
@@ -192,10 +230,23 @@ describe('the user keeps working during a sync', () => {
     const from = d.events.length;
     const running = d.gobs.sync.start({});
     await until(() =>
-      d.events.slice(from).some((e) => e.event === 'sync.progress' && (e.payload as SyncStatus).phase === 'push-creations' && (e.payload as SyncStatus).total === 1),
+      d.events
+        .slice(from)
+        .some(
+          (e) =>
+            e.event === 'sync.progress' &&
+            (e.payload as SyncStatus).phase === 'push-creations' &&
+            (e.payload as SyncStatus).total === 1,
+        ),
     );
     const o = await d.gobs.observations.get({ uuid: uuid! });
-    await d.gobs.observations.update({ uuid: uuid!, timestamp: o.timestamp, x: o.x, y: o.y, values: { ...o.values, note: 'edited during push' } });
+    await d.gobs.observations.update({
+      uuid: uuid!,
+      timestamp: o.timestamp,
+      x: o.x,
+      y: o.y,
+      values: { ...o.values, note: 'edited during push' },
+    });
     await running;
     expect(proxy.log.slice(mark).some((l) => l.method === 'POST' && PUSH.test(l.path))).toBe(true);
     // The answer to the push did not overwrite the edit; the update phase of the same sync sent it.
@@ -203,7 +254,9 @@ describe('the user keeps working during a sync', () => {
     expect(after).toMatchObject({ state: 'synced', values: { note: 'edited during push' } });
     expect(proxy.log.slice(mark).some((l) => l.method === 'PUT' && PUSH.test(l.path))).toBe(true);
     const server = await serverRows(srv.baseUrl, adminToken, 'pluviometry');
-    expect(server.filter((x) => x.uuid === uuid).map((x) => x.values.find((v) => v.name === 'note')?.value)).toEqual(['edited during push']);
+    expect(server.filter((x) => x.uuid === uuid).map((x) => x.values.find((v) => v.name === 'note')?.value)).toEqual([
+      'edited during push',
+    ]);
   });
 
   it('an edit made while a pull is running is never overwritten by it', async () => {
@@ -214,15 +267,29 @@ describe('the user keeps working during a sync', () => {
     await syncOk(a);
     await syncOk(b);
     const theirs = await b.gobs.observations.get({ uuid: uuid! });
-    await b.gobs.observations.update({ uuid: uuid!, timestamp: theirs.timestamp, x: theirs.x, y: theirs.y, values: { ...theirs.values, note: 'from B' } });
+    await b.gobs.observations.update({
+      uuid: uuid!,
+      timestamp: theirs.timestamp,
+      x: theirs.x,
+      y: theirs.y,
+      values: { ...theirs.values, note: 'from B' },
+    });
     await syncOk(b);
     // A's pull is held at the proxy while the user edits the very observation it brings.
     proxy.add({ method: 'GET', path: PULL, fault: { kind: 'delay', ms: 400 } });
     const from = a.events.length;
     const running = a.gobs.sync.start({});
-    await until(() => a.events.slice(from).some((e) => e.event === 'sync.progress' && (e.payload as SyncStatus).phase === 'pull'));
+    await until(() =>
+      a.events.slice(from).some((e) => e.event === 'sync.progress' && (e.payload as SyncStatus).phase === 'pull'),
+    );
     const mine = await a.gobs.observations.get({ uuid: uuid! });
-    await a.gobs.observations.update({ uuid: uuid!, timestamp: mine.timestamp, x: mine.x, y: mine.y, values: { ...mine.values, note: 'from A' } });
+    await a.gobs.observations.update({
+      uuid: uuid!,
+      timestamp: mine.timestamp,
+      x: mine.x,
+      y: mine.y,
+      values: { ...mine.values, note: 'from A' },
+    });
     await running;
     expect(await a.gobs.observations.get({ uuid: uuid! })).toMatchObject({
       state: 'conflict',

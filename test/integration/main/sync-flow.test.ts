@@ -9,7 +9,17 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDesktop, type TestDesktop } from '../../helpers/desktop';
 import { startTestServer, type TestServer } from '../../helpers/server';
-import { deviceRows, expectConverged, NEW_VALUES, phaseDone, rejection, seedRows, serverRows, syncOk, valuesOf } from './support';
+import {
+  deviceRows,
+  expectConverged,
+  NEW_VALUES,
+  phaseDone,
+  rejection,
+  seedRows,
+  serverRows,
+  syncOk,
+  valuesOf,
+} from './support';
 
 let srv: TestServer;
 let adminToken: string;
@@ -49,7 +59,9 @@ describe('the design flow', () => {
     expect(first.lastSyncAt).not.toBeNull();
     expect(first.lastResult).toEqual({ sent: 0, received: 1200, deleted: 0 });
     expect(phaseDone(a, 'pull')).toBe(1200);
-    const total = a.events.filter((e) => e.event === 'sync.progress' && (e.payload as { phase: string }).phase === 'pull');
+    const total = a.events.filter(
+      (e) => e.event === 'sync.progress' && (e.payload as { phase: string }).phase === 'pull',
+    );
     expect(total.some((e) => (e.payload as { total: number | null }).total === 1200)).toBe(true);
     await expectConverged(a, srv.baseUrl, adminToken, 'pluviometry');
     const inds = await a.gobs.indicators.list({ projectKey: 'p1' });
@@ -58,13 +70,37 @@ describe('the design flow', () => {
     expect((await a.gobs.projects.list())[0]?.lastSyncAt).not.toBeNull();
 
     await srv.stop();
-    const created1 = await a.gobs.observations.create({ indicatorCode: 'pluviometry', timestamp: '2024-06-01 08', x: 3.1, y: 43.2, values: NEW_VALUES });
-    const created2 = await a.gobs.observations.create({ indicatorCode: 'pluviometry', timestamp: '2024-06-01 09', x: 3.2, y: 43.3, values: { ...NEW_VALUES, note: 'second' } });
+    const created1 = await a.gobs.observations.create({
+      indicatorCode: 'pluviometry',
+      timestamp: '2024-06-01 08',
+      x: 3.1,
+      y: 43.2,
+      values: NEW_VALUES,
+    });
+    const created2 = await a.gobs.observations.create({
+      indicatorCode: 'pluviometry',
+      timestamp: '2024-06-01 09',
+      x: 3.2,
+      y: 43.3,
+      values: { ...NEW_VALUES, note: 'second' },
+    });
     const rows = await deviceRows(a, 'pluviometry');
     const [toEdit, toDelete] = [rows[0]!, rows[1]!];
-    await a.gobs.observations.update({ uuid: toEdit.uuid, timestamp: toEdit.timestamp, x: toEdit.x, y: toEdit.y, values: { ...toEdit.values, note: 'edited offline' } });
+    await a.gobs.observations.update({
+      uuid: toEdit.uuid,
+      timestamp: toEdit.timestamp,
+      x: toEdit.x,
+      y: toEdit.y,
+      values: { ...toEdit.values, note: 'edited offline' },
+    });
     await a.gobs.observations.delete({ uuid: toDelete.uuid });
-    await a.gobs.observations.update({ uuid: created2.uuid, timestamp: '2024-06-01 10', x: 3.2, y: 43.3, values: { ...NEW_VALUES, note: 'second, edited' } });
+    await a.gobs.observations.update({
+      uuid: created2.uuid,
+      timestamp: '2024-06-01 10',
+      x: 3.2,
+      y: 43.3,
+      values: { ...NEW_VALUES, note: 'second, edited' },
+    });
     const offline = await a.gobs.sync.start({ projectKey: 'p1' });
     expect(offline.state).toBe('offline');
     expect(offline.pendingChanges).toBe(4);
@@ -100,13 +136,25 @@ describe('the design flow', () => {
     const [a, b, c] = [await device(), await device(), await device()];
     await syncOk(a);
     await syncOk(b);
-    const obs = await a.gobs.observations.create({ indicatorCode: 'pluviometry', timestamp: '1999-01-01 00', x: 3, y: 43, values: NEW_VALUES });
+    const obs = await a.gobs.observations.create({
+      indicatorCode: 'pluviometry',
+      timestamp: '1999-01-01 00',
+      x: 3,
+      y: 43,
+      values: NEW_VALUES,
+    });
     await syncOk(a); // A holds it at the import its push created
     let mark = b.events.length;
     await syncOk(b); // B now holds it too, at the same import
     expect(phaseDone(b, 'pull', mark)).toBe(1);
     const held = await b.gobs.observations.get({ uuid: obs.uuid });
-    await b.gobs.observations.update({ uuid: obs.uuid, timestamp: held.timestamp, x: held.x, y: held.y, values: { ...held.values, rain: 9 } });
+    await b.gobs.observations.update({
+      uuid: obs.uuid,
+      timestamp: held.timestamp,
+      x: held.x,
+      y: held.y,
+      values: { ...held.values, rain: 9 },
+    });
     await syncOk(b); // a new import; B holds it, A still holds the old one, C has never synced
     const current = (await b.gobs.observations.get({ uuid: obs.uuid })).import;
     expect(current).toBeGreaterThan(held.import!);
@@ -114,7 +162,11 @@ describe('the design flow', () => {
     mark = a.events.length;
     await syncOk(a);
     expect(phaseDone(a, 'pull', mark)).toBe(1); // A's version differs from the import: A gets it
-    expect(await a.gobs.observations.get({ uuid: obs.uuid })).toMatchObject({ import: current, values: { rain: 9 }, state: 'synced' });
+    expect(await a.gobs.observations.get({ uuid: obs.uuid })).toMatchObject({
+      import: current,
+      values: { rain: 9 },
+      state: 'synced',
+    });
     mark = b.events.length;
     await syncOk(b);
     expect(phaseDone(b, 'pull', mark)).toBe(0); // B already holds that import: nothing
@@ -128,7 +180,13 @@ describe('conflicts, deletions, refusals', () => {
   async function twoDevicesHolding() {
     const [a, b] = [await device(), await device()];
     await syncOk(a);
-    const obs = await a.gobs.observations.create({ indicatorCode: 'pluviometry', timestamp: '2024-02-02 02', x: 3, y: 43, values: NEW_VALUES });
+    const obs = await a.gobs.observations.create({
+      indicatorCode: 'pluviometry',
+      timestamp: '2024-02-02 02',
+      x: 3,
+      y: 43,
+      values: NEW_VALUES,
+    });
     await syncOk(a);
     await syncOk(b);
     return { a, b, uuid: obs.uuid };
@@ -146,7 +204,12 @@ describe('conflicts, deletions, refusals', () => {
     await edit(a, uuid, 'A was here');
     await syncOk(a);
     const [conflict] = await a.gobs.conflicts.list({ projectKey: 'p1' });
-    expect(conflict).toMatchObject({ uuid, state: 'conflict', values: { note: 'A was here' }, serverVersion: { values: { note: 'B was here' } } });
+    expect(conflict).toMatchObject({
+      uuid,
+      state: 'conflict',
+      values: { note: 'A was here' },
+      serverVersion: { values: { note: 'B was here' } },
+    });
     expect((await a.gobs.projects.list())[0]?.pendingChanges).toBeGreaterThan(0);
     const resolved = await a.gobs.conflicts.resolve({ uuid, keep: 'mine' });
     expect(resolved?.state).toBe('modified');
@@ -164,7 +227,10 @@ describe('conflicts, deletions, refusals', () => {
     await edit(a, uuid, 'A loses');
     await syncOk(a);
     expect((await a.gobs.observations.get({ uuid })).state).toBe('conflict');
-    expect(await a.gobs.conflicts.resolve({ uuid, keep: 'theirs' })).toMatchObject({ state: 'synced', values: { note: 'B wins' } });
+    expect(await a.gobs.conflicts.resolve({ uuid, keep: 'theirs' })).toMatchObject({
+      state: 'synced',
+      values: { note: 'B wins' },
+    });
     await syncOk(a);
     for (const d of [a, b]) await expectConverged(d, srv.baseUrl, adminToken, 'pluviometry');
   });
@@ -183,7 +249,10 @@ describe('conflicts, deletions, refusals', () => {
     await syncOk(second.a);
     await edit(second.b, second.uuid, 'edited while deleted elsewhere');
     await syncOk(second.b);
-    expect(await second.b.gobs.observations.get({ uuid: second.uuid })).toMatchObject({ state: 'conflict', serverDeleted: true });
+    expect(await second.b.gobs.observations.get({ uuid: second.uuid })).toMatchObject({
+      state: 'conflict',
+      serverDeleted: true,
+    });
     const kept = await second.b.gobs.conflicts.resolve({ uuid: second.uuid, keep: 'mine' });
     expect(kept).toMatchObject({ state: 'local', values: { note: 'edited while deleted elsewhere' } });
     await syncOk(second.b);
@@ -202,8 +271,20 @@ describe('conflicts, deletions, refusals', () => {
   it("a refused observation keeps the server's message, is fixed and re-sent", async () => {
     const a = await device();
     await syncOk(a);
-    const obs = await a.gobs.observations.create({ indicatorCode: 'pluviometry', timestamp: '2024-03-03 03', x: 3, y: 43, values: NEW_VALUES });
-    const ok = await a.gobs.observations.create({ indicatorCode: 'pluviometry', timestamp: '2024-03-03 04', x: 3, y: 43, values: NEW_VALUES });
+    const obs = await a.gobs.observations.create({
+      indicatorCode: 'pluviometry',
+      timestamp: '2024-03-03 03',
+      x: 3,
+      y: 43,
+      values: NEW_VALUES,
+    });
+    const ok = await a.gobs.observations.create({
+      indicatorCode: 'pluviometry',
+      timestamp: '2024-03-03 04',
+      x: 3,
+      y: 43,
+      values: NEW_VALUES,
+    });
     // The server's indicator gains a required dimension the device did not know when it saved.
     await srv.db.query(
       `INSERT INTO dimension (indicator_id, position, code, name, type, unit)
@@ -220,35 +301,69 @@ describe('conflicts, deletions, refusals', () => {
       const page = await a.gobs.observations.list({ indicatorCode: 'pluviometry', filter: { states: ['rejected'] } });
       expect(page.rows.map((r) => r.uuid).sort()).toEqual([obs.uuid, ok.uuid].sort());
       // The form now asks for the new dimension (the sync refreshed the indicator): fix both, re-send.
-      expect((await rejection(a.gobs.observations.update({ uuid: obs.uuid, timestamp: '2024-03-03 03', x: 3, y: 43, values: NEW_VALUES }))).field).toBe(
-        'values.wind',
-      );
+      expect(
+        (
+          await rejection(
+            a.gobs.observations.update({ uuid: obs.uuid, timestamp: '2024-03-03 03', x: 3, y: 43, values: NEW_VALUES }),
+          )
+        ).field,
+      ).toBe('values.wind');
       for (const u of [obs.uuid, ok.uuid]) {
-        const fixed = await a.gobs.observations.update({ uuid: u, timestamp: '2024-03-03 03', x: 3, y: 43, values: { ...NEW_VALUES, wind: 12 } });
+        const fixed = await a.gobs.observations.update({
+          uuid: u,
+          timestamp: '2024-03-03 03',
+          x: 3,
+          y: 43,
+          values: { ...NEW_VALUES, wind: 12 },
+        });
         expect(fixed.state).toBe('local');
       }
       await syncOk(a);
       const server = await serverRows(srv.baseUrl, adminToken, 'pluviometry');
-      expect(server.filter((o) => o.uuid === obs.uuid || o.uuid === ok.uuid).map((o) => valuesOf(o).wind)).toEqual([12, 12]);
+      expect(server.filter((o) => o.uuid === obs.uuid || o.uuid === ok.uuid).map((o) => valuesOf(o).wind)).toEqual([
+        12, 12,
+      ]);
     } finally {
       await srv.db.query(`DELETE FROM dimension WHERE code = 'wind'`);
     }
   });
 
   it("editing another author's observation is refused; discarding the change brings the server's version back", async () => {
-    const [{ uuids }] = [await srv.seed.observations({ indicator: 'pluviometry', author: 'admin', observations: seedRows(1, Date.UTC(2031, 0, 1)) })];
+    const [{ uuids }] = [
+      await srv.seed.observations({
+        indicator: 'pluviometry',
+        author: 'admin',
+        observations: seedRows(1, Date.UTC(2031, 0, 1)),
+      }),
+    ];
     const a = await device();
     await syncOk(a);
     const theirs = await a.gobs.observations.get({ uuid: uuids[0]! });
-    await a.gobs.observations.update({ uuid: theirs.uuid, timestamp: theirs.timestamp, x: theirs.x, y: theirs.y, values: { ...theirs.values, note: 'not mine to change' } });
+    await a.gobs.observations.update({
+      uuid: theirs.uuid,
+      timestamp: theirs.timestamp,
+      x: theirs.x,
+      y: theirs.y,
+      values: { ...theirs.values, note: 'not mine to change' },
+    });
     const status = await a.gobs.sync.start({});
     expect(status.pendingChanges).toBe(1);
     const refused = await a.gobs.observations.get({ uuid: theirs.uuid });
     expect(refused).toMatchObject({ state: 'rejected', values: { note: 'not mine to change' } });
     expect(refused.error).toMatch(/author|admin/i);
-    expect(await a.gobs.observations.discard({ uuid: theirs.uuid })).toMatchObject({ state: 'synced', values: theirs.values, import: theirs.import });
+    expect(await a.gobs.observations.discard({ uuid: theirs.uuid })).toMatchObject({
+      state: 'synced',
+      values: theirs.values,
+      import: theirs.import,
+    });
     expect((await a.gobs.sync.status()).pendingChanges).toBe(0);
-    const local = await a.gobs.observations.create({ indicatorCode: 'pluviometry', timestamp: '2024-03-03 03', x: 3, y: 43, values: NEW_VALUES });
+    const local = await a.gobs.observations.create({
+      indicatorCode: 'pluviometry',
+      timestamp: '2024-03-03 03',
+      x: 3,
+      y: 43,
+      values: NEW_VALUES,
+    });
     expect(await a.gobs.observations.discard({ uuid: local.uuid })).toBeNull();
     await expectConverged(a, srv.baseUrl, adminToken, 'pluviometry');
   });
@@ -256,7 +371,13 @@ describe('conflicts, deletions, refusals', () => {
   it('a reader cannot push: the refusal is kept, nothing is lost', async () => {
     const r = await device('reader');
     await syncOk(r);
-    const obs = await r.gobs.observations.create({ indicatorCode: 'pluviometry', timestamp: '2024-03-03 03', x: 3, y: 43, values: NEW_VALUES });
+    const obs = await r.gobs.observations.create({
+      indicatorCode: 'pluviometry',
+      timestamp: '2024-03-03 03',
+      x: 3,
+      y: 43,
+      values: NEW_VALUES,
+    });
     await r.gobs.sync.start({});
     expect(await r.gobs.observations.get({ uuid: obs.uuid })).toMatchObject({ state: 'rejected' });
     expect((await r.gobs.observations.get({ uuid: obs.uuid })).error).toBeTruthy();
@@ -268,7 +389,13 @@ describe('photos', () => {
     const [a, b] = [await device(), await device()];
     await syncOk(a);
     await srv.stop();
-    const obs = await a.gobs.observations.create({ indicatorCode: 'pluviometry', timestamp: '2024-04-04 04', x: 3, y: 43, values: NEW_VALUES });
+    const obs = await a.gobs.observations.create({
+      indicatorCode: 'pluviometry',
+      timestamp: '2024-04-04 04',
+      x: 3,
+      y: 43,
+      values: NEW_VALUES,
+    });
     await a.gobs.media.attach({ uuid: obs.uuid, fileName: 'photo.png', dataBase64: PNG.toString('base64') });
     await srv.restart();
     await syncOk(a);
@@ -281,7 +408,11 @@ describe('photos', () => {
     await syncOk(b);
     expect((await b.gobs.observations.get({ uuid: obs.uuid })).hasMedia).toBe(true);
     const media = await b.gobs.media.get({ uuid: obs.uuid });
-    expect(media).toMatchObject({ mimeType: 'image/png', local: false, dataUrl: `data:image/png;base64,${PNG.toString('base64')}` });
+    expect(media).toMatchObject({
+      mimeType: 'image/png',
+      local: false,
+      dataUrl: `data:image/png;base64,${PNG.toString('base64')}`,
+    });
     await srv.stop();
     expect(await b.gobs.media.get({ uuid: obs.uuid })).toMatchObject({ mimeType: 'image/png' }); // cached: works offline
     await srv.restart();
@@ -291,17 +422,28 @@ describe('photos', () => {
     await a.gobs.media.attach({ uuid: obs.uuid, fileName: 'photo.gif', dataBase64: GIF.toString('base64') });
     await syncOk(a);
     await syncOk(b);
-    expect(await b.gobs.media.get({ uuid: obs.uuid })).toMatchObject({ mimeType: 'image/gif', dataUrl: `data:image/gif;base64,${GIF.toString('base64')}` });
+    expect(await b.gobs.media.get({ uuid: obs.uuid })).toMatchObject({
+      mimeType: 'image/gif',
+      dataUrl: `data:image/gif;base64,${GIF.toString('base64')}`,
+    });
 
     await a.gobs.media.remove({ uuid: obs.uuid });
     await syncOk(a);
-    expect((await serverRows(srv.baseUrl, adminToken, 'pluviometry')).find((o) => o.uuid === obs.uuid)?.media_url).toBeNull();
+    expect(
+      (await serverRows(srv.baseUrl, adminToken, 'pluviometry')).find((o) => o.uuid === obs.uuid)?.media_url,
+    ).toBeNull();
     await syncOk(b);
     expect((await b.gobs.observations.get({ uuid: obs.uuid })).hasMedia).toBe(false);
     expect(await b.gobs.media.get({ uuid: obs.uuid })).toBeNull();
     // An edit after the media change is not a conflict: the device knew the media's import.
     const cur = await a.gobs.observations.get({ uuid: obs.uuid });
-    await a.gobs.observations.update({ uuid: obs.uuid, timestamp: cur.timestamp, x: cur.x, y: cur.y, values: { ...cur.values, rain: 4 } });
+    await a.gobs.observations.update({
+      uuid: obs.uuid,
+      timestamp: cur.timestamp,
+      x: cur.x,
+      y: cur.y,
+      values: { ...cur.values, rain: 4 },
+    });
     await syncOk(a);
     expect((await a.gobs.observations.get({ uuid: obs.uuid })).state).toBe('synced');
   });
@@ -312,7 +454,12 @@ describe('documents', () => {
     const dir = mkdtempSync(join(tmpdir(), 'gobs-doc-'));
     const pdf = join(dir, 'guide.pdf');
     writeFileSync(pdf, '%PDF-1.4\n% a field guide\n');
-    const { uuid } = await srv.seed.document({ indicator: 'pluviometry', file: pdf, label: 'Field guide', type: 'document' });
+    const { uuid } = await srv.seed.document({
+      indicator: 'pluviometry',
+      file: pdf,
+      label: 'Field guide',
+      type: 'document',
+    });
     const a = await device();
     await syncOk(a);
     const [doc] = (await a.gobs.documents.list({ indicatorCode: 'pluviometry' })).filter((x) => x.uuid === uuid);
@@ -329,7 +476,7 @@ describe('documents', () => {
     expect(statSync(opened).mtimeMs).toBe(before); // unchanged on the server: not downloaded again
     // A new version on the server (same file name there, new content and updated_at): downloaded again.
     writeFileSync(join(srv.mediaDir, 'documents', `${uuid}.pdf`), '%PDF-1.4\n% second edition\n');
-    await srv.db.query('UPDATE document SET updated_at = now() + interval \'1 second\' WHERE uuid = $1', [uuid]);
+    await srv.db.query("UPDATE document SET updated_at = now() + interval '1 second' WHERE uuid = $1", [uuid]);
     await syncOk(a);
     await a.gobs.documents.open({ uuid });
     expect(readFileSync(a.openedPaths.at(-1)!, 'utf8')).toContain('second edition');
@@ -341,7 +488,13 @@ describe('accounts', () => {
   it('forgetting the account refuses with unsynced changes unless forced', async () => {
     const a = await device();
     await syncOk(a);
-    await a.gobs.observations.create({ indicatorCode: 'pluviometry', timestamp: '2024-04-04 04', x: 3, y: 43, values: NEW_VALUES });
+    await a.gobs.observations.create({
+      indicatorCode: 'pluviometry',
+      timestamp: '2024-04-04 04',
+      x: 3,
+      y: 43,
+      values: NEW_VALUES,
+    });
     expect((await rejection(a.gobs.account.forget({ force: false }))).code).toBe('conflict');
     expect((await a.gobs.projects.list()).length).toBe(1);
     const status = await a.gobs.account.forget({ force: true });
@@ -352,7 +505,13 @@ describe('accounts', () => {
   it('keeps one store per user: another login on the same app sees only its own data', async () => {
     const a = await device();
     await syncOk(a);
-    const mine = await a.gobs.observations.create({ indicatorCode: 'pluviometry', timestamp: '2024-04-04 04', x: 3, y: 43, values: NEW_VALUES });
+    const mine = await a.gobs.observations.create({
+      indicatorCode: 'pluviometry',
+      timestamp: '2024-04-04 04',
+      x: 3,
+      y: 43,
+      values: NEW_VALUES,
+    });
     await a.gobs.auth.login({ serverUrl: srv.baseUrl, username: 'reader', password: 'reader' });
     expect((await rejection(a.gobs.observations.get({ uuid: mine.uuid }))).code).toBe('not_found');
     await a.gobs.auth.login({ serverUrl: srv.baseUrl, username: 'writer', password: 'writer' });

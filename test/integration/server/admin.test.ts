@@ -12,7 +12,8 @@ type Obs = Observation;
 describe.each(testEngines())('admin: CSV import/export and device report (%s)', (engine) => {
   let srv: TestServer;
   let a: Client;
-  const count = async () => Number((await srv.db.query<{ n: number }>('SELECT count(*)::int8 AS n FROM observation'))[0]!.n);
+  const count = async () =>
+    Number((await srv.db.query<{ n: number }>('SELECT count(*)::int8 AS n FROM observation'))[0]!.n);
 
   beforeAll(async () => {
     srv = await startTestServer({ engine });
@@ -27,7 +28,10 @@ describe.each(testEngines())('admin: CSV import/export and device report (%s)', 
     const first = await importCsv(srv.db, {
       indicator: 'pluviometry',
       as: 'writer',
-      csv: `${HEADER}\n` + 'aaaaaaaa-0000-4000-8000-000000000001,2024-03-01 08:00:00,3.5,43.5,,1.5,1,true,"quoted, with comma"\n' + ',2024-03-01 09:00,,,"POLYGON((0 0, 2 0, 2 2, 0 2, 0 0))",0,2,false,\n',
+      csv:
+        `${HEADER}\n` +
+        'aaaaaaaa-0000-4000-8000-000000000001,2024-03-01 08:00:00,3.5,43.5,,1.5,1,true,"quoted, with comma"\n' +
+        ',2024-03-01 09:00,,,"POLYGON((0 0, 2 0, 2 2, 0 2, 0 0))",0,2,false,\n',
     });
     expect(first).toMatchObject({ created: 2, updated: 0 });
     const got = await syncAll<Obs>(a, 'pluviometry');
@@ -35,7 +39,9 @@ describe.each(testEngines())('admin: CSV import/export and device report (%s)', 
     expect(new Set(got.items.map((o) => o.import))).toEqual(new Set([first.importId]));
     const poly = got.items.find((o) => o.wkt.startsWith('POLYGON'))!;
     expect([poly.x, poly.y]).toEqual([1, 1]);
-    expect(got.items.find((o) => o.uuid.endsWith('0001'))!.values.find((v) => v.name === 'note')!.value).toBe('quoted, with comma');
+    expect(got.items.find((o) => o.uuid.endsWith('0001'))!.values.find((v) => v.name === 'note')!.value).toBe(
+      'quoted, with comma',
+    );
 
     const second = await importCsv(srv.db, {
       indicator: 'pluviometry',
@@ -44,18 +50,34 @@ describe.each(testEngines())('admin: CSV import/export and device report (%s)', 
     });
     expect(second).toMatchObject({ created: 0, updated: 1 });
     const again = await syncAll<Obs>(a, 'pluviometry');
-    expect(again.items.map((o) => [o.uuid, o.import])).toEqual([['aaaaaaaa-0000-4000-8000-000000000001', second.importId]]);
+    expect(again.items.map((o) => [o.uuid, o.import])).toEqual([
+      ['aaaaaaaa-0000-4000-8000-000000000001', second.importId],
+    ]);
     expect(again.items[0]!.author).toBe('writer'); // an update does not change the author
   });
 
   it('a bad row aborts the whole import with its line number', async () => {
     const before = await count();
     const bad = `${HEADER}\n,2024-01-01 00:00:00,1,1,,1,1,true,ok\n,2024-01-01 00:00:00,1,1,,1,1.5,true,bad gauge\n`;
-    await expect(importCsv(srv.db, { indicator: 'pluviometry', as: null, csv: bad })).rejects.toThrow(/line 3: values.gauge/);
-    await expect(importCsv(srv.db, { indicator: 'pluviometry', as: null, csv: 'uuid,timestamp,x,y\n' })).rejects.toThrow(/line 1: missing column "rain"/);
-    await expect(importCsv(srv.db, { indicator: 'pluviometry', as: null, csv: `${HEADER},colour\n` })).rejects.toThrow(/unknown column "colour"/);
-    await expect(importCsv(srv.db, { indicator: 'pluviometry', as: null, csv: `${HEADER}\n,2024-01-01 00:00:00,200,1,,1,1,true,x\n` })).rejects.toThrow(/line 2: x/);
-    await expect(importCsv(srv.db, { indicator: 'pluviometry', as: null, csv: `${HEADER}\n,2024-01-01,1,1\n` })).rejects.toThrow(/line 2: expected 9 fields/);
+    await expect(importCsv(srv.db, { indicator: 'pluviometry', as: null, csv: bad })).rejects.toThrow(
+      /line 3: values.gauge/,
+    );
+    await expect(
+      importCsv(srv.db, { indicator: 'pluviometry', as: null, csv: 'uuid,timestamp,x,y\n' }),
+    ).rejects.toThrow(/line 1: missing column "rain"/);
+    await expect(importCsv(srv.db, { indicator: 'pluviometry', as: null, csv: `${HEADER},colour\n` })).rejects.toThrow(
+      /unknown column "colour"/,
+    );
+    await expect(
+      importCsv(srv.db, {
+        indicator: 'pluviometry',
+        as: null,
+        csv: `${HEADER}\n,2024-01-01 00:00:00,200,1,,1,1,true,x\n`,
+      }),
+    ).rejects.toThrow(/line 2: x/);
+    await expect(
+      importCsv(srv.db, { indicator: 'pluviometry', as: null, csv: `${HEADER}\n,2024-01-01,1,1\n` }),
+    ).rejects.toThrow(/line 2: expected 9 fields/);
     await expect(importCsv(srv.db, { indicator: 'nope', as: null, csv: HEADER })).rejects.toBeInstanceOf(SeedError);
     expect(await count()).toBe(before);
   });
@@ -65,7 +87,9 @@ describe.each(testEngines())('admin: CSV import/export and device report (%s)', 
     const n = await exportCsv(srv.db, 'pluviometry', (s) => (csv += s));
     expect(n).toBe(await count());
     const lines = csv.trim().split('\n');
-    expect(lines[0]).toBe('id,uuid,import,timestamp,x,y,wkt,rain,gauge,checked,note,media,author,created_at,updated_at');
+    expect(lines[0]).toBe(
+      'id,uuid,import,timestamp,x,y,wkt,rain,gauge,checked,note,media,author,created_at,updated_at',
+    );
     expect(lines).toHaveLength(n + 1);
     const r = await importCsv(srv.db, { indicator: 'pluviometry', as: null, csv });
     expect(r).toMatchObject({ created: 0, updated: n });

@@ -29,7 +29,9 @@ describe.each(testEngines())('login, sessions and projects (%s)', (engine) => {
     expect(cookie).toMatch(/SameSite=Strict/i);
     expect(cookie).toMatch(/Path=\//);
     // The cookie alone authenticates.
-    const projects = await fetch(`${srv.baseUrl}/user/projects`, { headers: { cookie: `${SESSION_COOKIE}=${body.token}` } });
+    const projects = await fetch(`${srv.baseUrl}/user/projects`, {
+      headers: { cookie: `${SESSION_COOKIE}=${body.token}` },
+    });
     expect(projects.status).toBe(200);
   });
 
@@ -58,12 +60,20 @@ describe.each(testEngines())('login, sessions and projects (%s)', (engine) => {
     const wrongType = await c.req<ApiResponse>('POST', '/user/login', { json: { username: 12, password: 'x' } });
     expect(wrongType.status).toBe(400);
     expect(wrongType.body.message).toContain('username');
-    const tooLong = await c.req<ApiResponse>('POST', '/user/login', { json: { username: 'w'.repeat(300), password: 'x' } });
+    const tooLong = await c.req<ApiResponse>('POST', '/user/login', {
+      json: { username: 'w'.repeat(300), password: 'x' },
+    });
     expect(tooLong.status).toBe(400);
-    const badJson = await c.req<ApiResponse>('POST', '/user/login', { body: '{"username":', headers: { 'content-type': 'application/json' } });
+    const badJson = await c.req<ApiResponse>('POST', '/user/login', {
+      body: '{"username":',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(badJson.status).toBe(400);
     expect(ApiResponse.parse(badJson.body).code).toBe(0);
-    const huge = await c.req('POST', '/user/login', { body: JSON.stringify({ username: 'x', password: 'y'.repeat(9 * 1024 * 1024) }), headers: { 'content-type': 'application/json' } });
+    const huge = await c.req('POST', '/user/login', {
+      body: JSON.stringify({ username: 'x', password: 'y'.repeat(9 * 1024 * 1024) }),
+      headers: { 'content-type': 'application/json' },
+    });
     expect(huge.status).toBe(413);
     expect(ApiResponse.parse(huge.body).type).toBe('error');
   });
@@ -77,7 +87,7 @@ describe.each(testEngines())('login, sessions and projects (%s)', (engine) => {
     expect((await c.get('/user/projects')).status).toBe(401);
   });
 
-  it('lists only the user\'s projects, and 404s another user\'s project', async () => {
+  it("lists only the user's projects, and 404s another user's project", async () => {
     const c = await new Client(srv.baseUrl).login('writer', 'writer');
     const res = await c.get<Project[]>('/user/projects');
     expect(res.status).toBe(200);
@@ -88,7 +98,7 @@ describe.each(testEngines())('login, sessions and projects (%s)', (engine) => {
     expect(foreign.body.type).toBe('error');
     expect((await c.get('/project/nope')).status).toBe(404);
     const other = await new Client(srv.baseUrl).login('other', 'other');
-    expect(((await other.get<Project[]>('/user/projects')).body).map((p) => p.key)).toEqual(['p2']);
+    expect((await other.get<Project[]>('/user/projects')).body.map((p) => p.key)).toEqual(['p2']);
   });
 
   it('logs out: the token is dead afterwards', async () => {
@@ -117,13 +127,31 @@ describe.each(testEngines())('login, sessions and projects (%s)', (engine) => {
     const c = await new Client(srv.baseUrl).login('writer', 'writer');
     const nul = await c.req('POST', '/user/login', { json: { username: 'a\u0000b', password: 'x' }, auth: false });
     expect(nul.status).toBe(400);
-    for (const path of ['/indicator/%00', '/project/%00', '/observation/%00', '/document/%00', '/indicator/x%00y/observations', `/project/${'k'.repeat(500)}`]) {
+    for (const path of [
+      '/indicator/%00',
+      '/project/%00',
+      '/observation/%00',
+      '/document/%00',
+      '/indicator/x%00y/observations',
+      `/project/${'k'.repeat(500)}`,
+    ]) {
       const r = await c.get<ApiResponse>(path);
       expect(r.status, path).toBeGreaterThanOrEqual(400);
       expect(r.status, path).toBeLessThan(500);
       expect(ApiResponse.parse(r.body).code).toBe(0);
     }
-    const pushNul = await c.req('POST', '/observation/observations', { json: [{ uuid: '00000000-0000-4000-8000-000000000000', indicator: 'pluvio\u0000metry', timestamp: '2024-01-01 00:00:00', x: 1, y: 1, values: [] }] });
+    const pushNul = await c.req('POST', '/observation/observations', {
+      json: [
+        {
+          uuid: '00000000-0000-4000-8000-000000000000',
+          indicator: 'pluvio\u0000metry',
+          timestamp: '2024-01-01 00:00:00',
+          x: 1,
+          y: 1,
+          values: [],
+        },
+      ],
+    });
     expect(pushNul.status).toBeLessThan(500);
     expect(pushNul.status).toBeGreaterThanOrEqual(400);
   });

@@ -12,7 +12,12 @@ async function run(args: string[], stdin = '') {
   const err: string[] = [];
   let code: number;
   try {
-    code = await runCommand(args, { stdout: (s) => out.push(s), stderr: (s) => err.push(s), env: {}, stdin: Readable.from([stdin]) });
+    code = await runCommand(args, {
+      stdout: (s) => out.push(s),
+      stderr: (s) => err.push(s),
+      env: {},
+      stdin: Readable.from([stdin]),
+    });
   } catch (e) {
     err.push((e as Error).message);
     code = (e as Error).constructor.name === 'UsageError' ? 2 : 1;
@@ -47,22 +52,42 @@ describe('server CLI on the embedded database', () => {
     const add = await run(['user', 'add', 'ann', '--password-stdin', '--data-dir', data], 'secret\n');
     expect(add).toMatchObject({ code: 0, out: 'user ann created' });
     expect((await run(['user', 'add', 'ann', '--password-stdin', '--data-dir', data], 'x\n')).code).toBe(1);
-    expect((await run(['user', 'password', 'ann', '--password-stdin', '--data-dir', data], 'new-secret\n')).out).toContain('password of ann changed');
+    expect(
+      (await run(['user', 'password', 'ann', '--password-stdin', '--data-dir', data], 'new-secret\n')).out,
+    ).toContain('password of ann changed');
     expect((await run(['user', 'logout', 'ann', '--data-dir', data])).out).toBe('0 session(s) of ann revoked');
     expect((await run(['user', 'logout', 'nobody', '--data-dir', data])).code).toBe(1);
     expect((await run(['project', 'add', 'p', '--label', 'P', '--data-dir', data])).code).toBe(0);
     expect((await run(['user', 'grant', 'ann', 'p', '--role', 'writer', '--data-dir', data])).code).toBe(0);
-    expect((await run(['user', 'grant', 'bob', 'p', '--role', 'writer', '--data-dir', data])).err).toContain('unknown user bob');
+    expect((await run(['user', 'grant', 'bob', 'p', '--role', 'writer', '--data-dir', data])).err).toContain(
+      'unknown user bob',
+    );
     const spec = path.join(dir, 'ind.json');
-    fs.writeFileSync(spec, JSON.stringify({ code: 'temp', label: 'Temperature', date_format: 'day', values: [{ code: 't', name: 'T', type: 'real', unit: '°C' }] }));
-    expect((await run(['indicator', 'add', '--from', spec, '--data-dir', data])).out).toContain('indicator temp created');
+    fs.writeFileSync(
+      spec,
+      JSON.stringify({
+        code: 'temp',
+        label: 'Temperature',
+        date_format: 'day',
+        values: [{ code: 't', name: 'T', type: 'real', unit: '°C' }],
+      }),
+    );
+    expect((await run(['indicator', 'add', '--from', spec, '--data-dir', data])).out).toContain(
+      'indicator temp created',
+    );
     fs.writeFileSync(spec, JSON.stringify({ code: 'bad code', label: 'X', date_format: 'week', values: [] }));
     expect((await run(['indicator', 'add', '--from', spec, '--data-dir', data])).err).toContain('invalid indicator');
     expect((await run(['project', 'link', 'p', 'temp', '--data-dir', data])).code).toBe(0);
     const docFile = path.join(dir, 'notes.txt');
     fs.writeFileSync(docFile, 'how to measure');
-    expect((await run(['document', 'add', 'temp', docFile, '--label', 'Notes', '--type', 'document', '--data-dir', data])).code).toBe(0);
-    expect((await run(['document', 'add', 'temp', docFile, '--label', 'Notes', '--type', 'poster', '--data-dir', data])).code).toBe(1);
+    expect(
+      (await run(['document', 'add', 'temp', docFile, '--label', 'Notes', '--type', 'document', '--data-dir', data]))
+        .code,
+    ).toBe(0);
+    expect(
+      (await run(['document', 'add', 'temp', docFile, '--label', 'Notes', '--type', 'poster', '--data-dir', data]))
+        .code,
+    ).toBe(1);
     const csv = path.join(dir, 'obs.csv');
     fs.writeFileSync(csv, 'timestamp,x,y,t\n2024-01-01 10:00:00,3,43,12.5\n2024-01-02 10:00:00,3,43,13\n');
     expect((await run(['import', 'temp', csv, '--as', 'ann', '--data-dir', data])).out).toMatch(/2 created, 0 updated/);

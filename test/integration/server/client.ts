@@ -16,7 +16,12 @@ export class Client {
   async req<T = unknown>(
     method: string,
     path: string,
-    opts: { json?: unknown; body?: string | Uint8Array | FormData | Blob; headers?: Record<string, string>; auth?: boolean } = {},
+    opts: {
+      json?: unknown;
+      body?: string | Uint8Array | FormData | Blob;
+      headers?: Record<string, string>;
+      auth?: boolean;
+    } = {},
   ): Promise<Res<T>> {
     const headers: Record<string, string> = { ...(opts.headers ?? {}) };
     if (this.token && opts.auth !== false) headers.authorization = `Bearer ${this.token}`;
@@ -68,7 +73,13 @@ export async function pull<T = unknown[]>(
   const qs = opts.limit ? `?limit=${opts.limit}` : '';
   const r = await c.get<T>(`/indicator/${code}/${opts.kind ?? 'observations'}${qs}`, headers);
   const rem = r.headers.get('x-gobs-remaining');
-  return { status: r.status, items: r.body, token: r.headers.get('x-gobs-sync-token'), remaining: rem === null ? null : Number(rem), body: r.body };
+  return {
+    status: r.status,
+    items: r.body,
+    token: r.headers.get('x-gobs-sync-token'),
+    remaining: rem === null ? null : Number(rem),
+    body: r.body,
+  };
 }
 
 /** Pulls and acknowledges until an empty batch; returns everything received. */

@@ -30,7 +30,9 @@ describe.each(testEngines())('no-change pull cost (%s)', (engine) => {
     );
     expect(cur!.base_snapshot).not.toBeNull();
     const q = batchQuery(cur!, cur!.device_id, cur!.indicator_id, 1000);
-    const plan = (await srv.db.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) ${q.sql}`, q.params))
+    const plan = (
+      await srv.db.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) ${q.sql}`, q.params)
+    )
       .map((r) => r['QUERY PLAN'])
       .join('\n');
     // Every node's actual row count stays tiny, and nothing is a sequential scan of observation.

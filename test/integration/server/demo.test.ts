@@ -39,7 +39,9 @@ describe.each(testEngines())('the demo data set and the bulk seeding helper (%s)
     expect(total).toBeGreaterThanOrEqual(5000);
     const wq = (await demo.get<Indicator>('/indicator/water_quality')).body;
     expect(new Set(wq.values.map((v) => v.type))).toEqual(new Set(['integer', 'real', 'boolean', 'string']));
-    const docs = await Promise.all([...codes].map(async (c) => (await demo.get<unknown[]>(`/indicator/${c}/documents`)).body.length));
+    const docs = await Promise.all(
+      [...codes].map(async (c) => (await demo.get<unknown[]>(`/indicator/${c}/documents`)).body.length),
+    );
     expect(docs.reduce((a, b) => a + b, 0)).toBe(DEMO.documents);
   });
 
@@ -53,12 +55,17 @@ describe.each(testEngines())('the demo data set and the bulk seeding helper (%s)
   });
 
   it('generates many observations in the database for large tests', async () => {
-    await srv.seed.indicator({ code: 'bulk', label: 'Bulk', date_format: 'day', values: [
-      { code: 'i', name: 'I', type: 'integer', unit: null },
-      { code: 'r', name: 'R', type: 'real', unit: null },
-      { code: 'b', name: 'B', type: 'boolean', unit: null },
-      { code: 's', name: 'S', type: 'string', unit: null },
-    ] });
+    await srv.seed.indicator({
+      code: 'bulk',
+      label: 'Bulk',
+      date_format: 'day',
+      values: [
+        { code: 'i', name: 'I', type: 'integer', unit: null },
+        { code: 'r', name: 'R', type: 'real', unit: null },
+        { code: 'b', name: 'B', type: 'boolean', unit: null },
+        { code: 's', name: 'S', type: 'string', unit: null },
+      ],
+    });
     await srv.seed.link('environment~air', 'bulk');
     const g = await srv.seed.generate({ indicator: 'bulk', count: 25_000, author: 'field' });
     expect(g.lastId - g.firstId + 1).toBe(25_000);

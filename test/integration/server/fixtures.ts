@@ -29,6 +29,11 @@ export function seedRows(n: number, start = 0) {
     timestamp: `2023-01-01 ${String(Math.floor(((start + k) % 1440) / 60)).padStart(2, '0')}:${String((start + k) % 60).padStart(2, '0')}:00`,
     x: 3 + ((start + k) % 100) / 100,
     y: 43 + ((start + k) % 50) / 100,
-    values: { rain: ((start + k) % 30) / 10, gauge: (start + k) % 5, checked: (start + k) % 2 === 0, note: `row ${start + k}` },
+    values: {
+      rain: ((start + k) % 30) / 10,
+      gauge: (start + k) % 5,
+      checked: (start + k) % 2 === 0,
+      note: `row ${start + k}`,
+    },
   }));
 }

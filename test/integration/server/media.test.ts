@@ -8,12 +8,18 @@ import { Client, syncAll } from './client.js';
 import { DEVICE_A, DEVICE_B, newObs } from './fixtures.js';
 
 const PNG = Buffer.from(
-  '89504e470d0a1a0a0000000d4948445200000001000000010806000000' + '1f15c4890000000d4944415478da63f8cfc0f01f0005000201a1e1d6d20000000049454e44ae426082',
+  '89504e470d0a1a0a0000000d4948445200000001000000010806000000' +
+    '1f15c4890000000d4944415478da63f8cfc0f01f0005000201a1e1d6d20000000049454e44ae426082',
   'hex',
 );
 const JPEG = Buffer.concat([Buffer.from('ffd8ffe000104a46494600', 'hex'), Buffer.alloc(64, 1)]);
 const GIF = Buffer.concat([Buffer.from('GIF89a'), Buffer.alloc(32, 0)]);
-const WEBP = Buffer.concat([Buffer.from('RIFF'), Buffer.from([36, 0, 0, 0]), Buffer.from('WEBPVP8 '), Buffer.alloc(32, 0)]);
+const WEBP = Buffer.concat([
+  Buffer.from('RIFF'),
+  Buffer.from([36, 0, 0, 0]),
+  Buffer.from('WEBPVP8 '),
+  Buffer.alloc(32, 0),
+]);
 
 function form(bytes: Buffer, filename: string, field = 'mediaFile', type = 'image/png'): FormData {
   const f = new FormData();
@@ -44,7 +50,9 @@ describe.each(testEngines())('media and documents (%s)', (engine) => {
   afterAll(() => srv?.close());
 
   it('uploads an image as a new import that other devices receive, without echo to the uploader', async () => {
-    const r = await writer.req<MediaResponse>('POST', `/observation/${obs.id}/uploadMedia`, { body: form(PNG, 'photo.png') });
+    const r = await writer.req<MediaResponse>('POST', `/observation/${obs.id}/uploadMedia`, {
+      body: form(PNG, 'photo.png'),
+    });
     expect(r.status).toBe(200);
     const body = MediaResponse.parse(r.body);
     expect(body.observation.import).toBeGreaterThan(obs.import);
@@ -67,7 +75,9 @@ describe.each(testEngines())('media and documents (%s)', (engine) => {
       [GIF, 'image/gif'],
       [WEBP, 'image/webp'],
     ] as const) {
-      const r = await writer.req<MediaResponse>('POST', `/observation/${obs.uuid}/uploadMedia`, { body: form(bytes, 'x.bin') });
+      const r = await writer.req<MediaResponse>('POST', `/observation/${obs.uuid}/uploadMedia`, {
+        body: form(bytes, 'x.bin'),
+      });
       expect(r.status).toBe(200);
       expect((await writer.req('GET', `/observation/${obs.id}/media`)).headers.get('content-type')).toBe(type);
       expect(mediaFiles()).toHaveLength(1);
@@ -76,13 +86,17 @@ describe.each(testEngines())('media and documents (%s)', (engine) => {
 
   it('refuses a file whose bytes are not an image, whatever its extension', async () => {
     const before = (await writer.get<Observation>(`/observation/${obs.id}`)).body.import;
-    const r = await writer.req('POST', `/observation/${obs.id}/uploadMedia`, { body: form(Buffer.from('#!/bin/sh\nrm -rf /\n'), 'photo.jpg', 'mediaFile', 'image/jpeg') });
+    const r = await writer.req('POST', `/observation/${obs.id}/uploadMedia`, {
+      body: form(Buffer.from('#!/bin/sh\nrm -rf /\n'), 'photo.jpg', 'mediaFile', 'image/jpeg'),
+    });
     expect(r.status).toBe(415);
     expect((await writer.get<Observation>(`/observation/${obs.id}`)).body.import).toBe(before);
   });
 
   it('never uses the client file name as a path', async () => {
-    const r = await writer.req<MediaResponse>('POST', `/observation/${obs.id}/uploadMedia`, { body: form(PNG, '../../../../tmp/evil.png') });
+    const r = await writer.req<MediaResponse>('POST', `/observation/${obs.id}/uploadMedia`, {
+      body: form(PNG, '../../../../tmp/evil.png'),
+    });
     expect(r.status).toBe(200);
     const files = mediaFiles();
     expect(files).toHaveLength(1);
@@ -93,12 +107,22 @@ describe.each(testEngines())('media and documents (%s)', (engine) => {
 
   it('answers 413 beyond 10 MB, 400 without the mediaFile field, 403/404 on permissions', async () => {
     const big = Buffer.concat([PNG, Buffer.alloc(10 * 1024 * 1024 + 1)]);
-    expect((await writer.req('POST', `/observation/${obs.id}/uploadMedia`, { body: form(big, 'big.png') })).status).toBe(413);
-    expect((await writer.req('POST', `/observation/${obs.id}/uploadMedia`, { body: form(PNG, 'a.png', 'photo') })).status).toBe(400);
+    expect(
+      (await writer.req('POST', `/observation/${obs.id}/uploadMedia`, { body: form(big, 'big.png') })).status,
+    ).toBe(413);
+    expect(
+      (await writer.req('POST', `/observation/${obs.id}/uploadMedia`, { body: form(PNG, 'a.png', 'photo') })).status,
+    ).toBe(400);
     expect((await writer.req('POST', `/observation/${obs.id}/uploadMedia`, { json: { media: 'x' } })).status).toBe(415);
-    expect((await reader.req('POST', `/observation/${obs.id}/uploadMedia`, { body: form(PNG, 'a.png') })).status).toBe(403);
-    expect((await stranger.req('POST', `/observation/${obs.id}/uploadMedia`, { body: form(PNG, 'a.png') })).status).toBe(404);
-    expect((await writer.req('POST', '/observation/999999/uploadMedia', { body: form(PNG, 'a.png') })).status).toBe(404);
+    expect((await reader.req('POST', `/observation/${obs.id}/uploadMedia`, { body: form(PNG, 'a.png') })).status).toBe(
+      403,
+    );
+    expect(
+      (await stranger.req('POST', `/observation/${obs.id}/uploadMedia`, { body: form(PNG, 'a.png') })).status,
+    ).toBe(404);
+    expect((await writer.req('POST', '/observation/999999/uploadMedia', { body: form(PNG, 'a.png') })).status).toBe(
+      404,
+    );
     expect((await stranger.get(`/observation/${obs.id}/media`)).status).toBe(404);
     expect((await reader.req('DELETE', `/observation/${obs.id}/deleteMedia`)).status).toBe(403);
     expect(mediaFiles()).toHaveLength(1);
@@ -123,7 +147,13 @@ describe.each(testEngines())('media and documents (%s)', (engine) => {
     const list = await reader.get<IndicatorDocument[]>('/indicator/pluviometry/documents');
     expect(list.status).toBe(200);
     const [d] = list.body.map((x) => IndicatorDocument.parse(x));
-    expect(d).toMatchObject({ uuid: doc.uuid, indicator: 'pluviometry', label: 'Field guide', type: 'document', mime_type: 'application/pdf' });
+    expect(d).toMatchObject({
+      uuid: doc.uuid,
+      indicator: 'pluviometry',
+      label: 'Field guide',
+      type: 'document',
+      mime_type: 'application/pdf',
+    });
     expect(d!.url).toBe(`${srv.baseUrl}/document/${doc.uuid}`);
     const got = await fetch(d!.url, { headers: { authorization: `Bearer ${reader.token}` } });
     expect(got.status).toBe(200);

@@ -16,10 +16,20 @@ import { type Schema, validate } from './schema.js';
 
 const doc = parse(fs.readFileSync(new URL('../../../docs/api/openapi.yaml', import.meta.url), 'utf8')) as Schema;
 const paths = doc.paths as Record<string, Record<string, Schema>>;
-const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201a1e1d6d20000000049454e44ae426082', 'hex');
+const PNG = Buffer.from(
+  '89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201a1e1d6d20000000049454e44ae426082',
+  'hex',
+);
 
 const resolve = (s: Schema): Schema =>
-  s.$ref ? resolve((s.$ref as string).replace(/^#\//, '').split('/').reduce<unknown>((o, k) => (o as Record<string, unknown>)[k], doc) as Schema) : s;
+  s.$ref
+    ? resolve(
+        (s.$ref as string)
+          .replace(/^#\//, '')
+          .split('/')
+          .reduce<unknown>((o, k) => (o as Record<string, unknown>)[k], doc) as Schema,
+      )
+    : s;
 
 const norm = (p: string) => p.replace(/\{[^}]+\}/g, '{}').replace(/:[A-Za-z]+/g, '{}');
 
@@ -44,15 +54,31 @@ describe('docs/api/openapi.yaml matches the server', () => {
     [obs] = (await w.req<Observation[]>('POST', '/observation', { json: newObs() })).body as [Observation];
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gobs-oa-'));
     fs.writeFileSync(path.join(dir, 'g.pdf'), '%PDF-1.4\n');
-    docUuid = (await srv.seed.document({ indicator: 'pluviometry', file: path.join(dir, 'g.pdf'), label: 'Guide', type: 'document' })).uuid;
+    docUuid = (
+      await srv.seed.document({
+        indicator: 'pluviometry',
+        file: path.join(dir, 'g.pdf'),
+        label: 'Guide',
+        type: 'document',
+      })
+    ).uuid;
   });
   afterAll(() => srv?.close());
 
   /** Sends a request for a documented operation and checks the answer against the document. */
-  async function check(method: string, docPath: string, params: Record<string, string | number>, expected: number, c: Client | null, init: Parameters<Client['req']>[2] = {}) {
+  async function check(
+    method: string,
+    docPath: string,
+    params: Record<string, string | number>,
+    expected: number,
+    c: Client | null,
+    init: Parameters<Client['req']>[2] = {},
+  ) {
     const op = paths[docPath]?.[method.toLowerCase()];
     expect(op, `${method} ${docPath} is documented`).toBeDefined();
-    const url = docPath.replace(/\{(\w+)\}/g, (_, k: string) => encodeURIComponent(String(params[k]))) + (params.query ? `?${params.query}` : '');
+    const url =
+      docPath.replace(/\{(\w+)\}/g, (_, k: string) => encodeURIComponent(String(params[k]))) +
+      (params.query ? `?${params.query}` : '');
     const res = await (c ?? new Client(srv.baseUrl)).req(method, url, { ...init, ...(c ? {} : { auth: false }) });
     expect(res.status, `${method} ${url}: ${res.text.slice(0, 300)}`).toBe(expected);
     const responses = op!.responses as Record<string, Schema>;
@@ -62,7 +88,10 @@ describe('docs/api/openapi.yaml matches the server', () => {
     const content = response.content as Record<string, { schema: Schema }> | undefined;
     if (content?.['application/json']) {
       expect(res.headers.get('content-type')).toMatch(/application\/json/);
-      expect(validate(doc, content['application/json'].schema, res.body), `${method} ${docPath} ${expected} body`).toEqual([]);
+      expect(
+        validate(doc, content['application/json'].schema, res.body),
+        `${method} ${docPath} ${expected} body`,
+      ).toEqual([]);
     } else if (content) {
       expect(res.headers.get('content-type')).toBeTruthy();
     }
@@ -77,8 +106,12 @@ describe('docs/api/openapi.yaml matches the server', () => {
   }
 
   it('documents every registered route, and nothing else', () => {
-    const served = new Set(srv.app.gobsRoutes.map((x) => `${x.method.toLowerCase()} ${norm(x.url.replace(/^\/api/, ''))}`));
-    const documented = new Set(Object.entries(paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m} ${norm(p)}`)));
+    const served = new Set(
+      srv.app.gobsRoutes.map((x) => `${x.method.toLowerCase()} ${norm(x.url.replace(/^\/api/, ''))}`),
+    );
+    const documented = new Set(
+      Object.entries(paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m} ${norm(p)}`)),
+    );
     expect([...served].sort()).toEqual([...documented].sort());
   });
 
@@ -90,7 +123,10 @@ describe('docs/api/openapi.yaml matches the server', () => {
     await check('GET', '/user/login', { query: 'username=writer&password=no' }, 400, null);
     await check('POST', '/user/login', {}, 200, null, json({ username: 'reader', password: 'reader' }));
     await check('POST', '/user/login', {}, 400, null, json({ username: 'reader' }));
-    await check('POST', '/user/login', {}, 413, null, { body: JSON.stringify({ username: 'a', password: 'b'.repeat(9 << 20) }), headers: { 'content-type': 'application/json' } });
+    await check('POST', '/user/login', {}, 413, null, {
+      body: JSON.stringify({ username: 'a', password: 'b'.repeat(9 << 20) }),
+      headers: { 'content-type': 'application/json' },
+    });
     const throwaway = await new Client(srv.baseUrl).login('reader', 'reader');
     await check('GET', '/user/logout', none, 200, throwaway);
     await check('GET', '/user/logout', none, 401, throwaway);
@@ -135,8 +171,14 @@ describe('docs/api/openapi.yaml matches the server', () => {
     await check('POST', '/observation/observations', {}, 401, null, json([newObs()]));
     await check('POST', '/observation/observations', {}, 403, r, json([newObs()]));
     await check('POST', '/observation/observations', {}, 409, w, json([{ ...one, x: 1 }]));
-    await check('POST', '/observation/observations', {}, 413, w, { body: `[${'"x",'.repeat(3 << 20)}"x"]`, headers: { 'content-type': 'application/json' } });
-    await check('POST', '/observation/observations', {}, 415, w, { body: '<x/>', headers: { 'content-type': 'application/xml' } });
+    await check('POST', '/observation/observations', {}, 413, w, {
+      body: `[${'"x",'.repeat(3 << 20)}"x"]`,
+      headers: { 'content-type': 'application/json' },
+    });
+    await check('POST', '/observation/observations', {}, 415, w, {
+      body: '<x/>',
+      headers: { 'content-type': 'application/xml' },
+    });
     const current = (await w.get<Observation>(`/observation/${obs.id}`)).body;
     const edit = { ...newObs(), uuid: obs.uuid, import: current.import };
     await check('PUT', '/observation/observations', {}, 400, w, json({ ...edit, import: 'x' }));

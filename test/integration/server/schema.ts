@@ -25,15 +25,19 @@ export function validate(doc: Schema, schema: Schema, value: unknown, at = '$'):
     integer: (v) => typeof v === 'number' && Number.isInteger(v),
     boolean: (v) => typeof v === 'boolean',
   };
-  if (type && !typeOk[type]!(value)) return [...errors, `${at}: expected ${type}, got ${JSON.stringify(value)?.slice(0, 80)}`];
-  if (schema.enum && !(schema.enum as unknown[]).includes(value)) errors.push(`${at}: ${JSON.stringify(value)} not in enum`);
-  if (typeof value === 'string' && schema.pattern && !new RegExp(schema.pattern as string).test(value)) errors.push(`${at}: does not match ${schema.pattern}`);
+  if (type && !typeOk[type]!(value))
+    return [...errors, `${at}: expected ${type}, got ${JSON.stringify(value)?.slice(0, 80)}`];
+  if (schema.enum && !(schema.enum as unknown[]).includes(value))
+    errors.push(`${at}: ${JSON.stringify(value)} not in enum`);
+  if (typeof value === 'string' && schema.pattern && !new RegExp(schema.pattern as string).test(value))
+    errors.push(`${at}: does not match ${schema.pattern}`);
   if (typeof value === 'number') {
     if (schema.minimum !== undefined && value < (schema.minimum as number)) errors.push(`${at}: below minimum`);
     if (schema.maximum !== undefined && value > (schema.maximum as number)) errors.push(`${at}: above maximum`);
   }
   if (Array.isArray(value)) {
-    if (schema.minItems !== undefined && value.length < (schema.minItems as number)) errors.push(`${at}: too few items`);
+    if (schema.minItems !== undefined && value.length < (schema.minItems as number))
+      errors.push(`${at}: too few items`);
     if (schema.items) value.forEach((v, k) => errors.push(...validate(doc, schema.items as Schema, v, `${at}[${k}]`)));
   }
   if (type === 'object' || schema.properties) {

@@ -42,7 +42,11 @@ describe.each(testEngines())('device sync (%s)', (engine) => {
   it("follows the design's example literally: A (holds import 2) and C (never synced) get observation 1, B (holds import 3) does not", async () => {
     const code = await indicator();
     // Imports 1..3 of observation 1: created, then changed twice; A last saw import 2, B import 3.
-    const first = await srv.seed.observations({ indicator: code, author: 'writer', observations: [{ uuid: OBSERVATION_1, ...seedRows(1)[0]! }] });
+    const first = await srv.seed.observations({
+      indicator: code,
+      author: 'writer',
+      observations: [{ uuid: OBSERVATION_1, ...seedRows(1)[0]! }],
+    });
     const i2 = await srv.seed.observations({ indicator: code, observations: [] });
     const i3 = await srv.seed.observations({ indicator: code, observations: [] });
     const id = first.ids[0]!;
@@ -50,7 +54,8 @@ describe.each(testEngines())('device sync (%s)', (engine) => {
     await srv.seed.holding(DEVICE_A, id, i2.importId);
     await srv.seed.holding(DEVICE_B, id, i3.importId);
 
-    const got = async (device: string) => (await pull<Obs[]>(await as('reader', device), code)).items.map((o) => o.uuid);
+    const got = async (device: string) =>
+      (await pull<Obs[]>(await as('reader', device), code)).items.map((o) => o.uuid);
     expect(await got(DEVICE_A)).toEqual([OBSERVATION_1]);
     expect(await got(DEVICE_B)).toEqual([]);
     expect(await got(DEVICE_C)).toEqual([OBSERVATION_1]);
@@ -116,7 +121,9 @@ describe.each(testEngines())('device sync (%s)', (engine) => {
     expect((await pull(b, code, { ack: token })).status).toBe(403);
     expect((await pull(a, code, { ack: 'garbage' })).status).toBe(400);
     const [payload, sig] = token.split('.') as [string, string];
-    const forgedPayload = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload, 'base64url').toString()), b: 1 })).toString('base64url');
+    const forgedPayload = Buffer.from(
+      JSON.stringify({ ...JSON.parse(Buffer.from(payload, 'base64url').toString()), b: 1 }),
+    ).toString('base64url');
     expect((await pull(a, code, { ack: `${forgedPayload}.${sig}` })).status).toBe(400);
     expect((await pull(a, code, { ack: `${payload}.${sig.slice(0, -2)}AA` })).status).toBe(400);
     // A token for deletions is not an observations ack.
@@ -160,7 +167,9 @@ describe.each(testEngines())('device sync (%s)', (engine) => {
     expect(again.requests).toBe(1);
     // Another device gets the pushed ones.
     const other = await as('reader', DEVICE_A);
-    expect((await syncAll<Obs>(other, code)).items.map((o) => o.uuid).filter((u) => batch.some((b) => b.uuid === u))).toHaveLength(3);
+    expect(
+      (await syncAll<Obs>(other, code)).items.map((o) => o.uuid).filter((u) => batch.some((b) => b.uuid === u)),
+    ).toHaveLength(3);
   });
 
   it('an update by one device reaches the others once; a conflicting update gets 409 with the server version', async () => {
@@ -174,7 +183,11 @@ describe.each(testEngines())('device sync (%s)', (engine) => {
     expect((await syncAll<Obs>(c, code)).items).toHaveLength(1);
     expect((await syncAll(a, code)).items).toEqual([]); // no echo of its own push
 
-    const edit = { ...item, import: created!.import, values: item.values.map((v) => (v.name === 'rain' ? { ...v, value: 9.5 } : v)) };
+    const edit = {
+      ...item,
+      import: created!.import,
+      values: item.values.map((v) => (v.name === 'rain' ? { ...v, value: 9.5 } : v)),
+    };
     const upd = await a.req<Obs[]>('PUT', '/observation/observations', { json: edit });
     expect(upd.status).toBe(200);
     expect(upd.body[0]!.import).toBeGreaterThan(created!.import);
@@ -186,7 +199,9 @@ describe.each(testEngines())('device sync (%s)', (engine) => {
     expect((await syncAll(a, code)).items).toEqual([]); // not echoed to its author
 
     // B edits from the old import: conflict, nothing changed, server version returned.
-    const stale = await b.req<{ observation: Obs; code: number }>('PUT', '/observation/observations', { json: { ...edit, import: created!.import } });
+    const stale = await b.req<{ observation: Obs; code: number }>('PUT', '/observation/observations', {
+      json: { ...edit, import: created!.import },
+    });
     expect(stale.status).toBe(409);
     expect(stale.body.code).toBe(0);
     expect(stale.body.observation.import).toBe(upd.body[0]!.import);
@@ -219,7 +234,8 @@ describe.each(testEngines())('device sync (%s)', (engine) => {
   it('a deletion of an observation sent but not yet acknowledged still reaches the device', async () => {
     const code = await indicator();
     const w = await as('writer', null);
-    const [created] = (await w.req<Obs[]>('POST', '/observation/observations', { json: [newObs({ indicator: code })] })).body;
+    const [created] = (await w.req<Obs[]>('POST', '/observation/observations', { json: [newObs({ indicator: code })] }))
+      .body;
     const b = await as('reader', DEVICE_B);
     const sent = await pull<Obs[]>(b, code);
     expect(sent.items).toHaveLength(1);
@@ -233,7 +249,9 @@ describe.each(testEngines())('device sync (%s)', (engine) => {
     const w = await as('writer', DEVICE_A);
     const item = newObs({ indicator: code });
     const [created] = (await w.req<Obs[]>('POST', '/observation/observations', { json: [item] })).body;
-    await w.req('PUT', '/observation/observations', { json: { ...item, import: created!.import, timestamp: '2024-05-02 10:00:00' } });
+    await w.req('PUT', '/observation/observations', {
+      json: { ...item, import: created!.import, timestamp: '2024-05-02 10:00:00' },
+    });
     const r = await w.req<{ observation: Obs }>('DELETE', `/observation/${created!.id}?import=${created!.import}`);
     expect(r.status).toBe(409);
     expect(r.body.observation.timestamp).toBe('2024-05-02 10:00:00');
@@ -248,7 +266,9 @@ describe.each(testEngines())('device sync (%s)', (engine) => {
     const a = await as('writer', DEVICE_A);
     const sent = await pull<Obs[]>(a, code);
     expect(sent.items).toHaveLength(1);
-    const upd = await a.req<Obs[]>('PUT', '/observation/observations', { json: { ...item, import: sent.items[0]!.import, timestamp: '2024-06-01 00:00:00' } });
+    const upd = await a.req<Obs[]>('PUT', '/observation/observations', {
+      json: { ...item, import: sent.items[0]!.import, timestamp: '2024-06-01 00:00:00' },
+    });
     expect(upd.status).toBe(200);
     expect((await pull<Obs[]>(a, code, { ack: sent.token })).items).toEqual([]);
     expect((await syncAll(a, code)).items).toEqual([]);
@@ -273,11 +293,12 @@ describe.each(testEngines())('device sync (%s)', (engine) => {
     const p1 = await pull<Obs[]>(c, code, { limit: 4 });
     // Meanwhile: one already-sent row changes, one unsent row changes (each change is a new import), a new row arrives.
     const change = await srv.seed.observations({ indicator: code, observations: [] });
-    await srv.db.query(`UPDATE observation SET vals = jsonb_set(vals, '{note}', '"changed"'), import_id = $2 WHERE id = ANY($1::bigint[])`, [
-      [seeded.ids[0], seeded.ids[8]],
-      change.importId,
-    ]);
-    const [created] = (await w.req<Obs[]>('POST', '/observation/observations', { json: [newObs({ indicator: code })] })).body;
+    await srv.db.query(
+      `UPDATE observation SET vals = jsonb_set(vals, '{note}', '"changed"'), import_id = $2 WHERE id = ANY($1::bigint[])`,
+      [[seeded.ids[0], seeded.ids[8]], change.importId],
+    );
+    const [created] = (await w.req<Obs[]>('POST', '/observation/observations', { json: [newObs({ indicator: code })] }))
+      .body;
     const rest = await syncAll<Obs>(c, code, { limit: 4, ack: p1.token });
     const ids = [...p1.items, ...rest.items].map((o) => o.id);
     expect(new Set(ids)).toEqual(new Set([...seeded.ids, created!.id]));

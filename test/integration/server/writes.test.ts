@@ -13,7 +13,8 @@ describe.each(testEngines())('writing observations (%s)', (engine) => {
   let reader: Client;
   let admin: Client;
   let stranger: Client;
-  const count = async () => Number((await srv.db.query<{ n: number }>('SELECT count(*)::int8 AS n FROM observation'))[0]!.n);
+  const count = async () =>
+    Number((await srv.db.query<{ n: number }>('SELECT count(*)::int8 AS n FROM observation'))[0]!.n);
 
   beforeAll(async () => {
     srv = await startTestServer({ engine });
@@ -21,7 +22,12 @@ describe.each(testEngines())('writing observations (%s)', (engine) => {
     await srv.seed.project('p2', 'Secret project');
     await srv.seed.user('stranger', 'stranger');
     await srv.seed.grant('stranger', 'p2', 'admin');
-    await srv.seed.indicator({ code: 'secret', label: 'Secret', date_format: 'day', values: [{ code: 'v', name: 'V', type: 'integer', unit: null }] });
+    await srv.seed.indicator({
+      code: 'secret',
+      label: 'Secret',
+      date_format: 'day',
+      values: [{ code: 'v', name: 'V', type: 'integer', unit: null }],
+    });
     await srv.seed.link('p2', 'secret');
     writer = await new Client(srv.baseUrl, null, DEVICE_A).login('writer', 'writer');
     reader = await new Client(srv.baseUrl, null, DEVICE_B).login('reader', 'reader');
@@ -32,7 +38,14 @@ describe.each(testEngines())('writing observations (%s)', (engine) => {
 
   it('stores a valid batch under one import, in input order, and normalises values', async () => {
     const items = [
-      newObs({ values: [{ name: 'rain', value: '2.5' }, { name: 'gauge', value: '3' }, { name: 'checked', value: false }, { name: 'note', value: 'a' }] }),
+      newObs({
+        values: [
+          { name: 'rain', value: '2.5' },
+          { name: 'gauge', value: '3' },
+          { name: 'checked', value: false },
+          { name: 'note', value: 'a' },
+        ],
+      }),
       newObs({ wkt: 'POLYGON((0 0, 2 0, 2 2, 0 2, 0 0))', x: undefined, y: undefined }),
       newObs({ timestamp: '2024-02-29T23:59:59' }),
     ];
@@ -86,7 +99,9 @@ describe.each(testEngines())('writing observations (%s)', (engine) => {
     await writer.req('POST', '/observation/observations', { json: [item] });
     const before = await count();
     const other = newObs();
-    const changed = await writer.req<Err>('POST', '/observation/observations', { json: [other, { ...item, timestamp: '2020-01-01 00:00:00' }] });
+    const changed = await writer.req<Err>('POST', '/observation/observations', {
+      json: [other, { ...item, timestamp: '2020-01-01 00:00:00' }],
+    });
     expect(changed.status).toBe(409);
     expect(changed.body.message).toContain(item.uuid);
     expect(changed.body.uuid).toBe(item.uuid);
@@ -107,7 +122,14 @@ describe.each(testEngines())('writing observations (%s)', (engine) => {
       newObs({ y: -90.5 }),
       newObs({ wkt: 'POINT(1)' }),
       newObs({ wkt: 'POLYGON((0 0, 1 0, 1 1, 0 0.5))' }),
-      newObs({ values: [{ name: 'rain', value: 'wet' }, { name: 'gauge', value: 1.5 }, { name: 'checked', value: 'yes' }, { name: 'note', value: 5 }] }),
+      newObs({
+        values: [
+          { name: 'rain', value: 'wet' },
+          { name: 'gauge', value: 1.5 },
+          { name: 'checked', value: 'yes' },
+          { name: 'note', value: 5 },
+        ],
+      }),
       newObs({ values: [{ name: 'rain', value: 1 }] }),
       newObs({ values: [...newObs().values, { name: 'rain', value: 2 }, { name: 'extra', value: 1 }] }),
       newObs({ x: undefined, y: undefined }),
@@ -120,7 +142,11 @@ describe.each(testEngines())('writing observations (%s)', (engine) => {
     expect(r.status).toBe(400);
     expect(r.body.code).toBe(0);
     const errs = r.body.errors!;
-    const at = (i: number) => errs.filter((e) => e.index === i).map((e) => e.field).sort();
+    const at = (i: number) =>
+      errs
+        .filter((e) => e.index === i)
+        .map((e) => e.field)
+        .sort();
     expect(at(0)).toEqual([]);
     expect(at(1)).toEqual(['uuid']);
     expect(at(2)).toEqual(['timestamp']);
@@ -159,27 +185,56 @@ describe.each(testEngines())('writing observations (%s)', (engine) => {
       expect(o.y).toBeCloseTo(wkts[k]![2]);
     });
     // Given x/y win over the centroid.
-    const own = await writer.req<Obs[]>('POST', '/observation', { json: newObs({ wkt: 'LINESTRING (0 0, 4 0)', x: 1, y: 0 }) });
+    const own = await writer.req<Obs[]>('POST', '/observation', {
+      json: newObs({ wkt: 'LINESTRING (0 0, 4 0)', x: 1, y: 0 }),
+    });
     expect([own.body[0]!.x, own.body[0]!.y]).toEqual([1, 0]);
   });
 
   it('rejects bodies of the wrong shape or size with 4xx', async () => {
     expect((await writer.req('POST', '/observation/observations', { json: [] })).status).toBe(400);
     expect((await writer.req('POST', '/observation/observations', { json: { not: 'an array' } })).status).toBe(400);
-    expect((await writer.req('POST', '/observation/observations', { json: Array.from({ length: 1001 }, () => newObs()) })).status).toBe(400);
+    expect(
+      (await writer.req('POST', '/observation/observations', { json: Array.from({ length: 1001 }, () => newObs()) }))
+        .status,
+    ).toBe(400);
     expect((await writer.req('POST', '/observation', { json: [newObs()] })).status).toBe(400);
-    const broken = await writer.req('POST', '/observation/observations', { body: '[{"uuid":', headers: { 'content-type': 'application/json' } });
+    const broken = await writer.req('POST', '/observation/observations', {
+      body: '[{"uuid":',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(broken.status).toBe(400);
-    expect((await writer.req('POST', '/observation/observations', { body: 'x', headers: { 'content-type': 'text/plain' } })).status).toBe(400);
-    expect((await writer.req('POST', '/observation/observations', { body: '<x/>', headers: { 'content-type': 'application/xml' } })).status).toBe(415);
-    expect((await writer.req('POST', '/observation/observations', { json: [newObs()], headers: { deviceId: 'xyz' } })).status).toBe(400);
+    expect(
+      (await writer.req('POST', '/observation/observations', { body: 'x', headers: { 'content-type': 'text/plain' } }))
+        .status,
+    ).toBe(400);
+    expect(
+      (
+        await writer.req('POST', '/observation/observations', {
+          body: '<x/>',
+          headers: { 'content-type': 'application/xml' },
+        })
+      ).status,
+    ).toBe(415);
+    expect(
+      (await writer.req('POST', '/observation/observations', { json: [newObs()], headers: { deviceId: 'xyz' } }))
+        .status,
+    ).toBe(400);
   });
 
   it('permission matrix: readers cannot write, nobody sees another project', async () => {
     const before = await count();
     expect((await reader.req('POST', '/observation/observations', { json: [newObs()] })).status).toBe(403);
-    expect((await writer.req('POST', '/observation/observations', { json: [newObs({ indicator: 'secret', values: [{ name: 'v', value: 1 }] })] })).status).toBe(403);
-    expect((await writer.req('POST', '/observation/observations', { json: [newObs({ indicator: 'nope' })] })).status).toBe(403);
+    expect(
+      (
+        await writer.req('POST', '/observation/observations', {
+          json: [newObs({ indicator: 'secret', values: [{ name: 'v', value: 1 }] })],
+        })
+      ).status,
+    ).toBe(403);
+    expect(
+      (await writer.req('POST', '/observation/observations', { json: [newObs({ indicator: 'nope' })] })).status,
+    ).toBe(403);
     expect(await count()).toBe(before);
 
     const [mine] = (await writer.req<Obs[]>('POST', '/observation', { json: newObs() })).body;
@@ -191,7 +246,9 @@ describe.each(testEngines())('writing observations (%s)', (engine) => {
     expect((await stranger.get('/indicator/pluviometry/documents')).status).toBe(404);
     expect((await stranger.get('/project/p1/indicators')).status).toBe(404);
     expect((await writer.get('/indicator/secret')).status).toBe(404);
-    expect((await writer.get('/project/p1/indicators')).body).toEqual([expect.objectContaining({ code: 'pluviometry' })]);
+    expect((await writer.get('/project/p1/indicators')).body).toEqual([
+      expect.objectContaining({ code: 'pluviometry' }),
+    ]);
     expect((await stranger.req('DELETE', `/observation/${mine!.id}`)).status).toBe(404);
 
     // Update/delete: only the author (as writer) or a project admin.
@@ -201,7 +258,13 @@ describe.each(testEngines())('writing observations (%s)', (engine) => {
     const byAdmin = await admin.req<Obs[]>('PUT', '/observation/observations', { json: edit });
     expect(byAdmin.status).toBe(200);
     const [adminsOwn] = (await admin.req<Obs[]>('POST', '/observation', { json: newObs() })).body;
-    expect((await writer.req('PUT', '/observation/observations', { json: { ...newObs(), uuid: adminsOwn!.uuid, import: adminsOwn!.import } })).status).toBe(403);
+    expect(
+      (
+        await writer.req('PUT', '/observation/observations', {
+          json: { ...newObs(), uuid: adminsOwn!.uuid, import: adminsOwn!.import },
+        })
+      ).status,
+    ).toBe(403);
     expect((await writer.req('DELETE', `/observation/${adminsOwn!.uuid}`)).status).toBe(403);
     expect((await admin.req('DELETE', `/observation/${mine!.uuid}`)).status).toBe(200);
   });
@@ -209,12 +272,20 @@ describe.each(testEngines())('writing observations (%s)', (engine) => {
   it('validates updates: unknown uuid 404, missing import 400, moving indicator 400, invalid values 400', async () => {
     const [o] = (await writer.req<Obs[]>('POST', '/observation', { json: newObs() })).body;
     const base = { ...newObs(), uuid: o!.uuid, import: o!.import };
-    expect((await writer.req('PUT', '/observation/observations', { json: { ...base, uuid: newObs().uuid } })).status).toBe(404);
-    const noImport = await writer.req<Err>('PUT', '/observation/observations', { json: { ...base, import: undefined } });
+    expect(
+      (await writer.req('PUT', '/observation/observations', { json: { ...base, uuid: newObs().uuid } })).status,
+    ).toBe(404);
+    const noImport = await writer.req<Err>('PUT', '/observation/observations', {
+      json: { ...base, import: undefined },
+    });
     expect(noImport.status).toBe(400);
     expect(noImport.body.errors![0]!.field).toBe('import');
-    expect((await writer.req('PUT', '/observation/observations', { json: { ...base, indicator: 'secret' } })).status).toBe(400);
-    const badValue = await writer.req<Err>('PUT', '/observation/observations', { json: { ...base, values: [{ name: 'rain', value: 'x' }] } });
+    expect(
+      (await writer.req('PUT', '/observation/observations', { json: { ...base, indicator: 'secret' } })).status,
+    ).toBe(400);
+    const badValue = await writer.req<Err>('PUT', '/observation/observations', {
+      json: { ...base, values: [{ name: 'rain', value: 'x' }] },
+    });
     expect(badValue.status).toBe(400);
     expect(badValue.body.errors!.map((e) => e.field)).toContain('values.rain');
     expect((await writer.get<Obs>(`/observation/${o!.id}`)).body.import).toBe(o!.import);
@@ -229,7 +300,9 @@ describe.each(testEngines())('writing observations (%s)', (engine) => {
     await syncAll(c, code);
     const late = newObs();
     const lateWrite = srv.db.tx(async (q) => {
-      const imp = await q.query<{ id: number }>(`INSERT INTO import (source, tool) VALUES ('seed', 'test') RETURNING id`);
+      const imp = await q.query<{ id: number }>(
+        `INSERT INTO import (source, tool) VALUES ('seed', 'test') RETURNING id`,
+      );
       await q.query(
         `INSERT INTO observation (uuid, indicator_id, import_id, ts, x, y, wkt, vals)
          SELECT $1, id, $2, '2024-01-01 00:00:00', 1, 1, 'POINT(1 1)', '{"rain":1,"gauge":1,"checked":true,"note":"late"}' FROM indicator WHERE code = 'pluviometry'`,

@@ -35,7 +35,13 @@ describe('sync without a reachable server', () => {
 
     seedSession(dataDir, ref);
     desktop = await createTestDesktop({ dataDir });
-    const o = await desktop.gobs.observations.create({ indicatorCode: 'pluviometry', timestamp: '2024-01-01 10', x: 1, y: 2, values: { rain: 3 } });
+    const o = await desktop.gobs.observations.create({
+      indicatorCode: 'pluviometry',
+      timestamp: '2024-01-01 10',
+      x: 1,
+      y: 2,
+      values: { rain: 3 },
+    });
     const status = await desktop.gobs.sync.start({});
     expect(status.state).toBe('offline');
     expect(status.online).toBe(false);
@@ -44,7 +50,9 @@ describe('sync without a reachable server', () => {
     expect(status.nextRetryAt).toBeNull(); // autoSync off in this test
     expect((await desktop.gobs.auth.status()).online).toBe(false);
     expect((await desktop.gobs.observations.get({ uuid: o.uuid })).state).toBe('local');
-    expect(desktop.events.some((e) => e.event === 'sync.progress' && (e.payload as { state: string }).state === 'syncing')).toBe(true);
+    expect(
+      desktop.events.some((e) => e.event === 'sync.progress' && (e.payload as { state: string }).state === 'syncing'),
+    ).toBe(true);
     const refreshed = await desktop.gobs.projects.refresh();
     expect(refreshed.online).toBe(false);
     expect(refreshed.projects.map((p) => p.key)).toEqual(['water']);
@@ -58,12 +66,22 @@ describe('media attach (store side)', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'gobs-media-'));
     seedAccount(dataDir);
     desktop = await createTestDesktop({ dataDir });
-    const o = await desktop.gobs.observations.create({ indicatorCode: 'pluviometry', timestamp: '2024-01-01 10', x: 1, y: 2, values: { rain: 3 } });
+    const o = await desktop.gobs.observations.create({
+      indicatorCode: 'pluviometry',
+      timestamp: '2024-01-01 10',
+      x: 1,
+      y: 2,
+      values: { rain: 3 },
+    });
     const bad = await desktop.gobs.media
       .attach({ uuid: o.uuid, fileName: 'evil.png', dataBase64: Buffer.from('#!/bin/sh\nrm -rf /').toString('base64') })
       .catch((e: unknown) => e as { code: string; field: string });
     expect(bad).toMatchObject({ code: 'invalid_argument', field: 'dataBase64' });
-    const attached = await desktop.gobs.media.attach({ uuid: o.uuid, fileName: '../../etc/passwd.png', dataBase64: PNG.toString('base64') });
+    const attached = await desktop.gobs.media.attach({
+      uuid: o.uuid,
+      fileName: '../../etc/passwd.png',
+      dataBase64: PNG.toString('base64'),
+    });
     expect(attached).toMatchObject({ hasMedia: true, mediaPending: 'upload' });
     const media = await desktop.gobs.media.get({ uuid: o.uuid });
     expect(media).toMatchObject({ mimeType: 'image/png', local: true });
@@ -83,9 +101,19 @@ describe('conflict resolution (store side)', () => {
       server === 'deleted'
         ? 'deleted'
         : JSON.stringify({
-            id: 7, uuid: '5b0c3a1e-9f7d-4e2a-8c6b-1d2e3f4a5b6c', indicator: 'pluviometry', import: 9, timestamp: '2024-01-01 12:00:00',
-            x: 5, y: 6, wkt: null, values: [{ name: 'rain', type: 'real', value: 42 }], media_url: null, author: 'other',
-            created_at: null, updated_at: null,
+            id: 7,
+            uuid: '5b0c3a1e-9f7d-4e2a-8c6b-1d2e3f4a5b6c',
+            indicator: 'pluviometry',
+            import: 9,
+            timestamp: '2024-01-01 12:00:00',
+            x: 5,
+            y: 6,
+            wkt: null,
+            values: [{ name: 'rain', type: 'real', value: 42 }],
+            media_url: null,
+            author: 'other',
+            created_at: null,
+            updated_at: null,
           });
     store.db
       .prepare(
@@ -119,7 +147,10 @@ describe('conflict resolution (store side)', () => {
 
   it('keep my deletion against their edit: deletes their version next sync', async () => {
     const uuid = await conflicted('delete', 'edit');
-    expect(await desktop!.gobs.conflicts.resolve({ uuid, keep: 'mine' })).toMatchObject({ state: 'deleted', import: 9 });
+    expect(await desktop!.gobs.conflicts.resolve({ uuid, keep: 'mine' })).toMatchObject({
+      state: 'deleted',
+      import: 9,
+    });
   });
 
   it('keep my edit against their deletion: comes back as a new observation', async () => {
@@ -145,7 +176,9 @@ describe('settings', () => {
     expect(first.deviceId).toMatch(/^[0-9a-f-]{36}$/);
     expect(await desktop.gobs.settings.set({ syncIntervalMinutes: 5 })).toMatchObject({ syncIntervalMinutes: 5 });
     for (const bad of [-1, 1.5, 2000]) {
-      const err = await desktop.gobs.settings.set({ syncIntervalMinutes: bad }).catch((e: unknown) => e as { code: string; field: string });
+      const err = await desktop.gobs.settings
+        .set({ syncIntervalMinutes: bad })
+        .catch((e: unknown) => e as { code: string; field: string });
       expect(err).toMatchObject({ code: 'invalid_argument', field: 'syncIntervalMinutes' });
     }
     desktop = await desktop.restart();

@@ -17,7 +17,10 @@ describe('IPC dispatch', () => {
     let called = false;
     const dispatch = createDispatcher(partialHandlers(async () => (called = true)));
     const result = await dispatch('auth.login', { ...goodLogin, serverUrl: 'ftp://x' });
-    expect(result).toEqual({ ok: false, error: expect.objectContaining({ code: 'invalid_argument', field: 'serverUrl' }) });
+    expect(result).toEqual({
+      ok: false,
+      error: expect.objectContaining({ code: 'invalid_argument', field: 'serverUrl' }),
+    });
     expect(called).toBe(false);
   });
 
@@ -30,14 +33,19 @@ describe('IPC dispatch', () => {
   it('refuses unknown channels', async () => {
     const dispatch = createDispatcher(partialHandlers(async () => null));
     expect(await dispatch('auth.su', {})).toMatchObject({ ok: false, error: { code: 'invalid_argument' } });
-    expect(await dispatch('__proto__.constructor', {})).toMatchObject({ ok: false, error: { code: 'invalid_argument' } });
+    expect(await dispatch('__proto__.constructor', {})).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_argument' },
+    });
   });
 
   it('passes user-facing errors through and hides unexpected ones (no stack trace)', async () => {
     const logged: unknown[] = [];
-    const user = createDispatcher(partialHandlers(async () => {
-      throw new AppError('invalid_credentials', 'Wrong username or password.', 'password');
-    }));
+    const user = createDispatcher(
+      partialHandlers(async () => {
+        throw new AppError('invalid_credentials', 'Wrong username or password.', 'password');
+      }),
+    );
     expect(await user('auth.login', goodLogin)).toEqual({
       ok: false,
       error: { code: 'invalid_credentials', message: 'Wrong username or password.', field: 'password' },
@@ -60,9 +68,11 @@ describe('IPC dispatch', () => {
 
 describe('bridge', () => {
   it('exposes exactly the contract methods plus on(), and rejects with a plain GobsError', async () => {
-    const dispatch = createDispatcher(partialHandlers(async () => {
-      throw new AppError('offline', 'The server cannot be reached.');
-    }));
+    const dispatch = createDispatcher(
+      partialHandlers(async () => {
+        throw new AppError('offline', 'The server cannot be reached.');
+      }),
+    );
     const gobs = buildBridge({ invoke: dispatch, subscribe: () => () => undefined });
     const exposed = Object.entries(gobs).flatMap(([ns, v]) =>
       typeof v === 'function' ? [ns] : Object.keys(v as object).map((m) => `${ns}.${m}`),

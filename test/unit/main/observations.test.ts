@@ -57,7 +57,13 @@ describe('observation channels (store only)', () => {
   });
 
   it('names the offending field and stores nothing on bad input', async () => {
-    const base = { indicatorCode: 'fauna', timestamp: '2024-05-03', x: 3, y: 43, values: { species: 'Otter', count: 4, adult: false } };
+    const base = {
+      indicatorCode: 'fauna',
+      timestamp: '2024-05-03',
+      x: 3,
+      y: 43,
+      values: { species: 'Otter', count: 4, adult: false },
+    };
     const cases: [Record<string, unknown>, string][] = [
       [{ values: { species: 'Otter', count: 4.5, adult: false } }, 'values.count'],
       [{ values: { species: 'Otter', count: 4 } }, 'values.adult'],
@@ -89,18 +95,34 @@ describe('observation channels (store only)', () => {
   });
 
   it('edits, deletes and undoes the deletion of an unsent observation', async () => {
-    const o = await desktop.gobs.observations.create({ indicatorCode: 'pluviometry', timestamp: '2024-05-03 10', x: 1, y: 2, values: { rain: 1 } });
-    const edited = await desktop.gobs.observations.update({ uuid: o.uuid, timestamp: '2024-05-03 11', x: 1, y: 2, values: { rain: 2 } });
+    const o = await desktop.gobs.observations.create({
+      indicatorCode: 'pluviometry',
+      timestamp: '2024-05-03 10',
+      x: 1,
+      y: 2,
+      values: { rain: 1 },
+    });
+    const edited = await desktop.gobs.observations.update({
+      uuid: o.uuid,
+      timestamp: '2024-05-03 11',
+      x: 1,
+      y: 2,
+      values: { rain: 2 },
+    });
     expect([edited.state, edited.values.rain, edited.timestamp]).toEqual(['local', 2, '2024-05-03 11:00:00']);
     expect((await desktop.gobs.observations.delete({ uuid: o.uuid })).state).toBe('deleted');
-    const err = await rejectionOf(desktop.gobs.observations.update({ uuid: o.uuid, timestamp: '2024-05-03 11', x: 1, y: 2, values: { rain: 3 } }));
+    const err = await rejectionOf(
+      desktop.gobs.observations.update({ uuid: o.uuid, timestamp: '2024-05-03 11', x: 1, y: 2, values: { rain: 3 } }),
+    );
     expect(err.code).toBe('conflict');
     expect((await desktop.gobs.observations.restore({ uuid: o.uuid })).state).toBe('local');
     expect(desktop.events.filter((e) => e.event === 'observations.changed').length).toBe(4);
   });
 
   it('rejects unknown uuids and indicators with not_found', async () => {
-    expect((await rejectionOf(desktop.gobs.observations.get({ uuid: '0b7a9f52-4a38-4c8a-9d3e-1f2e3d4c5b6a' }))).code).toBe('not_found');
+    expect(
+      (await rejectionOf(desktop.gobs.observations.get({ uuid: '0b7a9f52-4a38-4c8a-9d3e-1f2e3d4c5b6a' }))).code,
+    ).toBe('not_found');
     expect((await rejectionOf(desktop.gobs.observations.list({ indicatorCode: 'nope' }))).code).toBe('not_found');
     expect((await rejectionOf(desktop.gobs.observations.get({ uuid: 'not-a-uuid' }))).field).toBe('uuid');
   });
@@ -128,7 +150,8 @@ describe('keyset paging over a wide time range sorted by a value', () => {
     expect(rows).toHaveLength(expected);
     expect(new Set(rows.map((r) => r.uuid)).size).toBe(expected);
     for (const r of rows) expect(r.timestamp >= '2020-01-05' && r.timestamp < '2020-04').toBe(true);
-    for (let i = 1; i < rows.length; i++) expect((rows[i - 1]!.values.rain as number) >= (rows[i]!.values.rain as number)).toBe(true);
+    for (let i = 1; i < rows.length; i++)
+      expect((rows[i - 1]!.values.rain as number) >= (rows[i]!.values.rain as number)).toBe(true);
   });
 });
 
@@ -141,7 +164,11 @@ describe('keyset paging', () => {
     const all: ObservationRow[] = [];
     let cursor: string | null = null;
     do {
-      const page: { rows: ObservationRow[]; nextCursor: string | null } = await desktop.gobs.observations.list({ ...args, cursor, limit: 150 });
+      const page: { rows: ObservationRow[]; nextCursor: string | null } = await desktop.gobs.observations.list({
+        ...args,
+        cursor,
+        limit: 150,
+      });
       all.push(...page.rows);
       cursor = page.nextCursor;
     } while (cursor);
@@ -162,7 +189,13 @@ describe('keyset paging', () => {
     expect(rows).toHaveLength(2000);
     expect(new Set(rows.map((r) => r.uuid)).size).toBe(2000);
     const key = (r: ObservationRow) =>
-      column === 'timestamp' ? r.timestamp : column === 'author' ? (r.author ?? '') : column === 'x' ? r.x : (r.values.rain as number);
+      column === 'timestamp'
+        ? r.timestamp
+        : column === 'author'
+          ? (r.author ?? '')
+          : column === 'x'
+            ? r.x
+            : (r.values.rain as number);
     for (let i = 1; i < rows.length; i++) {
       const c = cmp(key(rows[i - 1]!), key(rows[i]!));
       expect(direction === 'asc' ? c <= 0 : c >= 0).toBe(true);
@@ -179,7 +212,13 @@ describe('keyset paging', () => {
     }
     expect(rows.some((r) => r.timestamp.startsWith('2020-01-03 23'))).toBe(true);
     expect(await desktop.gobs.observations.count({ indicatorCode: 'pluviometry', filter })).toBe(rows.length);
-    const local = await desktop.gobs.observations.create({ indicatorCode: 'pluviometry', timestamp: '2020-01-02 05', x: 1, y: 1, values: { rain: 1 } });
+    const local = await desktop.gobs.observations.create({
+      indicatorCode: 'pluviometry',
+      timestamp: '2020-01-02 05',
+      x: 1,
+      y: 1,
+      values: { rain: 1 },
+    });
     const onlyLocal = await walk({ indicatorCode: 'pluviometry', filter: { states: ['local'] } });
     expect(onlyLocal.map((r) => r.uuid)).toEqual([local.uuid]);
   });
@@ -192,16 +231,37 @@ describe('keyset paging', () => {
   it('offers offset as a jump and refuses a cursor of another sort', async () => {
     const sort = { column: 'timestamp', direction: 'asc' } as const;
     const all = await walk({ indicatorCode: 'pluviometry', sort });
-    const jumped = await desktop.gobs.observations.list({ indicatorCode: 'pluviometry', sort, offset: 1234, limit: 10 });
+    const jumped = await desktop.gobs.observations.list({
+      indicatorCode: 'pluviometry',
+      sort,
+      offset: 1234,
+      limit: 10,
+    });
     expect(jumped.rows.map((r) => r.uuid)).toEqual(all.slice(1234, 1244).map((r) => r.uuid));
-    const next = await desktop.gobs.observations.list({ indicatorCode: 'pluviometry', sort, cursor: jumped.nextCursor, limit: 5 });
+    const next = await desktop.gobs.observations.list({
+      indicatorCode: 'pluviometry',
+      sort,
+      cursor: jumped.nextCursor,
+      limit: 5,
+    });
     expect(next.rows.map((r) => r.uuid)).toEqual(all.slice(1244, 1249).map((r) => r.uuid));
     const err = await rejectionOf(
-      desktop.gobs.observations.list({ indicatorCode: 'pluviometry', sort: { column: 'x', direction: 'asc' }, cursor: jumped.nextCursor }),
+      desktop.gobs.observations.list({
+        indicatorCode: 'pluviometry',
+        sort: { column: 'x', direction: 'asc' },
+        cursor: jumped.nextCursor,
+      }),
     );
     expect(err.field).toBe('cursor');
-    expect((await rejectionOf(desktop.gobs.observations.list({ indicatorCode: 'pluviometry', sort: { column: 'value:nope', direction: 'asc' } }))).field).toBe(
-      'sort.column',
-    );
+    expect(
+      (
+        await rejectionOf(
+          desktop.gobs.observations.list({
+            indicatorCode: 'pluviometry',
+            sort: { column: 'value:nope', direction: 'asc' },
+          }),
+        )
+      ).field,
+    ).toBe('sort.column');
   });
 });

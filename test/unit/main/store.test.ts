@@ -18,7 +18,9 @@ describe('store migrations', () => {
     expect(schemaVersion(db)).toBe(MIGRATIONS.at(-1)?.version);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
-    expect(tables).toEqual(expect.arrayContaining(['account', 'project', 'indicator', 'observation', 'document', 'schema_version']));
+    expect(tables).toEqual(
+      expect.arrayContaining(['account', 'project', 'indicator', 'observation', 'document', 'schema_version']),
+    );
     db.close();
   });
 
@@ -40,7 +42,10 @@ describe('store migrations', () => {
 
   it('rolls a failing migration back whole, leaving the previous version', () => {
     const file = join(tmp(), 's.sqlite');
-    const broken = [...MIGRATIONS, { version: 999, name: 'broken', sql: 'CREATE TABLE half (a INT); SELECT * FROM missing_table;' }];
+    const broken = [
+      ...MIGRATIONS,
+      { version: 999, name: 'broken', sql: 'CREATE TABLE half (a INT); SELECT * FROM missing_table;' },
+    ];
     expect(() => openStore(file, broken)).toThrow(/missing_table/);
     const db = openStore(file);
     expect(schemaVersion(db)).toBe(MIGRATIONS.at(-1)?.version);
@@ -120,13 +125,18 @@ describe('observation counts', () => {
 describe('dimension sort indexes', () => {
   it('are created per dimension with the current layout, replacing indexes of an older one', () => {
     const db = openStore(join(tmp(), 's.sqlite'));
-    db.exec("CREATE INDEX observation_dim_0123456789abcdef ON observation(indicator_code, json_extract(vals, '$.old'))");
+    db.exec(
+      "CREATE INDEX observation_dim_0123456789abcdef ON observation(indicator_code, json_extract(vals, '$.old'))",
+    );
     ensureDimensionIndexes(db, [
       { code: 'rain', type: 'real' },
       { code: 'note', type: 'string' },
       { code: 'checked', type: 'boolean' },
     ]);
-    const names = db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'observation_dim%' ORDER BY name").pluck().all();
+    const names = db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'observation_dim%' ORDER BY name")
+      .pluck()
+      .all();
     expect(names).toEqual([dimensionIndexName('note', 'string'), dimensionIndexName('rain', 'real')].sort());
     db.close();
   });

@@ -16,8 +16,18 @@ const expectStatus = (fn: () => unknown, status: number) => {
 
 describe('sync tokens', () => {
   const t = makeToken('secret', { b: 12, d: D, i: 3, k: 'observations' });
-  it('round-trips', () => expect(readToken('secret', t, { device: D, indicator: 3, kind: 'observations' })).toEqual({ b: 12, d: D, i: 3, k: 'observations' }));
-  it('is 403 for another device', () => expectStatus(() => readToken('secret', t, { device: D.replace('8', '9'), indicator: 3, kind: 'observations' }), 403));
+  it('round-trips', () =>
+    expect(readToken('secret', t, { device: D, indicator: 3, kind: 'observations' })).toEqual({
+      b: 12,
+      d: D,
+      i: 3,
+      k: 'observations',
+    }));
+  it('is 403 for another device', () =>
+    expectStatus(
+      () => readToken('secret', t, { device: D.replace('8', '9'), indicator: 3, kind: 'observations' }),
+      403,
+    ));
   it('is 400 for another indicator or kind', () => {
     expectStatus(() => readToken('secret', t, { device: D, indicator: 4, kind: 'observations' }), 400);
     expectStatus(() => readToken('secret', t, { device: D, indicator: 3, kind: 'deletions' }), 400);
@@ -27,6 +37,7 @@ describe('sync tokens', () => {
     const [p, s] = t.split('.') as [string, string];
     const altered = Buffer.from(JSON.stringify({ b: 13, d: D, i: 3, k: 'observations' })).toString('base64url');
     expectStatus(() => readToken('secret', `${altered}.${s}`, { device: D, indicator: 3, kind: 'observations' }), 400);
-    for (const bad of ['', 'x', `${p}.`, `${p}.${s}x`, `${p}!.${s}`]) expectStatus(() => readToken('secret', bad, { device: D, indicator: 3, kind: 'observations' }), 400);
+    for (const bad of ['', 'x', `${p}.`, `${p}.${s}x`, `${p}!.${s}`])
+      expectStatus(() => readToken('secret', bad, { device: D, indicator: 3, kind: 'observations' }), 400);
   });
 });

@@ -28,12 +28,28 @@ describe('observation validation', () => {
   it('normalises a valid observation', () => {
     const r = run({ ...base, id: 99, import: 5, author: 'mallory' });
     expect(r).toEqual({
-      ok: { uuid: 'e715352e-edb0-553e-2c69-09b6dc768ea7', indicator: 'ind', timestamp: '2024-01-31 23:59:59', x: 3, y: 43, wkt: 'POINT(3 43)', values: { n: 1, r: 1.5, b: true, s: 'x' } },
+      ok: {
+        uuid: 'e715352e-edb0-553e-2c69-09b6dc768ea7',
+        indicator: 'ind',
+        timestamp: '2024-01-31 23:59:59',
+        x: 3,
+        y: 43,
+        wkt: 'POINT(3 43)',
+        values: { n: 1, r: 1.5, b: true, s: 'x' },
+      },
     });
   });
 
   it('reports every problem with index, uuid and field', () => {
-    const r = run({ ...base, timestamp: 'yesterday', x: -181, values: [{ name: 'n', value: 'one' }, { name: 'zz', value: 1 }] });
+    const r = run({
+      ...base,
+      timestamp: 'yesterday',
+      x: -181,
+      values: [
+        { name: 'n', value: 'one' },
+        { name: 'zz', value: 1 },
+      ],
+    });
     expect('errors' in r && r.errors.map((e) => [e.index, e.uuid, e.field])).toEqual([
       [4, base.uuid, 'timestamp'],
       [4, base.uuid, 'x'],

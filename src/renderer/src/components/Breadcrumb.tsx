@@ -11,7 +11,11 @@ export function Breadcrumb({ items }: { items: Crumb[] }) {
       <ol>
         {items.map((c, i) => (
           <li key={`${i}-${c.label}`}>
-            {c.href && i < items.length - 1 ? <a href={c.href}>{c.label}</a> : <span aria-current={i === items.length - 1 ? 'page' : undefined}>{c.label}</span>}
+            {c.href && i < items.length - 1 ? (
+              <a href={c.href}>{c.label}</a>
+            ) : (
+              <span aria-current={i === items.length - 1 ? 'page' : undefined}>{c.label}</span>
+            )}
           </li>
         ))}
       </ol>

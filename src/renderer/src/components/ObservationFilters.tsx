@@ -55,12 +55,28 @@ export function ObservationFilters({ initial, onChange }: Props) {
     <search className="filters" aria-label={strings.indicator.filters}>
       <Field label={strings.indicator.from} error={fromOk ? undefined : strings.indicator.timeHint}>
         {({ id, describedBy, invalid }) => (
-          <input id={id} value={from} placeholder={strings.indicator.fromPlaceholder} onChange={(e) => setFrom(e.target.value)} aria-describedby={describedBy} aria-invalid={invalid} size={14} />
+          <input
+            id={id}
+            value={from}
+            placeholder={strings.indicator.fromPlaceholder}
+            onChange={(e) => setFrom(e.target.value)}
+            aria-describedby={describedBy}
+            aria-invalid={invalid}
+            size={14}
+          />
         )}
       </Field>
       <Field label={strings.indicator.to} error={toOk ? undefined : strings.indicator.timeHint}>
         {({ id, describedBy, invalid }) => (
-          <input id={id} value={to} placeholder={strings.indicator.toPlaceholder} onChange={(e) => setTo(e.target.value)} aria-describedby={describedBy} aria-invalid={invalid} size={14} />
+          <input
+            id={id}
+            value={to}
+            placeholder={strings.indicator.toPlaceholder}
+            onChange={(e) => setTo(e.target.value)}
+            aria-describedby={describedBy}
+            aria-invalid={invalid}
+            size={14}
+          />
         )}
       </Field>
       <Field label={strings.indicator.state}>
@@ -77,7 +93,13 @@ export function ObservationFilters({ initial, onChange }: Props) {
       </Field>
       <Field label={strings.indicator.search}>
         {({ id }) => (
-          <input id={id} type="search" value={text} placeholder={strings.indicator.searchPlaceholder} onChange={(e) => setText(e.target.value)} />
+          <input
+            id={id}
+            type="search"
+            value={text}
+            placeholder={strings.indicator.searchPlaceholder}
+            onChange={(e) => setText(e.target.value)}
+          />
         )}
       </Field>
       <button

@@ -59,7 +59,11 @@ export function PhotoField({ current, change, onChange, error }: Props) {
       <legend>{strings.observation.photo}</legend>
       <div className="photo-body">
         <div className="photo-frame">
-          {shown ? <img src={shown} alt={strings.observation.photoAlt} /> : <span className="muted">{strings.observation.noPhoto}</span>}
+          {shown ? (
+            <img src={shown} alt={strings.observation.photoAlt} />
+          ) : (
+            <span className="muted">{strings.observation.noPhoto}</span>
+          )}
         </div>
         <div className="photo-actions">
           <input
@@ -79,13 +83,21 @@ export function PhotoField({ current, change, onChange, error }: Props) {
             {hasPhoto ? strings.observation.replacePhoto : strings.observation.attachPhoto}
           </button>
           {hasPhoto && (
-            <button type="button" className="btn btn-danger" onClick={() => onChange({ file: null, remove: Boolean(current) })}>
+            <button
+              type="button"
+              className="btn btn-danger"
+              onClick={() => onChange({ file: null, remove: Boolean(current) })}
+            >
               {strings.observation.removePhoto}
             </button>
           )}
           {change.file && <p className="small muted">{strings.observation.photoWillAttach(change.file.name)}</p>}
-          {!change.file && change.remove && current && <p className="small muted">{strings.observation.photoWillRemove}</p>}
-          {!change.file && !change.remove && current?.local && <p className="small muted">{strings.observation.photoPending}</p>}
+          {!change.file && change.remove && current && (
+            <p className="small muted">{strings.observation.photoWillRemove}</p>
+          )}
+          {!change.file && !change.remove && current?.local && (
+            <p className="small muted">{strings.observation.photoPending}</p>
+          )}
           {message && (
             <p id={`${id}-error`} className="field-error" role="alert">
               {message}

@@ -15,7 +15,10 @@ export function StatusLine() {
   return (
     <footer className="status-line" aria-label={strings.status.region}>
       <span className="status-item" role="status">
-        <span className={`status-dot ${syncing ? 'is-syncing' : online ? 'is-online' : 'is-offline'}`} aria-hidden="true" />
+        <span
+          className={`status-dot ${syncing ? 'is-syncing' : online ? 'is-online' : 'is-offline'}`}
+          aria-hidden="true"
+        />
         {online ? strings.status.online : strings.status.offline}
       </span>
       {syncing && (

@@ -12,7 +12,15 @@ import type { GobsError } from '../../../shared/errors';
  * The sync panel of a project: a real progress bar (phase, indicator, done/total) while a sync
  * runs, with Cancel; otherwise Sync now, what is waiting, and the last errors.
  */
-export function SyncBar({ projectKey, pendingChanges, labels }: { projectKey: string; pendingChanges: number; labels?: ReadonlyMap<string, string> }) {
+export function SyncBar({
+  projectKey,
+  pendingChanges,
+  labels,
+}: {
+  projectKey: string;
+  pendingChanges: number;
+  labels?: ReadonlyMap<string, string>;
+}) {
   const sync = useSyncStatus();
   const { status, workOffline } = useSession();
   const now = useNow(30_000);
@@ -65,13 +73,19 @@ export function SyncBar({ projectKey, pendingChanges, labels }: { projectKey: st
               label={strings.sync.progressLabel}
               done={sync.done}
               total={sync.total}
-              valueText={[strings.sync.phaseOf(phase, indicator), strings.sync.progress(sync.done, sync.total)].filter(Boolean).join(': ')}
+              valueText={[strings.sync.phaseOf(phase, indicator), strings.sync.progress(sync.done, sync.total)]
+                .filter(Boolean)
+                .join(': ')}
             />
           </div>
         ) : (
           <div className="sync-summary">
-            <strong>{sync?.lastSyncAt ? strings.sync.idle(formatRelative(sync.lastSyncAt, now)) : strings.sync.neverSynced}</strong>
-            {sync?.lastResult && sync.lastSyncAt && <span className="muted">{strings.sync.result(sync.lastResult)}</span>}
+            <strong>
+              {sync?.lastSyncAt ? strings.sync.idle(formatRelative(sync.lastSyncAt, now)) : strings.sync.neverSynced}
+            </strong>
+            {sync?.lastResult && sync.lastSyncAt && (
+              <span className="muted">{strings.sync.result(sync.lastResult)}</span>
+            )}
             <span className={pendingChanges > 0 ? 'is-waiting' : 'muted'}>
               {pendingChanges > 0 ? strings.sync.waiting(pendingChanges) : strings.sync.nothingWaiting}
             </span>

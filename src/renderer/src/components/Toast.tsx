@@ -12,7 +12,10 @@ export function Toast({ toast, onClose }: { toast: ToastMessage | null; onClose(
   }, [toast, onClose]);
   if (!toast) return null;
   return (
-    <div className={`toast${toast.tone === 'error' ? ' toast-error' : ''}`} role={toast.tone === 'error' ? 'alert' : 'status'}>
+    <div
+      className={`toast${toast.tone === 'error' ? ' toast-error' : ''}`}
+      role={toast.tone === 'error' ? 'alert' : 'status'}
+    >
       <span>{toast.text}</span>
       {toast.action && (
         <button

@@ -3,7 +3,16 @@
  * the DOM, so 100,000 rows scroll like 100. Keyboard: arrows, Page Up/Down, Home/End move the
  * active row (announced through aria-activedescendant), Enter opens it. Headers sort.
  */
-import { useCallback, useEffect, useId, useLayoutEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import {
+  useCallback,
+  useEffect,
+  useId,
+  useLayoutEffect,
+  useRef,
+  useState,
+  type KeyboardEvent,
+  type ReactNode,
+} from 'react';
 
 export interface Column<R> {
   key: string;
@@ -92,16 +101,13 @@ export function VirtualTable<R>(props: Props<R>) {
     setActive(0);
   }, [props.resetKey]);
 
-  const scrollIntoView = useCallback(
-    (index: number) => {
-      const el = scroller.current;
-      if (!el) return;
-      const top = index * ROW_HEIGHT;
-      if (top < el.scrollTop) el.scrollTop = top;
-      else if (top + ROW_HEIGHT > el.scrollTop + el.clientHeight) el.scrollTop = top + ROW_HEIGHT - el.clientHeight;
-    },
-    [],
-  );
+  const scrollIntoView = useCallback((index: number) => {
+    const el = scroller.current;
+    if (!el) return;
+    const top = index * ROW_HEIGHT;
+    if (top < el.scrollTop) el.scrollTop = top;
+    else if (top + ROW_HEIGHT > el.scrollTop + el.clientHeight) el.scrollTop = top + ROW_HEIGHT - el.clientHeight;
+  }, []);
 
   function onKeyDown(e: KeyboardEvent) {
     if (total === 0) return;

@@ -59,7 +59,11 @@ export function usePagedRows<R, C>(
     const myGen = gen.current;
     const prev = pages.current.get(page - 1);
     const req: PageRequest<C> =
-      page === 0 ? { limit: PAGE_SIZE } : prev?.next != null ? { limit: PAGE_SIZE, after: prev.next } : { limit: PAGE_SIZE, offset: page * PAGE_SIZE };
+      page === 0
+        ? { limit: PAGE_SIZE }
+        : prev?.next != null
+          ? { limit: PAGE_SIZE, after: prev.next }
+          : { limit: PAGE_SIZE, offset: page * PAGE_SIZE };
     fetchRef.current(req).then(
       (res) => {
         if (myGen !== gen.current) return;

@@ -116,7 +116,11 @@ export const strings = {
     lastErrors: 'Last errors',
     done: 'Sync complete',
     progress: (done: number, total: number | null) =>
-      total === null ? (done > 0 ? `${done.toLocaleString('en')} done` : '') : `${done.toLocaleString('en')} of ${total.toLocaleString('en')}`,
+      total === null
+        ? done > 0
+          ? `${done.toLocaleString('en')} done`
+          : ''
+        : `${done.toLocaleString('en')} of ${total.toLocaleString('en')}`,
     phaseOf: (phase: string, indicator: string | null) => (indicator ? `${phase} · ${indicator}` : phase),
     phases: {
       projects: 'Refreshing projects',
@@ -136,13 +140,21 @@ export const strings = {
     noDocuments: 'No document for this indicator.',
     openDocument: (label: string) => `Open ${label}`,
     cached: 'Available offline',
-    documentTypes: { preview: 'Preview', image: 'Image', video: 'Video', document: 'Document', other: 'File' } as Record<string, string>,
+    documentTypes: {
+      preview: 'Preview',
+      image: 'Image',
+      video: 'Video',
+      document: 'Document',
+      other: 'File',
+    } as Record<string, string>,
     notCached: 'Downloads when opened online',
     precision: (p: string) => `Time precision: ${p}`,
     observations: 'Observations',
     tableLabel: 'Observations',
     count: (shown: number, total: number) =>
-      shown === total ? plural(total, 'observation', 'observations') : `${shown.toLocaleString('en')} of ${plural(total, 'observation', 'observations')}`,
+      shown === total
+        ? plural(total, 'observation', 'observations')
+        : `${shown.toLocaleString('en')} of ${plural(total, 'observation', 'observations')}`,
     newObservation: 'New observation',
     filters: 'Filter observations',
     from: 'From',
@@ -163,7 +175,11 @@ export const strings = {
     noneYet: 'No observation yet. Create one with “New observation”, or sync to download them.',
     loadingRow: 'Loading…',
     sortBy: (col: string, dir: 'asc' | 'desc' | null) =>
-      dir === 'asc' ? `${col}, sorted ascending. Sort descending` : dir === 'desc' ? `${col}, sorted descending. Sort ascending` : `Sort by ${col}`,
+      dir === 'asc'
+        ? `${col}, sorted ascending. Sort descending`
+        : dir === 'desc'
+          ? `${col}, sorted descending. Sort ascending`
+          : `Sort by ${col}`,
     dateFormats: {
       second: 'second',
       minute: 'minute',
@@ -224,7 +240,8 @@ export const strings = {
     delete: 'Delete observation',
     discardChange: 'Discard my change',
     discardChangeTitle: 'Discard your change to this observation?',
-    discardChangeMessage: "The server's version replaces yours on this computer. This needs a connection to the server.",
+    discardChangeMessage:
+      "The server's version replaces yours on this computer. This needs a connection to the server.",
     discardChangeUnsent: 'It was never accepted by the server, so it is removed from this computer.',
     discardedChange: "Your change was discarded: the server's version is back.",
     discardedRemoved: 'The observation was removed from this computer.',
@@ -232,7 +249,8 @@ export const strings = {
     discardMessage: 'What you entered in this observation has not been saved.',
     discard: 'Discard changes',
     deleteTitle: 'Delete this observation?',
-    deleteMessage: 'It is removed from this computer now and from the server at the next sync. You can undo until then.',
+    deleteMessage:
+      'It is removed from this computer now and from the server at the next sync. You can undo until then.',
     deleteConfirm: 'Delete',
     deleted: 'Observation deleted. The server will be told at the next sync.',
     undo: 'Undo',
@@ -240,7 +258,8 @@ export const strings = {
     restored: 'Observation restored.',
     cancel: 'Cancel',
     refusedBy: 'Refused by the server',
-    othersAuthor: (author: string) => `Entered by ${author}. Only its author or a project administrator can change it on the server.`,
+    othersAuthor: (author: string) =>
+      `Entered by ${author}. Only its author or a project administrator can change it on the server.`,
     serverSays: (message: string) => `Server: ${message}`,
     conflictNote: 'The server changed this observation too.',
     resolveConflict: 'Resolve in Conflicts',
@@ -269,7 +288,8 @@ export const strings = {
       location: 'Enter a longitude and a latitude, or a WKT geometry.',
       wkt: 'Enter a WKT geometry such as POINT(3.45 43.12).',
       timestamp: 'Enter a valid time.',
-      summary: (n: number, names: string[]) => `${plural(n, 'field needs', 'fields need')} attention: ${names.join(', ')}.`,
+      summary: (n: number, names: string[]) =>
+        `${plural(n, 'field needs', 'fields need')} attention: ${names.join(', ')}.`,
     },
   },
   conflicts: {
@@ -286,7 +306,8 @@ export const strings = {
     takeTheirsLabel: (what: string) => `Take the server's version for ${what}`,
     resolvedMine: 'Kept your version: it will be sent at the next sync.',
     resolvedTheirs: "Took the server's version.",
-    serverDeleted: 'The server deleted this observation while you changed it. Keep yours to send it again, or accept the deletion.',
+    serverDeleted:
+      'The server deleted this observation while you changed it. Keep yours to send it again, or accept the deletion.',
     deletedCell: 'Deleted on the server',
     acceptDeletion: 'Accept the deletion',
     acceptDeletionLabel: (what: string) => `Accept the server's deletion of ${what}`,
@@ -314,7 +335,8 @@ export const strings = {
     saved: 'Settings saved.',
     about: 'About',
     version: 'Version',
-    aboutText: 'G-Obs Desktop keeps a complete copy of your projects on this computer so you can work offline, and syncs with your G-Obs server.',
+    aboutText:
+      'G-Obs Desktop keeps a complete copy of your projects on this computer so you can work offline, and syncs with your G-Obs server.',
     notSet: 'not set',
   },
   status: {

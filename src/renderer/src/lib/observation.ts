@@ -12,15 +12,26 @@ export function formatTimestamp(ts: string, format: DateFormat): string {
 
 export function formatValue(value: DimensionValue | undefined, dimension: Dimension): string {
   if (value === null || value === undefined || value === '') return strings.common.none;
-  if (dimension.type === 'boolean') return value === true ? strings.observation.yes : value === false ? strings.observation.no : String(value);
-  if (typeof value === 'number') return dimension.type === 'integer' ? value.toLocaleString('en') : value.toLocaleString('en', { maximumFractionDigits: 6 });
+  if (dimension.type === 'boolean')
+    return value === true ? strings.observation.yes : value === false ? strings.observation.no : String(value);
+  if (typeof value === 'number')
+    return dimension.type === 'integer'
+      ? value.toLocaleString('en')
+      : value.toLocaleString('en', { maximumFractionDigits: 6 });
   return String(value);
 }
 
-export function formatLocation(x: number | null | undefined, y: number | null | undefined, wkt?: string | null): string {
+export function formatLocation(
+  x: number | null | undefined,
+  y: number | null | undefined,
+  wkt?: string | null,
+): string {
   if (x === null || x === undefined || y === null || y === undefined) return strings.common.none;
   const point = `${x.toFixed(5)}, ${y.toFixed(5)}`;
-  const kind = wkt?.trim().match(/^[A-Za-z]+/)?.[0]?.toUpperCase();
+  const kind = wkt
+    ?.trim()
+    .match(/^[A-Za-z]+/)?.[0]
+    ?.toUpperCase();
   return kind && kind !== 'POINT' ? `${kind} · ${point}` : point;
 }
 

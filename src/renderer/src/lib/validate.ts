@@ -28,7 +28,8 @@ export interface Parsed {
 
 export type FieldErrors = Record<string, string>;
 
-const WKT = /^\s*(POINT|LINESTRING|POLYGON|MULTIPOINT|MULTILINESTRING|MULTIPOLYGON|GEOMETRYCOLLECTION)\s*(Z|M|ZM)?\s*(\(|EMPTY)/i;
+const WKT =
+  /^\s*(POINT|LINESTRING|POLYGON|MULTIPOINT|MULTILINESTRING|MULTIPOLYGON|GEOMETRYCOLLECTION)\s*(Z|M|ZM)?\s*(\(|EMPTY)/i;
 
 export function parseNumber(raw: string): number | null {
   const t = raw.trim().replace(',', '.');
@@ -43,7 +44,8 @@ export function parseValue(raw: string, d: Dimension): { value: DimensionValue }
   if (t === '') return { error: strings.observation.errors.required };
   switch (d.type) {
     case 'integer': {
-      if (!/^[-+]?\d+$/.test(t) || !Number.isSafeInteger(Number(t))) return { error: strings.observation.errors.integer };
+      if (!/^[-+]?\d+$/.test(t) || !Number.isSafeInteger(Number(t)))
+        return { error: strings.observation.errors.integer };
       return { value: Number(t) };
     }
     case 'real': {
@@ -57,7 +59,11 @@ export function parseValue(raw: string, d: Dimension): { value: DimensionValue }
   }
 }
 
-export function validateForm(form: FormState, dimensions: Dimension[], dateFormat: DateFormat): { parsed?: Parsed; errors: FieldErrors } {
+export function validateForm(
+  form: FormState,
+  dimensions: Dimension[],
+  dateFormat: DateFormat,
+): { parsed?: Parsed; errors: FieldErrors } {
   const errors: FieldErrors = {};
   const timestamp = form.timestamp.trim() === '' ? null : fromInputValue(form.timestamp, dateFormat);
   if (form.timestamp.trim() === '') errors['timestamp'] = strings.observation.errors.required;
@@ -89,5 +95,8 @@ export function validateForm(form: FormState, dimensions: Dimension[], dateForma
   }
 
   if (Object.keys(errors).length > 0 || !timestamp) return { errors };
-  return { parsed: { timestamp, values, ...(x !== undefined ? { x } : {}), ...(y !== undefined ? { y } : {}), wkt }, errors };
+  return {
+    parsed: { timestamp, values, ...(x !== undefined ? { x } : {}), ...(y !== undefined ? { y } : {}), wkt },
+    errors,
+  };
 }

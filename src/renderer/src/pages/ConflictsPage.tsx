@@ -19,9 +19,20 @@ function compare(o: ObservationDetail, indicator: IndicatorSummary | undefined):
   const s = o.serverVersion;
   const fmt = indicator?.dateFormat ?? 'second';
   const lines: Line[] = [
-    { label: strings.conflicts.timestamp, mine: formatTimestamp(o.timestamp, fmt), theirs: s ? formatTimestamp(s.timestamp, fmt) : strings.common.none },
+    {
+      label: strings.conflicts.timestamp,
+      mine: formatTimestamp(o.timestamp, fmt),
+      theirs: s ? formatTimestamp(s.timestamp, fmt) : strings.common.none,
+    },
   ];
-  const dims = indicator?.dimensions ?? Object.keys({ ...o.values, ...s?.values }).map((code) => ({ code, name: code, type: 'string' as const, unit: null }));
+  const dims =
+    indicator?.dimensions ??
+    Object.keys({ ...o.values, ...s?.values }).map((code) => ({
+      code,
+      name: code,
+      type: 'string' as const,
+      unit: null,
+    }));
   for (const d of dims) {
     lines.push({
       label: d.unit ? `${d.name} (${d.unit})` : d.name,
@@ -30,9 +41,21 @@ function compare(o: ObservationDetail, indicator: IndicatorSummary | undefined):
     });
   }
   lines.push(
-    { label: strings.conflicts.location, mine: formatLocation(o.x, o.y, o.wkt), theirs: s ? formatLocation(s.x, s.y, s.wkt) : strings.common.none },
-    { label: strings.conflicts.photo, mine: o.hasMedia ? strings.conflicts.hasPhoto : strings.conflicts.noPhoto, theirs: s?.hasMedia ? strings.conflicts.hasPhoto : strings.conflicts.noPhoto },
-    { label: strings.conflicts.author, mine: o.author ?? strings.common.none, theirs: s?.author ?? strings.common.none },
+    {
+      label: strings.conflicts.location,
+      mine: formatLocation(o.x, o.y, o.wkt),
+      theirs: s ? formatLocation(s.x, s.y, s.wkt) : strings.common.none,
+    },
+    {
+      label: strings.conflicts.photo,
+      mine: o.hasMedia ? strings.conflicts.hasPhoto : strings.conflicts.noPhoto,
+      theirs: s?.hasMedia ? strings.conflicts.hasPhoto : strings.conflicts.noPhoto,
+    },
+    {
+      label: strings.conflicts.author,
+      mine: o.author ?? strings.common.none,
+      theirs: s?.author ?? strings.common.none,
+    },
   );
   return lines;
 }
@@ -40,7 +63,10 @@ function compare(o: ObservationDetail, indicator: IndicatorSummary | undefined):
 export function ConflictsPage() {
   const conflicts = useAsync(() => window.gobs.conflicts.list({}), []);
   const codes = useMemo(() => [...new Set((conflicts.data ?? []).map((c) => c.indicatorCode))], [conflicts.data]);
-  const indicators = useAsync(() => Promise.all(codes.map((indicatorCode) => window.gobs.indicators.get({ indicatorCode }))), [codes.join(',')]);
+  const indicators = useAsync(
+    () => Promise.all(codes.map((indicatorCode) => window.gobs.indicators.get({ indicatorCode }))),
+    [codes.join(',')],
+  );
   const byCode = new Map((indicators.data ?? []).map((i) => [i.code, i]));
   const { reload } = conflicts;
   const onChanged = useCallback(() => reload(), [reload]);
@@ -63,12 +89,23 @@ export function ConflictsPage() {
   );
 }
 
-function ConflictCard({ conflict, indicator, onResolved }: { conflict: ObservationDetail; indicator: IndicatorSummary | undefined; onResolved(): void }) {
+function ConflictCard({
+  conflict,
+  indicator,
+  onResolved,
+}: {
+  conflict: ObservationDetail;
+  indicator: IndicatorSummary | undefined;
+  onResolved(): void;
+}) {
   const toast = useToast();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
   const lines = compare(conflict, indicator);
-  const heading = strings.conflicts.title1(indicator?.label ?? conflict.indicatorCode, formatTimestamp(conflict.timestamp, indicator?.dateFormat ?? 'second'));
+  const heading = strings.conflicts.title1(
+    indicator?.label ?? conflict.indicatorCode,
+    formatTimestamp(conflict.timestamp, indicator?.dateFormat ?? 'second'),
+  );
   const headingId = `conflict-${conflict.uuid}`;
 
   async function resolve(keep: 'mine' | 'theirs') {
@@ -77,7 +114,12 @@ function ConflictCard({ conflict, indicator, onResolved }: { conflict: Observati
     try {
       await window.gobs.conflicts.resolve({ uuid: conflict.uuid, keep });
       toast({
-        text: keep === 'mine' ? strings.conflicts.resolvedMine : conflict.serverDeleted ? strings.conflicts.resolvedDeleted : strings.conflicts.resolvedTheirs,
+        text:
+          keep === 'mine'
+            ? strings.conflicts.resolvedMine
+            : conflict.serverDeleted
+              ? strings.conflicts.resolvedDeleted
+              : strings.conflicts.resolvedTheirs,
       });
       onResolved();
     } catch (err) {
@@ -138,7 +180,13 @@ function ConflictCard({ conflict, indicator, onResolved }: { conflict: Observati
         </tbody>
       </table>
       <div className="conflict-actions">
-        <button type="button" className="btn btn-primary" disabled={busy} onClick={() => void resolve('mine')} aria-label={strings.conflicts.keepMineLabel(heading)}>
+        <button
+          type="button"
+          className="btn btn-primary"
+          disabled={busy}
+          onClick={() => void resolve('mine')}
+          aria-label={strings.conflicts.keepMineLabel(heading)}
+        >
           {strings.conflicts.keepMine}
         </button>
         <button
@@ -146,7 +194,11 @@ function ConflictCard({ conflict, indicator, onResolved }: { conflict: Observati
           className="btn"
           disabled={busy}
           onClick={() => void resolve('theirs')}
-          aria-label={conflict.serverDeleted ? strings.conflicts.acceptDeletionLabel(heading) : strings.conflicts.takeTheirsLabel(heading)}
+          aria-label={
+            conflict.serverDeleted
+              ? strings.conflicts.acceptDeletionLabel(heading)
+              : strings.conflicts.takeTheirsLabel(heading)
+          }
         >
           {conflict.serverDeleted ? strings.conflicts.acceptDeletion : strings.conflicts.takeTheirs}
         </button>

@@ -13,7 +13,13 @@ import { navigate, routeHref } from '../hooks/useRoute';
 import { useObservationsChanged } from '../hooks/useSync';
 import { toGobsError } from '../lib/errors';
 import { formatLocation, formatTimestamp, formatValue } from '../lib/observation';
-import type { DocumentSummary, IndicatorSummary, ObservationFilter, ObservationRow, SortColumn } from '../../../shared/ipc';
+import type {
+  DocumentSummary,
+  IndicatorSummary,
+  ObservationFilter,
+  ObservationRow,
+  SortColumn,
+} from '../../../shared/ipc';
 import type { GobsError } from '../../../shared/errors';
 
 interface Props {
@@ -65,7 +71,9 @@ function DimensionList({ indicator }: { indicator: IndicatorSummary }) {
     <section className="panel" aria-labelledby="dims-title">
       <div className="panel-title">
         <h2 id="dims-title">{strings.indicator.dimensions}</h2>
-        <span className="muted small">{strings.indicator.precision(strings.indicator.dateFormats[indicator.dateFormat])}</span>
+        <span className="muted small">
+          {strings.indicator.precision(strings.indicator.dateFormats[indicator.dateFormat])}
+        </span>
       </div>
       <ul className="dim-list">
         {indicator.dimensions.map((d) => (
@@ -110,13 +118,21 @@ function Documents({ indicatorCode }: { indicatorCode: string }) {
         <ul className="doc-list" aria-label={strings.indicator.documents}>
           {docs.data.map((d) => (
             <li key={d.uuid}>
-              <button type="button" className="btn-link doc-open" onClick={() => void open(d)} disabled={opening === d.uuid} aria-label={strings.indicator.openDocument(d.label)}>
+              <button
+                type="button"
+                className="btn-link doc-open"
+                onClick={() => void open(d)}
+                disabled={opening === d.uuid}
+                aria-label={strings.indicator.openDocument(d.label)}
+              >
                 <span className="doc-type" aria-hidden="true">
                   {strings.indicator.documentTypes[d.type] ?? strings.indicator.documentTypes['other']}
                 </span>
                 {d.label}
               </button>
-              <span className={`small ${d.cached ? 'is-cached' : 'muted'}`}>{d.cached ? strings.indicator.cached : strings.indicator.notCached}</span>
+              <span className={`small ${d.cached ? 'is-cached' : 'muted'}`}>
+                {d.cached ? strings.indicator.cached : strings.indicator.notCached}
+              </span>
             </li>
           ))}
         </ul>
@@ -125,10 +141,22 @@ function Documents({ indicatorCode }: { indicatorCode: string }) {
   );
 }
 
-function ObservationTable({ projectKey, indicator, onCountsChanged }: { projectKey: string; indicator: IndicatorSummary; onCountsChanged(): void }) {
+function ObservationTable({
+  projectKey,
+  indicator,
+  onCountsChanged,
+}: {
+  projectKey: string;
+  indicator: IndicatorSummary;
+  onCountsChanged(): void;
+}) {
   const code = indicator.code;
   const memoryKey = `indicator:${code}`;
-  const saved = recall(memoryKey, { sort: { column: 'timestamp', direction: 'desc' } as Sort, inputs: NO_FILTER, scrollTop: 0 });
+  const saved = recall(memoryKey, {
+    sort: { column: 'timestamp', direction: 'desc' } as Sort,
+    inputs: NO_FILTER,
+    scrollTop: 0,
+  });
   const [sort, setSortState] = useState<Sort>(saved.sort);
   const [inputs, setInputs] = useState<FilterInputs>(saved.inputs);
   const filterKey = JSON.stringify(toFilter(inputs));
@@ -138,18 +166,24 @@ function ObservationTable({ projectKey, indicator, onCountsChanged }: { projectK
     (patch: Partial<typeof saved>) => remember(memoryKey, { ...recall(memoryKey, saved), ...patch }),
     [memoryKey],
   );
-  const setSort = useCallback((s: Sort) => {
-    setSortState(s);
-    save({ sort: s, scrollTop: 0 });
-    scrollTop.current = 0;
-  }, [save]);
-  const setFilterInputs = useCallback((f: FilterInputs) => {
-    setInputs((prev) => {
-      if (JSON.stringify(toFilter(prev)) !== JSON.stringify(toFilter(f))) scrollTop.current = 0;
-      return f;
-    });
-    save({ inputs: f });
-  }, [save]);
+  const setSort = useCallback(
+    (s: Sort) => {
+      setSortState(s);
+      save({ sort: s, scrollTop: 0 });
+      scrollTop.current = 0;
+    },
+    [save],
+  );
+  const setFilterInputs = useCallback(
+    (f: FilterInputs) => {
+      setInputs((prev) => {
+        if (JSON.stringify(toFilter(prev)) !== JSON.stringify(toFilter(f))) scrollTop.current = 0;
+        return f;
+      });
+      save({ inputs: f });
+    },
+    [save],
+  );
   const queryKey = JSON.stringify([code, sort, filter]);
 
   const fetchPage = useCallback(
@@ -196,14 +230,32 @@ function ObservationTable({ projectKey, indicator, onCountsChanged }: { projectK
         align: d.type === 'integer' || d.type === 'real' ? 'end' : 'start',
         render: (r) => formatValue(r.values[d.code], d),
       })),
-      { key: 'x', label: strings.indicator.colLocation, width: '176px', render: (r) => formatLocation(r.x, r.y, r.wkt) },
-      { key: 'author', label: strings.indicator.colAuthor, width: 'minmax(120px, 1fr)', render: (r) => r.author ?? strings.common.none },
-      { key: 'state', label: strings.indicator.colState, width: '104px', render: (r) => <StateBadge state={r.state} /> },
+      {
+        key: 'x',
+        label: strings.indicator.colLocation,
+        width: '176px',
+        render: (r) => formatLocation(r.x, r.y, r.wkt),
+      },
+      {
+        key: 'author',
+        label: strings.indicator.colAuthor,
+        width: 'minmax(120px, 1fr)',
+        render: (r) => r.author ?? strings.common.none,
+      },
+      {
+        key: 'state',
+        label: strings.indicator.colState,
+        width: '104px',
+        render: (r) => <StateBadge state={r.state} />,
+      },
     ],
     [indicator, projectKey, code],
   );
 
-  const open = useCallback((r: ObservationRow) => navigate({ name: 'observation', projectKey, indicatorCode: code, uuid: r.uuid }), [projectKey, code]);
+  const open = useCallback(
+    (r: ObservationRow) => navigate({ name: 'observation', projectKey, indicatorCode: code, uuid: r.uuid }),
+    [projectKey, code],
+  );
 
   return (
     <section className="obs-section" aria-labelledby="obs-title">
@@ -234,7 +286,13 @@ function ObservationTable({ projectKey, indicator, onCountsChanged }: { projectK
         }}
         sortLabel={strings.indicator.sortBy}
         loadingLabel={strings.indicator.loadingRow}
-        emptyLabel={paged.loading ? strings.common.loading : Object.keys(filter).length > 0 ? strings.indicator.empty : strings.indicator.noneYet}
+        emptyLabel={
+          paged.loading
+            ? strings.common.loading
+            : Object.keys(filter).length > 0
+              ? strings.indicator.empty
+              : strings.indicator.noneYet
+        }
       />
     </section>
   );

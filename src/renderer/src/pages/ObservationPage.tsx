@@ -27,7 +27,10 @@ interface Props {
 
 export function ObservationPage({ projectKey, indicatorCode, uuid }: Props) {
   const indicator = useAsync(() => window.gobs.indicators.get({ indicatorCode }), [indicatorCode]);
-  const existing = useAsync<ObservationDetail | null>(() => (uuid ? window.gobs.observations.get({ uuid }) : Promise.resolve(null)), [uuid]);
+  const existing = useAsync<ObservationDetail | null>(
+    () => (uuid ? window.gobs.observations.get({ uuid }) : Promise.resolve(null)),
+    [uuid],
+  );
   const projectLabel = useProjectLabel(projectKey);
   const ind = indicator.data;
   const title = ind ? (uuid ? strings.observation.editTitle(ind.label) : strings.observation.newTitle(ind.label)) : '';
@@ -51,11 +54,20 @@ export function ObservationPage({ projectKey, indicatorCode, uuid }: Props) {
         </div>
       </header>
       {indicator.error && <ErrorBanner error={indicator.error} onRetry={indicator.reload} />}
-      {existing.error && (existing.error.code === 'not_found' ? <p className="banner banner-warning">{strings.observation.notFound}</p> : <ErrorBanner error={existing.error} onRetry={existing.reload} />)}
+      {existing.error &&
+        (existing.error.code === 'not_found' ? (
+          <p className="banner banner-warning">{strings.observation.notFound}</p>
+        ) : (
+          <ErrorBanner error={existing.error} onRetry={existing.reload} />
+        ))}
       {ind && existing.data !== undefined && !existing.error && (
         <ObservationForm
           // A new version (restored, discarded, synced) starts a fresh form.
-          key={existing.data ? `${existing.data.uuid}:${existing.data.state}:${existing.data.import}:${existing.data.updatedAt}` : 'new'}
+          key={
+            existing.data
+              ? `${existing.data.uuid}:${existing.data.state}:${existing.data.import}:${existing.data.updatedAt}`
+              : 'new'
+          }
           projectKey={projectKey}
           indicator={ind}
           observation={existing.data}
@@ -174,7 +186,9 @@ function ObservationForm({ projectKey, indicator, observation, onReload }: FormP
   function focusFirstError(errs: FieldErrors) {
     const first = Object.keys(errs)[0];
     if (!first) return;
-    requestAnimationFrame(() => formRef.current?.querySelector<HTMLElement>(`[data-field="${CSS.escape(first)}"]`)?.focus());
+    requestAnimationFrame(() =>
+      formRef.current?.querySelector<HTMLElement>(`[data-field="${CSS.escape(first)}"]`)?.focus(),
+    );
   }
 
   async function save(ev: FormEvent) {
@@ -195,7 +209,11 @@ function ObservationForm({ projectKey, indicator, observation, onReload }: FormP
         ? await window.gobs.observations.update({ uuid: observation.uuid, ...fields })
         : await window.gobs.observations.create({ indicatorCode: code, ...fields });
       if (photo.file) {
-        saved = await window.gobs.media.attach({ uuid: saved.uuid, fileName: photo.file.name, dataBase64: await readBase64(photo.file) });
+        saved = await window.gobs.media.attach({
+          uuid: saved.uuid,
+          fileName: photo.file.name,
+          dataBase64: await readBase64(photo.file),
+        });
       } else if (photo.remove && observation?.hasMedia) {
         saved = await window.gobs.media.remove({ uuid: saved.uuid });
       }
@@ -294,7 +312,9 @@ function ObservationForm({ projectKey, indicator, observation, onReload }: FormP
         <div className="banner banner-error" role="alert">
           <span>
             <strong>{strings.observation.refusedBy}: </strong>
-            {fieldLabel(observation.errorField) ? `${fieldLabel(observation.errorField)}: ${observation.error}` : observation.error}
+            {fieldLabel(observation.errorField)
+              ? `${fieldLabel(observation.errorField)}: ${observation.error}`
+              : observation.error}
           </span>
         </div>
       )}
@@ -353,10 +373,23 @@ function ObservationForm({ projectKey, indicator, observation, onReload }: FormP
               {indicator.dimensions.map((d) => {
                 const key = `values.${d.code}`;
                 return (
-                  <Field key={d.code} label={d.name} unit={d.unit ?? undefined} error={errors[key]} hint={strings.indicator.dimensionTypes[d.type]}>
+                  <Field
+                    key={d.code}
+                    label={d.name}
+                    unit={d.unit ?? undefined}
+                    error={errors[key]}
+                    hint={strings.indicator.dimensionTypes[d.type]}
+                  >
                     {({ id, describedBy, invalid }) =>
                       d.type === 'boolean' ? (
-                        <select id={id} data-field={key} value={form.values[d.code] ?? ''} onChange={(e) => setValue(d.code, e.target.value)} aria-describedby={describedBy} aria-invalid={invalid}>
+                        <select
+                          id={id}
+                          data-field={key}
+                          value={form.values[d.code] ?? ''}
+                          onChange={(e) => setValue(d.code, e.target.value)}
+                          aria-describedby={describedBy}
+                          aria-invalid={invalid}
+                        >
                           <option value="">{strings.observation.booleanUnset}</option>
                           <option value="true">{strings.observation.yes}</option>
                           <option value="false">{strings.observation.no}</option>
@@ -385,28 +418,72 @@ function ObservationForm({ projectKey, indicator, observation, onReload }: FormP
             <div className="segmented" role="radiogroup" aria-label={strings.observation.locationMode}>
               {(['point', 'wkt'] as const).map((m) => (
                 <label key={m} className={form.mode === m ? 'is-on' : undefined}>
-                  <input type="radio" name="location-mode" value={m} checked={form.mode === m} onChange={() => set({ mode: m })} />
+                  <input
+                    type="radio"
+                    name="location-mode"
+                    value={m}
+                    checked={form.mode === m}
+                    onChange={() => set({ mode: m })}
+                  />
                   {m === 'point' ? strings.observation.modePoint : strings.observation.modeWkt}
                 </label>
               ))}
             </div>
             {form.mode === 'point' ? (
               <div className="form-grid">
-                <Field label={strings.observation.longitude} unit={strings.observation.degrees} error={errors['x']} hint={strings.observation.longitudeRange}>
+                <Field
+                  label={strings.observation.longitude}
+                  unit={strings.observation.degrees}
+                  error={errors['x']}
+                  hint={strings.observation.longitudeRange}
+                >
                   {({ id, describedBy, invalid }) => (
-                    <input id={id} data-field="x" inputMode="decimal" className="num-input" value={form.lon} onChange={(e) => set({ lon: e.target.value })} aria-describedby={describedBy} aria-invalid={invalid} />
+                    <input
+                      id={id}
+                      data-field="x"
+                      inputMode="decimal"
+                      className="num-input"
+                      value={form.lon}
+                      onChange={(e) => set({ lon: e.target.value })}
+                      aria-describedby={describedBy}
+                      aria-invalid={invalid}
+                    />
                   )}
                 </Field>
-                <Field label={strings.observation.latitude} unit={strings.observation.degrees} error={errors['y']} hint={strings.observation.latitudeRange}>
+                <Field
+                  label={strings.observation.latitude}
+                  unit={strings.observation.degrees}
+                  error={errors['y']}
+                  hint={strings.observation.latitudeRange}
+                >
                   {({ id, describedBy, invalid }) => (
-                    <input id={id} data-field="y" inputMode="decimal" className="num-input" value={form.lat} onChange={(e) => set({ lat: e.target.value })} aria-describedby={describedBy} aria-invalid={invalid} />
+                    <input
+                      id={id}
+                      data-field="y"
+                      inputMode="decimal"
+                      className="num-input"
+                      value={form.lat}
+                      onChange={(e) => set({ lat: e.target.value })}
+                      aria-describedby={describedBy}
+                      aria-invalid={invalid}
+                    />
                   )}
                 </Field>
               </div>
             ) : (
               <Field label={strings.observation.wkt} hint={strings.observation.wktHint} error={errors['wkt']}>
                 {({ id, describedBy, invalid }) => (
-                  <textarea id={id} data-field="wkt" className="mono" rows={3} value={form.wkt} onChange={(e) => set({ wkt: e.target.value })} aria-describedby={describedBy} aria-invalid={invalid} spellCheck={false} />
+                  <textarea
+                    id={id}
+                    data-field="wkt"
+                    className="mono"
+                    rows={3}
+                    value={form.wkt}
+                    onChange={(e) => set({ wkt: e.target.value })}
+                    aria-describedby={describedBy}
+                    aria-invalid={invalid}
+                    spellCheck={false}
+                  />
                 )}
               </Field>
             )}
@@ -421,7 +498,8 @@ function ObservationForm({ projectKey, indicator, observation, onReload }: FormP
               <dl>
                 <dt>{strings.indicator.colState}</dt>
                 <dd>
-                  <StateBadge state={observation.state} /> <span className="small muted">{strings.stateHelp[observation.state]}</span>
+                  <StateBadge state={observation.state} />{' '}
+                  <span className="small muted">{strings.stateHelp[observation.state]}</span>
                 </dd>
                 <dt>{strings.observation.author}</dt>
                 <dd>{observation.author ?? strings.common.none}</dd>
@@ -470,7 +548,9 @@ function ObservationForm({ projectKey, indicator, observation, onReload }: FormP
       <ConfirmDialog
         open={confirmDiscard}
         title={strings.observation.discardChangeTitle}
-        message={observation?.id === null ? strings.observation.discardChangeUnsent : strings.observation.discardChangeMessage}
+        message={
+          observation?.id === null ? strings.observation.discardChangeUnsent : strings.observation.discardChangeMessage
+        }
         confirmLabel={strings.observation.discardChange}
         danger
         onConfirm={() => void doDiscard()}

@@ -19,7 +19,12 @@ export function dimensionSummary(dimensions: Dimension[]): string {
 function showRefused(indicatorCode: string): void {
   const key = `indicator:${indicatorCode}`;
   const current = recall<{ inputs?: object }>(key, {});
-  remember(key, { sort: { column: 'timestamp', direction: 'desc' }, ...current, inputs: { ...NO_FILTER, state: 'rejected' }, scrollTop: 0 });
+  remember(key, {
+    sort: { column: 'timestamp', direction: 'desc' },
+    ...current,
+    inputs: { ...NO_FILTER, state: 'rejected' },
+    scrollTop: 0,
+  });
 }
 
 export function ProjectPage({ projectKey }: { projectKey: string }) {
@@ -67,7 +72,12 @@ export function ProjectPage({ projectKey }: { projectKey: string }) {
     <section className="page" aria-labelledby="project-title">
       <header className="page-header">
         <div>
-          <Breadcrumb items={[{ label: strings.nav.projects, href: routeHref({ name: 'projects' }) }, { label: project?.label ?? projectKey }]} />
+          <Breadcrumb
+            items={[
+              { label: strings.nav.projects, href: routeHref({ name: 'projects' }) },
+              { label: project?.label ?? projectKey },
+            ]}
+          />
           <h1 id="project-title">{project?.label ?? projectKey}</h1>
           {project?.description && <p className="muted subtitle">{project.description}</p>}
         </div>
@@ -96,7 +106,9 @@ export function ProjectPage({ projectKey }: { projectKey: string }) {
           </span>
         </div>
       )}
-      {(projects.error || indicators.error) && <ErrorBanner error={projects.error ?? indicators.error} onRetry={reload} />}
+      {(projects.error || indicators.error) && (
+        <ErrorBanner error={projects.error ?? indicators.error} onRetry={reload} />
+      )}
       <h2>{strings.project.indicators}</h2>
       {indicators.data && list.length === 0 ? (
         <p className="empty">{strings.project.noIndicators}</p>
@@ -119,7 +131,10 @@ export function ProjectPage({ projectKey }: { projectKey: string }) {
             {list.map((i) => (
               <tr key={i.code}>
                 <th scope="row">
-                  <a href={routeHref({ name: 'indicator', projectKey, indicatorCode: i.code })} aria-label={strings.project.open(i.label)}>
+                  <a
+                    href={routeHref({ name: 'indicator', projectKey, indicatorCode: i.code })}
+                    aria-label={strings.project.open(i.label)}
+                  >
                     {i.label}
                   </a>
                   {i.description && <div className="muted small clamp">{i.description}</div>}
@@ -129,8 +144,16 @@ export function ProjectPage({ projectKey }: { projectKey: string }) {
                 <td className="num">{i.observationCount.toLocaleString('en')}</td>
                 <td className={`num${i.pendingCount > 0 ? ' is-waiting' : ''}`}>
                   {i.pendingCount.toLocaleString('en')}
-                  {i.conflictCount > 0 && <span className="badge badge-state-conflict cell-badge">{strings.project.conflicts(i.conflictCount)}</span>}
-                  {i.rejectedCount > 0 && <span className="badge badge-state-rejected cell-badge">{strings.project.refused(i.rejectedCount)}</span>}
+                  {i.conflictCount > 0 && (
+                    <span className="badge badge-state-conflict cell-badge">
+                      {strings.project.conflicts(i.conflictCount)}
+                    </span>
+                  )}
+                  {i.rejectedCount > 0 && (
+                    <span className="badge badge-state-rejected cell-badge">
+                      {strings.project.refused(i.rejectedCount)}
+                    </span>
+                  )}
                 </td>
               </tr>
             ))}

@@ -100,7 +100,10 @@ export function ProjectsPage() {
             <li key={p.key} className="card project-card">
               <div className="project-main">
                 <h2>
-                  <a href={routeHref({ name: 'project', projectKey: p.key })} aria-label={strings.projects.open(p.label)}>
+                  <a
+                    href={routeHref({ name: 'project', projectKey: p.key })}
+                    aria-label={strings.projects.open(p.label)}
+                  >
                     {p.label}
                   </a>
                 </h2>
@@ -113,7 +116,9 @@ export function ProjectsPage() {
                 </div>
                 <div>
                   <dt>{strings.projects.waiting}</dt>
-                  <dd className={p.pendingChanges > 0 ? 'is-waiting' : undefined}>{strings.projects.waitingCount(p.pendingChanges)}</dd>
+                  <dd className={p.pendingChanges > 0 ? 'is-waiting' : undefined}>
+                    {strings.projects.waitingCount(p.pendingChanges)}
+                  </dd>
                 </div>
               </dl>
               <button

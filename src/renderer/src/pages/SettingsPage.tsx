@@ -65,10 +65,22 @@ export function SettingsPage() {
             <Field
               label={`${strings.settings.interval} (${strings.settings.intervalUnit})`}
               hint={strings.settings.intervalHint}
-              error={error?.field === 'syncIntervalMinutes' || error?.code === 'invalid_argument' ? errorText(error) : undefined}
+              error={
+                error?.field === 'syncIntervalMinutes' || error?.code === 'invalid_argument'
+                  ? errorText(error)
+                  : undefined
+              }
             >
               {({ id, describedBy, invalid }) => (
-                <input id={id} inputMode="numeric" className="num-input narrow" value={interval} onChange={(e) => setIntervalText(e.target.value)} aria-describedby={describedBy} aria-invalid={invalid} />
+                <input
+                  id={id}
+                  inputMode="numeric"
+                  className="num-input narrow"
+                  value={interval}
+                  onChange={(e) => setIntervalText(e.target.value)}
+                  aria-describedby={describedBy}
+                  aria-invalid={invalid}
+                />
               )}
             </Field>
             {error && error.code !== 'invalid_argument' && <ErrorBanner error={error} />}
