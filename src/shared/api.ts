@@ -38,6 +38,12 @@ export const DEVICE_HEADER = 'deviceId';
 export const SYNC_TOKEN_HEADER = 'X-Gobs-Sync-Token';
 export const ACK_HEADER = 'X-Gobs-Ack';
 export const REMAINING_HEADER = 'X-Gobs-Remaining';
+/**
+ * A UUID the device mints for each write request (push, update, delete, media) and keeps until it
+ * knows the outcome; the server records it with the version it created. It lets a device whose
+ * answer was lost recognise its own write (docs/DESKTOP-SYNC.md, "Lost answers").
+ */
+export const WRITE_ID_HEADER = 'X-Gobs-Write-Id';
 
 /** Pull page size: default and maximum of the `limit` query parameter. */
 export const PULL_DEFAULT_LIMIT = 1000;
@@ -129,6 +135,8 @@ export const Observation = z.object({
   author: z.string().nullable(),
   created_at: Instant,
   updated_at: Instant,
+  /** The write id that produced this version (null: written without one); only in single-observation answers. */
+  write_id: z.string().nullable().optional(),
 });
 export type Observation = z.infer<typeof Observation>;
 
@@ -176,6 +184,25 @@ export const ConflictResponse = ApiResponse.extend({
   uuid: z.string().optional(),
 });
 export type ConflictResponse = z.infer<typeof ConflictResponse>;
+
+/** A deleted observation, as a write refused with 404 describes it. */
+export const Tombstone = z.object({
+  uuid: z.string(),
+  /** The write id of the deletion (null: deleted without one). */
+  write_id: z.string().nullable(),
+  deleted_at: Instant,
+});
+export type Tombstone = z.infer<typeof Tombstone>;
+
+/** 404 of a write or read of an observation: `deleted` is present when it existed and was deleted. */
+export const NotFoundResponse = ApiResponse.extend({ deleted: Tombstone.optional() });
+export type NotFoundResponse = z.infer<typeof NotFoundResponse>;
+
+/** POST /observation/writeStatus: which of these write ids (the caller's own) were committed. */
+export const WriteStatusRequest = z.object({ write_ids: z.array(Uuid).min(1).max(1000) });
+export type WriteStatusRequest = z.infer<typeof WriteStatusRequest>;
+export const WriteStatusResponse = z.object({ committed: z.array(z.string()) });
+export type WriteStatusResponse = z.infer<typeof WriteStatusResponse>;
 
 /** Success of uploadMedia/deleteMedia: the observation at its new import. */
 export const MediaResponse = ApiResponse.extend({ observation: Observation });

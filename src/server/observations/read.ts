@@ -22,6 +22,8 @@ export interface ObservationRow {
   author_id: number | null;
   created_at: string;
   updated_at: string;
+  /** Only on single-observation reads (findObservation): the write id of the current version. */
+  write_id?: string | null;
 }
 
 /** Select list and joins producing ObservationRow from alias o. */
@@ -45,6 +47,7 @@ export function toObservation(r: ObservationRow, dims: Dimension[], base: string
     author: r.author,
     created_at: r.created_at,
     updated_at: r.updated_at,
+    ...(r.write_id !== undefined ? { write_id: r.write_id } : {}),
   };
 }
 
@@ -72,7 +75,26 @@ export async function findObservation(q: Queryable, id: string, forUpdate = fals
   const cond = idCondition(id);
   if (!cond) return null;
   const rows = await q.query<ObservationRow>(
-    `SELECT ${OBSERVATION_SELECT} FROM ${OBSERVATION_FROM} WHERE ${cond.sql}${forUpdate ? ' FOR UPDATE OF o' : ''}`,
+    `SELECT ${OBSERVATION_SELECT}, imp.write_id::text AS write_id
+       FROM ${OBSERVATION_FROM} JOIN import imp ON imp.id = o.import_id
+      WHERE ${cond.sql}${forUpdate ? ' FOR UPDATE OF o' : ''}`,
+    [cond.param],
+  );
+  return rows[0] ?? null;
+}
+
+/** The tombstone of a deleted observation (by id or uuid), for a 404 that says what happened. */
+export async function findTombstone(
+  q: Queryable,
+  id: string,
+): Promise<{ uuid: string; indicator: string; write_id: string | null; deleted_at: string } | null> {
+  const cond = idCondition(id);
+  if (!cond) return null;
+  const rows = await q.query<{ uuid: string; indicator: string; write_id: string | null; deleted_at: string }>(
+    `SELECT d.uuid::text AS uuid, i.code AS indicator, d.write_id::text AS write_id, ${iso('d.deleted_at')} AS deleted_at
+       FROM observation_deletion d JOIN indicator i ON i.id = d.indicator_id
+      WHERE ${typeof cond.param === 'number' ? 'd.observation_id = $1' : 'd.uuid = $1::uuid'}
+      ORDER BY d.id DESC LIMIT 1`,
     [cond.param],
   );
   return rows[0] ?? null;

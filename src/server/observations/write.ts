@@ -16,20 +16,36 @@ import {
   OBSERVATION_SELECT,
   type ObservationRow,
   findObservation,
+  findTombstone,
   rowsToObservations,
 } from './read.js';
 
 export interface Writer {
   user: SessionUser;
   deviceId: number | null;
+  /** The request's X-Gobs-Write-Id, recorded with what the write creates. */
+  writeId: string | null;
 }
 
+const UNIQUE_VIOLATION = '23505';
+
+function writeIdReused(err: unknown): boolean {
+  return (err as { code?: string }).code === UNIQUE_VIOLATION;
+}
+
+const reusedWriteId = () => badRequest('This X-Gobs-Write-Id was already used by another write; send a new one');
+
 async function newImport(q: Queryable, w: Writer, source: 'push' | 'update' | 'media'): Promise<number> {
-  const rows = await q.query<{ id: number }>(
-    `INSERT INTO import (user_id, device_id, tool, source) VALUES ($1, $2, 'api', $3) RETURNING id`,
-    [w.user.id, w.deviceId, source],
-  );
-  return rows[0]!.id;
+  try {
+    const rows = await q.query<{ id: number }>(
+      `INSERT INTO import (user_id, device_id, tool, source, write_id) VALUES ($1, $2, 'api', $3, $4) RETURNING id`,
+      [w.user.id, w.deviceId, source, w.writeId],
+    );
+    return rows[0]!.id;
+  } catch (err) {
+    if (writeIdReused(err)) throw reusedWriteId();
+    throw err;
+  }
 }
 
 async function hold(
@@ -176,10 +192,29 @@ export async function pushObservations(
   return rowsToObservations(ctx.db, ctx, request, rows);
 }
 
+/**
+ * 404 for an observation the user cannot change because it is not there. When it was deleted and the
+ * user may see its indicator, the answer carries the tombstone (with the deletion's write id), so a
+ * device can tell its own lost deletion from someone else's.
+ */
+export async function observationNotFound(q: Queryable, user: SessionUser, id: string): Promise<HttpError> {
+  const err = notFound(`Observation ${id} not found`);
+  const t = await findTombstone(q, id);
+  if (!t) return err;
+  try {
+    await indicatorAccess(q, user.id, t.indicator);
+  } catch {
+    return err;
+  }
+  return new HttpError(404, `Observation ${t.uuid} was deleted`, {
+    deleted: { uuid: t.uuid, write_id: t.write_id, deleted_at: t.deleted_at },
+  });
+}
+
 /** Loads an observation for a change by the user: 404 when absent or invisible, 403 unless author (writer) or admin. */
 async function loadForChange(q: Queryable, user: SessionUser, id: string): Promise<ObservationRow> {
   const row = await findObservation(q, id, true);
-  if (!row) throw notFound(`Observation ${id} not found`);
+  if (!row) throw await observationNotFound(q, user, id);
   let access: IndicatorAccess;
   try {
     access = await indicatorAccess(q, user.id, row.indicator);
@@ -277,11 +312,17 @@ export async function deleteObservation(
         },
       );
     }
-    const del = await q.query<{ id: number }>(
-      `INSERT INTO observation_deletion (observation_id, uuid, indicator_id, import_id, user_id, device_id)
-       VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-      [row.id, row.uuid, row.indicator_id, row.import, w.user.id, w.deviceId],
-    );
+    let del: { id: number }[];
+    try {
+      del = await q.query<{ id: number }>(
+        `INSERT INTO observation_deletion (observation_id, uuid, indicator_id, import_id, user_id, device_id, write_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+        [row.id, row.uuid, row.indicator_id, row.import, w.user.id, w.deviceId, w.writeId],
+      );
+    } catch (err) {
+      if (writeIdReused(err)) throw reusedWriteId();
+      throw err;
+    }
     await q.query(
       `INSERT INTO device_deletion (device_id, deletion_id, indicator_id)
          SELECT h.device_id, $2, $3 FROM device_observation h
@@ -294,17 +335,28 @@ export async function deleteObservation(
   });
 }
 
-/** A media change is a new import: other devices receive the new media_url. */
+/**
+ * A media change is a new import: other devices receive the new media_url. With a base import it is
+ * checked like an update (409 with the server's version when the observation changed since), so a
+ * device that adopts the answer's import never skips someone else's change.
+ */
 export async function setMedia(
   ctx: ServerContext,
   request: FastifyRequest,
   w: Writer,
   id: string,
   mediaFile: string | null,
+  baseImport: number | null,
   before?: (row: ObservationRow) => void,
 ): Promise<{ observation: Observation; previous: string | null }> {
   const r = await ctx.db.tx(async (q) => {
     const row = await loadForChange(q, w.user, id);
+    if (baseImport !== null && row.import !== baseImport) {
+      throw conflict(
+        `Observation ${row.uuid} was changed on the server (import ${row.import}, media change based on ${baseImport}); nothing was changed`,
+        { observation: await current(ctx, request, q, row) },
+      );
+    }
     before?.(row);
     const importId = await newImport(q, w, 'media');
     await q.query('UPDATE observation SET media_file = $2, import_id = $3 WHERE id = $1', [
@@ -319,7 +371,35 @@ export async function setMedia(
   return { observation: (await rowsToObservations(ctx.db, ctx, request, [r.updated]))[0]!, previous: r.previous };
 }
 
-/** Checks the caller may change the observation, without changing it (before reading an upload). */
-export async function checkCanChange(ctx: ServerContext, user: SessionUser, id: string): Promise<void> {
-  await ctx.db.tx((q) => loadForChange(q, user, id));
+/**
+ * Checks the caller may change the observation, and that it is still at the base import when one is
+ * given, without changing it (before reading an upload).
+ */
+export async function checkCanChange(
+  ctx: ServerContext,
+  request: FastifyRequest,
+  user: SessionUser,
+  id: string,
+  baseImport: number | null,
+): Promise<void> {
+  await ctx.db.tx(async (q) => {
+    const row = await loadForChange(q, user, id);
+    if (baseImport !== null && row.import !== baseImport) {
+      throw conflict(
+        `Observation ${row.uuid} was changed on the server (import ${row.import}, media change based on ${baseImport}); nothing was changed`,
+        { observation: await current(ctx, request, q, row) },
+      );
+    }
+  });
+}
+
+/** POST /observation/writeStatus: which of the caller's write ids were committed (an import or a deletion). */
+export async function committedWrites(ctx: ServerContext, user: SessionUser, writeIds: string[]): Promise<string[]> {
+  const rows = await ctx.db.query<{ write_id: string }>(
+    `SELECT write_id::text AS write_id FROM import WHERE write_id = ANY($1::uuid[]) AND user_id = $2
+     UNION
+     SELECT write_id::text FROM observation_deletion WHERE write_id = ANY($1::uuid[]) AND user_id = $2`,
+    [writeIds.map((w) => w.toLowerCase()), user.id],
+  );
+  return rows.map((r) => r.write_id);
 }

@@ -8,9 +8,10 @@ import { HttpError, apiSuccess, badRequest, notFound } from '../errors.js';
 import { sniffImage } from '../observations/sniff.js';
 import { findObservation } from '../observations/read.js';
 import { checkCanChange, setMedia } from '../observations/write.js';
-import { writer } from './observation.js';
+import { baseImportQuery, writer } from './observation.js';
 
 type IdParams = { Params: { id: string } };
+type WriteParams = IdParams & { Querystring: { import?: string } };
 
 const MIME_BY_EXT: Record<string, string> = {
   '.jpg': 'image/jpeg',
@@ -26,12 +27,13 @@ export async function mediaRoutes(app: FastifyInstance, ctx: ServerContext) {
     if (name) fs.rmSync(path.join(dir, path.basename(name)), { force: true });
   };
 
-  app.post<IdParams>('/observation/:id/uploadMedia', async (request) => {
+  app.post<WriteParams>('/observation/:id/uploadMedia', async (request) => {
     if (!request.isMultipart())
       throw new HttpError(415, 'Send the media as multipart/form-data with the file in field mediaFile');
     const w = await writer(ctx, request);
-    // Refuse before reading any bytes when the caller may not change the observation.
-    await checkCanChange(ctx, w.user, request.params.id);
+    const baseImport = baseImportQuery(request.query.import);
+    // Refuse before reading any bytes when the caller may not change the observation (or it changed since).
+    await checkCanChange(ctx, request, w.user, request.params.id, baseImport);
     let bytes: Buffer | null = null;
     for await (const part of request.parts()) {
       if (part.type !== 'file') continue;
@@ -48,7 +50,7 @@ export async function mediaRoutes(app: FastifyInstance, ctx: ServerContext) {
     const name = `${randomBytes(16).toString('hex')}${kind.ext}`;
     fs.writeFileSync(path.join(dir, name), bytes, { flag: 'wx' });
     try {
-      const r = await setMedia(ctx, request, w, request.params.id, name);
+      const r = await setMedia(ctx, request, w, request.params.id, name, baseImport);
       remove(r.previous);
       return apiSuccess('Media uploaded', { observation: r.observation });
     } catch (err) {
@@ -57,9 +59,9 @@ export async function mediaRoutes(app: FastifyInstance, ctx: ServerContext) {
     }
   });
 
-  app.delete<IdParams>('/observation/:id/deleteMedia', async (request) => {
+  app.delete<WriteParams>('/observation/:id/deleteMedia', async (request) => {
     const w = await writer(ctx, request);
-    const r = await setMedia(ctx, request, w, request.params.id, null, (row) => {
+    const r = await setMedia(ctx, request, w, request.params.id, null, baseImportQuery(request.query.import), (row) => {
       if (!row.media_file) throw notFound(`Observation ${request.params.id} has no media`);
     });
     remove(r.previous);

@@ -1,18 +1,40 @@
 import { type FastifyInstance, type FastifyRequest } from 'fastify';
 import fs from 'node:fs';
 import path from 'node:path';
-import { PUSH_MAX_ITEMS } from '../../shared/api.js';
+import { PUSH_MAX_ITEMS, UUID_PATTERN, WRITE_ID_HEADER, WriteStatusRequest } from '../../shared/api.js';
 import { type ServerContext, requestDevice, requireUser } from '../context.js';
 import { indicatorAccess } from '../access.js';
 import { apiSuccess, badRequest, notFound } from '../errors.js';
 import { findObservation, rowsToObservations } from '../observations/read.js';
-import { type Writer, deleteObservation, pushObservations, updateObservation } from '../observations/write.js';
+import {
+  type Writer,
+  committedWrites,
+  deleteObservation,
+  observationNotFound,
+  pushObservations,
+  updateObservation,
+} from '../observations/write.js';
 
 type IdParams = { Params: { id: string } };
 
+function writeId(request: FastifyRequest): string | null {
+  const raw = request.headers[WRITE_ID_HEADER.toLowerCase()];
+  if (raw === undefined || raw === '') return null;
+  const value = (Array.isArray(raw) ? raw[0]! : raw).trim();
+  if (!UUID_PATTERN.test(value)) throw badRequest(`Invalid ${WRITE_ID_HEADER} header: expected a UUID`);
+  return value.toLowerCase();
+}
+
 export async function writer(ctx: ServerContext, request: FastifyRequest): Promise<Writer> {
   const user = requireUser(request);
-  return { user, deviceId: requestDevice(request)?.id ?? null };
+  return { user, deviceId: requestDevice(request)?.id ?? null, writeId: writeId(request) };
+}
+
+/** The optional `import` query parameter of deletions and media changes: the version the change is based on. */
+export function baseImportQuery(raw: string | undefined): number | null {
+  if (raw === undefined) return null;
+  if (!/^\d{1,15}$/.test(raw) || Number(raw) < 1) throw badRequest('import must be a positive integer');
+  return Number(raw);
 }
 
 export async function observationRoutes(app: FastifyInstance, ctx: ServerContext) {
@@ -35,9 +57,15 @@ export async function observationRoutes(app: FastifyInstance, ctx: ServerContext
     updateObservation(ctx, request, await writer(ctx, request), request.body),
   );
 
+  app.post('/observation/writeStatus', async (request) => {
+    const parsed = WriteStatusRequest.safeParse(request.body);
+    if (!parsed.success) throw badRequest('Body must be {"write_ids": [1 to 1000 UUIDs]}');
+    return { committed: await committedWrites(ctx, requireUser(request), parsed.data.write_ids) };
+  });
+
   app.get<IdParams>('/observation/:id', async (request) => {
     const row = await findObservation(ctx.db, request.params.id);
-    if (!row) throw notFound(`Observation ${request.params.id} not found`);
+    if (!row) throw await observationNotFound(ctx.db, requireUser(request), request.params.id);
     await indicatorAccess(ctx.db, requireUser(request).id, row.indicator).catch(() => {
       throw notFound(`Observation ${request.params.id} not found`);
     });
@@ -45,12 +73,7 @@ export async function observationRoutes(app: FastifyInstance, ctx: ServerContext
   });
 
   app.delete<IdParams & { Querystring: { import?: string } }>('/observation/:id', async (request) => {
-    const raw = request.query.import;
-    let baseImport: number | null = null;
-    if (raw !== undefined) {
-      if (!/^\d{1,15}$/.test(raw) || Number(raw) < 1) throw badRequest('import must be a positive integer');
-      baseImport = Number(raw);
-    }
+    const baseImport = baseImportQuery(request.query.import);
     const w = await writer(ctx, request);
     const { uuid, mediaFile } = await deleteObservation(ctx, request, w, request.params.id, baseImport);
     if (mediaFile) fs.rmSync(path.join(ctx.mediaDir, 'observations', mediaFile), { force: true });

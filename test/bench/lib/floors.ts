@@ -196,7 +196,7 @@ export async function pushHandler(
       y: o.y,
       values: Object.entries(o.values).map(([name, value]) => ({ name, type: DIMENSION_TYPES[name], value })),
     }));
-    const out = await pushObservations(ctx, {} as FastifyRequest, { user, deviceId: dev!.id }, items);
+    const out = await pushObservations(ctx, {} as FastifyRequest, { user, deviceId: dev!.id, writeId: null }, items);
     if (out.length !== items.length) throw new Error(`handler stored ${out.length} of ${items.length}`);
   }
   return { ms: performance.now() - t0 };

@@ -205,6 +205,7 @@ describe('docs/api/openapi.yaml matches the server', () => {
     await check('POST', up, id, 401, null, form(PNG));
     await check('POST', up, id, 403, r, form(PNG));
     await check('POST', up, id, 404, s, form(PNG));
+    await check('POST', up, { ...id, query: 'import=1' }, 409, w, form(PNG));
     await check('POST', up, id, 413, w, form(Buffer.concat([PNG, Buffer.alloc(10 << 20)])));
     await check('POST', up, id, 415, w, form(Buffer.from('not an image')));
     await check('GET', '/observation/{observationId}/media', id, 200, r);
@@ -213,6 +214,7 @@ describe('docs/api/openapi.yaml matches the server', () => {
     const dm = '/observation/{observationId}/deleteMedia';
     await check('DELETE', dm, id, 401, null);
     await check('DELETE', dm, id, 403, r);
+    await check('DELETE', dm, { ...id, query: 'import=1' }, 409, w);
     await check('DELETE', dm, id, 200, w);
     await check('DELETE', dm, id, 404, w);
     // delete
@@ -221,8 +223,16 @@ describe('docs/api/openapi.yaml matches the server', () => {
     await check('DELETE', del, id, 401, null);
     await check('DELETE', del, id, 403, r);
     await check('DELETE', del, { ...id, query: 'import=1' }, 409, w);
-    await check('DELETE', del, id, 200, w);
-    await check('DELETE', del, id, 404, w);
+    const writeId = crypto.randomUUID();
+    await check('DELETE', del, id, 200, w, { headers: { 'X-Gobs-Write-Id': writeId } });
+    const gone = await check('DELETE', del, id, 404, w);
+    expect((gone.body as { deleted?: { write_id: string } }).deleted?.write_id).toBe(writeId);
+    // write status
+    const ws = '/observation/writeStatus';
+    const status = await check('POST', ws, {}, 200, w, json({ write_ids: [writeId, crypto.randomUUID()] }));
+    expect(status.body).toEqual({ committed: [writeId] });
+    await check('POST', ws, {}, 400, w, json({ write_ids: ['nope'] }));
+    await check('POST', ws, {}, 401, null, json({ write_ids: [writeId] }));
 
     const all = Object.entries(paths).flatMap(([p, ops]) =>
       Object.entries(ops).flatMap(([m, op]) => Object.keys(op.responses as object).map((st) => `${m} ${p} ${st}`)),
