@@ -3,12 +3,12 @@
  * the next push succeeds (or, for a local deletion, deletes that version); "take theirs" replaces
  * the local version with the server's.
  */
-import { randomUUID } from 'node:crypto';
 import type { ObservationDetail } from '../../shared/ipc';
 import type { MainContext } from '../context';
 import { AppError } from '../errors';
 import { requireObservation, toDetail } from '../store/observations';
-import { applyPulled, removeRow } from '../store/sync';
+import { applyPulled, removeRow, reviveAsNew } from '../store/sync';
+import { forgetWrites } from '../store/writes';
 import type { WireObservation } from '../sync/wire';
 import { removeMediaFiles } from '../sync/media';
 
@@ -21,6 +21,8 @@ export function resolveConflict(ctx: MainContext, uuid: string, keep: 'mine' | '
     const serverDeleted = r.server_version === 'deleted';
     const server = serverDeleted || !r.server_version ? null : (JSON.parse(r.server_version) as WireObservation);
     const mineDeleted = r.prev_state === 'deleted';
+    // The user decided: whatever the device's earlier writes became, the new base is the server's.
+    forgetWrites(db, uuid);
     if (keep === 'theirs') {
       if (serverDeleted || !server) return { detail: null, removed: removeRow(db, uuid) };
       db.prepare(
@@ -36,13 +38,7 @@ export function resolveConflict(ctx: MainContext, uuid: string, keep: 'mine' | '
       ).run(server.import, uuid);
     } else if (serverDeleted || !server) {
       // The server deleted it and keeps its uuid as a tombstone: ours comes back as a new observation.
-      db.prepare(
-        `UPDATE observation SET uuid = ?, id = NULL, import = NULL, state = 'local', prev_state = NULL, push_attempted = 0,
-           server_version = NULL, media_url = NULL, media_pending = CASE WHEN media_file IS NOT NULL THEN 'upload' END,
-           local_rev = local_rev + 1 WHERE uuid = ?`,
-      ).run(randomUUID(), uuid);
-      const row = db.prepare('SELECT * FROM observation WHERE local_id = ?').get(r.local_id) as typeof r;
-      return { detail: toDetail(row), removed: null };
+      return { detail: toDetail(requireObservation(db, reviveAsNew(db, uuid))), removed: null };
     } else {
       db.prepare(
         "UPDATE observation SET state = 'modified', prev_state = NULL, import = ?, server_version = NULL, local_rev = local_rev + 1 WHERE uuid = ?",

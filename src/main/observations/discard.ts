@@ -9,6 +9,7 @@ import { AppError } from '../errors';
 import { findObservation, requireObservation, toDetail } from '../store/observations';
 import { stmt } from '../store/statements';
 import { applyPulled, removeRow } from '../store/sync';
+import { forgetWrites } from '../store/writes';
 import { ServerError } from '../sync/http';
 import { removeMediaFiles } from '../sync/media';
 import { WireObservation } from '../sync/wire';
@@ -37,6 +38,7 @@ export async function discardChange(ctx: MainContext, uuid: string): Promise<Obs
     const cur = findObservation(db, uuid);
     if (!cur) return null;
     if (!server) return removeRow(db, uuid);
+    forgetWrites(db, uuid);
     stmt(
       db,
       `UPDATE observation SET state = 'synced', prev_state = NULL, server_version = NULL, error = NULL, error_field = NULL,

@@ -169,4 +169,24 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX observation_by_state ON observation(indicator_code, state, local_id, timestamp);
     `,
   },
+  {
+    version: 6,
+    name: 'pending writes',
+    // Every write request the device sends carries a write id, recorded here before it leaves and
+    // kept until the outcome is known: when an answer is lost, the server's version is recognised
+    // as the device's own by that id (docs/DESKTOP-SYNC.md, "Lost answers").
+    sql: `
+      CREATE TABLE pending_write (
+        seq INTEGER PRIMARY KEY,
+        write_id TEXT NOT NULL,
+        uuid TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('create', 'update', 'delete', 'media')),
+        local_rev INTEGER NOT NULL, -- the revision whose content the write carried
+        base_import INTEGER, -- the server version it was based on
+        media_file TEXT, -- media writes: the file sent (NULL: a media deletion)
+        UNIQUE (write_id, uuid)
+      );
+      CREATE INDEX pending_write_by_uuid ON pending_write(uuid, seq);
+    `,
+  },
 ];

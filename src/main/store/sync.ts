@@ -7,7 +7,9 @@ import type { Dimension } from '../../shared/ipc';
 import type { WireObservation } from '../sync/wire';
 import type { Db } from './db';
 import { stmt } from './statements';
+import { randomUUID } from 'node:crypto';
 import { findObservation, searchText, valuesFromWire, type ObsRecord } from './observations';
+import { forgetWrites, hasPendingWrites } from './writes';
 
 export interface WireNewObservation {
   uuid: string;
@@ -82,6 +84,7 @@ function params(o: WireObservation) {
 export function applyAccepted(db: Db, o: WireObservation, sentRev: number): void {
   const r = findObservation(db, o.uuid);
   if (!r) return;
+  forgetWrites(db, o.uuid);
   const p = params(o);
   if (r.state === 'local' || r.state === 'modified') {
     if (r.local_rev === sentRev) {
@@ -122,7 +125,62 @@ export function markConflict(db: Db, uuid: string, server: WireObservation | 'de
 export function removeRow(db: Db, uuid: string): ObsRecord | null {
   const r = findObservation(db, uuid);
   if (r) stmt(db, 'DELETE FROM observation WHERE uuid = ?').run(uuid);
+  forgetWrites(db, uuid);
   return r;
+}
+
+/** The server's version is this device's own write: it becomes the base of the local change, which is sent again. */
+export function rebaseOnOwnWrite(db: Db, o: WireObservation): void {
+  const r = findObservation(db, o.uuid);
+  if (!r) return;
+  stmt(db, `UPDATE observation SET ${SERVER_META} WHERE uuid = @uuid`).run(params(o));
+  if (r.state === 'local') stmt(db, "UPDATE observation SET state = 'modified' WHERE uuid = ?").run(o.uuid);
+}
+
+/** A media write reached the server: nothing is left to send if the photo is still the one it carried. */
+export function mediaWriteDone(db: Db, uuid: string, fileSent: string | null): void {
+  stmt(
+    db,
+    `UPDATE observation SET media_pending = NULL
+      WHERE uuid = ? AND ((media_pending = 'upload' AND media_file IS ?) OR (media_pending = 'delete' AND ? IS NULL))`,
+  ).run(uuid, fileSent, fileSent);
+}
+
+/**
+ * The server holds everything this device changed (and perhaps more, from others): its version
+ * replaces the local one, unless the user edited the row since `seenRev` (then only the base moves).
+ */
+export function adoptServerVersion(db: Db, o: WireObservation, seenRev: number): void {
+  const r = findObservation(db, o.uuid);
+  if (!r) return;
+  forgetWrites(db, o.uuid);
+  const p = params(o);
+  if (r.local_rev === seenRev && r.state !== 'deleted' && r.state !== 'conflict') {
+    stmt(
+      db,
+      `UPDATE observation SET ${SERVER_META}, ${SERVER_CONTENT}, state = 'synced', prev_state = NULL, error = NULL, error_field = NULL
+        WHERE uuid = @uuid`,
+    ).run(p);
+  } else {
+    stmt(db, `UPDATE observation SET ${SERVER_META} WHERE uuid = @uuid`).run(p);
+  }
+}
+
+/**
+ * Sends the local version again as a new observation: the server keeps a deleted observation's uuid
+ * as a tombstone, so it gets a new one. Returns the new uuid.
+ */
+export function reviveAsNew(db: Db, uuid: string): string {
+  const fresh = randomUUID();
+  forgetWrites(db, uuid);
+  stmt(
+    db,
+    `UPDATE observation SET uuid = ?, id = NULL, import = NULL, state = 'local', prev_state = NULL, push_attempted = 0,
+       server_version = NULL, error = NULL, error_field = NULL, media_url = NULL, media_cache = NULL,
+       media_pending = CASE WHEN media_file IS NOT NULL THEN 'upload' END, local_rev = local_rev + 1
+     WHERE uuid = ?`,
+  ).run(fresh, uuid);
+  return fresh;
 }
 
 /**
@@ -153,6 +211,9 @@ export function applyPulled(db: Db, o: WireObservation): 'inserted' | 'updated' 
       return 'conflict';
     default:
       if (r.import === o.import) return 'kept';
+      // The device's own write may be on the server with its answer lost; the next push asks the
+      // server and decides (sync/reconcile.ts) instead of guessing from a pulled version.
+      if (hasPendingWrites(db, o.uuid)) return 'kept';
       markConflict(db, o.uuid, o);
       return 'conflict';
   }
@@ -163,7 +224,7 @@ export function applyPulledDeletion(db: Db, uuid: string): ObsRecord | null {
   const r = findObservation(db, uuid);
   if (!r) return null;
   if (r.state === 'synced' || r.state === 'deleted') return removeRow(db, uuid);
-  if (r.state === 'local') return null;
+  if (r.state === 'local' || hasPendingWrites(db, uuid)) return null;
   markConflict(db, uuid, 'deleted');
   return null;
 }

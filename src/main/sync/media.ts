@@ -6,14 +6,10 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
 import { MAX_MEDIA_BYTES, type MediaContent, type ObservationDetail } from '../../shared/ipc';
 import type { MainContext } from '../context';
 import { AppError } from '../errors';
-import { findObservation, requireObservation, toDetail, type ObsRecord } from '../store/observations';
-import { applyMeta } from '../store/sync';
-import { ServerError } from './http';
-import { WireObservation } from './wire';
+import { requireObservation, toDetail, type ObsRecord } from '../store/observations';
 
 /** File transfers (photos, documents) may take minutes on field connections. */
 export const TRANSFER_TIMEOUT_MS = 5 * 60_000;
@@ -114,84 +110,4 @@ export async function getMedia(ctx: MainContext, uuid: string): Promise<MediaCon
 export function removeMediaFiles(ctx: MainContext, r: ObsRecord): void {
   const dir = ctx.requireStore().mediaDir;
   for (const f of [r.media_file, r.media_cache]) if (f) rmSync(join(dir, f), { force: true });
-}
-
-const MediaAnswer = z.object({ observation: WireObservation.optional() }).passthrough();
-
-/** Uploads or deletes the media of observations that exist on the server. */
-export async function pushMedia(
-  ctx: MainContext,
-  code: string,
-  signal: AbortSignal,
-  problems: string[],
-): Promise<void> {
-  const db = ctx.requireStore().db;
-  const rows = db
-    .prepare(
-      `SELECT * FROM observation INDEXED BY observation_media_pending
-        WHERE indicator_code = ? AND media_pending IS NOT NULL AND id IS NOT NULL
-          AND state IN ('synced', 'modified') ORDER BY local_id`,
-    )
-    .all(code) as ObsRecord[];
-  for (const r of rows) {
-    if (signal.aborted) throw new AppError('cancelled', 'Sync cancelled.');
-    const http = ctx.http();
-    let answer: unknown;
-    try {
-      if (r.media_pending === 'upload' && r.media_file) {
-        const bytes = readFileSync(join(ctx.requireStore().mediaDir, r.media_file));
-        const form = new FormData();
-        form.append(
-          'mediaFile',
-          new Blob([bytes], { type: sniffImage(bytes)?.mime ?? 'application/octet-stream' }),
-          r.media_file,
-        );
-        // Up to 10 MB from the field, possibly over a slow uplink: the default 30 s would never succeed there.
-        answer = (
-          await http.raw('post', `/observation/${r.id}/uploadMedia`, {
-            body: form,
-            signal,
-            timeoutMs: TRANSFER_TIMEOUT_MS,
-          })
-        ).data;
-      } else {
-        answer = (await http.raw('delete', `/observation/${r.id}/deleteMedia`, { accept: [404], signal })).data;
-      }
-    } catch (err) {
-      if (err instanceof ServerError && (err.code === 'rejected' || err.code === 'forbidden')) {
-        problems.push(`Photo of observation ${r.uuid} refused by the server: ${err.message}`);
-        db.prepare('UPDATE observation SET media_pending = NULL WHERE uuid = ? AND media_pending = ?').run(
-          r.uuid,
-          r.media_pending,
-        );
-        continue;
-      }
-      throw err;
-    }
-    // A media change is a new import on the server: learn it, or the next edit would look stale.
-    const parsed = MediaAnswer.safeParse(answer);
-    const server =
-      parsed.success && parsed.data.observation ? parsed.data.observation : await fetchObservation(ctx, r.id!, signal);
-    db.transaction(() => {
-      const cur = findObservation(db, r.uuid);
-      if (!cur) return;
-      if (server) applyMeta(db, server);
-      if (cur.media_pending === r.media_pending && cur.media_file === r.media_file) {
-        db.prepare('UPDATE observation SET media_pending = NULL WHERE uuid = ?').run(r.uuid);
-      }
-    })();
-  }
-}
-
-async function fetchObservation(
-  ctx: MainContext,
-  id: number,
-  signal: AbortSignal,
-): Promise<z.infer<typeof WireObservation> | null> {
-  try {
-    return (await ctx.http().request('get', `/observation/${id}`, { schema: WireObservation, signal })).data;
-  } catch (err) {
-    if (err instanceof ServerError && err.status === 404) return null;
-    throw err;
-  }
 }

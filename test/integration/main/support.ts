@@ -101,3 +101,15 @@ export function phaseDone(d: TestDesktop, phase: string, from = 0): number {
     .filter((e) => e.event === 'sync.progress' && (e.payload as SyncStatus).phase === phase)
     .reduce((m, e) => Math.max(m, (e.payload as SyncStatus).done), 0);
 }
+
+/** A 1×1 PNG and a 1×1 GIF: real images the desktop and the server both recognise. */
+export const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+  'base64',
+);
+export const GIF = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
+
+/** Every observation of the device in a state other than synced (conflicts, refusals, waiting changes). */
+export async function unsettled(d: TestDesktop, indicatorCode: string): Promise<ObservationRow[]> {
+  return (await deviceRows(d, indicatorCode)).filter((r) => r.state !== 'synced');
+}

@@ -12,7 +12,9 @@ import { startTestServer, type TestServer } from '../../helpers/server';
 import {
   deviceRows,
   expectConverged,
+  GIF,
   NEW_VALUES,
+  PNG,
   phaseDone,
   rejection,
   seedRows,
@@ -31,11 +33,6 @@ async function device(username = 'writer'): Promise<TestDesktop> {
   await d.gobs.auth.login({ serverUrl: srv.baseUrl, username, password: username });
   return d;
 }
-
-const PNG = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
-  'base64',
-);
 
 beforeAll(async () => {
   srv = await startTestServer();
@@ -418,7 +415,6 @@ describe('photos', () => {
     await srv.restart();
 
     // Replaced: the new photo goes up and the other device downloads it instead of its cached copy.
-    const GIF = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
     await a.gobs.media.attach({ uuid: obs.uuid, fileName: 'photo.gif', dataBase64: GIF.toString('base64') });
     await syncOk(a);
     await syncOk(b);
