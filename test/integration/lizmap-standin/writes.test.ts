@@ -344,10 +344,11 @@ describe.skipIf(!available)('Lizmap stand-in: writing', () => {
 
   it('deletes for the author within the window, logs the uuid for everyone, and cleans up', async () => {
     const o = await create(writer);
-    const [{ so }] = await lizmap.query<{ so: number }>(
+    const [row] = await lizmap.query<{ so: number }>(
       `SELECT fk_id_spatial_object AS so FROM gobs.observation WHERE ob_uid = $1`,
       [o.uuid],
     );
+    const so = row!.so;
     expectError(await john.deleteObservation(SERIES.hikers, o.uuid), 401, NOT_ALLOWED_MODIFY);
     expectSuccess(
       await writer.deleteObservation(SERIES.hikers, o.uuid),
