@@ -1,20 +1,16 @@
 /**
- * Issue 4, crashes: the device process is killed with SIGKILL (no chance to clean up) right after
+ * Crashes: the device process is killed with SIGKILL (no chance to clean up) right after
  * applying a pulled batch but before acknowledging it, and at random points of a sync in 20+ runs.
  * Each time the store must pass integrity_check and a normal sync afterwards must converge:
  * server and device hold exactly the same observations, no duplicates, nothing lost.
  */
-import { spawn } from 'node:child_process';
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDesktop, type TestDesktop } from '../../helpers/desktop';
 import { startTestServer, type TestServer } from '../../helpers/server';
+import { integrity, runChild, storeFile } from '../../helpers/syncChild';
 import { deviceRows, expectConverged, NEW_VALUES, seedRows, serverRows, syncOk } from './support';
 
-const CHILD = fileURLToPath(new URL('../../fixtures/sync-child.ts', import.meta.url));
 const RUNS = Number(process.env.GOBS_CRASH_RUNS ?? 20);
 
 let srv: TestServer;
@@ -29,60 +25,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await srv?.close();
 });
-
-interface ChildResult {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  lines: string[];
-  ms: number;
-}
-
-function runChild(dataDir: string, args: string[], killAfterMs?: number): Promise<ChildResult> {
-  return new Promise((resolve, reject) => {
-    const started = Date.now();
-    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, dataDir, ...args], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const lines: string[] = [];
-    let buf = '';
-    let timer: NodeJS.Timeout | null = null;
-    let syncing = false;
-    child.stdout.on('data', (c: Buffer) => {
-      buf += c.toString();
-      const parts = buf.split('\n');
-      buf = parts.pop() ?? '';
-      lines.push(...parts);
-      // The clock starts at the first progress event, so the kill lands inside the sync, not in start-up.
-      if (!syncing && killAfterMs !== undefined && parts.length > 0) {
-        syncing = true;
-        timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
-      }
-    });
-    let stderr = '';
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('error', reject);
-    child.on('exit', (code, signal) => {
-      if (timer) clearTimeout(timer);
-      if (code !== 0 && signal === null) reject(new Error(`child failed (${code}): ${stderr}`));
-      else resolve({ code, signal, lines, ms: Date.now() - started });
-    });
-  });
-}
-
-function storeFile(dataDir: string): string {
-  const accounts = join(dataDir, 'accounts');
-  const [account] = readdirSync(accounts);
-  return join(accounts, account!, 'store.sqlite');
-}
-
-function integrity(dataDir: string): string {
-  const db = new Database(storeFile(dataDir));
-  try {
-    return db.pragma('integrity_check', { simple: true }) as string;
-  } finally {
-    db.close();
-  }
-}
 
 /** Offline work on a device between two syncs: creations, edits and deletions of synced rows. */
 async function offlineWork(dataDir: string, creations: number, tag: string): Promise<string[]> {
