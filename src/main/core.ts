@@ -9,6 +9,7 @@ import type { Handlers, IpcEvents } from '../shared/ipc';
 import { MainContext } from './context';
 import { createDispatcher, type Dispatch } from './ipc/dispatch';
 import { createHandlers, createServices } from './ipc/handlers';
+import type { SyncHooks } from './sync/steps';
 
 /** OS-backed encryption for the session token (Electron safeStorage). */
 export interface SecretStore {
@@ -44,6 +45,8 @@ export interface MainCoreOptions {
   defaultServerUrl?: string;
   /** Automatic sync (interval, reconnect, backoff retries). Default true; tests turn it off to drive syncs themselves. */
   autoSync?: boolean;
+  /** Test seam: called at exact points of a sync (e.g. to simulate a crash there). */
+  syncHooks?: SyncHooks;
 }
 
 export interface MainCore {
@@ -54,7 +57,7 @@ export interface MainCore {
 
 export async function createMainCore(options: MainCoreOptions): Promise<MainCore> {
   const ctx = MainContext.create(options);
-  const services = createServices(ctx, { autoSync: options.autoSync ?? true });
+  const services = createServices(ctx, { autoSync: options.autoSync ?? true, hooks: options.syncHooks ?? {} });
   const handlers = createHandlers(ctx, services);
   return {
     handlers,

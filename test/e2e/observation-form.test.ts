@@ -3,7 +3,9 @@
  * from each dimension's type, inline errors naming the field, nothing stored until valid; save
  * offline ("not sent"), edit, photo attach/preview/replace/remove, delete with confirmation and undo.
  */
+import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { insertSynced } from '../helpers/seedStore';
 import { chromiumOrSkip } from '../harness/chromium';
 import { useOfflineApp } from '../harness/offline-app';
 import { expectHidden, expectVisible } from '../harness/ui';
@@ -175,6 +177,30 @@ describe.skipIf(!browser)('observation form', () => {
     const o = await suite.device.desktop.gobs.observations.get({ uuid: createdUuid });
     expect(o.values['count']).toBe(4);
     expect(o.state).toBe('local');
+  });
+
+  it('an edit keeps the fields the user did not touch, even a time finer than the indicator precision', async () => {
+    const uuid = randomUUID();
+    insertSynced(suite.device.desktop.dataDir, {
+      uuid,
+      indicator: 'pluviometry',
+      timestamp: '2024-03-01 05:37:00',
+      x: 3.5,
+      y: 43.5,
+      values: { rain: 2.5 },
+    });
+    await page().goto(`${suite.app.url}#/p/water/i/pluviometry/o/${uuid}`);
+    await expectVisible(page().getByRole('heading', { name: 'Observation · Hourly pluviometry' }));
+    await form().getByLabel('Rain (mm)').fill('3');
+    await form().getByRole('button', { name: 'Save', exact: true }).click();
+    await expectVisible(page().getByRole('heading', { name: 'Hourly pluviometry', level: 1 }));
+    expect(await suite.device.desktop.gobs.observations.get({ uuid })).toMatchObject({
+      timestamp: '2024-03-01 05:37:00',
+      values: { rain: 3 },
+      x: 3.5,
+      y: 43.5,
+      state: 'modified',
+    });
   });
 
   it('attaches a photo (preview before saving), replaces it and removes it', async () => {

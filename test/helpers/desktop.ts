@@ -65,6 +65,7 @@ export interface TestDesktopOptions {
   secrets?: 'aes' | 'none';
   autoSync?: boolean;
   defaultServerUrl?: string;
+  syncHooks?: MainCoreOptions['syncHooks'];
 }
 
 /** The options createTestDesktop gives createMainCore (also used by child-process fixtures). */
@@ -82,6 +83,7 @@ export function testCoreOptions(
     openPath,
     appVersion: '0.0.0-test',
     autoSync: options.autoSync ?? false,
+    ...(options.syncHooks ? { syncHooks: options.syncHooks } : {}),
     ...(options.defaultServerUrl ? { defaultServerUrl: options.defaultServerUrl } : {}),
   };
 }

@@ -41,10 +41,9 @@ export const FAUNA: WireIndicator = {
   updated_at: '2024-01-01T00:00:00.000Z',
 };
 
-export function seedAccount(
-  dataDir: string,
-  ref: AccountRef = { serverUrl: 'http://127.0.0.1:9/api', username: 'tester' },
-): AccountRef {
+const DEFAULT_ACCOUNT: AccountRef = { serverUrl: 'http://127.0.0.1:9/api', username: 'tester' };
+
+export function seedAccount(dataDir: string, ref: AccountRef = DEFAULT_ACCOUNT): AccountRef {
   const store = openAccountStore(dataDir, ref);
   replaceProjects(store.db, [{ key: 'water', label: 'Water', description: null, media_url: null }]);
   saveProjectIndicators(store.db, 'water', [PLUVIO, FAUNA]);
@@ -80,6 +79,31 @@ export function seedObservations(dataDir: string, ref: AccountRef, n: number, st
       );
     }
   })();
+  store.db.close();
+}
+
+/** One synced observation exactly as given (e.g. a time finer than its indicator's precision, as a CSV import leaves). */
+export function insertSynced(
+  dataDir: string,
+  o: { uuid: string; indicator: string; timestamp: string; x: number; y: number; values: Record<string, unknown> },
+  ref: AccountRef = DEFAULT_ACCOUNT,
+): void {
+  const store = openAccountStore(dataDir, ref);
+  store.db
+    .prepare(
+      `INSERT INTO observation (uuid, id, indicator_code, import, timestamp, x, y, vals, author, state, search)
+       VALUES (?, ?, ?, 1, ?, ?, ?, ?, 'tester', 'synced', ?)`,
+    )
+    .run(
+      o.uuid,
+      Math.floor(Math.random() * 1e9),
+      o.indicator,
+      o.timestamp,
+      o.x,
+      o.y,
+      JSON.stringify(o.values),
+      searchText(o.timestamp, o.values, 'tester', o.uuid),
+    );
   store.db.close();
 }
 

@@ -55,7 +55,7 @@ export class ObservationService {
   update(args: ArgsOf<Contract['observations']['update']>): ObservationDetail {
     const current = requireObservation(this.db, args.uuid);
     const def = getIndicatorDef(this.db, current.indicator_code);
-    const valid = validateObservation(args, def.dimensions, def.dateFormat);
+    const valid = validateObservation(args, def.dimensions, def.dateFormat, current.timestamp);
     const rec = updateLocal(this.db, args.uuid, valid);
     this.changed(rec.indicator_code);
     return toDetail(rec);

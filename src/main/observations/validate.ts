@@ -144,13 +144,18 @@ export function validateObservation(
   input: ObservationInput,
   dims: readonly Dimension[],
   format: DateFormat,
+  /** An edit sending back the stored timestamp keeps it as it is, even if finer than the indicator's precision. */
+  storedTimestamp?: string,
 ): ValidObservation {
   const codes = new Set(dims.map((d) => d.code));
   for (const key of Object.keys(input.values)) {
     if (!codes.has(key))
       throw new AppError('invalid_argument', `This indicator has no dimension "${key}".`, `values.${key}`);
   }
-  const timestamp = normaliseTimestamp(input.timestamp, format);
+  const timestamp =
+    storedTimestamp !== undefined && input.timestamp === storedTimestamp
+      ? storedTimestamp
+      : normaliseTimestamp(input.timestamp, format);
   const values: Record<string, number | boolean | string> = {};
   for (const dim of dims) values[dim.code] = normaliseValue(dim, input.values[dim.code]);
   let wkt: string | null = null;

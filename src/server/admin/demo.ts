@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
+import { type DateFormat } from '../../shared/api.js';
 import { type Db } from '../db/types.js';
 import {
   addDocument,
@@ -118,8 +119,13 @@ function rng(seed: number) {
   };
 }
 const pad = (n: number) => String(n).padStart(2, '0');
-const stamp = (d: Date) =>
-  `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:00`;
+/** The time of an observation at its indicator's precision (an hourly reading is at HH:00:00). */
+function stamp(d: Date, format: DateFormat): string {
+  const hh = format === 'hour' || format === 'minute' || format === 'second' ? pad(d.getUTCHours()) : '00';
+  const mm = format === 'minute' || format === 'second' ? pad(d.getUTCMinutes()) : '00';
+  const ss = format === 'second' ? pad(d.getUTCSeconds()) : '00';
+  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${hh}:${mm}:${ss}`;
+}
 const round = (v: number, digits: number) => Number(v.toFixed(digits));
 const uuidFrom = (s: string) => {
   const h = createHash('sha256').update(s).digest('hex');
@@ -142,13 +148,14 @@ const SPAN = 2 * 365 * 24 * 3600 * 1000;
 
 function* observationsFor(code: string, n: number): Generator<SeedObservation> {
   const r = rng(code.length * 7919 + n);
+  const format = INDICATORS.find((i) => i.code === code)!.date_format;
   for (let k = 0; k < n; k++) {
     const st = STATIONS[Math.floor(r() * STATIONS.length)]!;
     const when = new Date(START + Math.floor((k / n) * SPAN + r() * 3600_000));
     const x = round(st.x + (r() - 0.5) * 0.05, 6);
     const y = round(st.y + (r() - 0.5) * 0.05, 6);
     const season = Math.cos(((when.getUTCMonth() + 0.5) / 12) * 2 * Math.PI); // 1 in January
-    const base = { uuid: uuidFrom(`${code}:${k}`), timestamp: stamp(when), x, y };
+    const base = { uuid: uuidFrom(`${code}:${k}`), timestamp: stamp(when, format), x, y };
     switch (code) {
       case 'pluviometry':
         yield { ...base, values: { rain: r() < 0.6 ? 0 : round(r() * r() * 25 * (1 + season / 2), 1) } };

@@ -25,6 +25,10 @@ describe.each(testEngines())('the demo data set and the bulk seeding helper (%s)
         codes.add(i.code);
         const all = await demo.get<Observation[]>(`/indicator/${i.code}/observations`);
         expect(all.body).toHaveLength(DEMO.observations[i.code]!);
+        // Each time at its indicator's precision: an edit on the desktop never has to round it.
+        const finer = { hour: /:00:00$/, day: / 00:00:00$/ }[i.date_format as 'hour' | 'day'];
+        expect(finer, i.date_format).toBeDefined();
+        expect(all.body.filter((o) => !finer!.test(o.timestamp)).map((o) => o.timestamp)).toEqual([]);
         total += all.body.length;
         for (const d of i.documents) {
           const file = await fetch(d.url, { headers: { authorization: `Bearer ${demo.token}` } });

@@ -204,7 +204,10 @@ function ObservationForm({ projectKey, indicator, observation, onReload }: FormP
     setSummary(undefined);
     setSaving(true);
     try {
-      const fields = { timestamp: parsed.timestamp, values: parsed.values, x: parsed.x, y: parsed.y, wkt: parsed.wkt };
+      // A time the user did not touch goes back exactly as stored, not rounded to the input's precision.
+      const untouched = observation && form.timestamp === toInputValue(observation.timestamp, indicator.dateFormat);
+      const timestamp = untouched ? observation.timestamp : parsed.timestamp;
+      const fields = { timestamp, values: parsed.values, x: parsed.x, y: parsed.y, wkt: parsed.wkt };
       let saved = observation
         ? await window.gobs.observations.update({ uuid: observation.uuid, ...fields })
         : await window.gobs.observations.create({ indicatorCode: code, ...fields });
