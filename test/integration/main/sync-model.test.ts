@@ -293,14 +293,14 @@ describe('sync engine against a model', () => {
             json: Array.from({ length: K }, () => newObs()),
           });
           expect(created.status).toBe(200);
-          let real!: Real;
+          const real = { crash: null, writesSeen: 0 } as Partial<Real> as Real;
           const hooks: SyncHooks = {
             beforeWrite: crashHook(() => real, 'beforeWrite'),
             afterWriteAnswer: crashHook(() => real, 'afterWriteAnswer'),
             whileApplyingWrite: crashHook(() => real, 'whileApplyingWrite'),
           };
           const d = await createTestDesktop({ syncHooks: hooks });
-          real = { d, crash: null, writesSeen: 0, hooks };
+          Object.assign(real, { d, hooks });
           try {
             await d.gobs.auth.login({ serverUrl: proxy.baseUrl, username: 'writer', password: 'writer' });
             await syncOk(d);
