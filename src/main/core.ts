@@ -38,8 +38,16 @@ export interface MainCoreOptions {
   secrets: SecretStore | null;
   settings: SettingsStore;
   emit<E extends keyof IpcEvents>(event: E, payload: IpcEvents[E]): void;
-  /** Opens a file with the OS (Electron: shell.openPath). Only ever given paths main produced. */
+  /**
+   * Opens a file with the OS (Electron: shell.openPath). Only ever given paths main produced, of
+   * contents on the viewer allow-list (src/main/sync/doctype.ts).
+   */
   openPath(path: string): Promise<void>;
+  /**
+   * Asks the user where to save a copy of `sourcePath` (Electron: a save dialog), copies it there
+   * and returns that path; null when the user cancelled.
+   */
+  saveAs(defaultName: string, sourcePath: string): Promise<string | null>;
   appVersion: string;
   /** Pre-filled server URL (e.g. `npm run demo`), reported by auth.status before any login. */
   defaultServerUrl?: string;

@@ -2,7 +2,8 @@
  * Electron entry: the thin layer that binds the plain-Node core (core.ts) to Electron's
  * window, IPC, secret storage and shell. Everything testable lives elsewhere.
  */
-import { app, BrowserWindow, shell } from 'electron';
+import { app, BrowserWindow, dialog, shell } from 'electron';
+import { copyFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createMainCore, type MainCore } from './core';
 import { createElectronSettings } from './electron/settings';
@@ -38,6 +39,15 @@ if (!app.requestSingleInstanceLock()) {
       openPath: async (path) => {
         const error = await shell.openPath(path);
         if (error) throw new Error(error);
+      },
+      saveAs: async (defaultName, sourcePath) => {
+        const options = { defaultPath: join(app.getPath('downloads'), defaultName) };
+        const { canceled, filePath } = mainWindow
+          ? await dialog.showSaveDialog(mainWindow, options)
+          : await dialog.showSaveDialog(options);
+        if (canceled || !filePath) return null;
+        await copyFile(sourcePath, filePath);
+        return filePath;
       },
       appVersion: app.getVersion(),
       // `npm run demo` points the Connect screen at the demo server it started.

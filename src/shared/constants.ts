@@ -32,3 +32,38 @@ export type SyncPhase = (typeof SYNC_PHASES)[number];
 export const BASE_SORT_COLUMNS = ['timestamp', 'x', 'y', 'author', 'state', 'createdAt', 'updatedAt'] as const;
 
 export const MAX_MEDIA_BYTES = 10 * 1024 * 1024;
+
+/** Document contents the system viewer may open (see src/main/sync/doctype.ts for the rules). */
+export const VIEWABLE_DOCUMENT_KINDS = [
+  'pdf',
+  'png',
+  'jpeg',
+  'gif',
+  'webp',
+  'text',
+  'csv',
+  'docx',
+  'xlsx',
+  'pptx',
+  'odt',
+  'ods',
+  'odp',
+] as const;
+/** Document contents that can only be saved (with a warning), never opened by the app. */
+export const SAVE_ONLY_DOCUMENT_KINDS = [
+  'windows-program',
+  'linux-program',
+  'macos-program',
+  'script',
+  'shortcut',
+  'launcher',
+  'web-page',
+  'svg',
+  'java-archive',
+  'android-app',
+  'legacy-office',
+  'macro-document',
+  'archive',
+  'unknown',
+] as const;
+export type DocumentKind = (typeof VIEWABLE_DOCUMENT_KINDS)[number] | (typeof SAVE_ONLY_DOCUMENT_KINDS)[number];

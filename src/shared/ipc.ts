@@ -14,6 +14,7 @@ import {
   SYNC_STATES,
   type DateFormat,
   type DimensionType,
+  type DocumentKind,
   type SyncPhase,
   type SyncState,
 } from './constants';
@@ -112,6 +113,17 @@ export interface DocumentSummary {
   updatedAt: string | null;
   /** A copy is in the local cache (opens offline). */
   cached: boolean;
+  /**
+   * What the app does with it, decided from the downloaded bytes and the declared type (never the
+   * label): 'open' in the system viewer, or only 'save' through a save dialog, with a warning.
+   * Null until downloaded.
+   */
+  handling: { action: 'open' | 'save'; kind: DocumentKind; typeMismatch: boolean } | null;
+}
+
+export interface DocumentSaveResult {
+  /** Where the user saved it; null when the save dialog was cancelled. */
+  savedTo: string | null;
 }
 
 const key = (what: string) => z.string().trim().min(1, `${what} is required`).max(200);
@@ -344,8 +356,13 @@ export const ipcContract = {
   },
   documents: {
     list: channel<DocumentSummary[]>()(IndicatorArgs),
-    /** Opens the cached copy with the OS (downloading it first when online). */
+    /**
+     * Opens the cached copy with the OS (downloading it first when online). Refused ('forbidden')
+     * for a document whose content is not on the viewer allow-list: save it instead.
+     */
     open: channel<void>()(DocumentArgs),
+    /** Saves a copy where the user chooses (save dialog); the only way to get a save-only document. */
+    save: channel<DocumentSaveResult>()(DocumentArgs),
   },
   observations: {
     list: channel<ObservationPage>()(ObservationListArgs),

@@ -2,10 +2,11 @@
  * A desktop "device" for tests: the real main core (handler table, SQLite store, sync engine) over
  * a temp data folder, with plain-Node stand-ins for what only Electron provides: safeStorage →
  * AES-GCM with a key kept beside the data (or none: memory-only sessions), electron-store → a
- * JSON file, shell.openPath → a log. `gobs` is the same typed bridge the renderer gets.
+ * JSON file, shell.openPath → a log, the save dialog → a copy into `<dataDir>/saved/` (the name
+ * the dialog would offer) and a log. `gobs` is the same typed bridge the renderer gets.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -53,6 +54,8 @@ export interface TestDesktop {
   dataDir: string;
   events: { event: keyof IpcEvents; payload: unknown }[];
   openedPaths: string[];
+  /** Every save dialog: the name it offered, the file it copied and where the copy went. */
+  saved: { defaultName: string; sourcePath: string; savedTo: string }[];
   /** Closes the core and starts a new one over the same data (an app restart). */
   restart(): Promise<TestDesktop>;
   /** Closes the core (data kept unless `remove`). */
@@ -74,6 +77,7 @@ export function testCoreOptions(
   options: TestDesktopOptions,
   emit: MainCoreOptions['emit'] = () => undefined,
   openPath: MainCoreOptions['openPath'] = async () => undefined,
+  saveAs: MainCoreOptions['saveAs'] = saveIntoDataDir(dataDir),
 ): MainCoreOptions {
   return {
     dataDir,
@@ -81,10 +85,23 @@ export function testCoreOptions(
     settings: jsonFileSettings(join(dataDir, 'settings.json')),
     emit,
     openPath,
+    saveAs,
     appVersion: '0.0.0-test',
     autoSync: options.autoSync ?? false,
     ...(options.syncHooks ? { syncHooks: options.syncHooks } : {}),
     ...(options.defaultServerUrl ? { defaultServerUrl: options.defaultServerUrl } : {}),
+  };
+}
+
+/** The save dialog as a user who accepts the offered name: the copy lands in `<dataDir>/saved/`. */
+export function saveIntoDataDir(dataDir: string, log?: TestDesktop['saved']): MainCoreOptions['saveAs'] {
+  return async (defaultName, sourcePath) => {
+    const dir = join(dataDir, 'saved');
+    mkdirSync(dir, { recursive: true });
+    const savedTo = join(dir, defaultName);
+    copyFileSync(sourcePath, savedTo);
+    log?.push({ defaultName, sourcePath, savedTo });
+    return savedTo;
   };
 }
 
@@ -93,6 +110,7 @@ export async function createTestDesktop(options: TestDesktopOptions = {}): Promi
   const events: TestDesktop['events'] = [];
   const listeners = new Map<string, Set<(payload: unknown) => void>>();
   const openedPaths: string[] = [];
+  const saved: TestDesktop['saved'] = [];
   const coreOptions = testCoreOptions(
     dataDir,
     options,
@@ -101,6 +119,7 @@ export async function createTestDesktop(options: TestDesktopOptions = {}): Promi
       for (const l of listeners.get(event) ?? []) l(payload);
     },
     async (path) => void openedPaths.push(path),
+    saveIntoDataDir(dataDir, saved),
   );
   const core = await createMainCore(coreOptions);
   const gobs = buildBridge({
@@ -119,6 +138,7 @@ export async function createTestDesktop(options: TestDesktopOptions = {}): Promi
     dataDir,
     events,
     openedPaths,
+    saved,
     async restart() {
       await desktop.close();
       return createTestDesktop({ ...options, dataDir });

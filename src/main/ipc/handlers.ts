@@ -10,7 +10,7 @@ import { refreshProjects, refreshProjectsOrOffline } from '../projects';
 import { listProjects } from '../store/projects';
 import { getIndicatorDef, listDocuments, listIndicators } from '../store/indicators';
 import { ObservationService } from '../observations/service';
-import { openDocument } from '../sync/documents';
+import { openDocument, saveDocument } from '../sync/documents';
 import { resolveConflict } from '../observations/conflicts';
 import { discardChange } from '../observations/discard';
 import { attachMedia, getMedia, removeMedia } from '../sync/media';
@@ -86,6 +86,7 @@ export function createHandlers(ctx: MainContext, services: Services): Handlers {
     documents: {
       list: async ({ indicatorCode }) => listDocuments(ctx.requireStore().db, indicatorCode),
       open: ({ uuid }) => openDocument(ctx, uuid),
+      save: ({ uuid }) => saveDocument(ctx, uuid),
     },
     observations: {
       list: async (args) => obs.list(args),

@@ -1,5 +1,5 @@
 /** Indicators (with their dimensions), their link to projects, and their documents' metadata. */
-import type { DateFormat, Dimension, DocumentSummary, IndicatorSummary } from '../../shared/ipc';
+import type { DateFormat, Dimension, DocumentKind, DocumentSummary, IndicatorSummary } from '../../shared/ipc';
 import { AppError } from '../errors';
 import type { WireDocument, WireIndicator } from '../sync/wire';
 import type { Db } from './db';
@@ -112,7 +112,11 @@ export function saveDocuments(db: Db, indicatorCode: string, docs: readonly Wire
       const old = byUuid.get(d.uuid);
       if (old?.cached_file && (old.updated_at !== (d.updated_at ?? null) || old.url !== d.url)) {
         stale.push({ uuid: d.uuid, file: old.cached_file });
-        stmt(db, 'UPDATE document SET cached_file = NULL, cached_version = NULL WHERE uuid = ?').run(d.uuid);
+        stmt(
+          db,
+          `UPDATE document SET cached_file = NULL, cached_version = NULL, cached_kind = NULL, cached_action = NULL,
+             cached_type = NULL, cached_mismatch = 0 WHERE uuid = ?`,
+        ).run(d.uuid);
       }
       upsert.run({
         uuid: d.uuid,
@@ -132,7 +136,8 @@ export function saveDocuments(db: Db, indicatorCode: string, docs: readonly Wire
 export function listDocuments(db: Db, indicatorCode: string): DocumentSummary[] {
   const rows = db
     .prepare(
-      `SELECT uuid, indicator_code, label, description, type, updated_at, cached_file
+      `SELECT uuid, indicator_code, label, description, type, updated_at, cached_file, cached_kind, cached_action,
+              cached_mismatch
          FROM document WHERE indicator_code = ? ORDER BY label, uuid`,
     )
     .all(indicatorCode) as {
@@ -143,6 +148,9 @@ export function listDocuments(db: Db, indicatorCode: string): DocumentSummary[] 
     type: string;
     updated_at: string | null;
     cached_file: string | null;
+    cached_kind: DocumentKind | null;
+    cached_action: 'open' | 'save' | null;
+    cached_mismatch: number;
   }[];
   return rows.map((r) => ({
     uuid: r.uuid,
@@ -151,7 +159,12 @@ export function listDocuments(db: Db, indicatorCode: string): DocumentSummary[] 
     description: r.description,
     type: r.type,
     updatedAt: r.updated_at,
-    cached: r.cached_file !== null,
+    // A copy cached without a verdict (older versions) counts as not downloaded: it is fetched again.
+    cached: r.cached_file !== null && r.cached_kind !== null,
+    handling:
+      r.cached_file !== null && r.cached_kind !== null && r.cached_action !== null
+        ? { action: r.cached_action, kind: r.cached_kind, typeMismatch: r.cached_mismatch === 1 }
+        : null,
   }));
 }
 
@@ -161,18 +174,37 @@ export interface DocumentRecord {
   label: string;
   updated_at: string | null;
   cached_file: string | null;
+  cached_kind: DocumentKind | null;
+  cached_action: 'open' | 'save' | null;
+  /** The media type the server declared for the cached copy. */
+  cached_type: string | null;
 }
 
 export function getDocument(db: Db, uuid: string): DocumentRecord | null {
   return (
-    (stmt(db, 'SELECT uuid, url, label, updated_at, cached_file FROM document WHERE uuid = ?').get(
-      uuid,
-    ) as DocumentRecord) ?? null
+    (stmt(
+      db,
+      `SELECT uuid, url, label, updated_at, cached_file, cached_kind, cached_action, cached_type
+         FROM document WHERE uuid = ?`,
+    ).get(uuid) as DocumentRecord) ?? null
   );
 }
 
-export function setDocumentCache(db: Db, uuid: string, file: string, version: string | null): void {
-  stmt(db, 'UPDATE document SET cached_file = ?, cached_version = ? WHERE uuid = ?').run(file, version, uuid);
+export interface DocumentCache {
+  file: string;
+  version: string | null;
+  kind: DocumentKind;
+  action: 'open' | 'save';
+  declaredType: string;
+  typeMismatch: boolean;
+}
+
+export function setDocumentCache(db: Db, uuid: string, c: DocumentCache): void {
+  stmt(
+    db,
+    `UPDATE document SET cached_file = ?, cached_version = ?, cached_kind = ?, cached_action = ?, cached_type = ?,
+       cached_mismatch = ? WHERE uuid = ?`,
+  ).run(c.file, c.version, c.kind, c.action, c.declaredType, c.typeMismatch ? 1 : 0, uuid);
 }
 
 export function projectIndicatorCodes(db: Db, projectKey: string): string[] {

@@ -189,4 +189,16 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX pending_write_by_uuid ON pending_write(uuid, seq);
     `,
   },
+  {
+    version: 7,
+    name: 'document cache records what the content is',
+    // Copies cached before this version were named after the label or URL; without a kind they
+    // are downloaded again (and classified) before anything opens them.
+    sql: `
+      ALTER TABLE document ADD COLUMN cached_kind TEXT;
+      ALTER TABLE document ADD COLUMN cached_action TEXT CHECK (cached_action IN ('open', 'save'));
+      ALTER TABLE document ADD COLUMN cached_type TEXT;
+      ALTER TABLE document ADD COLUMN cached_mismatch INTEGER NOT NULL DEFAULT 0;
+    `,
+  },
 ];

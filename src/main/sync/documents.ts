@@ -1,73 +1,129 @@
 /**
  * Document files: downloaded into the account's cache folder (re-downloaded only when the
- * server's version changed), and opened from there, so they open offline too. Only files this
- * module wrote are ever handed to the OS.
+ * server's version changed), and opened from there, so they open offline too. What a document is
+ * comes from its bytes and declared type (doctype.ts), never from its label or URL: only contents
+ * on the viewer allow-list are handed to the OS, the rest can only be saved through a save dialog.
  */
-import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
+import type { DocumentSaveResult } from '../../shared/ipc';
 import type { MainContext } from '../context';
 import { AppError } from '../errors';
 import { TRANSFER_TIMEOUT_MS } from './media';
-import { getDocument, setDocumentCache, type CachedFile } from '../store/indicators';
+import { classifyDocument, mediaType, type DocumentVerdict } from './doctype';
+import { getDocument, setDocumentCache, type CachedFile, type DocumentRecord } from '../store/indicators';
 
-const SAFE_EXT = /^\.[a-z0-9]{1,8}$/i;
-
-// The OS picks the program from the extension, so the cached copy gets the one its type calls for.
-const EXT_BY_MIME: Record<string, string> = {
-  'application/pdf': '.pdf',
-  'image/png': '.png',
-  'image/jpeg': '.jpg',
-  'image/gif': '.gif',
-  'image/webp': '.webp',
-  'application/zip': '.zip',
-  'video/mp4': '.mp4',
-  'text/csv': '.csv',
-  'text/markdown': '.md',
-  'text/plain': '.txt',
-};
-
-function cacheName(uuid: string, url: string, label: string, contentType: string | undefined): string {
-  let ext = EXT_BY_MIME[(contentType ?? '').split(';')[0]!.trim().toLowerCase()] ?? '';
-  if (ext) return `${uuid.replace(/[^A-Za-z0-9-]/g, '_')}${ext}`;
-  try {
-    ext = extname(new URL(url).pathname);
-  } catch {
-    // not a URL we can read an extension from
-  }
-  if (!SAFE_EXT.test(ext)) ext = extname(label);
-  if (!SAFE_EXT.test(ext)) ext = '';
-  return `${uuid.replace(/[^A-Za-z0-9-]/g, '_')}${ext.toLowerCase()}`;
+export interface CachedDocument {
+  path: string;
+  record: DocumentRecord;
+  verdict: DocumentVerdict;
 }
 
-export async function downloadDocument(ctx: MainContext, uuid: string, signal?: AbortSignal): Promise<string> {
+function cacheName(uuid: string, verdict: DocumentVerdict): string {
+  return `${uuid.replace(/[^A-Za-z0-9-]/g, '_')}${verdict.ext}`;
+}
+
+export async function downloadDocument(ctx: MainContext, uuid: string, signal?: AbortSignal): Promise<CachedDocument> {
   const store = ctx.requireStore();
   const doc = getDocument(store.db, uuid);
   if (!doc) throw new AppError('not_found', 'This document is no longer listed for the indicator.', 'uuid');
-  if (doc.cached_file && existsSync(join(store.documentsDir, doc.cached_file)))
-    return join(store.documentsDir, doc.cached_file);
+  if (
+    doc.cached_file &&
+    doc.cached_kind &&
+    doc.cached_action &&
+    existsSync(join(store.documentsDir, doc.cached_file))
+  ) {
+    const path = join(store.documentsDir, doc.cached_file);
+    return { path, record: doc, verdict: verify(path, doc) };
+  }
   const res = await ctx
     .http()
     .raw('get', doc.url, { responseType: 'arraybuffer', signal, timeoutMs: TRANSFER_TIMEOUT_MS });
-  const name = cacheName(doc.uuid, doc.url, doc.label, res.headers['content-type'] as string | undefined);
+  const bytes = Buffer.from(res.data as ArrayBuffer);
+  const declaredType = mediaType(res.headers['content-type'] as string | undefined);
+  const verdict = classifyDocument(bytes, declaredType);
+  const name = cacheName(doc.uuid, verdict);
   const target = join(store.documentsDir, name);
   // Write then rename: a crash never leaves a half file that looks cached.
-  writeFileSync(`${target}.part`, Buffer.from(res.data as ArrayBuffer));
+  writeFileSync(`${target}.part`, bytes);
   renameSync(`${target}.part`, target);
-  setDocumentCache(store.db, doc.uuid, name, doc.updated_at);
-  return target;
+  // A copy cached under another name (an older verdict, or one named after the label) goes.
+  if (doc.cached_file && doc.cached_file !== name) rmSync(join(store.documentsDir, doc.cached_file), { force: true });
+  setDocumentCache(store.db, doc.uuid, {
+    file: name,
+    version: doc.updated_at,
+    kind: verdict.kind,
+    action: verdict.action,
+    declaredType,
+    typeMismatch: verdict.typeMismatch,
+  });
+  const record = getDocument(store.db, uuid)!;
+  return { path: target, record, verdict };
 }
 
-export async function openDocument(ctx: MainContext, uuid: string): Promise<void> {
-  let path: string;
+/**
+ * The verdict on the bytes about to be handed over, not the one stored at download: the file on
+ * disk is what the OS will run a program on. A copy that no longer matches its name is refused.
+ */
+function verify(path: string, doc: DocumentRecord): DocumentVerdict {
+  const verdict = classifyDocument(readFileSync(path), doc.cached_type);
+  if (verdict.action !== doc.cached_action || extname(path) !== verdict.ext) {
+    return { ...verdict, action: 'save', ext: extname(path) };
+  }
+  return verdict;
+}
+
+async function cachedCopy(ctx: MainContext, uuid: string): Promise<CachedDocument> {
   try {
-    path = await downloadDocument(ctx, uuid);
+    return await downloadDocument(ctx, uuid);
   } catch (err) {
     if (err instanceof AppError && (err.code === 'offline' || err.code === 'unauthorized')) {
       throw new AppError('offline', 'This document has not been downloaded yet and the server cannot be reached.');
     }
     throw err;
   }
-  await ctx.options.openPath(path);
+}
+
+export async function openDocument(ctx: MainContext, uuid: string): Promise<void> {
+  const cached = await cachedCopy(ctx, uuid);
+  if (cached.verdict.action !== 'open') {
+    throw new AppError(
+      'forbidden',
+      `"${cached.record.label}" is not a document type G-Obs opens (it could run a program on this computer). ` +
+        'Save it instead, and open it only if you trust where it comes from.',
+      'uuid',
+    );
+  }
+  await ctx.options.openPath(cached.path);
+}
+
+export async function saveDocument(ctx: MainContext, uuid: string): Promise<DocumentSaveResult> {
+  const cached = await cachedCopy(ctx, uuid);
+  const savedTo = await ctx.options.saveAs(suggestedFileName(cached.record.label, cached.verdict), cached.path);
+  return { savedTo };
+}
+
+const WINDOWS_RESERVED = /^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$/i;
+
+/**
+ * The name offered in the save dialog: the label made a valid file name on every OS. A viewable
+ * document gets the extension of what it is; anything else keeps the label as is, since the user
+ * is saving it knowingly (and the dialog lets them change it).
+ */
+export function suggestedFileName(label: string, verdict: Pick<DocumentVerdict, 'action' | 'ext'>): string {
+  let name = [...label]
+    .map((c) => (c.charCodeAt(0) < 0x20 || c === '\u007f' || '\\/:*?"<>|'.includes(c) ? '_' : c))
+    .join('')
+    .replace(/^[\s.]+|[\s.]+$/g, '')
+    .slice(0, 200);
+  if (!name) name = 'document';
+  if (WINDOWS_RESERVED.test(name)) name = `_${name}`;
+  if (verdict.action === 'open' && extname(name).toLowerCase() !== verdict.ext) {
+    const ext = extname(name);
+    if (ext && /^\.[a-z0-9]{1,8}$/i.test(ext)) name = name.slice(0, -ext.length);
+    name += verdict.ext;
+  }
+  return name;
 }
 
 export function removeCachedFiles(ctx: MainContext, files: readonly CachedFile[]): void {

@@ -139,6 +139,30 @@ export const strings = {
     documents: 'Documents',
     noDocuments: 'No document for this indicator.',
     openDocument: (label: string) => `Open ${label}`,
+    saveDocument: (label: string) => `Save ${label}…`,
+    save: 'Save…',
+    savedTo: (path: string) => `Saved to ${path}`,
+    /** What a save-only document is, in the warning beside it. */
+    unsafeKinds: {
+      'windows-program': 'a Windows program',
+      'linux-program': 'a Linux program',
+      'macos-program': 'a macOS program',
+      script: 'a script',
+      shortcut: 'a Windows shortcut',
+      launcher: 'a desktop launcher',
+      'web-page': 'a web page',
+      svg: 'an SVG image (it can contain scripts)',
+      'java-archive': 'a Java program',
+      'android-app': 'an Android app',
+      'legacy-office': 'a legacy Office or installer file (it can contain macros)',
+      'macro-document': 'an Office document with macros',
+      archive: 'an archive',
+      unknown: 'a file of unknown type',
+    } as Record<string, string>,
+    unsafeWarning: (what: string) =>
+      `This is ${what}: G-Obs does not open it, because it could harm this computer. Save it and open it only if you trust where it comes from.`,
+    mismatchWarning:
+      'Its content does not match the type the server declared: G-Obs does not open it. Save it and open it only if you trust where it comes from.',
     cached: 'Available offline',
     documentTypes: {
       preview: 'Preview',

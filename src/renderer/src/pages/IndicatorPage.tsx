@@ -11,6 +11,7 @@ import { useProjectLabel } from '../hooks/useProjectLabel';
 import { usePagedRows } from '../hooks/usePagedRows';
 import { navigate, routeHref } from '../hooks/useRoute';
 import { useObservationsChanged } from '../hooks/useSync';
+import { useToast } from '../hooks/useToast';
 import { toGobsError } from '../lib/errors';
 import { formatLocation, formatTimestamp, formatValue } from '../lib/observation';
 import type {
@@ -90,19 +91,25 @@ function DimensionList({ indicator }: { indicator: IndicatorSummary }) {
 
 function Documents({ indicatorCode }: { indicatorCode: string }) {
   const docs = useAsync(() => window.gobs.documents.list({ indicatorCode }), [indicatorCode]);
+  const toast = useToast();
   const [openError, setOpenError] = useState<GobsError>();
-  const [opening, setOpening] = useState<string>();
+  const [busy, setBusy] = useState<string>();
 
-  async function open(doc: DocumentSummary) {
+  async function act(doc: DocumentSummary, action: 'open' | 'save') {
     setOpenError(undefined);
-    setOpening(doc.uuid);
+    setBusy(doc.uuid);
     try {
-      await window.gobs.documents.open({ uuid: doc.uuid });
-      docs.reload();
+      if (action === 'open') await window.gobs.documents.open({ uuid: doc.uuid });
+      else {
+        const { savedTo } = await window.gobs.documents.save({ uuid: doc.uuid });
+        if (savedTo) toast({ text: strings.indicator.savedTo(savedTo) });
+      }
     } catch (err) {
       setOpenError(toGobsError(err));
     } finally {
-      setOpening(undefined);
+      setBusy(undefined);
+      // Opening downloads and classifies a document not cached yet: show what it turned out to be.
+      docs.reload();
     }
   }
 
@@ -116,25 +123,43 @@ function Documents({ indicatorCode }: { indicatorCode: string }) {
       {docs.data && docs.data.length === 0 && <p className="muted">{strings.indicator.noDocuments}</p>}
       {docs.data && docs.data.length > 0 && (
         <ul className="doc-list" aria-label={strings.indicator.documents}>
-          {docs.data.map((d) => (
-            <li key={d.uuid}>
-              <button
-                type="button"
-                className="btn-link doc-open"
-                onClick={() => void open(d)}
-                disabled={opening === d.uuid}
-                aria-label={strings.indicator.openDocument(d.label)}
-              >
-                <span className="doc-type" aria-hidden="true">
-                  {strings.indicator.documentTypes[d.type] ?? strings.indicator.documentTypes['other']}
-                </span>
-                {d.label}
-              </button>
-              <span className={`small ${d.cached ? 'is-cached' : 'muted'}`}>
-                {d.cached ? strings.indicator.cached : strings.indicator.notCached}
-              </span>
-            </li>
-          ))}
+          {docs.data.map((d) => {
+            const saveOnly = d.handling?.action === 'save';
+            const warningId = `doc-warning-${d.uuid}`;
+            return (
+              <li key={d.uuid} className={saveOnly ? 'doc-unsafe' : undefined}>
+                <button
+                  type="button"
+                  className="btn-link doc-open"
+                  onClick={() => void act(d, saveOnly ? 'save' : 'open')}
+                  disabled={busy === d.uuid}
+                  aria-label={
+                    saveOnly ? strings.indicator.saveDocument(d.label) : strings.indicator.openDocument(d.label)
+                  }
+                  aria-describedby={saveOnly ? warningId : undefined}
+                >
+                  <span className="doc-type" aria-hidden="true">
+                    {strings.indicator.documentTypes[d.type] ?? strings.indicator.documentTypes['other']}
+                  </span>
+                  {d.label}
+                  {saveOnly && <span className="doc-save">{strings.indicator.save}</span>}
+                </button>
+                {saveOnly ? (
+                  <span id={warningId} className="small doc-warning" role="note">
+                    {d.handling!.typeMismatch
+                      ? strings.indicator.mismatchWarning
+                      : strings.indicator.unsafeWarning(
+                          strings.indicator.unsafeKinds[d.handling!.kind] ?? strings.indicator.unsafeKinds['unknown']!,
+                        )}
+                  </span>
+                ) : (
+                  <span className={`small ${d.cached ? 'is-cached' : 'muted'}`}>
+                    {d.cached ? strings.indicator.cached : strings.indicator.notCached}
+                  </span>
+                )}
+              </li>
+            );
+          })}
         </ul>
       )}
     </section>
