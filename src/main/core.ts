@@ -49,6 +49,8 @@ export interface MainCoreOptions {
    */
   saveAs(defaultName: string, sourcePath: string): Promise<string | null>;
   appVersion: string;
+  /** The main process's log file, shown in Settings/About; null when there is none. */
+  logFile?: string | null;
   /** Pre-filled server URL (e.g. `npm run demo`), reported by auth.status before any login. */
   defaultServerUrl?: string;
   /** Automatic sync (interval, reconnect, backoff retries). Default true; tests turn it off to drive syncs themselves. */

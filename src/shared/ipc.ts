@@ -326,6 +326,8 @@ export interface AppSettings {
   syncIntervalMinutes: number;
   dataDir: string;
   appVersion: string;
+  /** Where main writes its log (rotated, passwords and tokens redacted); null when it has none. */
+  logFile: string | null;
   serverUrl: string | null;
   username: string | null;
 }

@@ -2,6 +2,7 @@
  * Settings / About (server, user, device UUID, data folder, sync interval, version), the top-bar
  * navigation by keyboard, and the always-visible status line.
  */
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { chromiumOrSkip } from '../harness/chromium';
 import { useOfflineApp } from '../harness/offline-app';
@@ -35,10 +36,11 @@ describe.skipIf(!browser)('settings, navigation and status line', () => {
     expect(await nav.getByRole('link', { name: 'Settings' }).getAttribute('aria-current')).toBe('page');
   });
 
-  it('shows the account, device, data folder and version', async () => {
+  it('shows the account, device, data folder, version and log file', async () => {
     const page = suite.app.page;
     const s = await suite.device.desktop.gobs.settings.get();
-    for (const text of [s.serverUrl!, s.username!, s.deviceId, s.dataDir, s.appVersion])
+    expect(s.logFile).toBe(join(suite.device.desktop.dataDir, 'logs', 'main.log'));
+    for (const text of [s.serverUrl!, s.username!, s.deviceId, s.dataDir, s.appVersion, s.logFile!])
       await expectVisible(page.getByText(text, { exact: true }));
     expect(s.dataDir.startsWith(suite.device.desktop.dataDir)).toBe(true);
     await suite.app.screenshot('settings');

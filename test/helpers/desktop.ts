@@ -87,6 +87,7 @@ export function testCoreOptions(
     openPath,
     saveAs,
     appVersion: '0.0.0-test',
+    logFile: join(dataDir, 'logs', 'main.log'),
     autoSync: options.autoSync ?? false,
     ...(options.syncHooks ? { syncHooks: options.syncHooks } : {}),
     ...(options.defaultServerUrl ? { defaultServerUrl: options.defaultServerUrl } : {}),

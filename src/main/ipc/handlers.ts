@@ -134,6 +134,7 @@ export function createHandlers(ctx: MainContext, services: Services): Handlers {
       syncIntervalMinutes: ctx.options.settings.get('syncIntervalMinutes') ?? 15,
       dataDir: ctx.options.dataDir,
       appVersion: ctx.options.appVersion,
+      logFile: ctx.options.logFile ?? null,
       serverUrl: ctx.account?.ref.serverUrl ?? null,
       username: ctx.account?.ref.username ?? null,
     };

@@ -29,19 +29,44 @@ export function accountDir(dataDir: string, ref: AccountRef): string {
   return join(dataDir, 'accounts', accountKey(ref));
 }
 
+/**
+ * An account's store could not be opened (written by a newer version, corrupt, disk full...). It
+ * names the account folder so start-up can offer to move it aside; the message is the cause's.
+ */
+export class StoreOpenError extends Error {
+  readonly code: string | undefined;
+  constructor(
+    readonly dir: string,
+    override readonly cause: unknown,
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause));
+    this.name = 'StoreOpenError';
+    this.code = (cause as { code?: unknown } | null)?.code as string | undefined;
+  }
+}
+
 export function openAccountStore(dataDir: string, ref: AccountRef): AccountStore {
   const key = accountKey(ref);
   const dir = join(dataDir, 'accounts', key);
   const mediaDir = join(dir, 'media');
   const documentsDir = join(dir, 'documents');
-  mkdirSync(mediaDir, { recursive: true });
-  mkdirSync(documentsDir, { recursive: true });
-  const db = openStore(join(dir, 'store.sqlite'));
-  db.prepare(
-    `INSERT INTO account (id, server_url, username) VALUES (1, ?, ?)
-     ON CONFLICT (id) DO NOTHING`,
-  ).run(ref.serverUrl, ref.username);
-  return { ref, key, dir, mediaDir, documentsDir, db };
+  try {
+    mkdirSync(mediaDir, { recursive: true });
+    mkdirSync(documentsDir, { recursive: true });
+    const db = openStore(join(dir, 'store.sqlite'));
+    try {
+      db.prepare(
+        `INSERT INTO account (id, server_url, username) VALUES (1, ?, ?)
+         ON CONFLICT (id) DO NOTHING`,
+      ).run(ref.serverUrl, ref.username);
+    } catch (err) {
+      db.close();
+      throw err;
+    }
+    return { ref, key, dir, mediaDir, documentsDir, db };
+  } catch (err) {
+    throw new StoreOpenError(dir, err);
+  }
 }
 
 export function removeAccountFiles(store: AccountStore): void {

@@ -359,6 +359,7 @@ export const strings = {
     saved: 'Settings saved.',
     about: 'About',
     version: 'Version',
+    logFile: 'Log file',
     aboutText:
       'G-Obs Desktop keeps a complete copy of your projects on this computer so you can work offline, and syncs with your G-Obs server.',
     notSet: 'not set',

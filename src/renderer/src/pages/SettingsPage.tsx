@@ -96,6 +96,8 @@ export function SettingsPage() {
             <dl className="kv">
               <dt>{strings.settings.version}</dt>
               <dd>{s.appVersion}</dd>
+              <dt>{strings.settings.logFile}</dt>
+              <dd>{s.logFile ? <code>{s.logFile}</code> : strings.settings.notSet}</dd>
             </dl>
           </section>
         </div>
