@@ -1,27 +1,22 @@
 import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { isAppUrl } from './ipc/sender';
-import { app, BrowserWindow, session, shell, type WebContents } from 'electron';
+import { app, BrowserWindow, protocol, session, shell, type WebContents } from 'electron';
+import {
+  APP_ENTRY_URL,
+  APP_SCHEME,
+  APP_SCHEME_PRIVILEGES,
+  CONTENT_SECURITY_POLICY,
+  handleAppRequest,
+} from './platform/appProtocol';
 
 /**
- * The app's only window. Secure defaults: isolated, sandboxed renderer without Node; no
+ * The app's only window. Secure defaults: isolated, sandboxed renderer without Node, loaded from
+ * the app's own origin (app://gobs, see platform/appProtocol.ts) rather than file://; no
  * navigation, no new windows, no permissions; a CSP header on top of the page's own meta tag.
  */
 // The main bundle is an ES module: no __dirname.
 const here = dirname(fileURLToPath(import.meta.url));
-
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data: blob:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
 
 function devServerUrl(): string | null {
   const devUrl = process.env['ELECTRON_RENDERER_URL'];
@@ -29,7 +24,18 @@ function devServerUrl(): string | null {
 }
 
 export function rendererUrl(): string {
-  return devServerUrl() ?? pathToFileURL(join(here, '../renderer/index.html')).href;
+  return devServerUrl() ?? APP_ENTRY_URL;
+}
+
+/** Before app ready: app:// is a standard, secure origin (so it has an origin, storage and fetch). */
+export function registerAppScheme(): void {
+  protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: APP_SCHEME_PRIVILEGES }]);
+}
+
+/** After app ready: app:// serves the built renderer folder and nothing else. */
+export function serveAppProtocol(): void {
+  const rendererDir = join(here, '../renderer');
+  protocol.handle(APP_SCHEME, (request) => handleAppRequest(request, rendererDir));
 }
 
 export function hardenSession(): void {

@@ -3,14 +3,28 @@
  * app's own page. Pure functions (no Electron import) so the rule is unit-tested.
  */
 
-/** True when `url` is the app's page: the built file itself, or any page of the dev server. */
+/**
+ * True when `url` is the app's page: the entry page of the app origin (`app://gobs/index.html`,
+ * any hash route or query), or any page of the dev server. A custom scheme's URL.origin is the
+ * opaque "null" for every such URL, so scheme, host and path are compared instead.
+ */
 export function isAppUrl(url: string, appUrl: string): boolean {
-  if (appUrl.startsWith('file://')) return url.split(/[?#]/)[0] === appUrl;
+  let u: URL;
+  let app: URL;
   try {
-    return new URL(url).origin === new URL(appUrl).origin;
+    u = new URL(url);
+    app = new URL(appUrl);
   } catch {
     return false;
   }
+  if (app.protocol === 'http:' || app.protocol === 'https:') return u.origin === app.origin;
+  return (
+    u.protocol === app.protocol &&
+    u.host === app.host &&
+    u.username === '' &&
+    u.password === '' &&
+    (u.pathname === app.pathname || (u.pathname === '/' && app.pathname === '/index.html'))
+  );
 }
 
 export interface SenderEvent<Contents, Frame> {

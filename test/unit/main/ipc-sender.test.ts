@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isAppUrl, isTrustedSender } from '../../../src/main/ipc/sender';
 
-const APP = 'file:///opt/G-Obs/resources/app.asar/out/renderer/index.html';
+const APP = 'app://gobs/index.html';
 
 describe('isAppUrl', () => {
   it('accepts the built page, with or without a hash route or query', () => {
@@ -10,10 +10,16 @@ describe('isAppUrl', () => {
     expect(isAppUrl(`${APP}?x=1`, APP)).toBe(true);
   });
 
-  it('refuses any other file, a web page and garbage', () => {
-    expect(isAppUrl('file:///tmp/evil/index.html', APP)).toBe(false);
-    expect(isAppUrl('file:///opt/G-Obs/resources/app.asar/out/renderer/index.html.evil', APP)).toBe(false);
+  it('refuses any other page, origin or scheme, local files, web pages and garbage', () => {
+    expect(isAppUrl('app://gobs/index.html.evil', APP)).toBe(false);
+    expect(isAppUrl('app://gobs/assets/evil.html', APP)).toBe(false);
+    expect(isAppUrl('app://evil/index.html', APP)).toBe(false);
+    expect(isAppUrl('app://user:pw@gobs/index.html', APP)).toBe(false);
+    // Both have the opaque origin "null": an origin comparison would have accepted it.
+    expect(isAppUrl('evil://gobs/index.html', APP)).toBe(false);
+    expect(isAppUrl('file:///opt/G-Obs/resources/app.asar/out/renderer/index.html', APP)).toBe(false);
     expect(isAppUrl('https://example.org/', APP)).toBe(false);
+    expect(isAppUrl('not a url', APP)).toBe(false);
     expect(isAppUrl('not a url', 'http://localhost:5173/')).toBe(false);
   });
 
