@@ -29,7 +29,7 @@ server.stdout.on('data', (chunk) => {
 });
 server.on('exit', (code) => process.exit(code ?? 0));
 
-// The electron package writes path.txt once its binary is downloaded.
+// The electron package writes path.txt once its binary is downloaded (`npx install-electron`).
 function electronAvailable() {
   const dir = 'node_modules/electron';
   if (!existsSync(`${dir}/path.txt`)) return false;
@@ -39,8 +39,8 @@ function electronAvailable() {
 function launchApp(serverUrl) {
   if (!electronAvailable()) {
     console.log(
-      `\nThe Electron binary is not installed (ELECTRON_SKIP_BINARY_DOWNLOAD?), so only the server runs.\n` +
-        `Install it with \`node node_modules/electron/install.js\` (needs internet), then run \`npm run demo\` again.\n` +
+      `\nThe Electron binary is not installed, so only the server runs.\n` +
+        `Install it with \`npx install-electron\` (needs internet), then run \`npm run demo\` again.\n` +
         `Server: ${serverUrl}  (users demo/demo and analyst/analyst)\n`,
     );
     return;
