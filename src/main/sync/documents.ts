@@ -16,14 +16,24 @@ import { getDocument, setDocumentCache, type CachedFile, type DocumentRecord } f
 export interface CachedDocument {
   path: string;
   record: DocumentRecord;
-  verdict: DocumentVerdict;
+  /** The verdict on the bytes: of the download, or of the cached file when `verifyCached`. */
+  verdict: DocumentVerdict | null;
 }
 
 function cacheName(uuid: string, verdict: DocumentVerdict): string {
   return `${uuid.replace(/[^A-Za-z0-9-]/g, '_')}${verdict.ext}`;
 }
 
-export async function downloadDocument(ctx: MainContext, uuid: string, signal?: AbortSignal): Promise<CachedDocument> {
+/**
+ * Downloads a document unless a classified copy is cached. `verifyCached` classifies a cached copy
+ * again (before handing it to the OS); a sync skips that, so it never re-reads every cached file.
+ */
+export async function downloadDocument(
+  ctx: MainContext,
+  uuid: string,
+  signal?: AbortSignal,
+  verifyCached = false,
+): Promise<CachedDocument> {
   const store = ctx.requireStore();
   const doc = getDocument(store.db, uuid);
   if (!doc) throw new AppError('not_found', 'This document is no longer listed for the indicator.', 'uuid');
@@ -34,7 +44,7 @@ export async function downloadDocument(ctx: MainContext, uuid: string, signal?: 
     existsSync(join(store.documentsDir, doc.cached_file))
   ) {
     const path = join(store.documentsDir, doc.cached_file);
-    return { path, record: doc, verdict: verify(path, doc) };
+    return { path, record: doc, verdict: verifyCached ? verify(path, doc) : null };
   }
   const res = await ctx
     .http()
@@ -73,9 +83,9 @@ function verify(path: string, doc: DocumentRecord): DocumentVerdict {
   return verdict;
 }
 
-async function cachedCopy(ctx: MainContext, uuid: string): Promise<CachedDocument> {
+async function cachedCopy(ctx: MainContext, uuid: string): Promise<CachedDocument & { verdict: DocumentVerdict }> {
   try {
-    return await downloadDocument(ctx, uuid);
+    return (await downloadDocument(ctx, uuid, undefined, true)) as CachedDocument & { verdict: DocumentVerdict };
   } catch (err) {
     if (err instanceof AppError && (err.code === 'offline' || err.code === 'unauthorized')) {
       throw new AppError('offline', 'This document has not been downloaded yet and the server cannot be reached.');
