@@ -103,7 +103,7 @@ describe('killed device process', () => {
 
   it(
     `killed at random points of a sync, ${RUNS} runs: integrity ok, then convergence without duplicates or loss`,
-    { timeout: 300_000 },
+    { timeout: 900_000 },
     async () => {
       const seed = Number(process.env.GOBS_CRASH_SEED ?? Date.now() % 1_000_000);
       const random = prng(seed);
