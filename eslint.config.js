@@ -161,6 +161,46 @@ export default tseslint.config(
     },
   },
   {
+    // The store owns every table and its SQL (as Signal Desktop's ts/sql): nothing else in main
+    // prepares or runs a statement. Modules that own another SQLite file format say so here.
+    files: ['src/main/**/*.ts'],
+    ignores: ['src/main/store/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'CallExpression[callee.property.name=/^(prepare|pragma)$/]',
+          message: 'SQL lives in src/main/store: call a named function of the module that owns the table.',
+        },
+        {
+          selector: "CallExpression[callee.property.name='exec'][arguments.0.type=/^(Literal|TemplateLiteral)$/]",
+          message: 'SQL lives in src/main/store: call a named function of the module that owns the table.',
+        },
+        {
+          selector: "CallExpression[callee.name='stmt']",
+          message: 'SQL lives in src/main/store: call a named function of the module that owns the table.',
+        },
+      ],
+    },
+  },
+  {
+    // The store is the bottom of main: it knows tables, not the engine, the server or the session.
+    files: ['src/main/store/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(\\.\\./(?!errors$|\\.\\./shared/)|electron|.*/(server|renderer)/)',
+              message: 'src/main/store imports only itself, ../errors and src/shared.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['test/**/*.{ts,tsx}', 'scripts/**/*.{ts,mjs,js}'],
     rules: {
       'no-restricted-imports': [

@@ -1,58 +1,21 @@
 /**
  * Log in, log out, forget: the account lifecycle. The password is only ever sent to the server;
- * the token is kept as MainContext decides (encrypted on disk, or in memory only).
+ * the token is kept as the session decides (encrypted on disk, or in memory only).
  */
-import { LoginResult } from '../shared/api';
 import type { AuthStatus, LoginArgs } from '../shared/ipc';
-import type { MainContext } from './context';
 import { AppError } from './errors';
-import { pendingCount } from './store/statements';
+import type { SettingsStore } from './platform/options';
+import { connect } from './remote';
+import type { Session } from './session';
 import { removeAccountFiles } from './store/account';
-import { HttpClient, mapNetworkError } from './sync/http';
+import { pendingCount } from './store/statements';
 
-export function normaliseServerUrl(url: string): string {
-  return url.trim().replace(/\/+$/, '');
-}
-
-/** Tries the URL as typed, then with `/api` appended, so users may type the server's address. */
-export async function login(ctx: MainContext, args: LoginArgs): Promise<{ baseUrl: string; token: string }> {
-  const typed = normaliseServerUrl(args.serverUrl);
-  const candidates = /\/api$/i.test(typed) ? [typed] : [typed, `${typed}/api`];
-  let lastError: AppError | null = null;
-  for (const baseUrl of candidates) {
-    const client = new HttpClient({ baseUrl, deviceId: ctx.deviceId, timeoutMs: 15_000 });
-    let res;
-    try {
-      res = await client.raw('post', '/user/login', {
-        body: { username: args.username, password: args.password },
-        accept: [400, 401, 403, 404, 405],
-      });
-    } catch (err) {
-      throw err instanceof AppError ? err : mapNetworkError(err, baseUrl);
-    }
-    if (res.status === 404 || res.status === 405) {
-      lastError = new AppError('bad_server', `No G-Obs server answers at ${typed}. Check the address.`, 'serverUrl');
-      continue;
-    }
-    if (res.status === 400 || res.status === 401 || res.status === 403) {
-      throw new AppError('invalid_credentials', 'Invalid username or password.', 'password');
-    }
-    const parsed = LoginResult.safeParse(res.data);
-    if (!parsed.success) {
-      lastError = new AppError('bad_server', `The server at ${typed} does not look like a G-Obs server.`, 'serverUrl');
-      continue;
-    }
-    return { baseUrl, token: parsed.data.token };
-  }
-  throw lastError ?? new AppError('bad_server', `No G-Obs server answers at ${typed}.`, 'serverUrl');
-}
-
-export async function loginAndUse(ctx: MainContext, args: LoginArgs): Promise<AuthStatus> {
-  const { baseUrl, token } = await login(ctx, args);
+export async function loginAndUse(ctx: Session, settings: SettingsStore, args: LoginArgs): Promise<AuthStatus> {
+  const { baseUrl, token } = await connect(args.serverUrl, args.username, args.password, ctx.deviceId);
   const ref = { serverUrl: baseUrl, username: args.username.trim() };
   ctx.useAccount(ref);
   ctx.setToken(token);
-  ctx.options.settings.set('currentAccount', ref);
+  settings.set('currentAccount', ref);
   ctx.sessionExpired = false;
   ctx.recordOutcome('ok');
   const status = ctx.status();
@@ -61,10 +24,10 @@ export async function loginAndUse(ctx: MainContext, args: LoginArgs): Promise<Au
 }
 
 /** Ends the server session (best effort when offline) and forgets the token; local data stays. */
-export async function logout(ctx: MainContext): Promise<AuthStatus> {
+export async function logout(ctx: Session): Promise<AuthStatus> {
   if (ctx.account && ctx.token) {
     try {
-      await ctx.http().raw('get', '/user/logout', { accept: [401] });
+      await ctx.client().logout();
     } catch (err) {
       // Offline: the token is dropped here anyway and expires on the server by itself.
       if (!(err instanceof AppError)) throw err;
@@ -77,14 +40,14 @@ export async function logout(ctx: MainContext): Promise<AuthStatus> {
   return status;
 }
 
-export function countUnsynced(ctx: MainContext): number {
+export function countUnsynced(ctx: Session): number {
   const db = ctx.account?.db;
   if (!db) return 0;
   return pendingCount(db);
 }
 
 /** Deletes the account's local store. Refuses while changes wait to be sent, unless forced. */
-export async function forget(ctx: MainContext, force: boolean): Promise<AuthStatus> {
+export async function forget(ctx: Session, settings: SettingsStore, force: boolean): Promise<AuthStatus> {
   const account = ctx.account;
   if (!account) return ctx.status();
   const pending = countUnsynced(ctx);
@@ -97,7 +60,7 @@ export async function forget(ctx: MainContext, force: boolean): Promise<AuthStat
   if (ctx.token) await logout(ctx);
   ctx.closeAccount();
   removeAccountFiles(account);
-  ctx.options.settings.set('currentAccount', null);
+  settings.set('currentAccount', null);
   ctx.sessionExpired = false;
   ctx.online = false;
   const status = ctx.status();

@@ -1,25 +1,27 @@
 /** Projects: listed from the store (works offline), refreshed from the server. */
-import { z } from 'zod';
-import { Project } from '../shared/api';
 import type { ProjectsRefreshResult } from '../shared/ipc';
-import type { MainContext } from './context';
+import type { Connectivity, RemoteAccess, StoreAccess } from './deps';
 import { AppError } from './errors';
 import { listProjects, replaceProjects } from './store/projects';
 
-export async function refreshProjects(ctx: MainContext, signal?: AbortSignal, timeoutMs?: number): Promise<void> {
-  const { data } = await ctx
-    .http()
-    .request('get', '/user/projects', { schema: z.array(Project), signal, ...(timeoutMs ? { timeoutMs } : {}) });
-  replaceProjects(ctx.requireStore().db, data);
+export async function refreshProjects(
+  deps: StoreAccess & RemoteAccess,
+  signal?: AbortSignal,
+  timeoutMs?: number,
+): Promise<void> {
+  const projects = await deps.client().projects(signal, timeoutMs);
+  replaceProjects(deps.requireStore().db, projects);
 }
 
 /** Refreshes from the server when it can be reached; otherwise answers from the store. */
-export async function refreshProjectsOrOffline(ctx: MainContext): Promise<ProjectsRefreshResult> {
-  const store = ctx.requireStore();
+export async function refreshProjectsOrOffline(
+  deps: StoreAccess & RemoteAccess & Connectivity,
+): Promise<ProjectsRefreshResult> {
+  const store = deps.requireStore();
   try {
-    await refreshProjects(ctx);
+    await refreshProjects(deps);
   } catch (err) {
     if (!(err instanceof AppError) || err.code !== 'offline') throw err;
   }
-  return { projects: listProjects(store.db), online: ctx.online };
+  return { projects: listProjects(store.db), online: deps.online };
 }

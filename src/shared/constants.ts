@@ -33,7 +33,7 @@ export const BASE_SORT_COLUMNS = ['timestamp', 'x', 'y', 'author', 'state', 'cre
 
 export const MAX_MEDIA_BYTES = 10 * 1024 * 1024;
 
-/** Document contents the system viewer may open (see src/main/sync/doctype.ts for the rules). */
+/** Document contents the system viewer may open (see src/main/documents/doctype.ts for the rules). */
 export const VIEWABLE_DOCUMENT_KINDS = [
   'pdf',
   'png',

@@ -8,10 +8,8 @@ import { createHash } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ObservationFilter } from '../../src/shared/ipc';
-import { MainContext } from '../../src/main/context';
-import { SyncEngine } from '../../src/main/sync/engine';
-import { HttpClient } from '../../src/main/sync/http';
-import { createTestDesktop, testCoreOptions } from '../helpers/desktop';
+import { HttpClient } from '../../src/main/remote/http';
+import { createTestDesktop, openSyncEngine } from '../helpers/desktop';
 
 export type DeviceRequest =
   | { cmd: 'ping' }
@@ -98,13 +96,11 @@ function storeFile(): string {
 
 /** The engine as src/main builds it, with other batch sizes (test/fixtures/sync-child.ts does the same). */
 async function engineSync(pullBatch: number, pushBatch: number) {
-  const ctx = MainContext.create(testCoreOptions(dataDir, {}));
-  const engine = new SyncEngine(ctx, { autoSync: false, pullBatch, pushBatch });
+  const sync = openSyncEngine(dataDir, { autoSync: false, pullBatch, pushBatch });
   try {
-    return await engine.start();
+    return await sync.engine.start();
   } finally {
-    await engine.close();
-    ctx.closeAccount();
+    await sync.close();
   }
 }
 

@@ -9,6 +9,9 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { deviceIdOf } from '../../src/main/platform/device';
+import { Session } from '../../src/main/session';
+import { SyncEngine, type EngineOptions } from '../../src/main/sync/engine';
 import {
   createMainCore,
   type MainCore,
@@ -151,4 +154,25 @@ export async function createTestDesktop(options: TestDesktopOptions = {}): Promi
     },
   };
   return desktop;
+}
+
+/**
+ * The sync engine alone over a data folder (as the main core builds it), with options the core does
+ * not expose (batch sizes, hooks): for child processes that sync and may be killed.
+ */
+export function openSyncEngine(
+  dataDir: string,
+  engine: EngineOptions,
+  emit: MainCoreOptions['emit'] = () => undefined,
+): { engine: SyncEngine; close(): Promise<void> } {
+  const options = testCoreOptions(dataDir, {}, emit);
+  const session = Session.open(options, deviceIdOf(options.settings));
+  const sync = new SyncEngine(session, options.settings, engine);
+  return {
+    engine: sync,
+    close: async () => {
+      await sync.close();
+      session.closeAccount();
+    },
+  };
 }

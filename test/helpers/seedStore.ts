@@ -7,7 +7,7 @@ import { openAccountStore, saveSessionToken, type AccountRef } from '../../src/m
 import { saveProjectIndicators } from '../../src/main/store/indicators';
 import { searchText } from '../../src/main/store/observations';
 import { replaceProjects } from '../../src/main/store/projects';
-import type { WireIndicator } from '../../src/main/sync/wire';
+import type { Indicator as WireIndicator } from '../../src/shared/api';
 import { aesSecretStore, jsonFileSettings } from './desktop';
 import { join } from 'node:path';
 

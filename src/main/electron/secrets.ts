@@ -1,5 +1,5 @@
 import { safeStorage } from 'electron';
-import type { SecretStore } from '../core';
+import type { SecretStore } from '../platform/options';
 
 /**
  * safeStorage when the OS offers a real secret store. On Linux without a keyring Electron

@@ -1,12 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import Store from 'electron-store';
-import type { Settings, SettingsStore } from '../core';
+import type { Settings, SettingsStore } from '../platform/options';
 
-/** electron-store behind the SettingsStore interface; the device UUID is minted on first start. */
+/** electron-store behind the SettingsStore interface (the device UUID is minted by platform/device.ts). */
 export function createElectronSettings(): SettingsStore {
   const store = new Store<Settings>({
     name: 'settings',
-    defaults: { deviceId: randomUUID(), syncIntervalMinutes: 15 },
+    defaults: { syncIntervalMinutes: 15 },
     // The device UUID must never change: a schema guards against a hand-edited file.
     schema: {
       deviceId: {
@@ -17,8 +16,6 @@ export function createElectronSettings(): SettingsStore {
     },
     clearInvalidConfig: false,
   });
-  // `defaults` are not written until set; persist the generated id now so it is stable.
-  if (!store.has('deviceId')) store.set('deviceId', store.get('deviceId'));
   return {
     get: (key) => store.get(key),
     set: (key, value) => store.set(key, value),

@@ -4,16 +4,17 @@
  */
 import type { Handlers } from '../../shared/ipc';
 import { forget, loginAndUse, logout } from '../auth';
-import type { MainContext } from '../context';
+import { openDocument, saveDocument, type DocumentDeps } from '../documents/documents';
 import { AppError } from '../errors';
-import { refreshProjects, refreshProjectsOrOffline } from '../projects';
-import { listProjects } from '../store/projects';
-import { getIndicatorDef, listDocuments, listIndicators } from '../store/indicators';
-import { ObservationService } from '../observations/service';
-import { openDocument, saveDocument } from '../sync/documents';
+import { attachMedia, getMedia, removeMedia } from '../media/photos';
 import { resolveConflict } from '../observations/conflicts';
 import { discardChange } from '../observations/discard';
-import { attachMedia, getMedia, removeMedia } from '../sync/media';
+import { ObservationService } from '../observations/service';
+import type { MainCoreOptions } from '../platform/options';
+import { refreshProjects, refreshProjectsOrOffline } from '../projects';
+import type { Session } from '../session';
+import { getIndicatorDef, listDocuments, listIndicators } from '../store/indicators';
+import { listProjects } from '../store/projects';
 import { SyncEngine, type EngineOptions } from '../sync/engine';
 
 export interface Services {
@@ -24,19 +25,19 @@ export interface Services {
   close(): Promise<void>;
 }
 
-export function createServices(ctx: MainContext, engineOptions: EngineOptions): Services {
+export function createServices(ctx: Session, options: MainCoreOptions, engineOptions: EngineOptions): Services {
   // auth.status waits for this check, so it must be quick even when the network swallows packets.
   const ready = ctx.token
     ? refreshProjects(ctx, undefined, 5_000).catch(() => {
         // Offline or expired at start: recorded by the client; the store still answers.
       })
     : Promise.resolve();
-  const sync = new SyncEngine(ctx, engineOptions);
+  const sync = new SyncEngine(ctx, options.settings, engineOptions);
   // A session restored at start: catch up with the server once it answers.
   if (ctx.token && engineOptions.autoSync) void ready.then(() => (ctx.online ? sync.start() : undefined));
   return {
     ready,
-    observations: new ObservationService(ctx),
+    observations: new ObservationService(ctx, () => ctx.account?.ref.username ?? null),
     sync,
     close: async () => {
       await sync.close();
@@ -44,15 +45,26 @@ export function createServices(ctx: MainContext, engineOptions: EngineOptions): 
   };
 }
 
-export function createHandlers(ctx: MainContext, services: Services): Handlers {
+export function createHandlers(ctx: Session, services: Services, options: MainCoreOptions): Handlers {
   const obs = services.observations;
+  const documents = (): DocumentDeps => ({
+    store: ctx.requireStore(),
+    client: () => ctx.client(),
+    openPath: options.openPath,
+    saveAs: options.saveAs,
+  });
+  /** A photo change is a local change like an edit: the UI is told. */
+  const photoChanged = <T extends { indicatorCode: string }>(detail: T): T => {
+    ctx.emit('observations.changed', { indicatorCodes: [detail.indicatorCode] });
+    return detail;
+  };
   return {
     auth: {
       login: async (args) => {
         // The login may switch stores: no sync may be writing to the one being closed.
         services.sync.cancel();
         await services.sync.idle();
-        await loginAndUse(ctx, args);
+        await loginAndUse(ctx, options.settings, args);
         // Best effort: the project list is there at once; the UI can still refresh on its own.
         await refreshProjects(ctx).catch(() => undefined);
         services.sync.onLogin();
@@ -68,7 +80,7 @@ export function createHandlers(ctx: MainContext, services: Services): Handlers {
       forget: async ({ force }) => {
         services.sync.cancel();
         await services.sync.idle();
-        return forget(ctx, force);
+        return forget(ctx, options.settings, force);
       },
     },
     projects: {
@@ -85,8 +97,8 @@ export function createHandlers(ctx: MainContext, services: Services): Handlers {
     },
     documents: {
       list: async ({ indicatorCode }) => listDocuments(ctx.requireStore().db, indicatorCode),
-      open: ({ uuid }) => openDocument(ctx, uuid),
-      save: ({ uuid }) => saveDocument(ctx, uuid),
+      open: ({ uuid }) => openDocument(documents(), uuid),
+      save: ({ uuid }) => saveDocument(documents(), uuid),
     },
     observations: {
       list: async (args) => obs.list(args),
@@ -103,9 +115,9 @@ export function createHandlers(ctx: MainContext, services: Services): Handlers {
       resolve: async ({ uuid, keep }) => resolveConflict(ctx, uuid, keep),
     },
     media: {
-      attach: async ({ uuid, dataBase64 }) => attachMedia(ctx, uuid, dataBase64),
-      remove: async ({ uuid }) => removeMedia(ctx, uuid),
-      get: ({ uuid }) => getMedia(ctx, uuid),
+      attach: async ({ uuid, dataBase64 }) => photoChanged(attachMedia(ctx.requireStore(), uuid, dataBase64)),
+      remove: async ({ uuid }) => photoChanged(removeMedia(ctx.requireStore(), uuid)),
+      get: ({ uuid }) => getMedia(ctx.requireStore(), () => ctx.client(), uuid),
     },
     sync: {
       start: async ({ projectKey }) => {
@@ -120,7 +132,7 @@ export function createHandlers(ctx: MainContext, services: Services): Handlers {
       get: async () => settings(),
       set: async ({ syncIntervalMinutes }) => {
         if (syncIntervalMinutes !== undefined) {
-          ctx.options.settings.set('syncIntervalMinutes', syncIntervalMinutes);
+          options.settings.set('syncIntervalMinutes', syncIntervalMinutes);
           services.sync.scheduleInterval();
         }
         return settings();
@@ -131,10 +143,10 @@ export function createHandlers(ctx: MainContext, services: Services): Handlers {
   function settings() {
     return {
       deviceId: ctx.deviceId,
-      syncIntervalMinutes: ctx.options.settings.get('syncIntervalMinutes') ?? 15,
-      dataDir: ctx.options.dataDir,
-      appVersion: ctx.options.appVersion,
-      logFile: ctx.options.logFile ?? null,
+      syncIntervalMinutes: options.settings.get('syncIntervalMinutes') ?? 15,
+      dataDir: options.dataDir,
+      appVersion: options.appVersion,
+      logFile: options.logFile ?? null,
       serverUrl: ctx.account?.ref.serverUrl ?? null,
       username: ctx.account?.ref.username ?? null,
     };

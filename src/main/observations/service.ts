@@ -1,17 +1,17 @@
 /** What the observation channels do: validate against the indicator, write the store, tell the UI. */
 import type { ArgsOf, Contract, ObservationDetail, ObservationFilter, ObservationPage } from '../../shared/ipc';
-import type { MainContext } from '../context';
+import type { Events, StoreAccess } from '../deps';
 import { getIndicatorDef } from '../store/indicators';
 import {
   countObservations,
   insertLocal,
+  listConflicts,
   listObservations,
   markDeleted,
   requireObservation,
   restoreDeleted,
   toDetail,
   updateLocal,
-  type ObsRecord,
 } from '../store/observations';
 import { validateObservation } from './validate';
 
@@ -19,14 +19,18 @@ export class ObservationService {
   /** Called after every local change, so the engine can schedule a sync. */
   onLocalChange: () => void = () => undefined;
 
-  constructor(private readonly ctx: MainContext) {}
+  constructor(
+    private readonly deps: StoreAccess & Events,
+    /** Who creates observations here: the login of the account in use. */
+    private readonly author: () => string | null,
+  ) {}
 
   private get db() {
-    return this.ctx.requireStore().db;
+    return this.deps.requireStore().db;
   }
 
   private changed(indicatorCode: string): void {
-    this.ctx.emit('observations.changed', { indicatorCodes: [indicatorCode] });
+    this.deps.emit('observations.changed', { indicatorCodes: [indicatorCode] });
     this.onLocalChange();
   }
 
@@ -47,7 +51,7 @@ export class ObservationService {
   create(args: ArgsOf<Contract['observations']['create']>): ObservationDetail {
     const def = getIndicatorDef(this.db, args.indicatorCode);
     const valid = validateObservation(args, def.dimensions, def.dateFormat);
-    const rec = insertLocal(this.db, def.code, valid, this.ctx.account?.ref.username ?? null);
+    const rec = insertLocal(this.db, def.code, valid, this.author());
     this.changed(def.code);
     return toDetail(rec);
   }
@@ -74,17 +78,6 @@ export class ObservationService {
   }
 
   conflicts(args: ArgsOf<Contract['conflicts']['list']>): ObservationDetail[] {
-    const params: string[] = [];
-    let sql = "SELECT o.* FROM observation o WHERE o.state = 'conflict'";
-    if (args.indicatorCode) {
-      sql += ' AND o.indicator_code = ?';
-      params.push(args.indicatorCode);
-    }
-    if (args.projectKey) {
-      sql += ' AND o.indicator_code IN (SELECT indicator_code FROM project_indicator WHERE project_key = ?)';
-      params.push(args.projectKey);
-    }
-    sql += ' ORDER BY o.indicator_code, o.timestamp, o.local_id LIMIT 10000';
-    return (this.db.prepare(sql).all(...params) as ObsRecord[]).map(toDetail);
+    return listConflicts(this.db, args).map(toDetail);
   }
 }

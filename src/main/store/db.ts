@@ -49,3 +49,8 @@ export function migrate(db: Db, migrations: readonly Migration[]): void {
     })();
   }
 }
+
+/** SQLite's advice for long-lived connections: refresh planner statistics where they matter (bounded by analysis_limit). */
+export function optimize(db: Db): void {
+  db.pragma('optimize');
+}

@@ -1,7 +1,7 @@
 /** Indicators (with their dimensions), their link to projects, and their documents' metadata. */
 import type { DateFormat, Dimension, DocumentKind, DocumentSummary, IndicatorSummary } from '../../shared/ipc';
 import { AppError } from '../errors';
-import type { WireDocument, WireIndicator } from '../sync/wire';
+import type { Indicator as WireIndicator, IndicatorDocument as WireDocument } from '../../shared/api';
 import type { Db } from './db';
 import { stmt } from './statements';
 import { DIMENSION_INDEX_PREFIX, dimensionIndexName, dimensionSortExpr } from './observations';

@@ -14,8 +14,7 @@ import type {
   SyncState,
 } from '../../shared/ipc';
 import { AppError } from '../errors';
-import type { ValidObservation } from '../observations/validate';
-import type { WireObservation } from '../sync/wire';
+import type { Observation as WireObservation } from '../../shared/api';
 import type { Db } from './db';
 import { stmt } from './statements';
 
@@ -112,7 +111,16 @@ export function requireObservation(db: Db, uuid: string): ObsRecord {
   return r;
 }
 
-export function insertLocal(db: Db, indicatorCode: string, v: ValidObservation, author: string | null): ObsRecord {
+/** An observation's content, validated against its indicator (observations/validate.ts). */
+export interface ObservationContent {
+  timestamp: string;
+  x: number;
+  y: number;
+  wkt: string | null;
+  values: Record<string, number | boolean | string>;
+}
+
+export function insertLocal(db: Db, indicatorCode: string, v: ObservationContent, author: string | null): ObsRecord {
   const uuid = randomUUID();
   const now = new Date().toISOString();
   stmt(
@@ -136,7 +144,7 @@ export function insertLocal(db: Db, indicatorCode: string, v: ValidObservation, 
 }
 
 /** A local edit: keeps the server version it is based on (`import`), so the push can detect conflicts. */
-export function updateLocal(db: Db, uuid: string, v: ValidObservation): ObsRecord {
+export function updateLocal(db: Db, uuid: string, v: ObservationContent): ObsRecord {
   return db.transaction(() => {
     const r = requireObservation(db, uuid);
     if (r.state === 'deleted')
@@ -383,4 +391,92 @@ export function countObservations(db: Db, indicatorCode: string, filter: Observa
   return stmt(db, sql)
     .pluck()
     .get(...params) as number;
+}
+
+// ---- what the sync engine reads ------------------------------------------------------------
+
+export function countInState(db: Db, indicatorCode: string, state: SyncState): number {
+  return stmt(db, 'SELECT count(*) FROM observation WHERE indicator_code = ? AND state = ?')
+    .pluck()
+    .get(indicatorCode, state) as number;
+}
+
+/** Rows of an indicator in a state, in creation order, a page at a time. */
+export function rowsInState(
+  db: Db,
+  indicatorCode: string,
+  state: SyncState,
+  afterLocalId = 0,
+  limit = -1,
+): ObsRecord[] {
+  return stmt(
+    db,
+    'SELECT * FROM observation WHERE indicator_code = ? AND state = ? AND local_id > ? ORDER BY local_id LIMIT ?',
+  ).all(indicatorCode, state, afterLocalId, limit) as ObsRecord[];
+}
+
+/** These rows again, as they are now, keeping only those still waiting to be created. */
+export function stillLocal(db: Db, uuids: readonly string[]): ObsRecord[] {
+  const get = stmt(db, "SELECT * FROM observation WHERE uuid = ? AND state = 'local'");
+  return uuids.map((u) => get.get(u) as ObsRecord | undefined).filter((r): r is ObsRecord => !!r);
+}
+
+/** Rows whose photo change waits for the server, among those the server knows. */
+export function pendingMediaRows(db: Db, indicatorCode: string): ObsRecord[] {
+  return stmt(
+    db,
+    `SELECT * FROM observation INDEXED BY observation_media_pending
+      WHERE indicator_code = ? AND media_pending IS NOT NULL AND id IS NOT NULL
+        AND state IN ('synced', 'modified') ORDER BY local_id`,
+  ).all(indicatorCode) as ObsRecord[];
+}
+
+export interface ConflictQuery {
+  indicatorCode?: string | undefined;
+  projectKey?: string | undefined;
+}
+
+export function listConflicts(db: Db, q: ConflictQuery, limit = 10_000): ObsRecord[] {
+  const params: (string | number)[] = [];
+  let sql = "SELECT o.* FROM observation o WHERE o.state = 'conflict'";
+  if (q.indicatorCode) {
+    sql += ' AND o.indicator_code = ?';
+    params.push(q.indicatorCode);
+  }
+  if (q.projectKey) {
+    sql += ' AND o.indicator_code IN (SELECT indicator_code FROM project_indicator WHERE project_key = ?)';
+    params.push(q.projectKey);
+  }
+  sql += ' ORDER BY o.indicator_code, o.timestamp, o.local_id LIMIT ?';
+  params.push(limit);
+  return stmt(db, sql).all(...params) as ObsRecord[];
+}
+
+// ---- photos --------------------------------------------------------------------------------
+
+/** Attaches a photo file (already in the media folder) for upload; returns the file it replaces. */
+export function setMediaFile(db: Db, uuid: string, file: string): string | null {
+  return db.transaction(() => {
+    const cur = requireObservation(db, uuid);
+    stmt(db, "UPDATE observation SET media_file = ?, media_pending = 'upload' WHERE uuid = ?").run(file, uuid);
+    return cur.media_file;
+  })();
+}
+
+/** Removes the photo: the server's copy goes too if there is one. Returns the row as it was (its files to delete). */
+export function clearMediaFile(db: Db, uuid: string): ObsRecord {
+  return db.transaction(() => {
+    const r = requireObservation(db, uuid);
+    const pending = r.media_url ? 'delete' : null;
+    stmt(db, 'UPDATE observation SET media_file = NULL, media_cache = NULL, media_pending = ? WHERE uuid = ?').run(
+      pending,
+      uuid,
+    );
+    return r;
+  })();
+}
+
+/** Records a downloaded copy of the server's photo, if the row still points at that photo. */
+export function setMediaCache(db: Db, uuid: string, file: string, mediaUrl: string): void {
+  stmt(db, 'UPDATE observation SET media_cache = ? WHERE uuid = ? AND media_url IS ?').run(file, uuid, mediaUrl);
 }

@@ -76,3 +76,14 @@ export function replaceProjects(db: Db, projects: readonly Project[], now = new 
 export function markProjectSynced(db: Db, key: string, at = new Date().toISOString()): void {
   stmt(db, 'UPDATE project SET last_sync_at = ? WHERE key = ?').run(at, key);
 }
+
+/** A project's details as the server gives them on a sync. */
+export function updateProjectDetails(db: Db, p: Project, at = new Date().toISOString()): void {
+  stmt(db, 'UPDATE project SET label = ?, description = ?, media_url = ?, refreshed_at = ? WHERE key = ?').run(
+    p.label,
+    p.description,
+    p.media_url,
+    at,
+    p.key,
+  );
+}

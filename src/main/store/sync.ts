@@ -3,52 +3,13 @@
  * the row as it is *now* (the user may have edited it while a request was in flight): a server
  * answer only overwrites local content when the revision it was computed for is still current.
  */
-import type { Dimension } from '../../shared/ipc';
-import type { WireObservation } from '../sync/wire';
+import type { Observation as WireObservation } from '../../shared/api';
 import type { Db } from './db';
 import { stmt } from './statements';
 import { randomUUID } from 'node:crypto';
-import { findObservation, searchText, valuesFromWire, type ObsRecord } from './observations';
+import { AppError } from '../errors';
+import { findObservation, requireObservation, searchText, valuesFromWire, type ObsRecord } from './observations';
 import { forgetWrites, hasPendingWrites } from './writes';
-
-export interface WireNewObservation {
-  uuid: string;
-  indicator: string;
-  timestamp: string;
-  x: number;
-  y: number;
-  wkt?: string;
-  values: { name: string; type: string; value: unknown }[];
-  import?: number;
-}
-
-export function toWire(r: ObsRecord, dims: readonly Dimension[]): WireNewObservation {
-  const values = JSON.parse(r.vals) as Record<string, unknown>;
-  const byCode = new Map(dims.map((d) => [d.code, d.type]));
-  return {
-    uuid: r.uuid,
-    indicator: r.indicator_code,
-    timestamp: r.timestamp,
-    x: r.x,
-    y: r.y,
-    ...(r.wkt ? { wkt: r.wkt } : {}),
-    values: Object.entries(values).map(([name, value]) => ({ name, type: byCode.get(name) ?? typeof value, value })),
-  };
-}
-
-export function pendingRows(
-  db: Db,
-  indicatorCode: string,
-  state: 'local' | 'modified' | 'deleted',
-  afterLocalId: number,
-  limit: number,
-): ObsRecord[] {
-  return db
-    .prepare(
-      'SELECT * FROM observation WHERE indicator_code = ? AND state = ? AND local_id > ? ORDER BY local_id LIMIT ?',
-    )
-    .all(indicatorCode, state, afterLocalId, limit) as ObsRecord[];
-}
 
 export function markPushAttempted(db: Db, uuids: readonly string[]): void {
   const mark = stmt(db, 'UPDATE observation SET push_attempted = 1 WHERE uuid = ?');
@@ -229,16 +190,19 @@ export function applyPulledDeletion(db: Db, uuid: string): ObsRecord | null {
   return null;
 }
 
-export function saveAck(db: Db, indicatorCode: string, kind: 'pull' | 'deletions', token: string | null): void {
+/**
+ * The pull cursor of an indicator, stored in the same transaction as the page it came with: the
+ * next pull hands it back (for our server, that acknowledges the page; see remote/types.ts).
+ */
+export function savePullCursor(db: Db, indicatorCode: string, kind: 'pull' | 'deletions', cursor: string | null): void {
   stmt(db, `UPDATE indicator SET ${kind === 'pull' ? 'pull_ack' : 'deletions_ack'} = ? WHERE code = ?`).run(
-    token,
+    cursor,
     indicatorCode,
   );
 }
 
-export function loadAck(db: Db, indicatorCode: string, kind: 'pull' | 'deletions'): string | null {
-  return db
-    .prepare(`SELECT ${kind === 'pull' ? 'pull_ack' : 'deletions_ack'} FROM indicator WHERE code = ?`)
+export function loadPullCursor(db: Db, indicatorCode: string, kind: 'pull' | 'deletions'): string | null {
+  return stmt(db, `SELECT ${kind === 'pull' ? 'pull_ack' : 'deletions_ack'} FROM indicator WHERE code = ?`)
     .pluck()
     .get(indicatorCode) as string | null;
 }
@@ -246,4 +210,78 @@ export function loadAck(db: Db, indicatorCode: string, kind: 'pull' | 'deletions
 /** Adopts the server's identity and version of a row without touching its content (media changes). */
 export function applyMeta(db: Db, o: WireObservation): void {
   stmt(db, `UPDATE observation SET ${SERVER_META} WHERE uuid = @uuid`).run(params(o));
+}
+
+/** A deletion the server refused for good: the row keeps the server's message and can be undone. */
+export function markDeletionRejected(db: Db, uuid: string, message: string, sentRev: number): void {
+  stmt(
+    db,
+    "UPDATE observation SET state = 'rejected', error = ? WHERE uuid = ? AND state = 'deleted' AND local_rev = ?",
+  ).run(message, uuid, sentRev);
+}
+
+/** A photo change the server refused for good is dropped (the user is told). */
+export function dropMediaChange(db: Db, uuid: string, pending: 'upload' | 'delete' | null): void {
+  forgetWrites(db, uuid);
+  stmt(db, 'UPDATE observation SET media_pending = NULL WHERE uuid = ? AND media_pending = ?').run(uuid, pending);
+}
+
+/**
+ * "Discard my change": the row goes back to the server's version (or away, when the server has
+ * none); a photo attached here and never uploaded is dropped. Returns the row removed, if any.
+ */
+export function discardLocalChange(db: Db, uuid: string, server: WireObservation | null): ObsRecord | null {
+  return db.transaction(() => {
+    const cur = findObservation(db, uuid);
+    if (!cur) return null;
+    if (!server) return removeRow(db, uuid);
+    forgetWrites(db, uuid);
+    stmt(
+      db,
+      `UPDATE observation SET state = 'synced', prev_state = NULL, server_version = NULL, error = NULL, error_field = NULL,
+         media_file = CASE WHEN media_pending = 'upload' THEN NULL ELSE media_file END, media_pending = NULL,
+         local_rev = local_rev + 1 WHERE uuid = ?`,
+    ).run(uuid);
+    applyPulled(db, server);
+    return null;
+  })();
+}
+
+/**
+ * Resolves a conflict. "Keep mine" re-bases the local version on the server's current import so
+ * the next push succeeds (a kept deletion deletes that version; an edit kept against a deletion
+ * comes back as a new observation); "take theirs" replaces the local version with the server's.
+ * Returns the row as it is now (null when gone) and the row removed (its files to delete).
+ */
+export function resolveConflict(
+  db: Db,
+  uuid: string,
+  keep: 'mine' | 'theirs',
+): { row: ObsRecord | null; removed: ObsRecord | null } {
+  return db.transaction(() => {
+    const r = requireObservation(db, uuid);
+    if (r.state !== 'conflict')
+      throw new AppError('invalid_argument', 'This observation is not in conflict (any more).', 'uuid');
+    const serverDeleted = r.server_version === 'deleted';
+    const server = serverDeleted || !r.server_version ? null : (JSON.parse(r.server_version) as WireObservation);
+    const mineDeleted = r.prev_state === 'deleted';
+    // The user decided: whatever the device's earlier writes became, the new base is the server's.
+    forgetWrites(db, uuid);
+    if (!server && (keep === 'theirs' || mineDeleted)) return { row: null, removed: removeRow(db, uuid) };
+    if (!server) return { row: requireObservation(db, reviveAsNew(db, uuid)), removed: null };
+    if (keep === 'theirs') {
+      stmt(
+        db,
+        "UPDATE observation SET state = 'synced', prev_state = NULL, server_version = NULL, local_rev = local_rev + 1 WHERE uuid = ?",
+      ).run(uuid);
+      applyPulled(db, server);
+    } else {
+      stmt(
+        db,
+        `UPDATE observation SET state = ?, prev_state = ?, import = ?, server_version = NULL, local_rev = local_rev + 1
+          WHERE uuid = ?`,
+      ).run(mineDeleted ? 'deleted' : 'modified', mineDeleted ? 'synced' : null, server.import, uuid);
+    }
+    return { row: requireObservation(db, uuid), removed: null };
+  })();
 }

@@ -4,12 +4,18 @@
  * server cannot be reached, immediately when it is reachable again, and on the configured interval.
  */
 import type { SyncPhase, SyncStatus } from '../../shared/ipc';
-import type { MainContext } from '../context';
+import type { Connectivity, Events, RemoteAccess, StoreAccess } from '../deps';
 import { AppError } from '../errors';
-import { pendingCount } from '../store/statements';
+import type { SettingsStore } from '../platform/options';
 import { refreshProjects } from '../projects';
+import { optimize } from '../store/db';
 import { listProjects, markProjectSynced } from '../store/projects';
-import { ProjectSync, type StepOptions, type SyncHooks } from './steps';
+import { pendingCount } from '../store/statements';
+import type { SyncHooks } from './hooks';
+import { syncProject } from './project';
+import { SyncReport, type StepOptions } from './step';
+
+export type SyncDeps = StoreAccess & RemoteAccess & Connectivity & Events;
 
 export interface EngineOptions extends Partial<StepOptions> {
   autoSync: boolean;
@@ -38,7 +44,8 @@ export class SyncEngine {
   private status: SyncStatus;
 
   constructor(
-    private readonly ctx: MainContext,
+    private readonly ctx: SyncDeps,
+    private readonly settings: Pick<SettingsStore, 'get'>,
     options: EngineOptions,
   ) {
     this.opts = {
@@ -127,40 +134,44 @@ export class SyncEngine {
       lastError: null,
     });
     const problems: string[] = [];
-    const changed = new Set<string>();
     const result = { sent: 0, received: 0, deleted: 0 };
     try {
-      this.ctx.requireStore();
+      const store = this.ctx.requireStore();
+      const client = this.ctx.client();
       await refreshProjects(this.ctx, signal);
-      const known = listProjects(this.ctx.requireStore().db).map((p) => p.key);
+      const known = listProjects(store.db).map((p) => p.key);
       if (projectKey && !known.includes(projectKey)) {
         throw new AppError('not_found', `You have no project "${projectKey}" on this server.`, 'projectKey');
       }
       const keys = projectKey ? [projectKey] : known;
       for (const key of keys) {
-        const step = new ProjectSync(
-          this.ctx,
-          signal,
-          (phase: SyncPhase, u) => this.publish({ phase, projectKey: key, ...u }),
-          { pushBatch: this.opts.pushBatch, pullBatch: this.opts.pullBatch },
-          this.opts.hooks,
-        );
+        const report = new SyncReport();
         try {
-          await step.run(key);
+          await syncProject(
+            {
+              store,
+              client,
+              signal,
+              hooks: this.opts.hooks,
+              progress: (phase: SyncPhase, u) => this.publish({ phase, projectKey: key, ...u }),
+              opts: { pushBatch: this.opts.pushBatch, pullBatch: this.opts.pullBatch },
+              report,
+            },
+            key,
+          );
         } finally {
-          problems.push(...step.problems);
-          result.sent += step.counts.sent;
-          result.received += step.counts.received;
-          result.deleted += step.counts.deleted;
-          step.changedIndicators.forEach((c) => changed.add(c));
-          if (step.changedIndicators.size)
-            this.ctx.emit('observations.changed', { indicatorCodes: [...step.changedIndicators] });
+          problems.push(...report.problems);
+          result.sent += report.counts.sent;
+          result.received += report.counts.received;
+          result.deleted += report.counts.deleted;
+          if (report.changedIndicators.size)
+            this.ctx.emit('observations.changed', { indicatorCodes: [...report.changedIndicators] });
         }
-        markProjectSynced(this.ctx.requireStore().db, key);
+        markProjectSynced(store.db, key);
       }
       this.failures = 0;
       // Keeps planner statistics current as the store grows (bounded by analysis_limit).
-      this.ctx.requireStore().db.pragma('optimize');
+      optimize(store.db);
       this.publish({
         state: 'idle',
         phase: null,
@@ -208,7 +219,7 @@ export class SyncEngine {
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
-      if (this.ctx.token) void this.start();
+      if (this.ctx.loggedIn) void this.start();
     }, delay);
     this.retryTimer.unref?.();
   }
@@ -217,11 +228,11 @@ export class SyncEngine {
   scheduleInterval(): void {
     if (this.intervalTimer) clearTimeout(this.intervalTimer);
     this.intervalTimer = null;
-    const minutes = this.ctx.options.settings.get('syncIntervalMinutes') ?? 15;
+    const minutes = this.settings.get('syncIntervalMinutes') ?? 15;
     if (this.closed || !this.opts.autoSync || minutes <= 0) return;
     this.intervalTimer = setTimeout(() => {
       this.intervalTimer = null;
-      if (this.ctx.token && this.ctx.account) void this.start();
+      if (this.ctx.loggedIn && this.ctx.account) void this.start();
       else this.scheduleInterval();
     }, minutes * 60_000);
     this.intervalTimer.unref?.();

@@ -14,7 +14,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ObservationRow } from '../../../src/shared/ipc';
-import type { SyncHooks } from '../../../src/main/sync/steps';
+import type { SyncHooks } from '../../../src/main/sync/hooks';
 import { createTestDesktop, type TestDesktop } from '../../helpers/desktop';
 import { startFaultProxy, type FaultProxy } from '../../helpers/faultProxy';
 import { startTestServer, type TestServer } from '../../helpers/server';

@@ -3,8 +3,8 @@
  * shortcuts, launchers, markup and non-office archives are save-only whatever they claim to be.
  */
 import { describe, expect, it } from 'vitest';
-import { classifyDocument, SAVE_ONLY_EXT } from '../../../src/main/sync/doctype';
-import { suggestedFileName } from '../../../src/main/sync/documents';
+import { classifyDocument, SAVE_ONLY_EXT } from '../../../src/main/documents/doctype';
+import { suggestedFileName } from '../../../src/main/documents/documents';
 import {
   apk,
   docm,

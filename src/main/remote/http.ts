@@ -8,6 +8,9 @@ import type { z } from 'zod';
 import { ApiResponse, DEVICE_HEADER, SESSION_COOKIE } from '../../shared/api';
 import { AppError } from '../errors';
 
+/** File transfers (photos, documents) may take minutes on field connections. */
+export const TRANSFER_TIMEOUT_MS = 5 * 60_000;
+
 export interface HttpOptions {
   baseUrl: string;
   deviceId: string;

@@ -7,11 +7,20 @@
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import type { DocumentSaveResult } from '../../shared/ipc';
-import type { MainContext } from '../context';
 import { AppError } from '../errors';
-import { TRANSFER_TIMEOUT_MS } from './media';
-import { classifyDocument, mediaType, type DocumentVerdict } from './doctype';
+import type { ServerClient } from '../remote/types';
+import type { AccountStore } from '../store/account';
 import { getDocument, setDocumentCache, type CachedFile, type DocumentRecord } from '../store/indicators';
+import { classifyDocument, mediaType, type DocumentVerdict } from './doctype';
+
+/** What opening or saving a document needs: the account, its server (when reachable) and the OS. */
+export interface DocumentDeps {
+  store: AccountStore;
+  /** The server client; throws when there is no session. */
+  client(): ServerClient;
+  openPath(path: string): Promise<void>;
+  saveAs(defaultName: string, sourcePath: string): Promise<string | null>;
+}
 
 export interface CachedDocument {
   path: string;
@@ -29,12 +38,12 @@ function cacheName(uuid: string, verdict: DocumentVerdict): string {
  * again (before handing it to the OS); a sync skips that, so it never re-reads every cached file.
  */
 export async function downloadDocument(
-  ctx: MainContext,
+  store: AccountStore,
+  client: ServerClient | (() => ServerClient),
   uuid: string,
   signal?: AbortSignal,
   verifyCached = false,
 ): Promise<CachedDocument> {
-  const store = ctx.requireStore();
   const doc = getDocument(store.db, uuid);
   if (!doc) throw new AppError('not_found', 'This document is no longer listed for the indicator.', 'uuid');
   if (
@@ -46,11 +55,8 @@ export async function downloadDocument(
     const path = join(store.documentsDir, doc.cached_file);
     return { path, record: doc, verdict: verifyCached ? verify(path, doc) : null };
   }
-  const res = await ctx
-    .http()
-    .raw('get', doc.url, { responseType: 'arraybuffer', signal, timeoutMs: TRANSFER_TIMEOUT_MS });
-  const bytes = Buffer.from(res.data as ArrayBuffer);
-  const declaredType = mediaType(res.headers['content-type'] as string | undefined);
+  const { bytes, contentType } = await (typeof client === 'function' ? client() : client).download(doc.url, signal);
+  const declaredType = mediaType(contentType);
   const verdict = classifyDocument(bytes, declaredType);
   const name = cacheName(doc.uuid, verdict);
   const target = join(store.documentsDir, name);
@@ -83,9 +89,10 @@ function verify(path: string, doc: DocumentRecord): DocumentVerdict {
   return verdict;
 }
 
-async function cachedCopy(ctx: MainContext, uuid: string): Promise<CachedDocument & { verdict: DocumentVerdict }> {
+async function cachedCopy(deps: DocumentDeps, uuid: string): Promise<CachedDocument & { verdict: DocumentVerdict }> {
   try {
-    return (await downloadDocument(ctx, uuid, undefined, true)) as CachedDocument & { verdict: DocumentVerdict };
+    const doc = await downloadDocument(deps.store, () => deps.client(), uuid, undefined, true);
+    return doc as CachedDocument & { verdict: DocumentVerdict };
   } catch (err) {
     if (err instanceof AppError && (err.code === 'offline' || err.code === 'unauthorized')) {
       throw new AppError('offline', 'This document has not been downloaded yet and the server cannot be reached.');
@@ -94,8 +101,8 @@ async function cachedCopy(ctx: MainContext, uuid: string): Promise<CachedDocumen
   }
 }
 
-export async function openDocument(ctx: MainContext, uuid: string): Promise<void> {
-  const cached = await cachedCopy(ctx, uuid);
+export async function openDocument(deps: DocumentDeps, uuid: string): Promise<void> {
+  const cached = await cachedCopy(deps, uuid);
   if (cached.verdict.action !== 'open') {
     throw new AppError(
       'forbidden',
@@ -104,12 +111,12 @@ export async function openDocument(ctx: MainContext, uuid: string): Promise<void
       'uuid',
     );
   }
-  await ctx.options.openPath(cached.path);
+  await deps.openPath(cached.path);
 }
 
-export async function saveDocument(ctx: MainContext, uuid: string): Promise<DocumentSaveResult> {
-  const cached = await cachedCopy(ctx, uuid);
-  const savedTo = await ctx.options.saveAs(suggestedFileName(cached.record.label, cached.verdict), cached.path);
+export async function saveDocument(deps: DocumentDeps, uuid: string): Promise<DocumentSaveResult> {
+  const cached = await cachedCopy(deps, uuid);
+  const savedTo = await deps.saveAs(suggestedFileName(cached.record.label, cached.verdict), cached.path);
   return { savedTo };
 }
 
@@ -136,7 +143,6 @@ export function suggestedFileName(label: string, verdict: Pick<DocumentVerdict, 
   return name;
 }
 
-export function removeCachedFiles(ctx: MainContext, files: readonly CachedFile[]): void {
-  const dir = ctx.requireStore().documentsDir;
-  for (const f of files) rmSync(join(dir, f.file), { force: true });
+export function removeCachedFiles(store: AccountStore, files: readonly CachedFile[]): void {
+  for (const f of files) rmSync(join(store.documentsDir, f.file), { force: true });
 }

@@ -1,12 +1,14 @@
 /**
- * The state main holds for the renderer: the device id, the account in use (its store and its
- * HTTP client), the session token and what we last learnt about reachability. Handlers and the
- * sync engine read it; only the auth handlers switch accounts.
+ * The session main holds for the renderer: the account in use (its store and its server client),
+ * the session token and what we last learnt about reachability. Only the account lifecycle
+ * (auth.ts) switches accounts; other modules see it through the narrow interfaces of deps.ts.
  */
-import { randomUUID } from 'node:crypto';
 import type { AuthStatus, IpcEvents } from '../shared/ipc';
-import type { MainCoreOptions } from './core';
+import type { Connectivity, Events, RemoteAccess, StoreAccess } from './deps';
 import { AppError } from './errors';
+import type { MainCoreOptions } from './platform/options';
+import { createClient } from './remote';
+import type { ServerClient } from './remote/types';
 import {
   loadSessionToken,
   openAccountStore,
@@ -14,37 +16,39 @@ import {
   type AccountRef,
   type AccountStore,
 } from './store/account';
-import { HttpClient } from './sync/http';
+import { optimize } from './store/db';
 
-export class MainContext {
+type SessionPlatform = Pick<MainCoreOptions, 'dataDir' | 'secrets' | 'settings' | 'emit' | 'defaultServerUrl'>;
+
+export class Session implements StoreAccess, RemoteAccess, Connectivity, Events {
   account: AccountStore | null = null;
   /** The session token, in memory; persisted (encrypted) only when a SecretStore exists. */
   token: string | null = null;
   online = false;
   sessionExpired = false;
-  private client: HttpClient | null = null;
+  private remote: ServerClient | null = null;
   private readonly listeners = new Set<(online: boolean) => void>();
 
   private constructor(
-    readonly options: MainCoreOptions,
+    private readonly platform: SessionPlatform,
     readonly deviceId: string,
   ) {}
 
-  static create(options: MainCoreOptions): MainContext {
-    let deviceId = options.settings.get('deviceId');
-    if (!deviceId) {
-      deviceId = randomUUID();
-      options.settings.set('deviceId', deviceId);
-    }
-    const ctx = new MainContext(options, deviceId);
-    const current = options.settings.get('currentAccount');
-    if (current) ctx.useAccount(current);
-    return ctx;
+  /** The session at start: the account last used is opened (for offline work), with its saved token. */
+  static open(platform: SessionPlatform, deviceId: string): Session {
+    const session = new Session(platform, deviceId);
+    const current = platform.settings.get('currentAccount');
+    if (current) session.useAccount(current);
+    return session;
+  }
+
+  get loggedIn(): boolean {
+    return this.token !== null;
   }
 
   emit<E extends keyof IpcEvents>(event: E, payload: IpcEvents[E]): void {
     try {
-      this.options.emit(event, payload);
+      this.platform.emit(event, payload);
     } catch (err) {
       console.error(`Could not emit ${event}`, err);
     }
@@ -54,13 +58,13 @@ export class MainContext {
   useAccount(ref: AccountRef): AccountStore {
     if (this.account && !sameAccount(ref, this.account.ref)) this.closeAccount();
     if (!this.account) {
-      this.account = openAccountStore(this.options.dataDir, ref);
-      this.client = null;
+      this.account = openAccountStore(this.platform.dataDir, ref);
+      this.remote = null;
       this.token = null;
       const saved = loadSessionToken(this.account.db);
-      if (saved && this.options.secrets) {
+      if (saved && this.platform.secrets) {
         try {
-          this.token = this.options.secrets.decrypt(saved);
+          this.token = this.platform.secrets.decrypt(saved);
         } catch {
           // The OS key changed (new machine, reset keychain): the user logs in again.
           saveSessionToken(this.account.db, null);
@@ -73,23 +77,22 @@ export class MainContext {
   closeAccount(): void {
     if (this.account?.db.open) {
       try {
-        // SQLite's advice for long-lived connections: refresh planner statistics where they matter.
-        this.account.db.pragma('optimize');
+        optimize(this.account.db);
       } catch {
         // never block closing on it
       }
     }
     this.account?.db.close();
     this.account = null;
-    this.client = null;
+    this.remote = null;
     this.token = null;
   }
 
   setToken(token: string | null): void {
     this.token = token;
-    if (this.client) this.client.token = token;
+    this.remote = null;
     if (!this.account) return;
-    const secrets = this.options.secrets;
+    const secrets = this.platform.secrets;
     saveSessionToken(this.account.db, token && secrets ? secrets.encrypt(token) : null);
   }
 
@@ -98,24 +101,23 @@ export class MainContext {
     return this.account;
   }
 
-  /** The HTTP client of the current account; requires a session. */
-  http(): HttpClient {
+  /** The server client of the current account; requires a session. */
+  client(): ServerClient {
     const account = this.requireStore();
     if (!this.token) throw new AppError('unauthorized', 'Log in again to reach the server.');
-    this.client ??= new HttpClient({
+    this.remote ??= createClient('gobs-sync', {
       baseUrl: account.ref.serverUrl,
       deviceId: this.deviceId,
       token: this.token,
       onOutcome: (o) => this.recordOutcome(o),
     });
-    return this.client;
+    return this.remote;
   }
 
   recordOutcome(outcome: 'ok' | 'offline' | 'unauthorized'): void {
     const wasOnline = this.online;
     const wasExpired = this.sessionExpired;
-    if (outcome === 'offline') this.online = false;
-    else this.online = true;
+    this.online = outcome !== 'offline';
     if (outcome === 'unauthorized' && this.token) {
       // Keep the account and all its data; only the session is gone.
       this.sessionExpired = true;
@@ -132,12 +134,12 @@ export class MainContext {
 
   status(): AuthStatus {
     return {
-      serverUrl: this.account?.ref.serverUrl ?? this.options.defaultServerUrl ?? null,
+      serverUrl: this.account?.ref.serverUrl ?? this.platform.defaultServerUrl ?? null,
       username: this.account?.ref.username ?? null,
       deviceId: this.deviceId,
       loggedIn: this.token !== null,
       online: this.online,
-      sessionPersisted: this.options.secrets !== null,
+      sessionPersisted: this.platform.secrets !== null,
       sessionExpired: this.sessionExpired,
     };
   }

@@ -7,12 +7,17 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MAX_MEDIA_BYTES, type MediaContent, type ObservationDetail } from '../../shared/ipc';
-import type { MainContext } from '../context';
 import { AppError } from '../errors';
-import { requireObservation, toDetail, type ObsRecord } from '../store/observations';
-
-/** File transfers (photos, documents) may take minutes on field connections. */
-export const TRANSFER_TIMEOUT_MS = 5 * 60_000;
+import type { ServerClient } from '../remote/types';
+import type { AccountStore } from '../store/account';
+import {
+  clearMediaFile,
+  requireObservation,
+  setMediaCache,
+  setMediaFile,
+  toDetail,
+  type ObsRecord,
+} from '../store/observations';
 
 const IMAGE_TYPES: { mime: string; ext: string; test: (b: Buffer) => boolean }[] = [
   { mime: 'image/jpeg', ext: '.jpg', test: (b) => b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff },
@@ -38,8 +43,8 @@ function writeAtomic(path: string, bytes: Buffer): void {
   renameSync(`${path}.part`, path);
 }
 
-export function attachMedia(ctx: MainContext, uuid: string, dataBase64: string): ObservationDetail {
-  const store = ctx.requireStore();
+/** Copies the image into the account's media folder and marks it for upload. */
+export function attachMedia(store: AccountStore, uuid: string, dataBase64: string): ObservationDetail {
   const bytes = Buffer.from(dataBase64, 'base64');
   if (bytes.length === 0) throw new AppError('invalid_argument', 'The image is empty.', 'dataBase64');
   if (bytes.length > MAX_MEDIA_BYTES)
@@ -51,28 +56,13 @@ export function attachMedia(ctx: MainContext, uuid: string, dataBase64: string):
   if (r.state === 'deleted') throw new AppError('conflict', 'This observation is deleted: undo the deletion first.');
   const name = `${uuid}-${randomBytes(4).toString('hex')}${type.ext}`;
   writeAtomic(join(store.mediaDir, name), bytes);
-  const old = store.db.transaction(() => {
-    const cur = requireObservation(store.db, uuid);
-    store.db.prepare("UPDATE observation SET media_file = ?, media_pending = 'upload' WHERE uuid = ?").run(name, uuid);
-    return cur.media_file;
-  })();
+  const old = setMediaFile(store.db, uuid, name);
   if (old) rmSync(join(store.mediaDir, old), { force: true });
-  ctx.emit('observations.changed', { indicatorCodes: [r.indicator_code] });
   return toDetail(requireObservation(store.db, uuid));
 }
 
-export function removeMedia(ctx: MainContext, uuid: string): ObservationDetail {
-  const store = ctx.requireStore();
-  const old = store.db.transaction(() => {
-    const r = requireObservation(store.db, uuid);
-    // Never uploaded: forgetting the local file is enough. Otherwise the server's copy goes too.
-    const pending = r.media_url ? 'delete' : null;
-    store.db.prepare('UPDATE observation SET media_file = NULL, media_pending = ? WHERE uuid = ?').run(pending, uuid);
-    return r;
-  })();
-  for (const f of [old.media_file, old.media_cache]) if (f) rmSync(join(store.mediaDir, f), { force: true });
-  store.db.prepare('UPDATE observation SET media_cache = NULL WHERE uuid = ?').run(uuid);
-  ctx.emit('observations.changed', { indicatorCodes: [old.indicator_code] });
+export function removeMedia(store: AccountStore, uuid: string): ObservationDetail {
+  removeMediaFiles(store.mediaDir, clearMediaFile(store.db, uuid));
   return toDetail(requireObservation(store.db, uuid));
 }
 
@@ -83,8 +73,12 @@ function asContent(path: string, local: boolean): MediaContent {
   return { mimeType: mime, dataUrl: `data:${mime};base64,${bytes.toString('base64')}`, local };
 }
 
-export async function getMedia(ctx: MainContext, uuid: string): Promise<MediaContent | null> {
-  const store = ctx.requireStore();
+/** The photo: attached here, cached, or downloaded from the server (which needs a session). */
+export async function getMedia(
+  store: AccountStore,
+  client: () => ServerClient,
+  uuid: string,
+): Promise<MediaContent | null> {
   const r = requireObservation(store.db, uuid);
   if (r.media_pending === 'delete') return null;
   if (r.media_file && existsSync(join(store.mediaDir, r.media_file)))
@@ -92,8 +86,7 @@ export async function getMedia(ctx: MainContext, uuid: string): Promise<MediaCon
   if (!r.media_url) return null;
   if (r.media_cache && existsSync(join(store.mediaDir, r.media_cache)))
     return asContent(join(store.mediaDir, r.media_cache), false);
-  const res = await ctx.http().raw('get', r.media_url, { responseType: 'arraybuffer', timeoutMs: TRANSFER_TIMEOUT_MS });
-  const bytes = Buffer.from(res.data as ArrayBuffer);
+  const { bytes } = await client().download(r.media_url);
   const type = sniffImage(bytes);
   if (!type) throw new AppError('bad_server', 'The server sent a photo in an unknown format.');
   const name = `cache-${uuid}${type.ext}`;
@@ -101,13 +94,11 @@ export async function getMedia(ctx: MainContext, uuid: string): Promise<MediaCon
   for (const t of IMAGE_TYPES)
     if (t.ext !== type.ext) rmSync(join(store.mediaDir, `cache-${uuid}${t.ext}`), { force: true });
   writeAtomic(join(store.mediaDir, name), bytes);
-  store.db
-    .prepare('UPDATE observation SET media_cache = ? WHERE uuid = ? AND media_url IS ?')
-    .run(name, uuid, r.media_url);
+  setMediaCache(store.db, uuid, name, r.media_url);
   return asContent(join(store.mediaDir, name), false);
 }
 
-export function removeMediaFiles(ctx: MainContext, r: ObsRecord): void {
-  const dir = ctx.requireStore().mediaDir;
-  for (const f of [r.media_file, r.media_cache]) if (f) rmSync(join(dir, f), { force: true });
+/** The files of a row that is gone (or whose photo is): the attached one and the downloaded copy. */
+export function removeMediaFiles(mediaDir: string, r: Pick<ObsRecord, 'media_file' | 'media_cache'>): void {
+  for (const f of [r.media_file, r.media_cache]) if (f) rmSync(join(mediaDir, f), { force: true });
 }

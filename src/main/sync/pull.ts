@@ -1,0 +1,90 @@
+/**
+ * The pull steps of one indicator: observations, then deletions, page by page. Each page is applied
+ * in one transaction that also stores the cursor the next request hands back (for our server, that
+ * next request acknowledges the page): killed in between, the device resumes exactly after what it
+ * stored; a lost answer is simply asked again (applying is idempotent by uuid).
+ */
+import type { SyncPhase } from '../../shared/ipc';
+import { removeMediaFiles } from '../media/photos';
+import type { PullPage } from '../remote/types';
+import type { ObsRecord } from '../store/observations';
+import { applyPulled, applyPulledDeletion, loadPullCursor, savePullCursor } from '../store/sync';
+import { checkCancelled, type Step } from './step';
+
+export async function pullObservations(step: Step, code: string): Promise<void> {
+  const db = step.store.db;
+  await pullLoop(
+    step,
+    code,
+    'pull',
+    (cursor) => step.client.pullObservations(code, cursor, step.opts.pullBatch, step.signal),
+    (items) => {
+      let changed = false;
+      for (const o of items) {
+        if (o.indicator !== code) continue;
+        if (applyPulled(db, o) !== 'kept') {
+          changed = true;
+          step.report.counts.received++;
+        }
+      }
+      return { changed };
+    },
+  );
+}
+
+export async function pullDeletions(step: Step, code: string): Promise<void> {
+  const db = step.store.db;
+  await pullLoop(
+    step,
+    code,
+    'deletions',
+    (cursor) => step.client.pullDeletions(code, cursor, step.opts.pullBatch, step.signal),
+    (uuids) => {
+      const removed: ObsRecord[] = [];
+      for (const u of uuids) {
+        const r = applyPulledDeletion(db, u);
+        if (!r) continue;
+        removed.push(r);
+        step.report.counts.deleted++;
+      }
+      return {
+        changed: uuids.length > 0,
+        after: () => removed.forEach((r) => removeMediaFiles(step.store.mediaDir, r)),
+      };
+    },
+  );
+}
+
+async function pullLoop<T>(
+  step: Step,
+  code: string,
+  kind: 'pull' | 'deletions',
+  fetchPage: (cursor: string | null) => Promise<PullPage<T>>,
+  apply: (items: T[]) => { changed: boolean; after?: () => void },
+): Promise<void> {
+  const db = step.store.db;
+  const phase: SyncPhase = kind === 'pull' ? 'pull' : 'pull-deletions';
+  let cursor = loadPullCursor(db, code, kind);
+  let done = 0;
+  let batch = 0;
+  step.progress(phase, { indicatorCode: code, done, total: null });
+  for (;;) {
+    checkCancelled(step);
+    const page = await fetchPage(cursor);
+    let outcome: { changed: boolean; after?: () => void } = { changed: false };
+    db.transaction(() => {
+      outcome = apply(page.items);
+      // Stored with the page: if we die now, the next run hands back exactly what is stored.
+      savePullCursor(db, code, kind, page.cursor);
+    })();
+    outcome.after?.();
+    if (outcome.changed) step.report.changedIndicators.add(code);
+    if (page.items.length === 0) break;
+    batch++;
+    step.hooks.afterPullBatchApplied?.(code, batch);
+    done += page.items.length;
+    step.progress(phase, { indicatorCode: code, done, total: page.remaining === null ? null : done + page.remaining });
+    if (page.last) break;
+    cursor = page.cursor;
+  }
+}
