@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { ObservationFilter } from '../../src/shared/ipc';
 import { HttpClient } from '../../src/main/remote/http';
 import { createTestDesktop, openSyncEngine } from '../helpers/desktop';
+import { fieldEntry } from './lib/field';
 
 export type DeviceRequest =
   | { cmd: 'ping' }
@@ -136,16 +137,7 @@ async function handle(req: DeviceRequest): Promise<DeviceReply> {
     case 'create': {
       const t = performance.now();
       for (let i = 0; i < req.n; i++) {
-        const k = req.seed * 1_000_000 + i;
-        // Field entries: one reading per minute from a fixed day onwards, spread over the map.
-        const ts = new Date(Date.UTC(2026, 0, 1) + k * 60_000).toISOString().slice(0, 16).replace('T', ' ');
-        await gobs.observations.create({
-          indicatorCode: req.indicatorCode,
-          timestamp: ts,
-          x: ((k * 37) % 3600) / 10 - 180,
-          y: ((k * 53) % 1800) / 10 - 90,
-          values: { rain: (k % 300) / 10, gauge: k % 40, checked: k % 2 === 0, note: `device ${req.seed} entry ${i}` },
-        });
+        await gobs.observations.create({ indicatorCode: req.indicatorCode, ...fieldEntry(req.seed, i) });
       }
       return { ms: performance.now() - t, state: 'idle', lastError: null, recentErrors: [], pending: req.n };
     }

@@ -1,15 +1,18 @@
 /**
- * `npm run bench [-- --quick] [--only 1,2,...] [--profile] [--no-pglite]`
+ * `npm run bench [-- --quick] [--only 1,2,...,P] [--profile] [--no-pglite] [--no-peer] [--peer-defaults]`
  *
  * Measures the system's main costs (issue 6) side by side with their floors — the same work done by
- * the raw parts with no protocol — prints a table and writes bench/results.json. Figures are ratios
- * measured in one run on one machine. The server runs as its own process (its real CLI, `serve`),
- * every device as another (test/bench/device-child.ts: the real main core over a temp folder).
+ * the raw parts with no protocol — and with a peer, PouchDB replication doing the same work (lib/peer.ts),
+ * prints a table and writes bench/results.json. Figures are ratios measured in one run on one machine.
+ * The server runs as its own process (its real CLI, `serve`), every device as another
+ * (test/bench/device-child.ts: the real main core over a temp folder); so do the peer's.
  * --quick divides every N by 10 (CI checks that it completes, not its figures).
  * --profile writes V8 CPU profiles of the server and device processes to bench/profiles/ and prints
  * their top functions; EXPLAIN ANALYZE of the server's pull queries is printed with it.
+ * The peer runs with items 1–4 (or alone: --only P) unless --no-peer; --peer-defaults adds its first sync
+ * with PouchDB's default batch settings.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -26,8 +29,9 @@ import {
   type ProfileOptions,
   type ServerProcess,
 } from './lib/procs';
+import { Peer, PEER_BATCH, PEER_DEFAULTS, PEER_DIR, PeerUnavailable } from './lib/peer';
 import { summariseProfiles } from './lib/profile';
-import { machine, median, pct, table, writeResults, type Row } from './lib/report';
+import { machine, median, pct, table, writeResults, type PeerMeasure, type Row } from './lib/report';
 import {
   analyse,
   BENCH_INDICATOR,
@@ -48,6 +52,8 @@ const { values: opts } = parseArgs({
     only: { type: 'string' },
     profile: { type: 'boolean', default: false },
     'no-pglite': { type: 'boolean', default: false },
+    'no-peer': { type: 'boolean', default: false },
+    'peer-defaults': { type: 'boolean', default: false },
     output: { type: 'string', default: join(ROOT, 'bench', 'results.json') },
   },
 });
@@ -65,7 +71,7 @@ const N = {
 /** What the engine asks per pull request and sends per push request (its defaults). */
 const PULL_BATCH = 2000;
 const PUSH_BATCH = 500;
-const only = new Set((opts.only ?? '1,2,3,4,5,6,7').split(',').map((s) => s.trim()));
+const only = new Set((opts.only ?? '1,2,3,4,5,6,7').split(',').map((s) => s.trim().toUpperCase()));
 const engines: Engine[] = opts['no-pglite'] ? ['postgres'] : ['postgres', 'pglite'];
 const profileDir = opts.profile ? join(ROOT, 'bench', 'profiles') : undefined;
 if (profileDir) mkdirSync(profileDir, { recursive: true });
@@ -145,6 +151,177 @@ async function withServer<T>(storage: Storage, name: string, fn: (srv: ServerPro
   }
 }
 
+// ---- P. the peer: PouchDB replication doing the same work, measured beside ours ---------------------
+
+/** The items the peer has a measure for, among those selected (all four with --only P). */
+const peerItems = new Set(opts['no-peer'] ? [] : ['1', '2', '3', '4'].filter((i) => only.has(i) || only.has('P')));
+// Assigned by the steps below; `as` keeps TypeScript from narrowing it to null at the top level.
+let peer = null as Peer | null;
+const peerData: {
+  seed?: Peer['seed'];
+  first?: Awaited<ReturnType<Peer['firstSync']>>;
+  defaultsMs?: number;
+  noChange: number[];
+  changed: number[];
+  push?: Awaited<ReturnType<Peer['push']>>;
+} = { noChange: [], changed: [] };
+let peerSkip: string | null = null;
+
+/** One peer measure beside ours. A failure is an error of the run and ends the peer, not our measure. */
+async function alongside(what: string, fn: (p: Peer) => Promise<void>): Promise<void> {
+  if (!peer) return;
+  try {
+    await fn(peer);
+    peerData.first ??= peer.firstSyncResult ?? undefined;
+  } catch (err) {
+    const msg = `PouchDB peer, ${what}: ${err instanceof Error ? err.message : String(err)}`;
+    errors.push(msg);
+    log(`FAILED ${msg}`);
+    const p = peer;
+    peer = null;
+    await p.close().catch(() => undefined);
+  }
+}
+
+const peerFirstSync = () =>
+  alongside('first sync', async (p) => {
+    if (peerData.first) return;
+    peerData.first = await p.firstSync();
+    if (opts['peer-defaults']) peerData.defaultsMs = await p.firstSyncDefaults();
+  });
+const peerWarmUp = () =>
+  alongside('warm-up', async (p) => {
+    for (let i = 0; i < 3; i++) await p.noChange(); // JIT of its server and device, as ours get
+  });
+const peerNoChange = () => alongside('no-change re-sync', async (p) => void peerData.noChange.push(await p.noChange()));
+const peerChanged = (round: number) =>
+  alongside('small-change re-sync', async (p) => void peerData.changed.push(await p.changed(N.changed, round)));
+const peerPush = () =>
+  alongside('push', async (p) => {
+    if (!peerData.push) peerData.push = await p.push(N.push, 1);
+  });
+
+async function openPeer(): Promise<void> {
+  try {
+    peer = await Peer.open(
+      N.firstSync,
+      ['1', '2', '3'].some((i) => peerItems.has(i)),
+      prof,
+      log,
+    );
+    if (peer.seed.docs) peerData.seed = peer.seed;
+  } catch (err) {
+    if (!(err instanceof PeerUnavailable)) throw err;
+    peerSkip = err.message;
+    log(`${'!'.repeat(12)} PouchDB PEER SKIPPED: ${peerSkip} ${'!'.repeat(12)}`);
+    rows.push({
+      item: 'P',
+      measure: 'PouchDB peer (items 1–4)',
+      engine: 'pouchdb',
+      value: NaN,
+      unit: '',
+      skipped: true,
+      note: `SKIPPED, no ratio to PouchDB in this run: ${peerSkip}`,
+    });
+    if (process.env.GOBS_REQUIRE_PEER === '1') errors.push(`PouchDB peer skipped: ${peerSkip}`);
+  }
+}
+
+/** The peer's measures that did not run beside ours (their items ran without them, or --only P). */
+async function peerRest(): Promise<void> {
+  if (peerItems.has('1')) await peerFirstSync();
+  if (peerItems.has('2') && peerData.noChange.length === 0) {
+    await peerWarmUp();
+    for (let i = 0; i < 11; i++) await peerNoChange();
+  }
+  if (peerItems.has('3') && peerData.changed.length === 0)
+    for (let round = 0; round < 5; round++) await peerChanged(round);
+  if (peerItems.has('4')) await peerPush();
+}
+
+/** The peer's rows, and the peer's figure and ours over it on each of our rows compared with one. */
+function peerRows(): void {
+  const n = N.firstSync;
+  const ms: Partial<Record<PeerMeasure, number>> = {};
+  const settings = `batch_size ${PEER_BATCH.batchSize}, batches_limit ${PEER_BATCH.batchesLimit}`;
+  const f = peerData.first;
+  if (f) {
+    ms.firstSync = f.ms;
+    const seed = peerData.seed;
+    rows.push({
+      item: '1',
+      measure: `first sync, ${n.toLocaleString('en')} docs (remote → fresh local)`,
+      engine: 'pouchdb',
+      value: f.ms / 1000,
+      unit: 's',
+      note: `${Math.round(n / (f.ms / 1000))} docs/s, ${settings}; device peak RSS ${f.peakRssMb.toFixed(0)} MB (idle ${f.idleRssMb.toFixed(0)} MB, +${(f.peakRssMb - f.idleRssMb).toFixed(0)} MB${f.peakReset ? '' : ', peak counter not reset'})${seed ? `; server seeded through _bulk_docs (${seed.batch.toLocaleString('en')} per request) in ${(seed.ms / 1000).toFixed(1)} s = ${Math.round(seed.docs / (seed.ms / 1000))} docs/s, ${Math.round(seed.bytesPerDoc)} bytes of JSON per doc` : ''}`,
+    });
+  }
+  if (f && peerData.defaultsMs !== undefined) {
+    rows.push({
+      item: '1',
+      measure: `first sync, ${n.toLocaleString('en')} docs, PouchDB's default settings`,
+      engine: 'pouchdb',
+      value: peerData.defaultsMs / 1000,
+      unit: 's',
+      floor: f.ms / 1000,
+      ratio: peerData.defaultsMs / f.ms,
+      note: `batch_size ${PEER_DEFAULTS.batchSize}, batches_limit ${PEER_DEFAULTS.batchesLimit}; floor/ref column = the same with ${settings}`,
+    });
+  }
+  if (peerData.noChange.length) {
+    const t = peerData.noChange;
+    ms.noChange = median(t);
+    rows.push({
+      item: '2',
+      measure: `no-change re-sync, ${n.toLocaleString('en')} docs (remote → local)`,
+      engine: 'pouchdb',
+      value: median(t),
+      unit: 'ms',
+      note: `median of ${t.length}, p95 ${pct(t, 95).toFixed(1)} ms; one-way replication (ours: the whole sync.start, push phases included)`,
+    });
+  }
+  if (peerData.changed.length) {
+    const t = peerData.changed;
+    ms.changed = median(t);
+    rows.push({
+      item: '3',
+      measure: `${N.changed} changed on the server among ${n.toLocaleString('en')} docs`,
+      engine: 'pouchdb',
+      value: median(t),
+      unit: 'ms',
+      note: `median of ${t.length} rounds (${t.map((x) => x.toFixed(0)).join(', ')} ms); each round ${N.changed} documents updated through _bulk_docs, then replicated remote → local`,
+    });
+  }
+  const p = peerData.push;
+  if (p) {
+    ms.push = p.ms;
+    rows.push({
+      item: '4',
+      measure: `push ${N.push.toLocaleString('en')} created locally (local → remote)`,
+      engine: 'pouchdb',
+      value: p.ms / 1000,
+      unit: 's',
+      note: `${Math.round(N.push / (p.ms / 1000))} docs/s into an empty server database, ${settings}; creating them locally (bulkDocs of 1,000) took ${(p.createMs / 1000).toFixed(1)} s (not counted); ${Math.round(p.bytesPerDoc)} bytes of JSON per doc`,
+    });
+  }
+  for (const r of rows) {
+    const v = r.peerOf && ms[r.peerOf];
+    if (v === undefined || !r.peerOf) continue;
+    r.peer = r.unit === 's' ? v / 1000 : v;
+    r.peerRatio = r.value / r.peer;
+  }
+  details.peer = {
+    dir: PEER_DIR,
+    versions: (JSON.parse(readFileSync(join(PEER_DIR, 'package.json'), 'utf8')) as { dependencies: object })
+      .dependencies,
+    settings: PEER_BATCH,
+    skipped: peerSkip,
+    ms,
+    ...peerData,
+  };
+}
+
 // ---- 1. first sync -----------------------------------------------------------------------------
 
 async function firstSync(engine: Engine, cluster: PgCluster | null): Promise<void> {
@@ -173,14 +350,20 @@ async function firstSync(engine: Engine, cluster: PgCluster | null): Promise<voi
           benchUser(0),
           batch === PULL_BATCH ? prof(`first-sync-${engine}-device`) : undefined,
         );
+        const byDefault = batch === PULL_BATCH;
         let sync: SyncReply;
+        let memory = '';
         try {
-          sync = await dev.sync('first sync', batch === PULL_BATCH ? undefined : { pullBatch: batch });
+          // The device's peak RSS during the sync (the peer's is measured the same way).
+          const idle = procMemory(dev.d.pid).rssMb;
+          const reset = resetPeak(dev.d.pid);
+          sync = await dev.sync('first sync', byDefault ? undefined : { pullBatch: batch });
+          const peak = procMemory(dev.d.pid).hwmMb;
+          memory = `; device peak RSS ${peak.toFixed(0)} MB (idle ${idle.toFixed(0)} MB, +${(peak - idle).toFixed(0)} MB${reset ? '' : ', peak counter not reset'})`;
           await expectSame(dev, expected, 'first sync');
         } finally {
           await dev.close();
         }
-        const byDefault = batch === PULL_BATCH;
         rows.push({
           item: '1',
           measure: `first sync, ${n.toLocaleString('en')} obs${byDefault ? '' : `, pull batch ${batch}`}`,
@@ -191,7 +374,8 @@ async function firstSync(engine: Engine, cluster: PgCluster | null): Promise<voi
           ratio: sync.ms / floor.ms,
           target: '≤ 2× floor',
           met: sync.ms <= 2 * floor.ms,
-          note: `${Math.round(n / (sync.ms / 1000))} obs/s vs floor ${Math.round(n / (floor.ms / 1000))} obs/s (floor: read ${(floor.readMs / 1000).toFixed(2)} s, JSON ${(floor.jsonMs / 1000).toFixed(2)} s, SQLite ${(floor.insertMs / 1000).toFixed(2)} s)${byDefault ? `; engine default batch ${PULL_BATCH}` : '; engine built with this pull batch'}`,
+          note: `${Math.round(n / (sync.ms / 1000))} obs/s vs floor ${Math.round(n / (floor.ms / 1000))} obs/s (floor: read ${(floor.readMs / 1000).toFixed(2)} s, JSON ${(floor.jsonMs / 1000).toFixed(2)} s, SQLite ${(floor.insertMs / 1000).toFixed(2)} s)${byDefault ? `; engine default batch ${PULL_BATCH}` : '; engine built with this pull batch'}${memory}`,
+          peerOf: 'firstSync',
         });
         details[`firstSync.${engine}.batch${batch}`] = {
           n,
@@ -199,7 +383,10 @@ async function firstSync(engine: Engine, cluster: PgCluster | null): Promise<voi
           syncMs: sync.ms,
           obsPerS: n / (sync.ms / 1000),
           floor,
+          memory,
         };
+        // The peer's first sync right after ours, so machine load hits both alike.
+        if (byDefault && peerItems.has('1')) await peerFirstSync();
       }
     });
   } finally {
@@ -245,6 +432,7 @@ function smallRow(engine: Engine, times: number[]): number {
     value: m,
     unit: 'ms',
     note: `median of ${times.length}, p95 ${pct(times, 95).toFixed(1)} ms`,
+    peerOf: 'noChange',
   });
   details[`noChange.small.${engine}`] = { n: N.small, times };
   return m;
@@ -289,9 +477,12 @@ async function large(cluster: PgCluster, small: SmallDevice | null): Promise<voi
         const times: number[] = [];
         const smallTimes: number[] = [];
         for (let i = 0; i < 3; i++) await dev.sync('warm-up');
+        const withPeer = peerItems.has('2');
+        if (withPeer) await peerWarmUp();
         for (let i = 0; i < 11; i++) {
           if (small) smallTimes.push(await small.sync());
           times.push((await dev.sync('no-change sync (large)')).ms);
+          if (withPeer) await peerNoChange();
         }
         const noChange = median(times);
         if (only.has('2')) {
@@ -310,7 +501,8 @@ async function large(cluster: PgCluster, small: SmallDevice | null): Promise<voi
                   met: noChange <= 1.5 * smallMs,
                 }
               : {}),
-            note: `median of ${times.length}, p95 ${pct(times, 95).toFixed(1)} ms, interleaved with the ${N.small.toLocaleString('en')} syncs; floor/ref column = the ${N.small.toLocaleString('en')} figure`,
+            note: `median of ${times.length}, p95 ${pct(times, 95).toFixed(1)} ms, interleaved with the ${N.small.toLocaleString('en')} syncs${withPeer ? " and the peer's" : ''}; floor/ref column = the ${N.small.toLocaleString('en')} figure`,
+            peerOf: 'noChange',
           });
         }
         (details.large as Record<string, unknown>).noChangeMs = times;
@@ -324,6 +516,7 @@ async function large(cluster: PgCluster, small: SmallDevice | null): Promise<voi
             expected = await serverFingerprint(db, s.indicatorId);
             changeTimes.push((await dev.sync('small-change sync')).ms);
             await expectSame(dev, expected, 'small-change sync');
+            if (peerItems.has('3')) await peerChanged(round);
           }
           const m = median(changeTimes);
           rows.push({
@@ -336,7 +529,8 @@ async function large(cluster: PgCluster, small: SmallDevice | null): Promise<voi
             ratio: m / noChange,
             target: '≤ 2× no-change',
             met: m <= 2 * noChange,
-            note: 'median of 5 rounds; floor/ref column = the no-change figure at this size',
+            note: `median of 5 rounds${peerItems.has('3') ? ", each followed by the peer's" : ''}; floor/ref column = the no-change figure at this size`,
+            peerOf: 'changed',
           });
           (details.large as Record<string, unknown>).smallChangeMs = changeTimes;
           // Where the time goes, request by request: 5 traced no-change syncs, then 5 traced small changes (medians).
@@ -449,6 +643,8 @@ async function push(engine: Engine, cluster: PgCluster | null): Promise<void> {
         await dev.close();
       }
     });
+    // The peer's push right after ours, so machine load hits both alike.
+    if (peerItems.has('4')) await peerPush();
     const db2 = await storage.open();
     try {
       const [{ count } = { count: 0 }] = await db2.query<{ count: number }>(
@@ -471,6 +667,7 @@ async function push(engine: Engine, cluster: PgCluster | null): Promise<void> {
         target: '≤ 2× floor',
         met: sync.ms <= 2 * floor.ms,
         note: `${Math.round(n / (sync.ms / 1000))} obs/s; floor = the server's batched insert of ${PUSH_BATCH} per transaction (import, rows, holdings); the server's push handler in-process (validation, look-ups, response rows): ${(handler.ms / 1000).toFixed(2)} s; creating them offline took ${(createMs / 1000).toFixed(1)} s (not counted)`,
+        peerOf: 'push',
       });
       details[`push.${engine}`] = { n, syncMs: sync.ms, createMs, floor, handlerMs: handler.ms };
     } finally {
@@ -566,6 +763,7 @@ if (!cluster) log(`PostgreSQL measures skipped: ${'reason' in pg ? pg.reason : '
 else log(`PostgreSQL: ${cluster.describe} (${JSON.stringify(cluster.settings)})`);
 const pgEngines = engines.filter((e) => e === 'pglite' || cluster);
 try {
+  if (peerItems.size) await step('P. PouchDB peer: install, start, seed', openPeer);
   if (only.has('1')) for (const e of pgEngines) await step(`1. first sync (${e})`, () => firstSync(e, cluster));
   if (only.has('2') && engines.includes('pglite')) {
     await step('2. no-change sync, small (pglite)', async () => {
@@ -591,11 +789,14 @@ try {
   }
   if (only.has('4')) for (const e of pgEngines) await step(`4. push (${e})`, () => push(e, cluster));
   if (cluster && only.has('7')) await step('7. server under load', () => fleet(cluster));
+  if (peer) await step('P. PouchDB peer: measures not taken beside ours', peerRest);
 } finally {
+  await peer?.close();
   if (opts.profile && cluster) details.slowStatements = cluster.slowStatements().slice(0, 25);
   await cluster?.stop();
 }
 
+if (peerItems.size) peerRows();
 rows.sort((a, b) => a.item.localeCompare(b.item));
 const durationS = (Date.now() - started) / 1000;
 console.log(
@@ -612,6 +813,7 @@ if (opts.profile && details.slowStatements) {
     );
   }
 }
+if (peerSkip) console.log(`\n${'!'.repeat(12)} PouchDB PEER SKIPPED: ${peerSkip} ${'!'.repeat(12)}`);
 if (errors.length) console.log(`\nFAILED:\n${errors.map((e) => `  - ${e}`).join('\n')}`);
 writeResults(opts.output, {
   startedAt: new Date(started).toISOString(),

@@ -18,10 +18,12 @@ export interface ProfileOptions {
 }
 
 function nodeArgs(profile: ProfileOptions | undefined): string[] {
-  const args = ['--import', 'tsx'];
-  // One folder per process: --import tsx runs a loader thread that writes a profile of its own.
-  if (profile?.dir) args.push('--cpu-prof', `--cpu-prof-dir=${join(profile.dir, profile.name ?? 'process')}`);
-  return args;
+  return ['--import', 'tsx', ...profileArgs(profile)];
+}
+
+/** One folder per process: --import tsx runs a loader thread that writes a profile of its own. */
+export function profileArgs(profile: ProfileOptions | undefined): string[] {
+  return profile?.dir ? ['--cpu-prof', `--cpu-prof-dir=${join(profile.dir, profile.name ?? 'process')}`] : [];
 }
 
 export interface ServerProcess {
@@ -99,27 +101,34 @@ export function resetPeak(pid: number): boolean {
   }
 }
 
-export class DeviceProcess {
+/**
+ * A child process driven over Node's IPC channel: each request `{ cmd, ... }` goes with an id and the
+ * reply carrying it back resolves the call (or rejects it when the reply is `{ error }`).
+ */
+export class IpcChild<Req extends { cmd: string }, Rep extends object> {
   private seq = 0;
-  private readonly waiting = new Map<number, { resolve: (r: DeviceReply) => void; reject: (e: Error) => void }>();
+  private readonly waiting = new Map<number, { resolve: (r: Rep) => void; reject: (e: Error) => void }>();
   private stderr = '';
 
-  private constructor(private readonly child: ChildProcess) {
-    child.on('message', (m: DeviceReply & { id: number }) => {
+  protected constructor(
+    private readonly child: ChildProcess,
+    private readonly what: string,
+  ) {
+    child.on('message', (m: Rep & { id: number; error?: string }) => {
       const w = this.waiting.get(m.id);
       this.waiting.delete(m.id);
       if (!w) return;
-      if ('error' in m && m.error) w.reject(new Error(`device: ${m.error}`));
+      if ('error' in m && m.error) w.reject(new Error(`${what}: ${m.error}`));
       else w.resolve(m);
     });
     child.stderr!.on('data', (d: Buffer) => (this.stderr = (this.stderr + d.toString()).slice(-4000)));
     child.once('exit', (code, signal) => {
-      for (const w of this.waiting.values()) w.reject(new Error(`device exited (${code ?? signal}): ${this.stderr}`));
+      for (const w of this.waiting.values()) w.reject(new Error(`${what} exited (${code ?? signal}): ${this.stderr}`));
       this.waiting.clear();
     });
   }
 
-  /** The last lines the device wrote to stderr (its application log). */
+  /** The last lines the process wrote to stderr (its application log). */
   get log(): string {
     return this.stderr.trim().split('\n').slice(-15).join('\n');
   }
@@ -128,20 +137,10 @@ export class DeviceProcess {
     return this.child.pid!;
   }
 
-  static async start(dataDir: string, profile?: ProfileOptions): Promise<DeviceProcess> {
-    const child = spawn(process.execPath, [...nodeArgs(profile), join(ROOT, 'test/bench/device-child.ts'), dataDir], {
-      cwd: ROOT,
-      stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
-    });
-    const d = new DeviceProcess(child);
-    await d.call({ cmd: 'ping' });
-    return d;
-  }
-
-  call<R extends DeviceReply>(req: DeviceRequest): Promise<R> {
+  call<R extends Rep>(req: Req): Promise<R> {
     const id = ++this.seq;
     return new Promise<R>((resolve, reject) => {
-      this.waiting.set(id, { resolve: resolve as (r: DeviceReply) => void, reject });
+      this.waiting.set(id, { resolve: resolve as (r: Rep) => void, reject });
       this.child.send({ ...req, id });
     });
   }
@@ -151,5 +150,17 @@ export class DeviceProcess {
     const done = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
     this.child.send({ cmd: 'exit', id: ++this.seq });
     await done;
+  }
+}
+
+export class DeviceProcess extends IpcChild<DeviceRequest, DeviceReply> {
+  static async start(dataDir: string, profile?: ProfileOptions): Promise<DeviceProcess> {
+    const child = spawn(process.execPath, [...nodeArgs(profile), join(ROOT, 'test/bench/device-child.ts'), dataDir], {
+      cwd: ROOT,
+      stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
+    });
+    const d = new DeviceProcess(child, 'device');
+    await d.call({ cmd: 'ping' });
+    return d;
   }
 }

@@ -3,10 +3,13 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname } from 'node:path';
 
+/** The peer's measures (lib/peer.ts) that our rows are compared with. */
+export type PeerMeasure = 'firstSync' | 'noChange' | 'changed' | 'push';
+
 export interface Row {
   item: string;
   measure: string;
-  engine: 'postgres' | 'pglite' | 'sqlite' | '-';
+  engine: 'postgres' | 'pglite' | 'sqlite' | 'pouchdb' | '-';
   value: number;
   unit: string;
   /** Same work by the raw parts, when the item has a floor. */
@@ -16,6 +19,13 @@ export interface Row {
   target?: string;
   met?: boolean;
   note?: string;
+  /** The peer's row this one is compared with… */
+  peerOf?: PeerMeasure;
+  /** …its value in this row's unit, and ours over it (below 1: we are faster). */
+  peer?: number;
+  peerRatio?: number;
+  /** Not measured in this run (note says why). */
+  skipped?: boolean;
 }
 
 export function pct(xs: number[], p: number): number {
@@ -42,17 +52,22 @@ export function machine() {
   };
 }
 
+/** The table; with the PouchDB columns when any row has a peer figure or is the peer's. */
 export function table(rows: Row[]): string {
+  const withPeer = rows.some((r) => r.peerOf || r.engine === 'pouchdb');
   const head = ['#', 'measure', 'engine', 'value', 'floor / ref', 'ratio', 'target', 'met'];
+  if (withPeer) head.push('PouchDB', 'vs PouchDB');
+  const ratio = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? '' : `${x.toFixed(2)}×`);
   const body = rows.map((r) => [
     r.item,
     r.measure,
     r.engine,
-    fmt(r.value, r.unit),
+    r.skipped ? 'SKIPPED' : fmt(r.value, r.unit),
     fmt(r.floor, r.unit),
-    r.ratio === undefined ? '' : `${r.ratio.toFixed(2)}×`,
+    ratio(r.ratio),
     r.target ?? '',
     r.met === undefined ? '' : r.met ? 'yes' : 'NO',
+    ...(withPeer ? [fmt(r.peer, r.unit), ratio(r.peerRatio)] : []),
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;

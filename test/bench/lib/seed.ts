@@ -64,6 +64,38 @@ export async function seedBase(db: Db, fleet = 0): Promise<Seeded> {
 export const seededTimestamp = (g: number) =>
   new Date(Date.UTC(2016, 0, 1) + g * 300_000).toISOString().slice(0, 19).replace('T', ' ');
 
+/**
+ * Observation g as seedObservations generates it in SQL, computed here: the same field values that
+ * the server's pull sends for it (timestamp, x, y, wkt, values in dimension order, author). The peer
+ * benchmark stores these as its documents so both systems move the same data; a test holds the two in step.
+ */
+export function seededObservation(g: number) {
+  // Whole thousandths divided once: the value numeric → float8 gives, so wkt prints the same digits.
+  const x = (((g * 7919) % 360_000) - 180_000) / 1000;
+  const y = (((g * 104_729) % 180_000) - 90_000) / 1000;
+  return {
+    indicator: BENCH_INDICATOR,
+    timestamp: seededTimestamp(g),
+    x,
+    y,
+    wkt: `POINT(${x} ${y})`,
+    values: valueList({
+      rain: ((g * 31) % 500) / 10,
+      gauge: g % 40,
+      checked: g % 3 === 0,
+      note: g % 10 === 0 ? 'flooded road' : 'gauge ok',
+    }),
+    author: 'field',
+  };
+}
+
+/** Values as the wire carries them: one {name, type, value} per dimension, in the indicator's order. */
+export function valueList(vals: Record<string, number | boolean | string>) {
+  return INDICATOR.values
+    .filter((d) => d.code in vals)
+    .map((d) => ({ name: d.code, type: d.type, value: vals[d.code]! }));
+}
+
 const PER_IMPORT = 1000;
 const PER_TX = 100_000;
 
