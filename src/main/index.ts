@@ -111,6 +111,11 @@ if (!hasLock) {
             },
             appVersion: app.getVersion(),
             logFile: logger.file,
+            // The OS's ordered list (with regions, for date formats); getLocale() is the fallback Chromium itself uses.
+            systemLanguages: () => {
+              const preferred = app.getPreferredSystemLanguages();
+              return preferred.length > 0 ? preferred : [app.getLocale()];
+            },
             // `npm run demo` points the Connect screen at the demo server it started.
             ...(process.env['GOBS_SERVER_URL'] ? { defaultServerUrl: process.env['GOBS_SERVER_URL'] } : {}),
           }),

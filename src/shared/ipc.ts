@@ -320,6 +320,12 @@ export const SyncStartArgs = z
 
 // ---- settings ------------------------------------------------------------------------------
 
+/** The languages the renderer is translated into; 'system' follows the OS's preferred languages. */
+export const LANGUAGES = ['en', 'fr'] as const;
+export type Language = (typeof LANGUAGES)[number];
+export const LanguagePreference = z.enum(['system', ...LANGUAGES]);
+export type LanguagePreference = z.infer<typeof LanguagePreference>;
+
 export interface AppSettings {
   deviceId: string;
   /** Automatic sync interval in minutes; 0 = off. */
@@ -330,9 +336,15 @@ export interface AppSettings {
   logFile: string | null;
   serverUrl: string | null;
   username: string | null;
+  language: LanguagePreference;
+  /** The OS's preferred languages, most preferred first (BCP 47 tags such as 'fr-FR'); may be empty. */
+  systemLanguages: string[];
 }
 export const SettingsSetArgs = z
-  .object({ syncIntervalMinutes: z.number().int('Whole minutes').min(0).max(1440, 'At most one day') })
+  .object({
+    syncIntervalMinutes: z.number().int('Whole minutes').min(0).max(1440, 'At most one day'),
+    language: LanguagePreference,
+  })
   .partial()
   .strict();
 

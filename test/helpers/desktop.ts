@@ -72,6 +72,8 @@ export interface TestDesktopOptions {
   autoSync?: boolean;
   defaultServerUrl?: string;
   syncHooks?: MainCoreOptions['syncHooks'];
+  /** What the OS reports as its preferred languages; default British English, as the e2e browser's locale. */
+  systemLanguages?: string[];
 }
 
 /** The options createTestDesktop gives createMainCore (also used by child-process fixtures). */
@@ -93,6 +95,7 @@ export function testCoreOptions(
     logFile: join(dataDir, 'logs', 'main.log'),
     autoSync: options.autoSync ?? false,
     ...(options.syncHooks ? { syncHooks: options.syncHooks } : {}),
+    systemLanguages: () => options.systemLanguages ?? ['en-GB'],
     ...(options.defaultServerUrl ? { defaultServerUrl: options.defaultServerUrl } : {}),
   };
 }

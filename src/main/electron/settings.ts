@@ -1,4 +1,5 @@
 import Store from 'electron-store';
+import { LanguagePreference } from '../../shared/ipc';
 import type { Settings, SettingsStore } from '../platform/options';
 
 /** electron-store behind the SettingsStore interface (the device UUID is minted by platform/device.ts). */
@@ -13,6 +14,7 @@ export function createElectronSettings(): SettingsStore {
         pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$',
       },
       syncIntervalMinutes: { type: 'number', minimum: 0, maximum: 1440 },
+      language: { type: 'string', enum: [...LanguagePreference.options] },
     },
     clearInvalidConfig: false,
   });

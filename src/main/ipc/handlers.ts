@@ -130,11 +130,12 @@ export function createHandlers(ctx: Session, services: Services, options: MainCo
     },
     settings: {
       get: async () => settings(),
-      set: async ({ syncIntervalMinutes }) => {
+      set: async ({ syncIntervalMinutes, language }) => {
         if (syncIntervalMinutes !== undefined) {
           options.settings.set('syncIntervalMinutes', syncIntervalMinutes);
           services.sync.scheduleInterval();
         }
+        if (language !== undefined) ctx.options.settings.set('language', language);
         return settings();
       },
     },
@@ -149,6 +150,8 @@ export function createHandlers(ctx: Session, services: Services, options: MainCo
       logFile: options.logFile ?? null,
       serverUrl: ctx.account?.ref.serverUrl ?? null,
       username: ctx.account?.ref.username ?? null,
+      language: ctx.options.settings.get('language') ?? 'system',
+      systemLanguages: ctx.options.systemLanguages?.() ?? [],
     };
   }
 }

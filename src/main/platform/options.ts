@@ -3,7 +3,7 @@
  * settings, dialogs, the OS viewer) behind small interfaces, so the rest of main runs under plain
  * Node. src/main/index.ts fills them with Electron's services; tests with plain-Node stand-ins.
  */
-import type { IpcEvents } from '../../shared/ipc';
+import type { IpcEvents, LanguagePreference } from '../../shared/ipc';
 import type { SyncHooks } from '../sync/hooks';
 
 /** OS-backed encryption for the session token (Electron safeStorage). */
@@ -17,6 +17,8 @@ export interface Settings {
   deviceId?: string;
   /** Automatic sync interval in minutes; 0 = off. */
   syncIntervalMinutes: number;
+  /** The user interface language; 'system' (the default) follows `MainCoreOptions.systemLanguages`. */
+  language?: LanguagePreference;
   /** The account last logged in (its store is opened at start, for offline work); null after "forget". */
   currentAccount?: { serverUrl: string; username: string } | null;
 }
@@ -46,6 +48,8 @@ export interface MainCoreOptions {
   appVersion: string;
   /** The main process's log file, shown in Settings/About; null when there is none. */
   logFile?: string | null;
+  /** The OS's preferred languages, most preferred first (Electron: app.getPreferredSystemLanguages()). */
+  systemLanguages?: () => string[];
   /** Pre-filled server URL (e.g. `npm run demo`), reported by auth.status before any login. */
   defaultServerUrl?: string;
   /** Automatic sync (interval, reconnect, backoff retries). Default true; tests turn it off to drive syncs themselves. */

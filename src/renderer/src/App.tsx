@@ -13,7 +13,7 @@ import { SettingsPage } from './pages/SettingsPage';
 import { Toast } from './components/Toast';
 import { SyncContext, useSyncStatusSource } from './hooks/useSync';
 import { ToastContext, type ToastMessage } from './hooks/useToast';
-import { strings } from './i18n/strings';
+import { t } from './i18n';
 import { toGobsError } from './lib/errors';
 import type { AuthStatus } from '../../shared/ipc';
 import type { GobsError } from '../../shared/errors';
@@ -98,7 +98,7 @@ export function App() {
   }, [status, inside, route.name]);
 
   if (bootError && !status) return <ErrorBanner error={bootError} onRetry={boot} />;
-  if (!session) return <p className="boot muted">{strings.common.loading}</p>;
+  if (!session) return <p className="boot muted">{t('common.loading')}</p>;
 
   return (
     <SessionContext.Provider value={session}>

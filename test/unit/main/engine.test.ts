@@ -186,4 +186,31 @@ describe('settings', () => {
     expect(again.syncIntervalMinutes).toBe(5);
     expect(again.deviceId).toBe(first.deviceId); // generated once, never changed
   });
+
+  it('follows the system language until one is chosen, persists the choice and refuses unknown ones', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'gobs-settings-'));
+    desktop = await createTestDesktop({ dataDir, systemLanguages: ['fr-CA', 'en-US'] });
+    expect(await desktop.gobs.settings.get()).toMatchObject({
+      language: 'system',
+      systemLanguages: ['fr-CA', 'en-US'],
+    });
+    expect(await desktop.gobs.settings.set({ language: 'en' })).toMatchObject({
+      language: 'en',
+      syncIntervalMinutes: 15,
+    });
+    for (const bad of ['de', 'FR', '', null]) {
+      const err = await desktop.gobs.settings
+        .set({ language: bad as 'fr' })
+        .catch((e: unknown) => e as { code: string; field: string });
+      expect(err).toMatchObject({ code: 'invalid_argument', field: 'language' });
+    }
+    desktop = await desktop.restart();
+    expect((await desktop.gobs.settings.get()).language).toBe('en');
+    // Setting one key leaves the other alone.
+    await desktop.gobs.settings.set({ syncIntervalMinutes: 7 });
+    expect(await desktop.gobs.settings.set({ language: 'system' })).toMatchObject({
+      language: 'system',
+      syncIntervalMinutes: 7,
+    });
+  });
 });

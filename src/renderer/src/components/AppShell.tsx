@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
-import { strings } from '../i18n/strings';
+import { t } from '../i18n';
 import { routeHref, type Route } from '../hooks/useRoute';
 import { StatusLine } from './StatusLine';
 import { useSession } from '../hooks/useSession';
@@ -13,9 +13,9 @@ interface Props {
 }
 
 const sections: { name: 'projects' | 'conflicts' | 'settings'; label: string }[] = [
-  { name: 'projects', label: strings.nav.projects },
-  { name: 'conflicts', label: strings.nav.conflicts },
-  { name: 'settings', label: strings.nav.settings },
+  { name: 'projects', label: t('nav.projects') },
+  { name: 'conflicts', label: t('nav.conflicts') },
+  { name: 'settings', label: t('nav.settings') },
 ];
 
 function sectionOf(route: Route): string {
@@ -34,7 +34,7 @@ export function AppShell({ route, onLogout, loggingOut, children }: Props) {
     const frame = requestAnimationFrame(() => {
       const heading = document.querySelector<HTMLElement>('main h1');
       if (!heading) return;
-      document.title = strings.windowTitle(heading.textContent ?? '');
+      document.title = t('windowTitle', { page: heading.textContent ?? '' });
       if (heading.contains(document.activeElement)) return;
       heading.tabIndex = -1;
       heading.focus({ preventScroll: true });
@@ -48,9 +48,9 @@ export function AppShell({ route, onLogout, loggingOut, children }: Props) {
           <span className="brand-mark" aria-hidden="true">
             G
           </span>
-          <span>{strings.appName}</span>
+          <span>{t('appName')}</span>
         </a>
-        <nav aria-label={strings.nav.main} className="topnav">
+        <nav aria-label={t('nav.main')} className="topnav">
           {sections.map((s) => (
             <a
               key={s.name}
@@ -64,7 +64,7 @@ export function AppShell({ route, onLogout, loggingOut, children }: Props) {
                   <span className="topnav-count" aria-hidden="true">
                     {conflicts}
                   </span>
-                  <span className="visually-hidden">{`, ${strings.nav.conflictCount(conflicts)}`}</span>
+                  <span className="visually-hidden">{`, ${t('nav.conflictCount', { count: conflicts })}`}</span>
                 </>
               )}
             </a>
@@ -73,11 +73,11 @@ export function AppShell({ route, onLogout, loggingOut, children }: Props) {
         <span className="topbar-spacer" />
         {status.loggedIn ? (
           <button type="button" className="btn btn-ghost" onClick={onLogout} disabled={loggingOut}>
-            {strings.nav.logout}
+            {t('nav.logout')}
           </button>
         ) : (
           <button type="button" className="btn btn-ghost" onClick={() => workOffline(false)}>
-            {strings.nav.login}
+            {t('nav.login')}
           </button>
         )}
       </header>

@@ -1,4 +1,4 @@
-import { strings } from '../i18n/strings';
+import { t } from '../i18n';
 
 export interface Crumb {
   label: string;
@@ -7,7 +7,7 @@ export interface Crumb {
 
 export function Breadcrumb({ items }: { items: Crumb[] }) {
   return (
-    <nav className="breadcrumb" aria-label={strings.nav.breadcrumb}>
+    <nav className="breadcrumb" aria-label={t('nav.breadcrumb')}>
       <ol>
         {items.map((c, i) => (
           <li key={`${i}-${c.label}`}>

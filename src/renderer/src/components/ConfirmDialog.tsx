@@ -1,5 +1,5 @@
 import { useEffect, useId, useRef } from 'react';
-import { strings } from '../i18n/strings';
+import { t } from '../i18n';
 
 interface Props {
   open: boolean;
@@ -36,7 +36,7 @@ export function ConfirmDialog({ open, title, message, confirmLabel, danger, onCo
       <p id={`${id}-message`}>{message}</p>
       <div className="dialog-actions">
         <button type="button" className="btn" onClick={onCancel} autoFocus>
-          {strings.common.cancel}
+          {t('common.cancel')}
         </button>
         <button type="button" className={`btn ${danger ? 'btn-danger-solid' : 'btn-primary'}`} onClick={onConfirm}>
           {confirmLabel}

@@ -1,5 +1,5 @@
 import { errorText } from '../lib/errors';
-import { strings } from '../i18n/strings';
+import { t } from '../i18n';
 
 export function ErrorBanner({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
   return (
@@ -7,7 +7,7 @@ export function ErrorBanner({ error, onRetry }: { error: unknown; onRetry?: () =
       <span>{errorText(error)}</span>
       {onRetry && (
         <button type="button" className="btn btn-small" onClick={onRetry}>
-          {strings.common.retry}
+          {t('common.retry')}
         </button>
       )}
     </div>

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { strings } from '../i18n/strings';
+import { t } from '../i18n';
 import { Field } from './Field';
 import { isTimeBound } from '../lib/timeBound';
 import { SYNC_STATES, type SyncState } from '../../../shared/constants';
@@ -52,13 +52,13 @@ export function ObservationFilters({ initial, onChange }: Props) {
 
   const any = from || to || state || text;
   return (
-    <search className="filters" aria-label={strings.indicator.filters}>
-      <Field label={strings.indicator.from} error={fromOk ? undefined : strings.indicator.timeHint}>
+    <search className="filters" aria-label={t('indicator.filters')}>
+      <Field label={t('indicator.from')} error={fromOk ? undefined : t('indicator.timeHint')}>
         {({ id, describedBy, invalid }) => (
           <input
             id={id}
             value={from}
-            placeholder={strings.indicator.fromPlaceholder}
+            placeholder={t('indicator.fromPlaceholder')}
             onChange={(e) => setFrom(e.target.value)}
             aria-describedby={describedBy}
             aria-invalid={invalid}
@@ -66,12 +66,12 @@ export function ObservationFilters({ initial, onChange }: Props) {
           />
         )}
       </Field>
-      <Field label={strings.indicator.to} error={toOk ? undefined : strings.indicator.timeHint}>
+      <Field label={t('indicator.to')} error={toOk ? undefined : t('indicator.timeHint')}>
         {({ id, describedBy, invalid }) => (
           <input
             id={id}
             value={to}
-            placeholder={strings.indicator.toPlaceholder}
+            placeholder={t('indicator.toPlaceholder')}
             onChange={(e) => setTo(e.target.value)}
             aria-describedby={describedBy}
             aria-invalid={invalid}
@@ -79,25 +79,25 @@ export function ObservationFilters({ initial, onChange }: Props) {
           />
         )}
       </Field>
-      <Field label={strings.indicator.state}>
+      <Field label={t('indicator.state')}>
         {({ id }) => (
           <select id={id} value={state} onChange={(e) => setState(e.target.value as SyncState | '')}>
-            <option value="">{strings.indicator.anyState}</option>
+            <option value="">{t('indicator.anyState')}</option>
             {SYNC_STATES.map((s) => (
               <option key={s} value={s}>
-                {strings.states[s]}
+                {t(`states.${s}`)}
               </option>
             ))}
           </select>
         )}
       </Field>
-      <Field label={strings.indicator.search}>
+      <Field label={t('indicator.search')}>
         {({ id }) => (
           <input
             id={id}
             type="search"
             value={text}
-            placeholder={strings.indicator.searchPlaceholder}
+            placeholder={t('indicator.searchPlaceholder')}
             onChange={(e) => setText(e.target.value)}
           />
         )}
@@ -113,7 +113,7 @@ export function ObservationFilters({ initial, onChange }: Props) {
           setText('');
         }}
       >
-        {strings.indicator.clearFilters}
+        {t('indicator.clearFilters')}
       </button>
     </search>
   );

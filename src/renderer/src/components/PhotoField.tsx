@@ -1,5 +1,5 @@
 import { useEffect, useId, useRef, useState } from 'react';
-import { strings } from '../i18n/strings';
+import { t } from '../i18n';
 import { MAX_MEDIA_BYTES } from '../../../shared/constants';
 import type { MediaContent } from '../../../shared/ipc';
 
@@ -43,11 +43,11 @@ export function PhotoField({ current, change, onChange, error }: Props) {
   function pick(file: File | undefined) {
     if (!file) return;
     if (!IMAGE_TYPES.includes(file.type)) {
-      setLocalError(strings.observation.photoNotImage);
+      setLocalError(t('observation.photoNotImage'));
       return;
     }
     if (file.size > MAX_MEDIA_BYTES) {
-      setLocalError(strings.observation.photoTooBig);
+      setLocalError(t('observation.photoTooBig'));
       return;
     }
     setLocalError(undefined);
@@ -56,13 +56,13 @@ export function PhotoField({ current, change, onChange, error }: Props) {
 
   return (
     <fieldset className="photo-field" aria-describedby={message ? `${id}-error` : undefined}>
-      <legend>{strings.observation.photo}</legend>
+      <legend>{t('observation.photo')}</legend>
       <div className="photo-body">
         <div className="photo-frame">
           {shown ? (
-            <img src={shown} alt={strings.observation.photoAlt} />
+            <img src={shown} alt={t('observation.photoAlt')} />
           ) : (
-            <span className="muted">{strings.observation.noPhoto}</span>
+            <span className="muted">{t('observation.noPhoto')}</span>
           )}
         </div>
         <div className="photo-actions">
@@ -73,14 +73,14 @@ export function PhotoField({ current, change, onChange, error }: Props) {
             accept={IMAGE_TYPES.join(',')}
             className="visually-hidden"
             tabIndex={-1}
-            aria-label={hasPhoto ? strings.observation.replacePhoto : strings.observation.attachPhoto}
+            aria-label={hasPhoto ? t('observation.replacePhoto') : t('observation.attachPhoto')}
             onChange={(e) => {
               pick(e.target.files?.[0]);
               e.target.value = '';
             }}
           />
           <button type="button" className="btn" onClick={() => input.current?.click()}>
-            {hasPhoto ? strings.observation.replacePhoto : strings.observation.attachPhoto}
+            {hasPhoto ? t('observation.replacePhoto') : t('observation.attachPhoto')}
           </button>
           {hasPhoto && (
             <button
@@ -88,15 +88,15 @@ export function PhotoField({ current, change, onChange, error }: Props) {
               className="btn btn-danger"
               onClick={() => onChange({ file: null, remove: Boolean(current) })}
             >
-              {strings.observation.removePhoto}
+              {t('observation.removePhoto')}
             </button>
           )}
-          {change.file && <p className="small muted">{strings.observation.photoWillAttach(change.file.name)}</p>}
+          {change.file && <p className="small muted">{t('observation.photoWillAttach', { name: change.file.name })}</p>}
           {!change.file && change.remove && current && (
-            <p className="small muted">{strings.observation.photoWillRemove}</p>
+            <p className="small muted">{t('observation.photoWillRemove')}</p>
           )}
           {!change.file && !change.remove && current?.local && (
-            <p className="small muted">{strings.observation.photoPending}</p>
+            <p className="small muted">{t('observation.photoPending')}</p>
           )}
           {message && (
             <p id={`${id}-error`} className="field-error" role="alert">

@@ -1,10 +1,10 @@
-import { strings } from '../i18n/strings';
+import { t } from '../i18n';
 import type { SyncState } from '../../../shared/ipc';
 
 export function StateBadge({ state }: { state: SyncState }) {
   return (
-    <span className={`badge badge-state-${state}`} title={strings.stateHelp[state]}>
-      {strings.states[state]}
+    <span className={`badge badge-state-${state}`} title={t(`stateHelp.${state}`)}>
+      {t(`states.${state}`)}
     </span>
   );
 }

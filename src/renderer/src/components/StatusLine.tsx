@@ -1,4 +1,4 @@
-import { strings } from '../i18n/strings';
+import { t } from '../i18n';
 import { formatRelative, hostOf } from '../lib/format';
 import { useSession } from '../hooks/useSession';
 import { useSyncStatus } from '../hooks/useSync';
@@ -13,33 +13,35 @@ export function StatusLine() {
   const syncing = sync?.state === 'syncing';
   const pending = sync?.pendingChanges ?? 0;
   return (
-    <footer className="status-line" aria-label={strings.status.region}>
+    <footer className="status-line" aria-label={t('status.region')}>
       <span className="status-item" role="status">
         <span
           className={`status-dot ${syncing ? 'is-syncing' : online ? 'is-online' : 'is-offline'}`}
           aria-hidden="true"
         />
-        {online ? strings.status.online : strings.status.offline}
+        {online ? t('status.online') : t('status.offline')}
       </span>
       {syncing && (
         <>
           <span className="status-sep" aria-hidden="true" />
           <span className="status-item" role="status">
-            {`${strings.status.syncing}: ${sync.phase ? strings.sync.phases[sync.phase] : ''}`}
+            {sync.phase
+              ? t('common.labelValue', { label: t('status.syncing'), value: t(`sync.phases.${sync.phase}`) })
+              : t('status.syncing')}
           </span>
         </>
       )}
       <span className="status-sep" aria-hidden="true" />
       <span className={`status-item${pending > 0 ? ' is-waiting' : ''}`}>
-        {pending > 0 ? strings.status.waiting(pending) : strings.status.noneWaiting}
+        {pending > 0 ? t('status.waiting', { count: pending }) : t('status.noneWaiting')}
       </span>
       <span className="status-sep" aria-hidden="true" />
-      <span className="status-item">{strings.status.lastSync(formatRelative(sync?.lastSyncAt, now))}</span>
+      <span className="status-item">{t('status.lastSync', { when: formatRelative(sync?.lastSyncAt, now) })}</span>
       <span className="status-spacer" />
       <span className="status-item muted">
         {status.loggedIn && status.username
-          ? strings.status.signedInAs(status.username, hostOf(status.serverUrl))
-          : strings.status.notSignedIn}
+          ? t('status.signedInAs', { user: status.username, server: hostOf(status.serverUrl) })
+          : t('status.notSignedIn')}
       </span>
     </footer>
   );

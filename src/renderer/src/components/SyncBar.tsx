@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { strings } from '../i18n/strings';
+import { t } from '../i18n';
 import { errorText, toGobsError } from '../lib/errors';
 import { formatRelative } from '../lib/format';
 import { useSyncStatus } from '../hooks/useSync';
@@ -50,74 +50,80 @@ export function SyncBar({
     }
   }
 
-  const phase = sync?.phase ? strings.sync.phases[sync.phase] : '';
+  const phase = sync?.phase ? t(`sync.phases.${sync.phase}`) : '';
   const indicator = sync?.indicatorCode ? (labels?.get(sync.indicatorCode) ?? sync.indicatorCode) : null;
+  const phaseText = indicator ? t('sync.phaseOf', { phase, indicator }) : phase;
+  const progressText = !sync
+    ? ''
+    : sync.total === null
+      ? sync.done > 0
+        ? t('sync.progressDone', { done: sync.done })
+        : ''
+      : t('sync.progressOf', { done: sync.done, total: sync.total });
   // Cancelling is the user's own choice, not an error: said plainly, not listed as a failure.
   const cancelled = !running && sync?.lastError?.code === 'cancelled';
   const errors = [
     ...(error ? [errorText(error)] : []),
-    ...(sync?.lastError && !running && !cancelled ? [sync.lastError.message] : []),
+    ...(sync?.lastError && !running && !cancelled ? [errorText(sync.lastError)] : []),
     ...(sync?.recentErrors ?? []),
   ].filter((m, i, all) => all.indexOf(m) === i);
 
   return (
-    <section className="panel sync-bar" aria-label={strings.sync.region}>
+    <section className="panel sync-bar" aria-label={t('sync.region')}>
       <div className="sync-row">
         {ours && sync ? (
           <div className="sync-progress">
             <div className="sync-progress-text">
-              <strong>{strings.sync.phaseOf(phase, indicator)}</strong>
-              <span className="muted">{strings.sync.progress(sync.done, sync.total)}</span>
+              <strong>{phaseText}</strong>
+              <span className="muted">{progressText}</span>
             </div>
             <ProgressBar
-              label={strings.sync.progressLabel}
+              label={t('sync.progressLabel')}
               done={sync.done}
               total={sync.total}
-              valueText={[strings.sync.phaseOf(phase, indicator), strings.sync.progress(sync.done, sync.total)]
-                .filter(Boolean)
-                .join(': ')}
+              valueText={progressText ? t('common.labelValue', { label: phaseText, value: progressText }) : phaseText}
             />
           </div>
         ) : (
           <div className="sync-summary">
             <strong>
-              {sync?.lastSyncAt ? strings.sync.idle(formatRelative(sync.lastSyncAt, now)) : strings.sync.neverSynced}
+              {sync?.lastSyncAt
+                ? t('sync.idle', { when: formatRelative(sync.lastSyncAt, now) })
+                : t('sync.neverSynced')}
             </strong>
-            {sync?.lastResult && sync.lastSyncAt && (
-              <span className="muted">{strings.sync.result(sync.lastResult)}</span>
-            )}
+            {sync?.lastResult && sync.lastSyncAt && <span className="muted">{t('sync.result', sync.lastResult)}</span>}
             <span className={pendingChanges > 0 ? 'is-waiting' : 'muted'}>
-              {pendingChanges > 0 ? strings.sync.waiting(pendingChanges) : strings.sync.nothingWaiting}
+              {pendingChanges > 0 ? t('sync.waiting', { count: pendingChanges }) : t('sync.nothingWaiting')}
             </span>
             {sync?.state === 'offline' && (
               <span className="muted">
-                {strings.sync.offline}
-                {sync.nextRetryAt ? ` ${strings.sync.retryAt(formatRelative(sync.nextRetryAt, now))}` : ''}
+                {t('sync.offline')}
+                {sync.nextRetryAt ? ` ${t('sync.retryAt', { when: formatRelative(sync.nextRetryAt, now) })}` : ''}
               </span>
             )}
-            {sync?.state === 'unauthorized' && <span className="is-error">{strings.sync.unauthorized}</span>}
-            {cancelled && <span className="muted">{strings.sync.cancelled}</span>}
+            {sync?.state === 'unauthorized' && <span className="is-error">{t('sync.unauthorized')}</span>}
+            {cancelled && <span className="muted">{t('sync.cancelled')}</span>}
           </div>
         )}
         <div className="page-actions">
           {ours ? (
             <button type="button" className="btn" onClick={() => void cancel()} disabled={cancelling}>
-              {cancelling ? strings.sync.cancelling : strings.sync.cancel}
+              {cancelling ? t('sync.cancelling') : t('sync.cancel')}
             </button>
           ) : status.loggedIn ? (
             <button type="button" className="btn btn-primary" onClick={() => void start()} disabled={running}>
-              {strings.sync.now}
+              {t('sync.now')}
             </button>
           ) : (
             <button type="button" className="btn btn-primary" onClick={() => workOffline(false)}>
-              {strings.sync.logInToSync}
+              {t('sync.logInToSync')}
             </button>
           )}
         </div>
       </div>
       {errors.length > 0 && !ours && (
         <div className="sync-errors" role="alert">
-          <h3>{strings.sync.lastErrors}</h3>
+          <h3>{t('sync.lastErrors')}</h3>
           <ul>
             {errors.slice(0, 5).map((m) => (
               <li key={m}>{m}</li>

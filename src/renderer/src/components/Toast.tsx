@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import { strings } from '../i18n/strings';
+import { t } from '../i18n';
 import type { ToastMessage } from '../hooks/useToast';
 
 const VISIBLE_MS = 10_000;
@@ -30,7 +30,7 @@ export function Toast({ toast, onClose }: { toast: ToastMessage | null; onClose(
           {toast.action.label}
         </button>
       )}
-      <button type="button" className="btn btn-small" aria-label={strings.common.close} onClick={onClose}>
+      <button type="button" className="btn btn-small" aria-label={t('common.close')} onClick={onClose}>
         ×
       </button>
     </div>

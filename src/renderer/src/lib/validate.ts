@@ -2,8 +2,8 @@
  * Client-side checks of the observation form, per dimension type, so mistakes are named next
  * to their field before anything is sent to main (which validates again: it is the authority).
  */
-import { strings } from '../i18n/strings';
-import { fromInputValue } from './observation';
+import { t } from '../i18n';
+import { parseNumber, parseTimestamp } from './format';
 import type { DateFormat, Dimension, DimensionValue } from '../../../shared/ipc';
 
 export type LocationMode = 'point' | 'wkt';
@@ -31,29 +31,21 @@ export type FieldErrors = Record<string, string>;
 const WKT =
   /^\s*(POINT|LINESTRING|POLYGON|MULTIPOINT|MULTILINESTRING|MULTIPOLYGON|GEOMETRYCOLLECTION)\s*(Z|M|ZM)?\s*(\(|EMPTY)/i;
 
-export function parseNumber(raw: string): number | null {
-  const t = raw.trim().replace(',', '.');
-  if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(t)) return null;
-  const n = Number(t);
-  return Number.isFinite(n) ? n : null;
-}
-
 export function parseValue(raw: string, d: Dimension): { value: DimensionValue } | { error: string } {
-  const t = raw.trim();
+  const text = raw.trim();
   // Every dimension needs a value (the server refuses incomplete observations).
-  if (t === '') return { error: strings.observation.errors.required };
+  if (text === '') return { error: t('observation.errors.required') };
   switch (d.type) {
     case 'integer': {
-      if (!/^[-+]?\d+$/.test(t) || !Number.isSafeInteger(Number(t)))
-        return { error: strings.observation.errors.integer };
-      return { value: Number(t) };
+      const n = /^[-+−]?[\d\s\u00a0\u202f]+$/.test(text) ? parseNumber(text) : null;
+      return n === null || !Number.isSafeInteger(n) ? { error: t('observation.errors.integer') } : { value: n };
     }
     case 'real': {
-      const n = parseNumber(t);
-      return n === null ? { error: strings.observation.errors.real } : { value: n };
+      const n = parseNumber(text);
+      return n === null ? { error: t('observation.errors.real') } : { value: n };
     }
     case 'boolean':
-      return { value: t === 'true' };
+      return { value: text === 'true' };
     case 'string':
       return { value: raw };
   }
@@ -65,9 +57,9 @@ export function validateForm(
   dateFormat: DateFormat,
 ): { parsed?: Parsed; errors: FieldErrors } {
   const errors: FieldErrors = {};
-  const timestamp = form.timestamp.trim() === '' ? null : fromInputValue(form.timestamp, dateFormat);
-  if (form.timestamp.trim() === '') errors['timestamp'] = strings.observation.errors.required;
-  else if (!timestamp) errors['timestamp'] = strings.observation.errors.timestamp;
+  const timestamp = form.timestamp.trim() === '' ? null : parseTimestamp(form.timestamp, dateFormat);
+  if (form.timestamp.trim() === '') errors['timestamp'] = t('observation.errors.required');
+  else if (!timestamp) errors['timestamp'] = t('observation.errors.timestamp');
 
   const values: Record<string, DimensionValue> = {};
   for (const d of dimensions) {
@@ -82,15 +74,15 @@ export function validateForm(
   if (form.mode === 'point') {
     const lon = parseNumber(form.lon);
     const lat = parseNumber(form.lat);
-    if (form.lon.trim() === '') errors['x'] = strings.observation.errors.required;
-    else if (lon === null || lon < -180 || lon > 180) errors['x'] = strings.observation.errors.longitude;
+    if (form.lon.trim() === '') errors['x'] = t('observation.errors.required');
+    else if (lon === null || lon < -180 || lon > 180) errors['x'] = t('observation.errors.longitude');
     else x = lon;
-    if (form.lat.trim() === '') errors['y'] = strings.observation.errors.required;
-    else if (lat === null || lat < -90 || lat > 90) errors['y'] = strings.observation.errors.latitude;
+    if (form.lat.trim() === '') errors['y'] = t('observation.errors.required');
+    else if (lat === null || lat < -90 || lat > 90) errors['y'] = t('observation.errors.latitude');
     else y = lat;
   } else {
-    if (form.wkt.trim() === '') errors['wkt'] = strings.observation.errors.required;
-    else if (!WKT.test(form.wkt)) errors['wkt'] = strings.observation.errors.wkt;
+    if (form.wkt.trim() === '') errors['wkt'] = t('observation.errors.required');
+    else if (!WKT.test(form.wkt)) errors['wkt'] = t('observation.errors.wkt');
     else wkt = form.wkt.trim();
   }
 

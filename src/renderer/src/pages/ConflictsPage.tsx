@@ -1,12 +1,11 @@
 import { useCallback, useMemo, useState } from 'react';
-import { strings } from '../i18n/strings';
+import { t } from '../i18n';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { useAsync } from '../hooks/useAsync';
 import { useObservationsChanged } from '../hooks/useSync';
 import { useToast } from '../hooks/useToast';
 import { errorText } from '../lib/errors';
-import { formatDateTime } from '../lib/format';
-import { formatLocation, formatTimestamp, formatValue } from '../lib/observation';
+import { formatInstant, formatLocation, formatTimestamp, formatValue } from '../lib/format';
 import type { IndicatorSummary, ObservationDetail } from '../../../shared/ipc';
 
 interface Line {
@@ -20,9 +19,9 @@ function compare(o: ObservationDetail, indicator: IndicatorSummary | undefined):
   const fmt = indicator?.dateFormat ?? 'second';
   const lines: Line[] = [
     {
-      label: strings.conflicts.timestamp,
+      label: t('conflicts.timestamp'),
       mine: formatTimestamp(o.timestamp, fmt),
-      theirs: s ? formatTimestamp(s.timestamp, fmt) : strings.common.none,
+      theirs: s ? formatTimestamp(s.timestamp, fmt) : t('common.none'),
     },
   ];
   const dims =
@@ -37,24 +36,24 @@ function compare(o: ObservationDetail, indicator: IndicatorSummary | undefined):
     lines.push({
       label: d.unit ? `${d.name} (${d.unit})` : d.name,
       mine: formatValue(o.values[d.code], d),
-      theirs: s ? formatValue(s.values[d.code], d) : strings.common.none,
+      theirs: s ? formatValue(s.values[d.code], d) : t('common.none'),
     });
   }
   lines.push(
     {
-      label: strings.conflicts.location,
+      label: t('conflicts.location'),
       mine: formatLocation(o.x, o.y, o.wkt),
-      theirs: s ? formatLocation(s.x, s.y, s.wkt) : strings.common.none,
+      theirs: s ? formatLocation(s.x, s.y, s.wkt) : t('common.none'),
     },
     {
-      label: strings.conflicts.photo,
-      mine: o.hasMedia ? strings.conflicts.hasPhoto : strings.conflicts.noPhoto,
-      theirs: s?.hasMedia ? strings.conflicts.hasPhoto : strings.conflicts.noPhoto,
+      label: t('conflicts.photo'),
+      mine: o.hasMedia ? t('conflicts.hasPhoto') : t('conflicts.noPhoto'),
+      theirs: s?.hasMedia ? t('conflicts.hasPhoto') : t('conflicts.noPhoto'),
     },
     {
-      label: strings.conflicts.author,
-      mine: o.author ?? strings.common.none,
-      theirs: s?.author ?? strings.common.none,
+      label: t('conflicts.author'),
+      mine: o.author ?? t('common.none'),
+      theirs: s?.author ?? t('common.none'),
     },
   );
   return lines;
@@ -76,12 +75,12 @@ export function ConflictsPage() {
     <section className="page" aria-labelledby="conflicts-title">
       <header className="page-header">
         <div>
-          <h1 id="conflicts-title">{strings.conflicts.title}</h1>
-          <p className="muted subtitle">{strings.conflicts.intro}</p>
+          <h1 id="conflicts-title">{t('conflicts.title')}</h1>
+          <p className="muted subtitle">{t('conflicts.intro')}</p>
         </div>
       </header>
       {conflicts.error && <ErrorBanner error={conflicts.error} onRetry={reload} />}
-      {conflicts.data?.length === 0 && <p className="empty">{strings.conflicts.empty}</p>}
+      {conflicts.data?.length === 0 && <p className="empty">{t('conflicts.empty')}</p>}
       {conflicts.data?.map((c) => (
         <ConflictCard key={c.uuid} conflict={c} indicator={byCode.get(c.indicatorCode)} onResolved={reload} />
       ))}
@@ -102,10 +101,10 @@ function ConflictCard({
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
   const lines = compare(conflict, indicator);
-  const heading = strings.conflicts.title1(
-    indicator?.label ?? conflict.indicatorCode,
-    formatTimestamp(conflict.timestamp, indicator?.dateFormat ?? 'second'),
-  );
+  const heading = t('conflicts.title1', {
+    indicator: indicator?.label ?? conflict.indicatorCode,
+    time: formatTimestamp(conflict.timestamp, indicator?.dateFormat ?? 'second'),
+  });
   const headingId = `conflict-${conflict.uuid}`;
 
   async function resolve(keep: 'mine' | 'theirs') {
@@ -116,10 +115,10 @@ function ConflictCard({
       toast({
         text:
           keep === 'mine'
-            ? strings.conflicts.resolvedMine
+            ? t('conflicts.resolvedMine')
             : conflict.serverDeleted
-              ? strings.conflicts.resolvedDeleted
-              : strings.conflicts.resolvedTheirs,
+              ? t('conflicts.resolvedDeleted')
+              : t('conflicts.resolvedTheirs'),
       });
       onResolved();
     } catch (err) {
@@ -135,7 +134,7 @@ function ConflictCard({
         <h2 id={headingId}>{heading}</h2>
         <code className="muted small">{conflict.uuid}</code>
       </header>
-      {conflict.serverDeleted && <p className="banner banner-warning">{strings.conflicts.serverDeleted}</p>}
+      {conflict.serverDeleted && <p className="banner banner-warning">{t('conflicts.serverDeleted')}</p>}
       {error !== undefined && (
         <p className="banner banner-error" role="alert">
           {errorText(error)}
@@ -144,9 +143,9 @@ function ConflictCard({
       <table className="compare" aria-label={heading}>
         <thead>
           <tr>
-            <th scope="col">{strings.conflicts.field}</th>
-            <th scope="col">{strings.conflicts.mine}</th>
-            <th scope="col">{strings.conflicts.theirs}</th>
+            <th scope="col">{t('conflicts.field')}</th>
+            <th scope="col">{t('conflicts.mine')}</th>
+            <th scope="col">{t('conflicts.theirs')}</th>
           </tr>
         </thead>
         <tbody>
@@ -156,7 +155,7 @@ function ConflictCard({
               <tr key={l.label} className={differs ? 'is-different' : undefined}>
                 <th scope="row">
                   {l.label}
-                  {differs && <span className="diff-tag">{strings.conflicts.differs}</span>}
+                  {differs && <span className="diff-tag">{t('conflicts.differs')}</span>}
                 </th>
                 <td className={differs ? 'diff-mine' : undefined}>{l.mine}</td>
                 {!conflict.serverDeleted ? (
@@ -165,7 +164,7 @@ function ConflictCard({
                   // One cell for the whole column: there is no server version to compare with.
                   index === 0 && (
                     <td rowSpan={lines.length + 1} className="deleted-cell">
-                      {strings.conflicts.deletedCell}
+                      {t('conflicts.deletedCell')}
                     </td>
                   )
                 )}
@@ -173,9 +172,9 @@ function ConflictCard({
             );
           })}
           <tr className="compare-updated">
-            <th scope="row">{strings.observation.updated}</th>
-            <td>{formatDateTime(conflict.updatedAt)}</td>
-            {!conflict.serverDeleted && <td>{formatDateTime(conflict.serverVersion?.updatedAt)}</td>}
+            <th scope="row">{t('observation.updated')}</th>
+            <td>{formatInstant(conflict.updatedAt)}</td>
+            {!conflict.serverDeleted && <td>{formatInstant(conflict.serverVersion?.updatedAt)}</td>}
           </tr>
         </tbody>
       </table>
@@ -185,9 +184,9 @@ function ConflictCard({
           className="btn btn-primary"
           disabled={busy}
           onClick={() => void resolve('mine')}
-          aria-label={strings.conflicts.keepMineLabel(heading)}
+          aria-label={t('conflicts.keepMineLabel', { what: heading })}
         >
-          {strings.conflicts.keepMine}
+          {t('conflicts.keepMine')}
         </button>
         <button
           type="button"
@@ -196,11 +195,11 @@ function ConflictCard({
           onClick={() => void resolve('theirs')}
           aria-label={
             conflict.serverDeleted
-              ? strings.conflicts.acceptDeletionLabel(heading)
-              : strings.conflicts.takeTheirsLabel(heading)
+              ? t('conflicts.acceptDeletionLabel', { what: heading })
+              : t('conflicts.takeTheirsLabel', { what: heading })
           }
         >
-          {conflict.serverDeleted ? strings.conflicts.acceptDeletion : strings.conflicts.takeTheirs}
+          {conflict.serverDeleted ? t('conflicts.acceptDeletion') : t('conflicts.takeTheirs')}
         </button>
       </div>
     </article>

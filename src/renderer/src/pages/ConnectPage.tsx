@@ -1,6 +1,6 @@
 import { useRef, useState, type FormEvent } from 'react';
 import { Field } from '../components/Field';
-import { strings } from '../i18n/strings';
+import { t } from '../i18n';
 import { errorText, toGobsError } from '../lib/errors';
 import { useSession } from '../hooks/useSession';
 import { navigate } from '../hooks/useRoute';
@@ -59,13 +59,13 @@ export function ConnectPage() {
       <form className="card connect-card" onSubmit={submit} aria-labelledby="connect-title" noValidate>
         <div className="connect-brand" aria-hidden="true">
           <span className="brand-mark">G</span>
-          <span>{strings.appName}</span>
+          <span>{t('appName')}</span>
         </div>
-        <h1 id="connect-title">{strings.connect.title}</h1>
-        <p className="muted">{strings.connect.intro}</p>
+        <h1 id="connect-title">{t('connect.title')}</h1>
+        <p className="muted">{t('connect.intro')}</p>
         {expired && !error && (
           <div className="banner banner-warning" role="status">
-            {strings.connect.sessionExpired}
+            {t('connect.sessionExpired')}
           </div>
         )}
         {error && !errorField && (
@@ -73,7 +73,7 @@ export function ConnectPage() {
             {errorText(error)}
           </div>
         )}
-        <Field label={strings.connect.serverUrl} hint={strings.connect.serverUrlHint} error={msg('serverUrl')}>
+        <Field label={t('connect.serverUrl')} hint={t('connect.serverUrlHint')} error={msg('serverUrl')}>
           {({ id, describedBy, invalid }) => (
             <input
               ref={refs.serverUrl}
@@ -90,7 +90,7 @@ export function ConnectPage() {
             />
           )}
         </Field>
-        <Field label={strings.connect.username} error={msg('username')}>
+        <Field label={t('connect.username')} error={msg('username')}>
           {({ id, describedBy, invalid }) => (
             <input
               ref={refs.username}
@@ -106,7 +106,7 @@ export function ConnectPage() {
             />
           )}
         </Field>
-        <Field label={strings.connect.password} error={msg('password')}>
+        <Field label={t('connect.password')} error={msg('password')}>
           {({ id, describedBy, invalid }) => (
             <input
               ref={refs.password}
@@ -123,24 +123,24 @@ export function ConnectPage() {
         </Field>
         <div className="form-actions">
           <button type="submit" className="btn btn-primary" disabled={busy}>
-            {busy ? strings.connect.submitting : strings.connect.submit}
+            {busy ? t('connect.submitting') : t('connect.submit')}
           </button>
         </div>
         {status.username && (
           <div className="offline-choice">
-            <span className="muted small">{strings.connect.or}</span>
+            <span className="muted small">{t('connect.or')}</span>
             <button type="button" className="btn" onClick={() => workOffline(true)}>
-              {strings.connect.offlineContinue(status.username)}
+              {t('connect.offlineContinue', { user: status.username })}
             </button>
-            <span className="muted small">{strings.connect.offlineContinueHint}</span>
+            <span className="muted small">{t('connect.offlineContinueHint')}</span>
           </div>
         )}
         <dl className="device-id">
-          <dt>{strings.connect.deviceId}</dt>
+          <dt>{t('connect.deviceId')}</dt>
           <dd>
-            <code aria-label={strings.connect.deviceId}>{status.deviceId}</code>
+            <code aria-label={t('connect.deviceId')}>{status.deviceId}</code>
           </dd>
-          <dd className="muted small">{strings.connect.deviceIdHint}</dd>
+          <dd className="muted small">{t('connect.deviceIdHint')}</dd>
         </dl>
       </form>
     </div>

@@ -1,5 +1,5 @@
 import { useCallback, useMemo, useRef, useState } from 'react';
-import { strings } from '../i18n/strings';
+import { t, type MessageId } from '../i18n';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { Breadcrumb } from '../components/Breadcrumb';
 import { StateBadge } from '../components/StateBadge';
@@ -13,7 +13,7 @@ import { navigate, routeHref } from '../hooks/useRoute';
 import { useObservationsChanged } from '../hooks/useSync';
 import { useToast } from '../hooks/useToast';
 import { toGobsError } from '../lib/errors';
-import { formatLocation, formatTimestamp, formatValue } from '../lib/observation';
+import { formatLocation, formatTimestamp, formatValue } from '../lib/format';
 import type {
   DocumentSummary,
   IndicatorSummary,
@@ -22,6 +22,23 @@ import type {
   SortColumn,
 } from '../../../shared/ipc';
 import type { GobsError } from '../../../shared/errors';
+import { SAVE_ONLY_DOCUMENT_KINDS } from '../../../shared/constants';
+
+const DOCUMENT_TYPES = ['preview', 'image', 'video', 'document'];
+
+/** Which save-only kind the warning names; any other reads as a file of unknown type. */
+function unsafeKindKey(kind: string): MessageId {
+  return (SAVE_ONLY_DOCUMENT_KINDS as readonly string[]).includes(kind)
+    ? (`indicator.unsafeKinds.${kind}` as MessageId)
+    : 'indicator.unsafeKinds.unknown';
+}
+
+/** The server may send document types this app does not know yet: they read as a plain file. */
+function documentTypeKey(type: string): MessageId {
+  return DOCUMENT_TYPES.includes(type)
+    ? (`indicator.documentTypes.${type}` as MessageId)
+    : 'indicator.documentTypes.other';
+}
 
 interface Props {
   projectKey: string;
@@ -39,7 +56,7 @@ export function IndicatorPage({ projectKey, indicatorCode }: Props) {
         <div>
           <Breadcrumb
             items={[
-              { label: strings.nav.projects, href: routeHref({ name: 'projects' }) },
+              { label: t('nav.projects'), href: routeHref({ name: 'projects' }) },
               { label: projectLabel, href: routeHref({ name: 'project', projectKey }) },
               { label: ind?.label ?? indicatorCode },
             ]}
@@ -49,7 +66,7 @@ export function IndicatorPage({ projectKey, indicatorCode }: Props) {
         </div>
         <div className="page-actions">
           <a className="btn btn-primary" href={routeHref({ name: 'newObservation', projectKey, indicatorCode })}>
-            {strings.indicator.newObservation}
+            {t('indicator.newObservation')}
           </a>
         </div>
       </header>
@@ -71,9 +88,9 @@ function DimensionList({ indicator }: { indicator: IndicatorSummary }) {
   return (
     <section className="panel" aria-labelledby="dims-title">
       <div className="panel-title">
-        <h2 id="dims-title">{strings.indicator.dimensions}</h2>
+        <h2 id="dims-title">{t('indicator.dimensions')}</h2>
         <span className="muted small">
-          {strings.indicator.precision(strings.indicator.dateFormats[indicator.dateFormat])}
+          {t('indicator.precision', { precision: t(`indicator.dateFormats.${indicator.dateFormat}`) })}
         </span>
       </div>
       <ul className="dim-list">
@@ -81,7 +98,7 @@ function DimensionList({ indicator }: { indicator: IndicatorSummary }) {
           <li key={d.code}>
             <strong>{d.name}</strong>
             {d.unit && <span className="unit">{d.unit}</span>}
-            <span className="muted small">{strings.indicator.dimensionTypes[d.type]}</span>
+            <span className="muted small">{t(`indicator.dimensionTypes.${d.type}`)}</span>
           </li>
         ))}
       </ul>
@@ -102,7 +119,7 @@ function Documents({ indicatorCode }: { indicatorCode: string }) {
       if (action === 'open') await window.gobs.documents.open({ uuid: doc.uuid });
       else {
         const { savedTo } = await window.gobs.documents.save({ uuid: doc.uuid });
-        if (savedTo) toast({ text: strings.indicator.savedTo(savedTo) });
+        if (savedTo) toast({ text: t('indicator.savedTo', { path: savedTo }) });
       }
     } catch (err) {
       setOpenError(toGobsError(err));
@@ -116,13 +133,13 @@ function Documents({ indicatorCode }: { indicatorCode: string }) {
   return (
     <section className="panel" aria-labelledby="docs-title">
       <div className="panel-title">
-        <h2 id="docs-title">{strings.indicator.documents}</h2>
+        <h2 id="docs-title">{t('indicator.documents')}</h2>
       </div>
       {openError && <ErrorBanner error={openError} />}
       {docs.error && <ErrorBanner error={docs.error} onRetry={docs.reload} />}
-      {docs.data && docs.data.length === 0 && <p className="muted">{strings.indicator.noDocuments}</p>}
+      {docs.data && docs.data.length === 0 && <p className="muted">{t('indicator.noDocuments')}</p>}
       {docs.data && docs.data.length > 0 && (
-        <ul className="doc-list" aria-label={strings.indicator.documents}>
+        <ul className="doc-list" aria-label={t('indicator.documents')}>
           {docs.data.map((d) => {
             const saveOnly = d.handling?.action === 'save';
             const warningId = `doc-warning-${d.uuid}`;
@@ -134,27 +151,27 @@ function Documents({ indicatorCode }: { indicatorCode: string }) {
                   onClick={() => void act(d, saveOnly ? 'save' : 'open')}
                   disabled={busy === d.uuid}
                   aria-label={
-                    saveOnly ? strings.indicator.saveDocument(d.label) : strings.indicator.openDocument(d.label)
+                    saveOnly
+                      ? t('indicator.saveDocument', { label: d.label })
+                      : t('indicator.openDocument', { label: d.label })
                   }
                   aria-describedby={saveOnly ? warningId : undefined}
                 >
                   <span className="doc-type" aria-hidden="true">
-                    {strings.indicator.documentTypes[d.type] ?? strings.indicator.documentTypes['other']}
+                    {t(documentTypeKey(d.type))}
                   </span>
                   {d.label}
-                  {saveOnly && <span className="doc-save">{strings.indicator.save}</span>}
+                  {saveOnly && <span className="doc-save">{t('indicator.save')}</span>}
                 </button>
                 {saveOnly ? (
                   <span id={warningId} className="small doc-warning" role="note">
                     {d.handling!.typeMismatch
-                      ? strings.indicator.mismatchWarning
-                      : strings.indicator.unsafeWarning(
-                          strings.indicator.unsafeKinds[d.handling!.kind] ?? strings.indicator.unsafeKinds['unknown']!,
-                        )}
+                      ? t('indicator.mismatchWarning')
+                      : t('indicator.unsafeWarning', { what: t(unsafeKindKey(d.handling!.kind)) })}
                   </span>
                 ) : (
                   <span className={`small ${d.cached ? 'is-cached' : 'muted'}`}>
-                    {d.cached ? strings.indicator.cached : strings.indicator.notCached}
+                    {d.cached ? t('indicator.cached') : t('indicator.notCached')}
                   </span>
                 )}
               </li>
@@ -239,7 +256,7 @@ function ObservationTable({
     () => [
       {
         key: 'timestamp',
-        label: strings.indicator.colTimestamp,
+        label: t('indicator.colTimestamp'),
         width: '160px',
         // A real link for the mouse and for finding a row by its time; the grid is one Tab stop, so not in the tab order.
         render: (r) => (
@@ -257,19 +274,19 @@ function ObservationTable({
       })),
       {
         key: 'x',
-        label: strings.indicator.colLocation,
+        label: t('indicator.colLocation'),
         width: '176px',
         render: (r) => formatLocation(r.x, r.y, r.wkt),
       },
       {
         key: 'author',
-        label: strings.indicator.colAuthor,
+        label: t('indicator.colAuthor'),
         width: 'minmax(120px, 1fr)',
-        render: (r) => r.author ?? strings.common.none,
+        render: (r) => r.author ?? t('common.none'),
       },
       {
         key: 'state',
-        label: strings.indicator.colState,
+        label: t('indicator.colState'),
         width: '104px',
         render: (r) => <StateBadge state={r.state} />,
       },
@@ -285,15 +302,18 @@ function ObservationTable({
   return (
     <section className="obs-section" aria-labelledby="obs-title">
       <div className="obs-toolbar">
-        <h2 id="obs-title">{strings.indicator.observations}</h2>
+        <h2 id="obs-title">{t('indicator.observations')}</h2>
         <span className="muted" role="status">
-          {paged.total !== undefined && strings.indicator.count(paged.total, indicator.observationCount)}
+          {paged.total !== undefined &&
+            (paged.total === indicator.observationCount
+              ? t('indicator.count', { total: paged.total })
+              : t('indicator.countFiltered', { shown: paged.total, total: indicator.observationCount }))}
         </span>
       </div>
       <ObservationFilters initial={saved.inputs} onChange={setFilterInputs} />
       {paged.error && <ErrorBanner error={paged.error} onRetry={paged.reload} />}
       <VirtualTable
-        label={strings.indicator.tableLabel}
+        label={t('indicator.tableLabel')}
         columns={columns}
         total={paged.total ?? 0}
         rowAt={paged.rowAt}
@@ -309,14 +329,14 @@ function ObservationTable({
           scrollTop.current = top;
           save({ scrollTop: top });
         }}
-        sortLabel={strings.indicator.sortBy}
-        loadingLabel={strings.indicator.loadingRow}
+        sortLabel={(column, dir) => t('indicator.sortBy', { column, dir: dir ?? 'none' })}
+        loadingLabel={t('indicator.loadingRow')}
         emptyLabel={
           paged.loading
-            ? strings.common.loading
+            ? t('common.loading')
             : Object.keys(filter).length > 0
-              ? strings.indicator.empty
-              : strings.indicator.noneYet
+              ? t('indicator.empty')
+              : t('indicator.noneYet')
         }
       />
     </section>

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import { strings } from '../i18n/strings';
+import { t } from '../i18n';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { Breadcrumb } from '../components/Breadcrumb';
 import { ConfirmDialog } from '../components/ConfirmDialog';
@@ -12,8 +12,14 @@ import { navigate, routeHref } from '../hooks/useRoute';
 import { useToast } from '../hooks/useToast';
 import { useSession } from '../hooks/useSession';
 import { errorText, toGobsError } from '../lib/errors';
-import { formatDateTime } from '../lib/format';
-import { nowInputValue, timestampInput, toInputValue } from '../lib/observation';
+import {
+  formatInstant,
+  formatList,
+  formatNumberInput,
+  nowTimestampInput,
+  timestampPattern,
+  toTimestampInput,
+} from '../lib/format';
 import { validateForm, type FieldErrors, type FormState } from '../lib/validate';
 import type { IndicatorSummary, MediaContent, ObservationDetail } from '../../../shared/ipc';
 import type { GobsError } from '../../../shared/errors';
@@ -33,7 +39,11 @@ export function ObservationPage({ projectKey, indicatorCode, uuid }: Props) {
   );
   const projectLabel = useProjectLabel(projectKey);
   const ind = indicator.data;
-  const title = ind ? (uuid ? strings.observation.editTitle(ind.label) : strings.observation.newTitle(ind.label)) : '';
+  const title = ind
+    ? uuid
+      ? t('observation.editTitle', { indicator: ind.label })
+      : t('observation.newTitle', { indicator: ind.label })
+    : '';
 
   return (
     <section className="page" aria-labelledby="obs-form-title">
@@ -41,10 +51,10 @@ export function ObservationPage({ projectKey, indicatorCode, uuid }: Props) {
         <div>
           <Breadcrumb
             items={[
-              { label: strings.nav.projects, href: routeHref({ name: 'projects' }) },
+              { label: t('nav.projects'), href: routeHref({ name: 'projects' }) },
               { label: projectLabel, href: routeHref({ name: 'project', projectKey }) },
               { label: ind?.label ?? indicatorCode, href: routeHref({ name: 'indicator', projectKey, indicatorCode }) },
-              { label: uuid ? strings.observation.crumb : strings.indicator.newObservation },
+              { label: uuid ? t('observation.crumb') : t('indicator.newObservation') },
             ]}
           />
           <div className="title-row">
@@ -56,7 +66,7 @@ export function ObservationPage({ projectKey, indicatorCode, uuid }: Props) {
       {indicator.error && <ErrorBanner error={indicator.error} onRetry={indicator.reload} />}
       {existing.error &&
         (existing.error.code === 'not_found' ? (
-          <p className="banner banner-warning">{strings.observation.notFound}</p>
+          <p className="banner banner-warning">{t('observation.notFound')}</p>
         ) : (
           <ErrorBanner error={existing.error} onRetry={existing.reload} />
         ))}
@@ -82,15 +92,15 @@ function initialForm(indicator: IndicatorSummary, o: ObservationDetail | null): 
   const values: Record<string, string> = {};
   for (const d of indicator.dimensions) {
     const v = o?.values[d.code];
-    values[d.code] = v === null || v === undefined ? '' : String(v);
+    values[d.code] = v === null || v === undefined ? '' : typeof v === 'number' ? formatNumberInput(v) : String(v);
   }
   const isPoint = !o?.wkt || /^\s*POINT\s*\(/i.test(o.wkt);
   return {
-    timestamp: o ? toInputValue(o.timestamp, indicator.dateFormat) : nowInputValue(indicator.dateFormat),
+    timestamp: o ? toTimestampInput(o.timestamp, indicator.dateFormat) : nowTimestampInput(indicator.dateFormat),
     values,
     mode: isPoint ? 'point' : 'wkt',
-    lon: o ? String(o.x) : '',
-    lat: o ? String(o.y) : '',
+    lon: o ? formatNumberInput(o.x) : '',
+    lat: o ? formatNumberInput(o.y) : '',
     wkt: o?.wkt ?? '',
   };
 }
@@ -108,21 +118,21 @@ function ObservationForm({ projectKey, indicator, observation, onReload }: FormP
   const [form, setForm] = useState<FormState>(() => initialForm(indicator, observation));
   const [errors, setErrors] = useState<FieldErrors>(() =>
     observation?.state === 'rejected' && observation.errorField && observation.error
-      ? { [observation.errorField]: strings.observation.serverSays(observation.error) }
+      ? { [observation.errorField]: t('observation.serverSays', { message: observation.error }) }
       : {},
   );
   const summaryOf = (errs: FieldErrors): string => {
     const names = Object.keys(errs).map((f) => fieldLabel(f) ?? f);
-    return strings.observation.errors.summary(names.length, names);
+    return t('observation.errors.summary', { count: names.length, names: formatList(names) });
   };
   const fieldLabel = (field: string | null): string | null => {
     if (!field) return null;
     const known: Record<string, string> = {
-      timestamp: strings.observation.timestamp,
-      photo: strings.observation.photo,
-      x: strings.observation.longitude,
-      y: strings.observation.latitude,
-      wkt: strings.observation.wkt,
+      timestamp: t('observation.timestamp'),
+      photo: t('observation.photo'),
+      x: t('observation.longitude'),
+      y: t('observation.latitude'),
+      wkt: t('observation.wkt'),
     };
     return known[field] ?? indicator.dimensions.find((d) => `values.${d.code}` === field)?.name ?? null;
   };
@@ -220,7 +230,7 @@ function ObservationForm({ projectKey, indicator, observation, onReload }: FormP
       } else if (photo.remove && observation?.hasMedia) {
         saved = await window.gobs.media.remove({ uuid: saved.uuid });
       }
-      toast({ text: saved.state === 'synced' ? strings.observation.savedSynced : strings.observation.saved });
+      toast({ text: saved.state === 'synced' ? t('observation.savedSynced') : t('observation.saved') });
       back();
     } catch (err) {
       const e = toGobsError(err);
@@ -243,13 +253,13 @@ function ObservationForm({ projectKey, indicator, observation, onReload }: FormP
       await window.gobs.observations.delete({ uuid: observation.uuid });
       const uuid = observation.uuid;
       toast({
-        text: strings.observation.deleted,
+        text: t('observation.deleted'),
         action: {
-          label: strings.observation.undo,
+          label: t('observation.undo'),
           run: async () => {
             try {
               await window.gobs.observations.restore({ uuid });
-              toast({ text: strings.observation.restored });
+              toast({ text: t('observation.restored') });
             } catch (err) {
               toast({ text: errorText(err), tone: 'error' });
             }
@@ -269,10 +279,10 @@ function ObservationForm({ projectKey, indicator, observation, onReload }: FormP
     try {
       const result = await window.gobs.observations.discard({ uuid: observation.uuid });
       if (result === null) {
-        toast({ text: strings.observation.discardedRemoved });
+        toast({ text: t('observation.discardedRemoved') });
         back();
       } else {
-        toast({ text: strings.observation.discardedChange });
+        toast({ text: t('observation.discardedChange') });
         leaving.current = true;
         onReload();
       }
@@ -285,14 +295,13 @@ function ObservationForm({ projectKey, indicator, observation, onReload }: FormP
     if (!observation) return;
     try {
       await window.gobs.observations.restore({ uuid: observation.uuid });
-      toast({ text: strings.observation.restored });
+      toast({ text: t('observation.restored') });
       onReload();
     } catch (err) {
       setSaveError(toGobsError(err));
     }
   }
 
-  const ts = timestampInput(indicator.dateFormat);
   const someoneElses = Boolean(observation?.author && status.username && observation.author !== status.username);
   const deleted = observation?.state === 'deleted';
 
@@ -314,29 +323,29 @@ function ObservationForm({ projectKey, indicator, observation, onReload }: FormP
       {observation?.state === 'rejected' && observation.error && (
         <div className="banner banner-error" role="alert">
           <span>
-            <strong>{strings.observation.refusedBy}: </strong>
+            <strong>{t('common.labelColon', { label: t('observation.refusedBy') })} </strong>
             {fieldLabel(observation.errorField)
-              ? `${fieldLabel(observation.errorField)}: ${observation.error}`
+              ? t('common.labelValue', { label: fieldLabel(observation.errorField), value: observation.error })
               : observation.error}
           </span>
         </div>
       )}
       {observation?.state === 'conflict' && (
         <div className="banner banner-warning">
-          <span>{strings.observation.conflictNote}</span>
+          <span>{t('observation.conflictNote')}</span>
           <a className="btn btn-small" href={routeHref({ name: 'conflicts' })}>
-            {strings.observation.resolveConflict}
+            {t('observation.resolveConflict')}
           </a>
         </div>
       )}
       {someoneElses && observation?.author && observation.state === 'synced' && (
-        <p className="banner banner-info">{strings.observation.othersAuthor(observation.author)}</p>
+        <p className="banner banner-info">{t('observation.othersAuthor', { author: observation.author })}</p>
       )}
       {deleted && (
         <div className="banner banner-warning">
-          <span>{strings.stateHelp.deleted}</span>
+          <span>{t('stateHelp.deleted')}</span>
           <button type="button" className="btn btn-small" onClick={() => void restore()}>
-            {strings.observation.restore}
+            {t('observation.restore')}
           </button>
         </div>
       )}
@@ -350,21 +359,24 @@ function ObservationForm({ projectKey, indicator, observation, onReload }: FormP
       <div className="obs-form-grid">
         <div className="obs-form-main">
           <fieldset disabled={deleted}>
-            <legend>{strings.observation.values}</legend>
+            <legend>{t('observation.values')}</legend>
             <div className="form-grid">
               <Field
-                label={strings.observation.timestamp}
-                hint={strings.observation.timestampHint(strings.indicator.dateFormats[indicator.dateFormat])}
+                label={t('observation.timestamp')}
+                hint={t('observation.timestampHint', {
+                  precision: t(`indicator.dateFormats.${indicator.dateFormat}`),
+                  pattern: timestampPattern(indicator.dateFormat),
+                })}
                 error={errors['timestamp']}
               >
                 {({ id, describedBy, invalid }) => (
                   <input
                     id={id}
                     data-field="timestamp"
-                    type={ts.type}
-                    step={ts.step}
-                    min={ts.type === 'number' ? 1000 : undefined}
-                    max={ts.type === 'number' ? 9999 : undefined}
+                    type="text"
+                    inputMode={indicator.dateFormat === 'year' ? 'numeric' : 'text'}
+                    autoComplete="off"
+                    spellCheck={false}
                     value={form.timestamp}
                     onChange={(e) => set({ timestamp: e.target.value })}
                     aria-describedby={describedBy}
@@ -381,7 +393,7 @@ function ObservationForm({ projectKey, indicator, observation, onReload }: FormP
                     label={d.name}
                     unit={d.unit ?? undefined}
                     error={errors[key]}
-                    hint={strings.indicator.dimensionTypes[d.type]}
+                    hint={t(`indicator.dimensionTypes.${d.type}`)}
                   >
                     {({ id, describedBy, invalid }) =>
                       d.type === 'boolean' ? (
@@ -393,9 +405,9 @@ function ObservationForm({ projectKey, indicator, observation, onReload }: FormP
                           aria-describedby={describedBy}
                           aria-invalid={invalid}
                         >
-                          <option value="">{strings.observation.booleanUnset}</option>
-                          <option value="true">{strings.observation.yes}</option>
-                          <option value="false">{strings.observation.no}</option>
+                          <option value="">{t('observation.booleanUnset')}</option>
+                          <option value="true">{t('observation.yes')}</option>
+                          <option value="false">{t('observation.no')}</option>
                         </select>
                       ) : (
                         <input
@@ -417,8 +429,8 @@ function ObservationForm({ projectKey, indicator, observation, onReload }: FormP
           </fieldset>
 
           <fieldset disabled={deleted}>
-            <legend>{strings.observation.location}</legend>
-            <div className="segmented" role="radiogroup" aria-label={strings.observation.locationMode}>
+            <legend>{t('observation.location')}</legend>
+            <div className="segmented" role="radiogroup" aria-label={t('observation.locationMode')}>
               {(['point', 'wkt'] as const).map((m) => (
                 <label key={m} className={form.mode === m ? 'is-on' : undefined}>
                   <input
@@ -428,17 +440,17 @@ function ObservationForm({ projectKey, indicator, observation, onReload }: FormP
                     checked={form.mode === m}
                     onChange={() => set({ mode: m })}
                   />
-                  {m === 'point' ? strings.observation.modePoint : strings.observation.modeWkt}
+                  {m === 'point' ? t('observation.modePoint') : t('observation.modeWkt')}
                 </label>
               ))}
             </div>
             {form.mode === 'point' ? (
               <div className="form-grid">
                 <Field
-                  label={strings.observation.longitude}
-                  unit={strings.observation.degrees}
+                  label={t('observation.longitude')}
+                  unit={t('observation.degrees')}
                   error={errors['x']}
-                  hint={strings.observation.longitudeRange}
+                  hint={t('observation.longitudeRange')}
                 >
                   {({ id, describedBy, invalid }) => (
                     <input
@@ -454,10 +466,10 @@ function ObservationForm({ projectKey, indicator, observation, onReload }: FormP
                   )}
                 </Field>
                 <Field
-                  label={strings.observation.latitude}
-                  unit={strings.observation.degrees}
+                  label={t('observation.latitude')}
+                  unit={t('observation.degrees')}
                   error={errors['y']}
-                  hint={strings.observation.latitudeRange}
+                  hint={t('observation.latitudeRange')}
                 >
                   {({ id, describedBy, invalid }) => (
                     <input
@@ -474,7 +486,7 @@ function ObservationForm({ projectKey, indicator, observation, onReload }: FormP
                 </Field>
               </div>
             ) : (
-              <Field label={strings.observation.wkt} hint={strings.observation.wktHint} error={errors['wkt']}>
+              <Field label={t('observation.wkt')} hint={t('observation.wktHint')} error={errors['wkt']}>
                 {({ id, describedBy, invalid }) => (
                   <textarea
                     id={id}
@@ -497,20 +509,20 @@ function ObservationForm({ projectKey, indicator, observation, onReload }: FormP
           <PhotoField current={media} change={photo} onChange={setPhoto} error={errors['photo']} />
           {observation && (
             <section className="panel meta" aria-labelledby="meta-title">
-              <h2 id="meta-title">{strings.observation.meta}</h2>
+              <h2 id="meta-title">{t('observation.meta')}</h2>
               <dl>
-                <dt>{strings.indicator.colState}</dt>
+                <dt>{t('indicator.colState')}</dt>
                 <dd>
                   <StateBadge state={observation.state} />{' '}
-                  <span className="small muted">{strings.stateHelp[observation.state]}</span>
+                  <span className="small muted">{t(`stateHelp.${observation.state}`)}</span>
                 </dd>
-                <dt>{strings.observation.author}</dt>
-                <dd>{observation.author ?? strings.common.none}</dd>
-                <dt>{strings.observation.updated}</dt>
-                <dd>{formatDateTime(observation.updatedAt)}</dd>
-                <dt>{strings.observation.serverId}</dt>
-                <dd>{observation.id ?? strings.common.none}</dd>
-                <dt>{strings.observation.uuid}</dt>
+                <dt>{t('observation.author')}</dt>
+                <dd>{observation.author ?? t('common.none')}</dd>
+                <dt>{t('observation.updated')}</dt>
+                <dd>{formatInstant(observation.updatedAt)}</dd>
+                <dt>{t('observation.serverId')}</dt>
+                <dd>{observation.id ?? t('common.none')}</dd>
+                <dt>{t('observation.uuid')}</dt>
                 <dd>
                   <code>{observation.uuid}</code>
                 </dd>
@@ -522,48 +534,48 @@ function ObservationForm({ projectKey, indicator, observation, onReload }: FormP
 
       <div className="form-actions sticky-actions">
         <button type="submit" className="btn btn-primary" disabled={saving || deleted}>
-          {saving ? strings.observation.saving : strings.observation.save}
+          {saving ? t('observation.saving') : t('observation.save')}
         </button>
         <button type="button" className="btn" onClick={cancel}>
-          {strings.observation.cancel}
+          {t('observation.cancel')}
         </button>
         <span className="topbar-spacer" />
         {observation && (observation.state === 'rejected' || observation.state === 'modified') && (
           <button type="button" className="btn" onClick={() => setConfirmDiscard(true)}>
-            {strings.observation.discardChange}
+            {t('observation.discardChange')}
           </button>
         )}
         {observation && !deleted && (
           <button type="button" className="btn btn-danger" onClick={() => setConfirmDelete(true)}>
-            {strings.observation.delete}
+            {t('observation.delete')}
           </button>
         )}
       </div>
       <ConfirmDialog
         open={pendingHref !== null}
-        title={strings.observation.discardTitle}
-        message={strings.observation.discardMessage}
-        confirmLabel={strings.observation.discard}
+        title={t('observation.discardTitle')}
+        message={t('observation.discardMessage')}
+        confirmLabel={t('observation.discard')}
         danger
         onConfirm={discard}
         onCancel={() => setPendingHref(null)}
       />
       <ConfirmDialog
         open={confirmDiscard}
-        title={strings.observation.discardChangeTitle}
+        title={t('observation.discardChangeTitle')}
         message={
-          observation?.id === null ? strings.observation.discardChangeUnsent : strings.observation.discardChangeMessage
+          observation?.id === null ? t('observation.discardChangeUnsent') : t('observation.discardChangeMessage')
         }
-        confirmLabel={strings.observation.discardChange}
+        confirmLabel={t('observation.discardChange')}
         danger
         onConfirm={() => void doDiscard()}
         onCancel={() => setConfirmDiscard(false)}
       />
       <ConfirmDialog
         open={confirmDelete}
-        title={strings.observation.deleteTitle}
-        message={strings.observation.deleteMessage}
-        confirmLabel={strings.observation.deleteConfirm}
+        title={t('observation.deleteTitle')}
+        message={t('observation.deleteMessage')}
+        confirmLabel={t('observation.deleteConfirm')}
         danger
         onConfirm={() => void doDelete()}
         onCancel={() => setConfirmDelete(false)}

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef } from 'react';
-import { strings } from '../i18n/strings';
+import { t } from '../i18n';
+import { formatNumber } from '../lib/format';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { Breadcrumb } from '../components/Breadcrumb';
 import { SyncBar } from '../components/SyncBar';
@@ -59,7 +60,7 @@ export function ProjectPage({ projectKey }: { projectKey: string }) {
   if (projects.data && !project) {
     return (
       <section className="page">
-        <p className="banner banner-warning">{strings.project.notFound}</p>
+        <p className="banner banner-warning">{t('project.notFound')}</p>
       </section>
     );
   }
@@ -74,7 +75,7 @@ export function ProjectPage({ projectKey }: { projectKey: string }) {
         <div>
           <Breadcrumb
             items={[
-              { label: strings.nav.projects, href: routeHref({ name: 'projects' }) },
+              { label: t('nav.projects'), href: routeHref({ name: 'projects' }) },
               { label: project?.label ?? projectKey },
             ]}
           />
@@ -86,9 +87,11 @@ export function ProjectPage({ projectKey }: { projectKey: string }) {
       {(conflicts > 0 || rejected > 0) && (
         <div className="banner banner-warning">
           <span>
-            {conflicts > 0 && <a href={routeHref({ name: 'conflicts' })}>{strings.project.conflictsLink(conflicts)}</a>}
+            {conflicts > 0 && (
+              <a href={routeHref({ name: 'conflicts' })}>{t('project.conflictsLink', { count: conflicts })}</a>
+            )}
             {conflicts > 0 && rejected > 0 && ' · '}
-            {rejected > 0 && strings.project.rejectedCount(rejected)}
+            {rejected > 0 && t('project.rejectedCount', { count: rejected })}
             {list
               .filter((i) => i.rejectedCount > 0)
               .map((i) => (
@@ -97,7 +100,7 @@ export function ProjectPage({ projectKey }: { projectKey: string }) {
                   <a
                     href={routeHref({ name: 'indicator', projectKey, indicatorCode: i.code })}
                     onClick={() => showRefused(i.code)}
-                    aria-label={strings.project.showRefused(i.label)}
+                    aria-label={t('project.showRefused', { label: i.label })}
                   >
                     {i.label}
                   </a>
@@ -109,21 +112,21 @@ export function ProjectPage({ projectKey }: { projectKey: string }) {
       {(projects.error || indicators.error) && (
         <ErrorBanner error={projects.error ?? indicators.error} onRetry={reload} />
       )}
-      <h2>{strings.project.indicators}</h2>
+      <h2>{t('project.indicators')}</h2>
       {indicators.data && list.length === 0 ? (
-        <p className="empty">{strings.project.noIndicators}</p>
+        <p className="empty">{t('project.noIndicators')}</p>
       ) : (
-        <table className="data-table" aria-label={strings.project.indicatorsTable}>
+        <table className="data-table" aria-label={t('project.indicatorsTable')}>
           <thead>
             <tr>
-              <th scope="col">{strings.project.colLabel}</th>
-              <th scope="col">{strings.project.colCategory}</th>
-              <th scope="col">{strings.project.colDimensions}</th>
+              <th scope="col">{t('project.colLabel')}</th>
+              <th scope="col">{t('project.colCategory')}</th>
+              <th scope="col">{t('project.colDimensions')}</th>
               <th scope="col" className="num">
-                {strings.project.colObservations}
+                {t('project.colObservations')}
               </th>
               <th scope="col" className="num">
-                {strings.project.colWaiting}
+                {t('project.colWaiting')}
               </th>
             </tr>
           </thead>
@@ -133,25 +136,25 @@ export function ProjectPage({ projectKey }: { projectKey: string }) {
                 <th scope="row">
                   <a
                     href={routeHref({ name: 'indicator', projectKey, indicatorCode: i.code })}
-                    aria-label={strings.project.open(i.label)}
+                    aria-label={t('project.open', { label: i.label })}
                   >
                     {i.label}
                   </a>
                   {i.description && <div className="muted small clamp">{i.description}</div>}
                 </th>
-                <td>{i.category ?? strings.common.none}</td>
+                <td>{i.category ?? t('common.none')}</td>
                 <td className="small">{dimensionSummary(i.dimensions)}</td>
-                <td className="num">{i.observationCount.toLocaleString('en')}</td>
+                <td className="num">{formatNumber(i.observationCount)}</td>
                 <td className={`num${i.pendingCount > 0 ? ' is-waiting' : ''}`}>
-                  {i.pendingCount.toLocaleString('en')}
+                  {formatNumber(i.pendingCount)}
                   {i.conflictCount > 0 && (
                     <span className="badge badge-state-conflict cell-badge">
-                      {strings.project.conflicts(i.conflictCount)}
+                      {t('project.conflicts', { count: i.conflictCount })}
                     </span>
                   )}
                   {i.rejectedCount > 0 && (
                     <span className="badge badge-state-rejected cell-badge">
-                      {strings.project.refused(i.rejectedCount)}
+                      {t('project.refused', { count: i.rejectedCount })}
                     </span>
                   )}
                 </td>

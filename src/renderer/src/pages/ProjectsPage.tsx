@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import { strings } from '../i18n/strings';
+import { t } from '../i18n';
 import { toGobsError } from '../lib/errors';
 import { formatRelative } from '../lib/format';
 import { ErrorBanner } from '../components/ErrorBanner';
@@ -75,34 +75,34 @@ export function ProjectsPage() {
     <section className="page" aria-labelledby="projects-title">
       <header className="page-header">
         <div>
-          <h1 id="projects-title">{strings.projects.title}</h1>
+          <h1 id="projects-title">{t('projects.title')}</h1>
         </div>
         <div className="page-actions">
           {!status.online && (
             <span className="badge badge-offline" role="status">
-              {strings.status.offline}
+              {t('status.offline')}
             </span>
           )}
           <button type="button" className="btn" onClick={() => void refresh()} disabled={refreshing}>
-            {refreshing ? strings.projects.refreshing : strings.projects.refresh}
+            {refreshing ? t('projects.refreshing') : t('projects.refresh')}
           </button>
         </div>
       </header>
-      {!status.online && <p className="banner banner-info">{strings.projects.offlineNote}</p>}
+      {!status.online && <p className="banner banner-info">{t('projects.offlineNote')}</p>}
       {error && <ErrorBanner error={error} onRetry={() => void refresh()} />}
       {projects === undefined || (projects.length === 0 && refreshing) ? (
-        <p className="muted">{strings.common.loading}</p>
+        <p className="muted">{t('common.loading')}</p>
       ) : projects.length === 0 ? (
-        <p className="empty">{strings.projects.empty}</p>
+        <p className="empty">{t('projects.empty')}</p>
       ) : (
-        <ul className="project-list" aria-label={strings.projects.listLabel}>
+        <ul className="project-list" aria-label={t('projects.listLabel')}>
           {projects.map((p) => (
             <li key={p.key} className="card project-card">
               <div className="project-main">
                 <h2>
                   <a
                     href={routeHref({ name: 'project', projectKey: p.key })}
-                    aria-label={strings.projects.open(p.label)}
+                    aria-label={t('projects.open', { label: p.label })}
                   >
                     {p.label}
                   </a>
@@ -111,24 +111,24 @@ export function ProjectsPage() {
               </div>
               <dl className="project-meta">
                 <div>
-                  <dt>{strings.projects.lastSync}</dt>
+                  <dt>{t('projects.lastSync')}</dt>
                   <dd>{formatRelative(p.lastSyncAt, now)}</dd>
                 </div>
                 <div>
-                  <dt>{strings.projects.waiting}</dt>
+                  <dt>{t('projects.waiting')}</dt>
                   <dd className={p.pendingChanges > 0 ? 'is-waiting' : undefined}>
-                    {strings.projects.waitingCount(p.pendingChanges)}
+                    {t('projects.waitingCount', { count: p.pendingChanges })}
                   </dd>
                 </div>
               </dl>
               <button
                 type="button"
                 className="btn"
-                aria-label={strings.projects.sync(p.label)}
+                aria-label={t('projects.sync', { label: p.label })}
                 disabled={syncing}
                 onClick={() => void syncProject(p.key)}
               >
-                {syncing && sync?.projectKey === p.key ? strings.projects.syncing : strings.projects.syncShort}
+                {syncing && sync?.projectKey === p.key ? t('projects.syncing') : t('projects.syncShort')}
               </button>
             </li>
           ))}

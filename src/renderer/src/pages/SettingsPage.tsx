@@ -1,11 +1,15 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { strings } from '../i18n/strings';
+import { LANGUAGE_NAMES, resolveLocale, t } from '../i18n';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { Field } from '../components/Field';
 import { useAsync } from '../hooks/useAsync';
+import { useLanguage } from '../hooks/useLanguage';
 import { useToast } from '../hooks/useToast';
 import { errorText, toGobsError } from '../lib/errors';
+import { LANGUAGES, LanguagePreference } from '../../../shared/ipc';
 import type { GobsError } from '../../../shared/errors';
+
+const MAX_INTERVAL = 1440;
 
 export function SettingsPage() {
   const settings = useAsync(() => window.gobs.settings.get(), []);
@@ -22,13 +26,18 @@ export function SettingsPage() {
     ev.preventDefault();
     setError(undefined);
     const n = Number(interval);
-    if (!/^\d+$/.test(interval.trim()) || !Number.isInteger(n)) {
-      setError({ code: 'invalid_argument', message: strings.observation.errors.integer, field: 'syncIntervalMinutes' });
+    if (!/^\d+$/.test(interval.trim()) || !Number.isInteger(n) || n > MAX_INTERVAL) {
+      // Already in the user's language: shown as is (errorText would give main's English words precedence).
+      setError({
+        code: 'invalid_argument',
+        message: t('settings.intervalRange', { max: MAX_INTERVAL }),
+        field: 'local',
+      });
       return;
     }
     try {
       await window.gobs.settings.set({ syncIntervalMinutes: n });
-      toast({ text: strings.settings.saved });
+      toast({ text: t('settings.saved') });
       settings.reload();
     } catch (err) {
       setError(toGobsError(err));
@@ -38,37 +47,39 @@ export function SettingsPage() {
   return (
     <section className="page settings-page" aria-labelledby="settings-title">
       <header className="page-header">
-        <h1 id="settings-title">{strings.settings.title}</h1>
+        <h1 id="settings-title">{t('settings.title')}</h1>
       </header>
       {settings.error && <ErrorBanner error={settings.error} onRetry={settings.reload} />}
       {s && (
         <div className="settings-grid">
           <section className="panel" aria-labelledby="account-title">
-            <h2 id="account-title">{strings.settings.account}</h2>
+            <h2 id="account-title">{t('settings.account')}</h2>
             <dl className="kv">
-              <dt>{strings.settings.server}</dt>
-              <dd>{s.serverUrl ?? strings.settings.notSet}</dd>
-              <dt>{strings.settings.user}</dt>
-              <dd>{s.username ?? strings.settings.notSet}</dd>
-              <dt>{strings.settings.deviceId}</dt>
+              <dt>{t('settings.server')}</dt>
+              <dd>{s.serverUrl ?? t('settings.notSet')}</dd>
+              <dt>{t('settings.user')}</dt>
+              <dd>{s.username ?? t('settings.notSet')}</dd>
+              <dt>{t('settings.deviceId')}</dt>
               <dd>
                 <code>{s.deviceId}</code>
               </dd>
-              <dt>{strings.settings.dataDir}</dt>
+              <dt>{t('settings.dataDir')}</dt>
               <dd>
                 <code>{s.dataDir}</code>
               </dd>
             </dl>
           </section>
           <form className="panel" onSubmit={(e) => void save(e)} aria-labelledby="sync-settings-title" noValidate>
-            <h2 id="sync-settings-title">{strings.settings.sync}</h2>
+            <h2 id="sync-settings-title">{t('settings.sync')}</h2>
             <Field
-              label={`${strings.settings.interval} (${strings.settings.intervalUnit})`}
-              hint={strings.settings.intervalHint}
+              label={`${t('settings.interval')} (${t('settings.intervalUnit')})`}
+              hint={t('settings.intervalHint')}
               error={
-                error?.field === 'syncIntervalMinutes' || error?.code === 'invalid_argument'
-                  ? errorText(error)
-                  : undefined
+                error?.field === 'local'
+                  ? error.message
+                  : error?.field === 'syncIntervalMinutes' || error?.code === 'invalid_argument'
+                    ? errorText(error)
+                    : undefined
               }
             >
               {({ id, describedBy, invalid }) => (
@@ -86,22 +97,57 @@ export function SettingsPage() {
             {error && error.code !== 'invalid_argument' && <ErrorBanner error={error} />}
             <div className="form-actions">
               <button type="submit" className="btn btn-primary">
-                {strings.settings.save}
+                {t('settings.save')}
               </button>
             </div>
           </form>
+          <LanguagePanel />
           <section className="panel" aria-labelledby="about-title">
-            <h2 id="about-title">{strings.settings.about}</h2>
-            <p className="muted">{strings.settings.aboutText}</p>
+            <h2 id="about-title">{t('settings.about')}</h2>
+            <p className="muted">{t('settings.aboutText')}</p>
             <dl className="kv">
-              <dt>{strings.settings.version}</dt>
+              <dt>{t('settings.version')}</dt>
               <dd>{s.appVersion}</dd>
-              <dt>{strings.settings.logFile}</dt>
-              <dd>{s.logFile ? <code>{s.logFile}</code> : strings.settings.notSet}</dd>
+              <dt>{t('settings.logFile')}</dt>
+              <dd>{s.logFile ? <code>{s.logFile}</code> : t('settings.notSet')}</dd>
             </dl>
           </section>
         </div>
       )}
+    </section>
+  );
+}
+
+function LanguagePanel() {
+  const language = useLanguage();
+  const [error, setError] = useState<GobsError>();
+  const system = LANGUAGE_NAMES[resolveLocale('system', language.systemLanguages).language];
+  return (
+    <section className="panel" aria-labelledby="language-title">
+      <h2 id="language-title">{t('settings.language')}</h2>
+      <Field label={t('settings.language')} hint={t('settings.languageHint')}>
+        {({ id, describedBy }) => (
+          <select
+            id={id}
+            value={language.preference}
+            aria-describedby={describedBy}
+            onChange={(e) => {
+              setError(undefined);
+              language.setPreference(LanguagePreference.parse(e.target.value)).catch((err: unknown) => {
+                setError(toGobsError(err));
+              });
+            }}
+          >
+            <option value="system">{t('settings.languageSystem', { language: system })}</option>
+            {LANGUAGES.map((l) => (
+              <option key={l} value={l} lang={l}>
+                {LANGUAGE_NAMES[l]}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
+      {error && <ErrorBanner error={error} />}
     </section>
   );
 }
