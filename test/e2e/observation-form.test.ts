@@ -42,9 +42,9 @@ describe.skipIf(!browser)('observation form', () => {
   it('refuses an empty form, naming every field, and stores nothing', async () => {
     await page().goto(`${suite.app.url}#/p/water/i/fauna/new`);
     await expectVisible(page().getByRole('heading', { name: 'New observation · Fauna count' }));
-    // Day precision: a date input, pre-filled with today.
-    expect(await form().getByLabel('Time').getAttribute('type')).toBe('date');
-    expect(await form().getByLabel('Time').inputValue()).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    // Day precision: pre-filled with today, written as the table writes dates (the browser's en-GB locale).
+    expect(await form().getByLabel('Time').inputValue()).toMatch(/^\d{2}\/\d{2}\/\d{4}$/);
+    await expectVisible(page().getByText('Precision: day · DD/MM/YYYY'));
     expect(
       await form()
         .getByLabel('Adult')
@@ -52,7 +52,7 @@ describe.skipIf(!browser)('observation form', () => {
     ).toBe('SELECT');
 
     await form().getByRole('button', { name: 'Save', exact: true }).click();
-    await expectVisible(page().getByText('5 fields need attention: Species, Count, Adult, Longitude, Latitude.'));
+    await expectVisible(page().getByText('5 fields need attention: Species, Count, Adult, Longitude and Latitude.'));
     for (const label of ['Species', 'Count (individuals)', 'Adult', 'Longitude (°)', 'Latitude (°)']) {
       const control = form().getByLabel(label, { exact: true });
       expect(await control.getAttribute('aria-invalid'), label).toBe('true');
@@ -75,7 +75,7 @@ describe.skipIf(!browser)('observation form', () => {
     await form().getByLabel('Longitude (°)').fill('200');
     await form().getByLabel('Latitude (°)').fill('north');
     await form().getByRole('button', { name: 'Save', exact: true }).click();
-    await expectVisible(page().getByText('3 fields need attention: Count, Longitude, Latitude.'));
+    await expectVisible(page().getByText('3 fields need attention: Count, Longitude and Latitude.'));
     expect(await errorOf(form().getByLabel('Count (individuals)'))).toBe('Enter a whole number.');
     expect(await errorOf(form().getByLabel('Longitude (°)'))).toBe('Longitude must be a number between -180 and 180.');
     expect(await errorOf(form().getByLabel('Latitude (°)'))).toBe('Latitude must be a number between -90 and 90.');
@@ -108,7 +108,7 @@ describe.skipIf(!browser)('observation form', () => {
     await expectVisible(page().getByRole('heading', { name: 'Fauna count', level: 1 }));
     const row = page().getByRole('grid', { name: 'Observations' }).getByRole('row').filter({ hasText: 'Grey heron' });
     await expectVisible(row);
-    for (const text of ['2024-05-17', 'Grey heron', '3', 'Yes', '3.60000, 43.40000', 'Not sent'])
+    for (const text of ['17/05/2024', 'Grey heron', '3', 'Yes', '3.60000, 43.40000', 'Not sent'])
       await expectVisible(row.getByText(text, { exact: true }));
     const list = await suite.device.desktop.gobs.observations.list({ indicatorCode: 'fauna' });
     expect(list.rows).toHaveLength(1);

@@ -61,7 +61,8 @@ describe('timestamps', () => {
   });
 
   it('reads back what it shows, at every precision in every locale (property, seeded)', () => {
-    const seed = Number(process.env['SEED'] ?? Date.now() % 1_000_000);
+    const env = (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env;
+    const seed = Number(env?.['SEED'] ?? Date.now() % 1_000_000);
     console.log(`format.test timestamp round trip seed=${seed} (SEED=${seed} to replay)`);
     let state = seed;
     const random = () => (state = (state * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
