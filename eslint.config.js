@@ -72,6 +72,14 @@ export default tseslint.config(
           ],
         },
       ],
+      // A string looked up when the module loads stays in the language of that moment.
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.name='t']:not(:function CallExpression)",
+          message: 'Call t() when rendering, not when the module loads: the language can change after.',
+        },
+      ],
     },
   },
   {

@@ -77,7 +77,7 @@ describe.skipIf(!browser)('the app in French', () => {
   it('starts in the system language (English here) and switches to French in Settings, persisted by main', async () => {
     await expectVisible(page().getByRole('heading', { name: 'Projects', level: 1 }));
     await page().getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();
-    const select = page().getByLabel('Language', { exact: true });
+    const select = page().getByRole('combobox', { name: 'Interface language' });
     expect(await select.inputValue()).toBe('system');
     expect(await select.locator('option:checked').textContent()).toBe('System (English)');
     await select.selectOption('fr');
@@ -88,7 +88,7 @@ describe.skipIf(!browser)('the app in French', () => {
     await page().reload();
     await expectVisible(page().getByRole('heading', { name: 'Paramètres', level: 1 }));
     await expectVisible(page().getByText('Synchronisation automatique toutes les (minutes)'));
-    expect(await page().getByLabel('Langue', { exact: true }).inputValue()).toBe('fr');
+    expect(await page().getByRole('combobox', { name: 'Langue de l’interface' }).inputValue()).toBe('fr');
     // A bad interval is refused in French, next to the field.
     const interval = page().getByLabel('Synchronisation automatique toutes les (minutes)');
     await interval.fill('5000');
@@ -167,7 +167,7 @@ describe.skipIf(!browser)('the app in French', () => {
       .fill('');
     await page().getByLabel('Longitude (°)').fill('');
     await page().getByRole('button', { name: 'Enregistrer' }).click();
-    await expectVisible(page().getByText(/^3 champs à vérifier\u00a0: Rainfall \(mm\), Longitude et Latitude\.$/));
+    await expectVisible(page().getByText(/^3 champs à vérifier\u00a0: Rainfall, Longitude et Latitude\.$/));
     await time.fill('17/05/2024 14:00');
     await page()
       .getByLabel(/^Rainfall/)
@@ -215,7 +215,7 @@ describe.skipIf(!browser)('the app in French', () => {
 
   it('back to the system language: English again, everywhere', async () => {
     await page().getByRole('navigation', { name: 'Principal' }).getByRole('link', { name: 'Paramètres' }).click();
-    await page().getByLabel('Langue', { exact: true }).selectOption('system');
+    await page().getByRole('combobox', { name: 'Langue de l’interface' }).selectOption('system');
     await expectVisible(page().getByRole('heading', { name: 'Settings', level: 1 }));
     expect((await gobs.settings.get()).language).toBe('system');
     await page()

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
-import { t } from '../i18n';
+import { t, type MessageId } from '../i18n';
 import { routeHref, type Route } from '../hooks/useRoute';
 import { StatusLine } from './StatusLine';
 import { useSession } from '../hooks/useSession';
@@ -12,10 +12,10 @@ interface Props {
   children: ReactNode;
 }
 
-const sections: { name: 'projects' | 'conflicts' | 'settings'; label: string }[] = [
-  { name: 'projects', label: t('nav.projects') },
-  { name: 'conflicts', label: t('nav.conflicts') },
-  { name: 'settings', label: t('nav.settings') },
+const sections: { name: 'projects' | 'conflicts' | 'settings'; label: MessageId }[] = [
+  { name: 'projects', label: 'nav.projects' },
+  { name: 'conflicts', label: 'nav.conflicts' },
+  { name: 'settings', label: 'nav.settings' },
 ];
 
 function sectionOf(route: Route): string {
@@ -58,7 +58,7 @@ export function AppShell({ route, onLogout, loggingOut, children }: Props) {
               aria-current={current === s.name ? 'page' : undefined}
               className="topnav-link"
             >
-              {s.label}
+              {t(s.label)}
               {s.name === 'conflicts' && conflicts > 0 && (
                 <>
                   <span className="topnav-count" aria-hidden="true">

@@ -311,6 +311,7 @@ export const en = {
   'settings.save': 'Save settings',
   'settings.saved': 'Settings saved.',
   'settings.language': 'Language',
+  'settings.languageLabel': 'Interface language',
   'settings.languageSystem': 'System ({language})',
   'settings.languageHint': 'Dates and numbers are written as in this language and your system’s region.',
   'settings.about': 'About',

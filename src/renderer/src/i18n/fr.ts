@@ -325,6 +325,7 @@ export const fr = {
   'settings.save': 'Enregistrer les paramètres',
   'settings.saved': 'Paramètres enregistrés.',
   'settings.language': 'Langue',
+  'settings.languageLabel': 'Langue de l’interface',
   'settings.languageSystem': 'Système ({language})',
   'settings.languageHint': 'Les dates et les nombres s’écrivent selon cette langue et la région de votre système.',
   'settings.about': 'À propos',

@@ -125,7 +125,7 @@ function LanguagePanel() {
   return (
     <section className="panel" aria-labelledby="language-title">
       <h2 id="language-title">{t('settings.language')}</h2>
-      <Field label={t('settings.language')} hint={t('settings.languageHint')}>
+      <Field label={t('settings.languageLabel')} hint={t('settings.languageHint')}>
         {({ id, describedBy }) => (
           <select
             id={id}
