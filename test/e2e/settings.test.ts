@@ -54,7 +54,7 @@ describe.skipIf(!browser)('settings, navigation and status line', () => {
     expect(await input.getAttribute('aria-invalid')).toBe('true');
     await input.fill('5000');
     await page.getByRole('button', { name: 'Save settings' }).click();
-    // Main's own limit (one day), shown under the field.
+    // Beyond the limit (one day, which main enforces too), said under the field.
     await expect.poll(() => input.getAttribute('aria-invalid')).toBe('true');
     expect((await suite.device.desktop.gobs.settings.get()).syncIntervalMinutes).not.toBe(5000);
     await input.fill('30');

@@ -287,7 +287,8 @@ function ObservationTable({
       {
         key: 'state',
         label: t('indicator.colState'),
-        width: '104px',
+        // Room for the longest state badge in every language ("Synchronisée").
+        width: '136px',
         render: (r) => <StateBadge state={r.state} />,
       },
     ],
