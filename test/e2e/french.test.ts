@@ -150,7 +150,9 @@ describe.skipIf(!browser)('the app in French', () => {
     await expectVisible(grid.getByText(`1${NNBSP}234,5`, { exact: true }));
     await expectVisible(grid.getByText('Conflit', { exact: true }));
     await page().getByRole('searchbox', { name: 'Rechercher' }).fill('');
-    await expectVisible(page().getByText(`${new Intl.NumberFormat('fr-FR').format(total)} observations`, { exact: true }));
+    await expectVisible(
+      page().getByText(`${new Intl.NumberFormat('fr-FR').format(total)} observations`, { exact: true }),
+    );
     await expectVisible(grid.getByText(/^\d{2}\/\d{2}\/\d{4} \d{2}:00$/).nth(3));
     await noLoading();
     await app.screenshot('indicator-fr');
