@@ -16,6 +16,8 @@ export function SettingsPage() {
   const toast = useToast();
   const [interval, setIntervalText] = useState('');
   const [error, setError] = useState<GobsError>();
+  /** The renderer's own check, in the user's language. */
+  const [intervalError, setIntervalError] = useState<string>();
   const s = settings.data;
 
   useEffect(() => {
@@ -25,14 +27,10 @@ export function SettingsPage() {
   async function save(ev: FormEvent) {
     ev.preventDefault();
     setError(undefined);
+    setIntervalError(undefined);
     const n = Number(interval);
     if (!/^\d+$/.test(interval.trim()) || !Number.isInteger(n) || n > MAX_INTERVAL) {
-      // Already in the user's language: shown as is (errorText would give main's English words precedence).
-      setError({
-        code: 'invalid_argument',
-        message: t('settings.intervalRange', { max: MAX_INTERVAL }),
-        field: 'local',
-      });
+      setIntervalError(t('settings.intervalRange', { max: MAX_INTERVAL }));
       return;
     }
     try {
@@ -75,11 +73,10 @@ export function SettingsPage() {
               label={`${t('settings.interval')} (${t('settings.intervalUnit')})`}
               hint={t('settings.intervalHint')}
               error={
-                error?.field === 'local'
-                  ? error.message
-                  : error?.field === 'syncIntervalMinutes' || error?.code === 'invalid_argument'
-                    ? errorText(error)
-                    : undefined
+                intervalError ??
+                (error?.field === 'syncIntervalMinutes' || error?.code === 'invalid_argument'
+                  ? errorText(error)
+                  : undefined)
               }
             >
               {({ id, describedBy, invalid }) => (
