@@ -215,7 +215,7 @@ function ObservationForm({ projectKey, indicator, observation, onReload }: FormP
     setSaving(true);
     try {
       // A time the user did not touch goes back exactly as stored, not rounded to the input's precision.
-      const untouched = observation && form.timestamp === toInputValue(observation.timestamp, indicator.dateFormat);
+      const untouched = observation && form.timestamp === toTimestampInput(observation.timestamp, indicator.dateFormat);
       const timestamp = untouched ? observation.timestamp : parsed.timestamp;
       const fields = { timestamp, values: parsed.values, x: parsed.x, y: parsed.y, wkt: parsed.wkt };
       let saved = observation
