@@ -135,7 +135,7 @@ export function createHandlers(ctx: Session, services: Services, options: MainCo
           options.settings.set('syncIntervalMinutes', syncIntervalMinutes);
           services.sync.scheduleInterval();
         }
-        if (language !== undefined) ctx.options.settings.set('language', language);
+        if (language !== undefined) options.settings.set('language', language);
         return settings();
       },
     },
@@ -150,8 +150,8 @@ export function createHandlers(ctx: Session, services: Services, options: MainCo
       logFile: options.logFile ?? null,
       serverUrl: ctx.account?.ref.serverUrl ?? null,
       username: ctx.account?.ref.username ?? null,
-      language: ctx.options.settings.get('language') ?? 'system',
-      systemLanguages: ctx.options.systemLanguages?.() ?? [],
+      language: options.settings.get('language') ?? 'system',
+      systemLanguages: options.systemLanguages?.() ?? [],
     };
   }
 }
