@@ -15,3 +15,15 @@ export class AppError extends Error {
     return { code: this.code, message: this.message, ...(this.field ? { field: this.field } : {}) };
   }
 }
+
+/** Errors of the machine itself that the user can act on, told apart from bugs by their code. */
+export function machineError(err: unknown): AppError | null {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (code === 'SQLITE_FULL' || code === 'ENOSPC' || code === 'EDQUOT') {
+    return new AppError(
+      'disk_full',
+      'The disk is full: G-Obs stopped before writing anything partial. Free some space, then try again; nothing was lost.',
+    );
+  }
+  return null;
+}

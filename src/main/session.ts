@@ -18,7 +18,10 @@ import {
 } from './store/account';
 import { optimize } from './store/db';
 
-type SessionPlatform = Pick<MainCoreOptions, 'dataDir' | 'secrets' | 'settings' | 'emit' | 'defaultServerUrl'>;
+type SessionPlatform = Pick<
+  MainCoreOptions,
+  'dataDir' | 'secrets' | 'settings' | 'emit' | 'defaultServerUrl' | 'storeOpened'
+>;
 
 export class Session implements StoreAccess, RemoteAccess, Connectivity, Events {
   account: AccountStore | null = null;
@@ -59,6 +62,7 @@ export class Session implements StoreAccess, RemoteAccess, Connectivity, Events 
     if (this.account && !sameAccount(ref, this.account.ref)) this.closeAccount();
     if (!this.account) {
       this.account = openAccountStore(this.platform.dataDir, ref);
+      this.platform.storeOpened?.(this.account.db);
       this.remote = null;
       this.token = null;
       const saved = loadSessionToken(this.account.db);

@@ -15,6 +15,7 @@ export const ERROR_CODES = [
   'rejected', // the server refused the data; `message` is the server's
   'busy',
   'cancelled',
+  'disk_full', // the computer's disk (or the store's quota) is full: nothing was lost, free space and retry
   'internal',
 ] as const;
 

@@ -72,6 +72,7 @@ export interface TestDesktopOptions {
   autoSync?: boolean;
   defaultServerUrl?: string;
   syncHooks?: MainCoreOptions['syncHooks'];
+  storeOpened?: MainCoreOptions['storeOpened'];
   /** What the OS reports as its preferred languages; default British English, as the e2e browser's locale. */
   systemLanguages?: string[];
 }
@@ -95,6 +96,7 @@ export function testCoreOptions(
     logFile: join(dataDir, 'logs', 'main.log'),
     autoSync: options.autoSync ?? false,
     ...(options.syncHooks ? { syncHooks: options.syncHooks } : {}),
+    ...(options.storeOpened ? { storeOpened: options.storeOpened } : {}),
     systemLanguages: () => options.systemLanguages ?? ['en-GB'],
     ...(options.defaultServerUrl ? { defaultServerUrl: options.defaultServerUrl } : {}),
   };

@@ -4,7 +4,7 @@
  */
 import { channelSchema, type Handlers } from '../../shared/ipc';
 import { isGobsError, type Envelope, type GobsError } from '../../shared/errors';
-import { AppError } from '../errors';
+import { AppError, machineError } from '../errors';
 
 export type Dispatch = (channel: string, rawArgs: unknown) => Promise<Envelope<unknown>>;
 
@@ -37,6 +37,8 @@ export function createDispatcher(handlers: Handlers, log: (msg: string, err: unk
 
 export function toGobsError(err: unknown, channel: string, log: (msg: string, err: unknown) => void): GobsError {
   if (err instanceof AppError) return err.toJSON();
+  const machine = machineError(err);
+  if (machine) return machine.toJSON();
   if (isGobsError(err)) return { code: err.code, message: err.message, ...(err.field ? { field: err.field } : {}) };
   // Unexpected: log the details in main, give the renderer a readable message only.
   log(`IPC ${channel} failed`, err);

@@ -4,6 +4,7 @@
  * Node. src/main/index.ts fills them with Electron's services; tests with plain-Node stand-ins.
  */
 import type { IpcEvents, LanguagePreference } from '../../shared/ipc';
+import type { Db } from '../store/db';
 import type { SyncHooks } from '../sync/hooks';
 
 /** OS-backed encryption for the session token (Electron safeStorage). */
@@ -56,4 +57,6 @@ export interface MainCoreOptions {
   autoSync?: boolean;
   /** Test seam: called at exact points of a sync (e.g. to simulate a crash there). */
   syncHooks?: SyncHooks;
+  /** Test seam: called with each account store's connection as it opens (e.g. to cap its size). */
+  storeOpened?: (db: Db) => void;
 }

@@ -5,7 +5,7 @@
  */
 import type { SyncPhase, SyncStatus } from '../../shared/ipc';
 import type { Connectivity, Events, RemoteAccess, StoreAccess } from '../deps';
-import { AppError } from '../errors';
+import { AppError, machineError } from '../errors';
 import type { SettingsStore } from '../platform/options';
 import { refreshProjects } from '../projects';
 import { optimize } from '../store/db';
@@ -192,8 +192,9 @@ export class SyncEngine {
     const e =
       err instanceof AppError
         ? err
-        : new AppError('internal', 'The sync stopped on an unexpected error. Details are in the application log.');
-    if (!(err instanceof AppError)) console.error('sync failed', err);
+        : (machineError(err) ??
+          new AppError('internal', 'The sync stopped on an unexpected error. Details are in the application log.'));
+    if (e.code === 'internal') console.error('sync failed', err);
     const lastError = { code: e.code, message: e.message };
     const recentErrors = [...problems.slice(-19).reverse(), ...(e.code === 'cancelled' ? [] : [e.message])].slice(
       0,

@@ -56,6 +56,7 @@ export const en = {
   'errors.rejectedBecause': 'The server refused this data: {reason}',
   'errors.busy': 'Another operation is running. Try again in a moment.',
   'errors.cancelled': 'Cancelled.',
+  'errors.disk_full': 'The disk is full. Nothing was lost: free some space on this computer, then try again.',
   'errors.internal': 'Something went wrong in G-Obs. Details are in the application log.',
   'projects.title': 'Projects',
   'projects.refresh': 'Refresh from server',

@@ -61,6 +61,7 @@ export const fr = {
   'errors.rejectedBecause': 'Le serveur a refusé ces données\u00a0: «\u00a0{reason}\u00a0»',
   'errors.busy': 'Une autre opération est en cours. Réessayez dans un instant.',
   'errors.cancelled': 'Annulé.',
+  'errors.disk_full': 'Le disque est plein. Rien n’a été perdu : libérez de la place sur cet ordinateur, puis réessayez.',
   'errors.internal': 'Une erreur s’est produite dans G-Obs. Les détails sont dans le journal de l’application.',
   'projects.title': 'Projets',
   'projects.refresh': 'Actualiser depuis le serveur',
