@@ -4,6 +4,7 @@
  */
 import type { AuthStatus, LoginArgs } from '../shared/ipc';
 import { AppError } from './errors';
+import { insecureOrigin } from './platform/links';
 import type { SettingsStore } from './platform/options';
 import { connect } from './remote';
 import type { Session } from './session';
@@ -11,7 +12,18 @@ import { removeAccountFiles } from './store/account';
 import { pendingCount } from './store/statements';
 
 export async function loginAndUse(ctx: Session, settings: SettingsStore, args: LoginArgs): Promise<AuthStatus> {
+  // Before anything is sent: a password must not cross the network in clear unless the user said so.
+  const insecure = insecureOrigin(args.serverUrl);
+  const accepted = settings.get('insecureServers') ?? [];
+  if (insecure && !accepted.includes(insecure) && !args.allowInsecure) {
+    throw new AppError(
+      'insecure_connection',
+      `${insecure} is not encrypted (http): your password and your data would travel in clear. Confirm to connect anyway.`,
+      'serverUrl',
+    );
+  }
   const { baseUrl, token } = await connect(args.serverUrl, args.username, args.password, ctx.deviceId);
+  if (insecure && !accepted.includes(insecure)) settings.set('insecureServers', [...accepted, insecure]);
   const ref = { serverUrl: baseUrl, username: args.username.trim() };
   ctx.useAccount(ref);
   ctx.setToken(token);

@@ -15,6 +15,8 @@ export type { MainCoreOptions, SecretStore, Settings, SettingsStore } from './pl
 export interface MainCore {
   handlers: Handlers;
   dispatch: Dispatch;
+  /** The connected server's address (links to its own origin may open in the browser). */
+  serverUrl(): string | null;
   close(): Promise<void>;
 }
 
@@ -28,6 +30,7 @@ export async function createMainCore(options: MainCoreOptions): Promise<MainCore
   return {
     handlers,
     dispatch: createDispatcher(handlers),
+    serverUrl: () => session.account?.ref.serverUrl ?? null,
     close: async () => {
       await services.close();
       session.closeAccount();

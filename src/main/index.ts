@@ -82,7 +82,7 @@ if (!hasLock) {
     }
   });
 
-  app.on('web-contents-created', (_event, contents) => lockDownContents(contents));
+  app.on('web-contents-created', (_event, contents) => lockDownContents(contents, () => core?.serverUrl() ?? null));
 
   app
     .whenReady()

@@ -6,6 +6,7 @@
 import type { AuthStatus, IpcEvents } from '../shared/ipc';
 import type { Connectivity, Events, RemoteAccess, StoreAccess } from './deps';
 import { AppError } from './errors';
+import { insecureOrigin } from './platform/links';
 import type { MainCoreOptions } from './platform/options';
 import { createClient } from './remote';
 import type { ServerClient } from './remote/types';
@@ -145,6 +146,7 @@ export class Session implements StoreAccess, RemoteAccess, Connectivity, Events 
       online: this.online,
       sessionPersisted: this.platform.secrets !== null,
       sessionExpired: this.sessionExpired,
+      insecure: this.account ? insecureOrigin(this.account.ref.serverUrl) !== null : false,
     };
   }
 }

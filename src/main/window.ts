@@ -1,6 +1,7 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isAppUrl } from './ipc/sender';
+import { externalLinkAllowed } from './platform/links';
 import { app, BrowserWindow, protocol, session, shell, type WebContents } from 'electron';
 import {
   APP_ENTRY_URL,
@@ -57,15 +58,17 @@ export function hardenSession(): void {
   });
 }
 
-export function lockDownContents(contents: WebContents): void {
+/** `serverUrl`: the connected server's address, whose own http links may open in the browser too. */
+export function lockDownContents(contents: WebContents, serverUrl: () => string | null): void {
   contents.on('will-navigate', (event, url) => {
     if (!isAppUrl(url, rendererUrl())) event.preventDefault();
   });
   contents.on('will-redirect', (event) => event.preventDefault());
   contents.on('will-attach-webview', (event) => event.preventDefault());
   contents.setWindowOpenHandler(({ url }) => {
-    // Plain web links (help, server home page) go to the user's browser, never into the app.
-    if (/^https?:\/\//i.test(url)) void shell.openExternal(url);
+    // Web links (help, a document of type url) go to the user's browser, never into the app, and only
+    // over https or to the connected server itself: never file:, custom schemes or plain http elsewhere.
+    if (externalLinkAllowed(url, serverUrl())) void shell.openExternal(url);
     return { action: 'deny' };
   });
 }

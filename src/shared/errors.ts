@@ -7,6 +7,7 @@ export const ERROR_CODES = [
   'invalid_argument', // an IPC argument failed its schema; `field` names it
   'unauthorized', // no session, or the server refused it (expired/revoked): log in again
   'invalid_credentials',
+  'insecure_connection', // plain http to another computer: the user must confirm it (once per server)
   'offline', // the server could not be reached
   'bad_server', // the URL answers but is not a G-Obs server
   'not_found',

@@ -44,6 +44,8 @@ export const LoginArgs = z.object({
     .refine((s) => /^https?:\/\/[^\s/]+/i.test(s), 'Server URL must start with http:// or https://'),
   username: z.string().trim().min(1, 'Username is required').max(200),
   password: z.string().min(1, 'Password is required').max(1024),
+  /** The user confirmed a plain-http server on another computer (asked once per server). */
+  allowInsecure: z.boolean().optional(),
 });
 export type LoginArgs = z.infer<typeof LoginArgs>;
 
@@ -58,6 +60,8 @@ export interface AuthStatus {
   sessionPersisted: boolean;
   /** The server refused the session (expired or revoked): log in again; unsynced changes are kept. */
   sessionExpired: boolean;
+  /** The server is reached over plain http on another computer: passwords and data travel unencrypted. */
+  insecure: boolean;
 }
 
 export interface ProjectSummary {

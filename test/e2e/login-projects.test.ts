@@ -75,6 +75,21 @@ describe.skipIf(!browser)('walking skeleton: log in, list projects, offline, log
     await app.screenshot('connect-bad-url');
   });
 
+  it('asks before sending a password in clear to another computer, and cancelling sends nothing', async () => {
+    const { page } = app;
+    // 0.0.0.0 reaches the demo server without being a loopback address: a remote plain-http server here.
+    await page.getByLabel('Server URL').fill(`http://0.0.0.0:${server.port}/api`);
+    await page.getByLabel('Username').fill(DEMO.username);
+    await page.getByLabel('Password').fill(DEMO.password);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    const dialog = page.getByRole('dialog', { name: "This server's connection is not encrypted" });
+    await expectVisible(dialog);
+    await app.screenshot('connect-insecure');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await expectHidden(dialog);
+    expect((await device.desktop.gobs.auth.status()).loggedIn).toBe(false);
+  });
+
   it('logs in and lists the demo projects', async () => {
     const { page } = app;
     await page.getByLabel('Server URL').fill(server.baseUrl);

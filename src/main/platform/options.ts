@@ -20,6 +20,8 @@ export interface Settings {
   syncIntervalMinutes: number;
   /** The user interface language; 'system' (the default) follows `MainCoreOptions.systemLanguages`. */
   language?: LanguagePreference;
+  /** Origins of plain-http servers on other computers the user accepted (platform/links.ts). */
+  insecureServers?: string[];
   /** The account last logged in (its store is opened at start, for offline work); null after "forget". */
   currentAccount?: { serverUrl: string; username: string } | null;
 }

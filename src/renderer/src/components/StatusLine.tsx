@@ -38,6 +38,11 @@ export function StatusLine() {
       <span className="status-sep" aria-hidden="true" />
       <span className="status-item">{t('status.lastSync', { when: formatRelative(sync?.lastSyncAt, now) })}</span>
       <span className="status-spacer" />
+      {status.insecure && (
+        <span className="status-item is-waiting" title={t('status.insecureHint')}>
+          {t('status.insecure')}
+        </span>
+      )}
       <span className="status-item muted">
         {status.loggedIn && status.username
           ? t('status.signedInAs', { user: status.username, server: hostOf(status.serverUrl) })

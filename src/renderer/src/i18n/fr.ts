@@ -48,6 +48,10 @@ export const fr = {
   'connect.offlineContinueHint':
     'Consultez et saisissez des observations sur cet ordinateur\u202f; la synchronisation se fera à votre prochaine connexion.',
   'connect.or': 'ou',
+  'connect.insecureTitle': 'La connexion à ce serveur n’est pas chiffrée',
+  'connect.insecureMessage':
+    '{server} est joint en http simple\u202f: votre mot de passe et vos observations circuleraient en clair sur le réseau, lisibles par quiconque sur le trajet. Ne vous connectez que si vous faites confiance à ce réseau (celui d’une station de terrain, par exemple). La question ne sera plus posée pour ce serveur.',
+  'connect.insecureConfirm': 'Se connecter sans chiffrement',
   'errors.invalid_argument': 'Vérifiez cette valeur.',
   'errors.unauthorized': 'Votre session a expiré ou a été révoquée. Reconnectez-vous.',
   'errors.invalid_credentials': 'Nom d’utilisateur ou mot de passe incorrect.',
@@ -61,7 +65,8 @@ export const fr = {
   'errors.rejectedBecause': 'Le serveur a refusé ces données\u00a0: «\u00a0{reason}\u00a0»',
   'errors.busy': 'Une autre opération est en cours. Réessayez dans un instant.',
   'errors.cancelled': 'Annulé.',
-  'errors.disk_full': 'Le disque est plein. Rien n’a été perdu : libérez de la place sur cet ordinateur, puis réessayez.',
+  'errors.disk_full':
+    'Le disque est plein. Rien n’a été perdu : libérez de la place sur cet ordinateur, puis réessayez.',
   'errors.internal': 'Une erreur s’est produite dans G-Obs. Les détails sont dans le journal de l’application.',
   'projects.title': 'Projets',
   'projects.refresh': 'Actualiser depuis le serveur',
@@ -336,6 +341,8 @@ export const fr = {
     'G-Obs Desktop garde une copie complète de vos projets sur cet ordinateur pour que vous puissiez travailler hors ligne, et se synchronise avec votre serveur G-Obs.',
   'settings.notSet': 'non défini',
   'status.region': 'État',
+  'status.insecure': 'Non chiffré (http)',
+  'status.insecureHint': 'Ce serveur est joint en http simple\u202f: mots de passe et données circulent en clair.',
   'status.online': 'En ligne',
   'status.offline': 'Hors ligne',
   'status.syncing': 'Synchronisation',

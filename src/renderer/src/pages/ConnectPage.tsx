@@ -1,7 +1,9 @@
 import { useRef, useState, type FormEvent } from 'react';
+import { ConfirmDialog } from '../components/ConfirmDialog';
 import { Field } from '../components/Field';
 import { t } from '../i18n';
 import { errorText, toGobsError } from '../lib/errors';
+import { hostOf } from '../lib/format';
 import { useSession } from '../hooks/useSession';
 import { navigate } from '../hooks/useRoute';
 import type { GobsError } from '../../../shared/errors';
@@ -16,6 +18,7 @@ export function ConnectPage() {
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<GobsError>();
+  const [confirmInsecure, setConfirmInsecure] = useState(false);
   const refs = {
     serverUrl: useRef<HTMLInputElement>(null),
     username: useRef<HTMLInputElement>(null),
@@ -32,17 +35,28 @@ export function ConnectPage() {
   };
   const errorField = fieldOf(error);
 
-  async function submit(ev: FormEvent) {
-    ev.preventDefault();
+  async function submit(ev?: FormEvent, allowInsecure = false) {
+    ev?.preventDefault();
     setBusy(true);
     setError(undefined);
+    setConfirmInsecure(false);
     try {
-      const next = await window.gobs.auth.login({ serverUrl, username, password });
+      const next = await window.gobs.auth.login({
+        serverUrl,
+        username,
+        password,
+        ...(allowInsecure ? { allowInsecure } : {}),
+      });
       setPassword('');
       setStatus(next);
       navigate({ name: 'projects' }, true);
     } catch (err) {
       const e = toGobsError(err);
+      if (e.code === 'insecure_connection') {
+        // Not an error yet: the user decides whether this server may be reached in clear.
+        setConfirmInsecure(true);
+        return;
+      }
       setError(e);
       setPassword(e.code === 'invalid_credentials' ? '' : password);
       const f = fieldOf(e) ?? (e.code === 'invalid_credentials' ? 'password' : undefined);
@@ -143,6 +157,15 @@ export function ConnectPage() {
           <dd className="muted small">{t('connect.deviceIdHint')}</dd>
         </dl>
       </form>
+      <ConfirmDialog
+        open={confirmInsecure}
+        title={t('connect.insecureTitle')}
+        message={t('connect.insecureMessage', { server: hostOf(serverUrl) })}
+        confirmLabel={t('connect.insecureConfirm')}
+        danger
+        onConfirm={() => void submit(undefined, true)}
+        onCancel={() => setConfirmInsecure(false)}
+      />
     </div>
   );
 }
