@@ -2,22 +2,17 @@
  * Edit conflicts made by a second device through the API, resolved in the Conflicts screen both
  * ways: "keep mine" re-sends ours on top of the server's version, "take the server's" adopts it.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { chromiumOrSkip } from '../harness/chromium';
-import { launchApp, screenshotOnFailure, type App } from '../harness/app';
-import { createDevice, type Device } from '../harness/device';
+import { useServerApp } from '../harness/suite';
 import { ApiClient } from '../harness/api';
 import { expectHidden, expectVisible, labelOf } from '../harness/ui';
-import { startDemoServer, syncDemoProject, DEMO, E2E_PROJECT } from '../harness/server';
-import type { TestServer } from '../helpers/server';
+import { syncDemoProject, DEMO, E2E_PROJECT } from '../harness/server';
 import type { Dimension, IndicatorSummary, ObservationDetail } from '../../src/shared/ipc';
 
 const browser = chromiumOrSkip();
 
 describe.skipIf(!browser)('conflicts: side by side, keep mine or take the server’s', () => {
-  let server: TestServer;
-  let device: Device;
-  let app: App;
   let indicator: IndicatorSummary;
   let dim: Dimension;
   let projectKey: string;
@@ -37,68 +32,61 @@ describe.skipIf(!browser)('conflicts: side by side, keep mine or take the server
           ? 100.25 + n
           : 200.75 + n;
 
-  beforeAll(async () => {
-    server = await startDemoServer();
-    device = await createDevice();
-    projectKey = E2E_PROJECT;
-    const gobs = await syncDemoProject(device, server);
-    const indicators = await gobs.indicators.list({ projectKey });
-    indicator = indicators.find((i) => i.dimensions.some((d) => d.type !== 'boolean'))!;
-    dim = indicator.dimensions.find((d) => d.type !== 'boolean')!;
+  const { app, device } = useServerApp(browser!, {
+    prepare: async (device, server) => {
+      projectKey = E2E_PROJECT;
+      const gobs = await syncDemoProject(device, server);
+      const indicators = await gobs.indicators.list({ projectKey });
+      indicator = indicators.find((i) => i.dimensions.some((d) => d.type !== 'boolean'))!;
+      dim = indicator.dimensions.find((d) => d.type !== 'boolean')!;
 
-    // Two observations of ours, on the server.
-    const base = (n: number) => ({
-      indicatorCode: indicator.code,
-      timestamp: `2024-0${n}-15 10:00:00`,
-      x: 3.5 + n,
-      y: 43.5,
-      values: Object.fromEntries(
-        indicator.dimensions.map((d) => [d.code, d.type === 'boolean' ? true : d.type === 'string' ? `base ${n}` : n]),
-      ),
-    });
-    const a = await gobs.observations.create(base(1));
-    const b = await gobs.observations.create(base(2));
-    const c = await gobs.observations.create(base(3));
-    await gobs.sync.start({ projectKey });
-    expect((await gobs.observations.get({ uuid: a.uuid })).state).toBe('synced');
-
-    // A second device of the same user edits both on the server...
-    other = await ApiClient.login(server.baseUrl, DEMO.username, DEMO.password);
-    for (const [o, n] of [
-      [a, 1],
-      [b, 2],
-    ] as const)
-      await other.update(await other.observation(o.uuid), { [dim.code]: valueFor('theirs', n) });
-    expect((await other.request('DELETE', `/observation/${c.uuid}`)).status).toBe(200);
-    // ...while this device edits them too, offline from the server's point of view.
-    for (const [o, n] of [
-      [a, 1],
-      [b, 2],
-      [c, 3],
-    ] as const) {
-      const cur = await gobs.observations.get({ uuid: o.uuid });
-      await gobs.observations.update({
-        uuid: o.uuid,
-        timestamp: cur.timestamp,
-        x: cur.x,
-        y: cur.y,
-        wkt: cur.wkt,
-        values: { ...cur.values, [dim.code]: valueFor('mine', n) },
+      // Two observations of ours, on the server.
+      const base = (n: number) => ({
+        indicatorCode: indicator.code,
+        timestamp: `2024-0${n}-15 10:00:00`,
+        x: 3.5 + n,
+        y: 43.5,
+        values: Object.fromEntries(
+          indicator.dimensions.map((d) => [
+            d.code,
+            d.type === 'boolean' ? true : d.type === 'string' ? `base ${n}` : n,
+          ]),
+        ),
       });
-    }
-    mineKept = a;
-    theirsTaken = b;
-    deletedThere = c;
+      const a = await gobs.observations.create(base(1));
+      const b = await gobs.observations.create(base(2));
+      const c = await gobs.observations.create(base(3));
+      await gobs.sync.start({ projectKey });
+      expect((await gobs.observations.get({ uuid: a.uuid })).state).toBe('synced');
 
-    app = await launchApp(device, browser!);
-  });
-
-  afterEach(screenshotOnFailure(() => app));
-
-  afterAll(async () => {
-    await app?.close();
-    await device?.close();
-    await server?.close();
+      // A second device of the same user edits both on the server...
+      other = await ApiClient.login(server.baseUrl, DEMO.username, DEMO.password);
+      for (const [o, n] of [
+        [a, 1],
+        [b, 2],
+      ] as const)
+        await other.update(await other.observation(o.uuid), { [dim.code]: valueFor('theirs', n) });
+      expect((await other.request('DELETE', `/observation/${c.uuid}`)).status).toBe(200);
+      // ...while this device edits them too, offline from the server's point of view.
+      for (const [o, n] of [
+        [a, 1],
+        [b, 2],
+        [c, 3],
+      ] as const) {
+        const cur = await gobs.observations.get({ uuid: o.uuid });
+        await gobs.observations.update({
+          uuid: o.uuid,
+          timestamp: cur.timestamp,
+          x: cur.x,
+          y: cur.y,
+          wkt: cur.wkt,
+          values: { ...cur.values, [dim.code]: valueFor('mine', n) },
+        });
+      }
+      mineKept = a;
+      theirsTaken = b;
+      deletedThere = c;
+    },
   });
 
   it('a sync turns all three into conflicts, counted in the top bar', async () => {

@@ -6,52 +6,40 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { chromiumOrSkip } from '../harness/chromium';
-import { launchApp, screenshotOnFailure, type App } from '../harness/app';
-import { createDevice, type Device } from '../harness/device';
+import { useServerApp } from '../harness/suite';
 import { expectVisible } from '../harness/ui';
-import { startDemoServer, syncDemoProject, E2E_PROJECT } from '../harness/server';
-import type { TestServer } from '../helpers/server';
+import { syncDemoProject, E2E_PROJECT } from '../harness/server';
 import { exe, SAFE, SCRIPTS } from '../helpers/documents';
 import type { IndicatorSummary } from '../../src/shared/ipc';
 
 const browser = chromiumOrSkip();
 
 describe.skipIf(!browser)('documents that could run a program', () => {
-  let server: TestServer;
-  let device: Device;
-  let app: App;
   let indicator: IndicatorSummary;
   let files: string;
 
-  beforeAll(async () => {
-    server = await startDemoServer();
-    files = mkdtempSync(join(tmpdir(), 'gobs-e2e-docs-'));
-    device = await createDevice();
-    const gobs = await syncDemoProject(device, server);
-    indicator = (await gobs.indicators.list({ projectKey: E2E_PROJECT }))[0]!;
-    for (const [name, content] of [
-      ['Field report.exe', exe()],
-      ['install.sh', SCRIPTS.sh],
-      ['Station map.html', SCRIPTS.html],
-      ['Gauge manual.pdf', SAFE.pdf()],
-    ] as const) {
-      const file = join(files, name);
-      writeFileSync(file, content);
-      await server.seed.document({ indicator: indicator.code, file, label: name, type: 'document' });
-    }
-    await gobs.sync.start({ projectKey: E2E_PROJECT });
-    app = await launchApp(device, browser!);
-  });
-
-  afterEach(screenshotOnFailure(() => app));
-
-  afterAll(async () => {
-    await app?.close();
-    await device?.close();
-    await server?.close();
-    if (files) rmSync(files, { recursive: true, force: true });
+  const { app, device } = useServerApp(browser!, {
+    prepare: async (device, server) => {
+      files = mkdtempSync(join(tmpdir(), 'gobs-e2e-docs-'));
+      const gobs = await syncDemoProject(device, server);
+      indicator = (await gobs.indicators.list({ projectKey: E2E_PROJECT }))[0]!;
+      for (const [name, content] of [
+        ['Field report.exe', exe()],
+        ['install.sh', SCRIPTS.sh],
+        ['Station map.html', SCRIPTS.html],
+        ['Gauge manual.pdf', SAFE.pdf()],
+      ] as const) {
+        const file = join(files, name);
+        writeFileSync(file, content);
+        await server.seed.document({ indicator: indicator.code, file, label: name, type: 'document' });
+      }
+      await gobs.sync.start({ projectKey: E2E_PROJECT });
+    },
+    cleanup: () => {
+      if (files) rmSync(files, { recursive: true, force: true });
+    },
   });
 
   it('offers "Save…" with a warning instead of "Open" for programs, scripts and web pages', async () => {

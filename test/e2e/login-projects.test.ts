@@ -3,36 +3,19 @@
  * the server, reload, still see them (offline), log out. Real renderer in Debian Chromium, real
  * main handlers over a real SQLite file, real sync server.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { chromiumOrSkip } from '../harness/chromium';
-import { launchApp, screenshotOnFailure, type App } from '../harness/app';
-import { createDevice, type Device } from '../harness/device';
+import { useServerApp } from '../harness/suite';
 import { expectHidden, expectVisible } from '../harness/ui';
 import { ApiClient } from '../harness/api';
-import { startDemoServer, DEMO } from '../harness/server';
-import type { TestServer } from '../helpers/server';
+import { DEMO } from '../harness/server';
 
 const browser = chromiumOrSkip();
 
 describe.skipIf(!browser)('walking skeleton: log in, list projects, offline, log out', () => {
-  let server: TestServer;
-  let device: Device;
-  let app: App;
   let projects: { key: string; label: string }[] = [];
 
-  beforeAll(async () => {
-    server = await startDemoServer();
-    device = await createDevice();
-    app = await launchApp(device, browser!);
-  });
-
-  afterEach(screenshotOnFailure(() => app));
-
-  afterAll(async () => {
-    await app?.close();
-    await device?.close();
-    await server?.close();
-  });
+  const { app, device, server } = useServerApp(browser!);
 
   it('shows the device UUID on Connect and refuses a wrong password with a clear message', async () => {
     const { page } = app;

@@ -3,43 +3,29 @@
  * an observation was entered here: the push is refused with the server's message, the app shows
  * it (state, sync bar, the field itself), the user fills the new field, and the next sync is accepted.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { chromiumOrSkip } from '../harness/chromium';
-import { launchApp, screenshotOnFailure, type App } from '../harness/app';
-import { createDevice, type Device } from '../harness/device';
+import { useServerApp } from '../harness/suite';
 import { ApiClient } from '../harness/api';
 import { expectVisible } from '../harness/ui';
-import { startDemoServer, syncDemoProject, DEMO, E2E_PROJECT } from '../harness/server';
-import type { TestServer } from '../helpers/server';
+import { syncDemoProject, DEMO, E2E_PROJECT } from '../harness/server';
 import type { IndicatorSummary } from '../../src/shared/ipc';
 
 const browser = chromiumOrSkip();
 
 describe.skipIf(!browser)('a refused observation is fixed and re-sent', () => {
-  let server: TestServer;
-  let device: Device;
-  let app: App;
   let indicator: IndicatorSummary;
   let uuid: string;
 
-  beforeAll(async () => {
-    server = await startDemoServer();
-    device = await createDevice();
-    const gobs = await syncDemoProject(device, server);
-    const indicators = await gobs.indicators.list({ projectKey: E2E_PROJECT });
-    // The simplest form: the indicator with the fewest dimensions, all of them numbers.
-    indicator = [...indicators]
-      .filter((i) => i.dimensions.every((d) => d.type === 'real' || d.type === 'integer'))
-      .sort((a, b) => a.dimensions.length - b.dimensions.length)[0]!;
-    app = await launchApp(device, browser!);
-  });
-
-  afterEach(screenshotOnFailure(() => app));
-
-  afterAll(async () => {
-    await app?.close();
-    await device?.close();
-    await server?.close();
+  const { app, device, server } = useServerApp(browser!, {
+    prepare: async (device, server) => {
+      const gobs = await syncDemoProject(device, server);
+      const indicators = await gobs.indicators.list({ projectKey: E2E_PROJECT });
+      // The simplest form: the indicator with the fewest dimensions, all of them numbers.
+      indicator = [...indicators]
+        .filter((i) => i.dimensions.every((d) => d.type === 'real' || d.type === 'integer'))
+        .sort((a, b) => a.dimensions.length - b.dimensions.length)[0]!;
+    },
   });
 
   const page = () => app.page;

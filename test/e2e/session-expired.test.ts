@@ -2,46 +2,32 @@
  * The server revokes the session while the app is open: the next request sends the user to
  * Connect with a clear message, and logging in again finds every unsent change still there.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { chromiumOrSkip } from '../harness/chromium';
-import { launchApp, screenshotOnFailure, type App } from '../harness/app';
-import { createDevice, type Device } from '../harness/device';
+import { useServerApp } from '../harness/suite';
 import { expectVisible } from '../harness/ui';
-import { startDemoServer, syncDemoProject, DEMO, E2E_PROJECT } from '../harness/server';
-import type { TestServer } from '../helpers/server';
+import { syncDemoProject, DEMO, E2E_PROJECT } from '../harness/server';
 
 const browser = chromiumOrSkip();
 
 describe.skipIf(!browser)('expired session', () => {
-  let server: TestServer;
-  let device: Device;
-  let app: App;
   let projectLabel: string;
 
-  beforeAll(async () => {
-    server = await startDemoServer();
-    device = await createDevice();
-    const gobs = await syncDemoProject(device, server);
-    const indicator = (await gobs.indicators.list({ projectKey: E2E_PROJECT }))[0]!;
-    await gobs.observations.create({
-      indicatorCode: indicator.code,
-      timestamp: '2024-06-01 12:00:00',
-      x: 3.8,
-      y: 43.6,
-      values: Object.fromEntries(
-        indicator.dimensions.map((d) => [d.code, d.type === 'boolean' ? false : d.type === 'string' ? 'kept' : 1]),
-      ),
-    });
-    projectLabel = (await gobs.projects.list()).find((p) => p.key === E2E_PROJECT)!.label;
-    app = await launchApp(device, browser!);
-  });
-
-  afterEach(screenshotOnFailure(() => app));
-
-  afterAll(async () => {
-    await app?.close();
-    await device?.close();
-    await server?.close();
+  const { app, device, server } = useServerApp(browser!, {
+    prepare: async (device, server) => {
+      const gobs = await syncDemoProject(device, server);
+      const indicator = (await gobs.indicators.list({ projectKey: E2E_PROJECT }))[0]!;
+      await gobs.observations.create({
+        indicatorCode: indicator.code,
+        timestamp: '2024-06-01 12:00:00',
+        x: 3.8,
+        y: 43.6,
+        values: Object.fromEntries(
+          indicator.dimensions.map((d) => [d.code, d.type === 'boolean' ? false : d.type === 'string' ? 'kept' : 1]),
+        ),
+      });
+      projectLabel = (await gobs.projects.list()).find((p) => p.key === E2E_PROJECT)!.label;
+    },
   });
 
   it('sends the user to Connect with a clear message when the server refuses the session', async () => {

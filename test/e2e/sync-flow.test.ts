@@ -4,44 +4,33 @@
  * the server comes back; sync (progress bar, then synced); the server holds each exactly once;
  * log out, log in, sync: nothing new. Real renderer, real main handlers and SQLite, real server.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { chromiumOrSkip } from '../harness/chromium';
-import { launchApp, screenshotOnFailure, type App } from '../harness/app';
-import { createDevice, type Device } from '../harness/device';
+import { useServerApp } from '../harness/suite';
 import { ApiClient } from '../harness/api';
 import { expectHidden, expectVisible, labelOf } from '../harness/ui';
 import { startGateway, type Gateway } from '../harness/gateway';
 import { startDemoServer, DEMO, E2E_PROJECT } from '../harness/server';
-import type { TestServer } from '../helpers/server';
 import type { IndicatorSummary, ProjectSummary } from '../../src/shared/ipc';
 
 const browser = chromiumOrSkip();
 
 describe.skipIf(!browser)('design example flow through the UI', () => {
-  let server: TestServer;
   let proxy: Gateway;
-  let device: Device;
-  let app: App;
   let project: ProjectSummary;
   let indicator: IndicatorSummary;
   let serverCountBefore = 0;
   const created: string[] = [];
 
-  beforeAll(async () => {
-    proxy = await startGateway();
-    server = await startDemoServer({ publicUrl: proxy.baseUrl });
-    proxy.setTarget(server.baseUrl);
-    device = await createDevice();
-    app = await launchApp(device, browser!);
-  });
-
-  afterEach(screenshotOnFailure(() => app));
-
-  afterAll(async () => {
-    await app?.close();
-    await device?.close();
-    await proxy?.close();
-    await server?.close();
+  // The server is reached through a gateway the tests can cut: it writes the gateway's address in links.
+  const { app, device, server } = useServerApp(browser!, {
+    server: async () => {
+      proxy = await startGateway();
+      const started = await startDemoServer({ publicUrl: proxy.baseUrl });
+      proxy.setTarget(started.baseUrl);
+      return started;
+    },
+    cleanup: () => proxy?.close(),
   });
 
   const page = () => app.page;
