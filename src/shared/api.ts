@@ -32,7 +32,7 @@ export const SESSION_COOKIE = 'gobs_session';
 export const DEVICE_HEADER = 'deviceId';
 
 // ---------------------------------------------------------------------------------------------
-// Sync API (issue 3). docs/api/openapi.yaml documents these shapes; docs/PROTOCOL.md the protocol.
+// Sync API. docs/api/openapi.yaml documents these shapes; docs/PROTOCOL.md the protocol.
 
 /** Header names of the device sync protocol (HTTP header names are case-insensitive). */
 export const SYNC_TOKEN_HEADER = 'X-Gobs-Sync-Token';

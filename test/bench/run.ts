@@ -1,7 +1,7 @@
 /**
  * `npm run bench [-- --quick] [--only 1,2,...,P] [--profile] [--no-pglite] [--no-peer] [--peer-defaults]`
  *
- * Measures the system's main costs (issue 6) side by side with their floors — the same work done by
+ * Measures the system's main costs side by side with their floors — the same work done by
  * the raw parts with no protocol — and with a peer, PouchDB replication doing the same work (lib/peer.ts),
  * prints a table and writes bench/results.json. Figures are ratios measured in one run on one machine.
  * The server runs as its own process (its real CLI, `serve`), every device as another

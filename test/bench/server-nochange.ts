@@ -1,5 +1,5 @@
 /**
- * No-change pull cost on PostgreSQL: 10,000 vs 1,000,000 observations (issue 3, "Cost").
+ * No-change pull cost on PostgreSQL: 10,000 vs 1,000,000 observations.
  *
  *   DATABASE_URL=postgres://postgres@127.0.0.1:PORT/postgres npx tsx test/bench/server-nochange.ts [sizes...]
  *

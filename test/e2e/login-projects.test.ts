@@ -1,5 +1,5 @@
 /**
- * Issue 2's walking skeleton through the UI: log in with the demo user, see the projects, stop
+ * The walking skeleton through the UI: log in with the demo user, see the projects, stop
  * the server, reload, still see them (offline), log out. Real renderer in Debian Chromium, real
  * main handlers over a real SQLite file, real sync server.
  */

@@ -1,5 +1,5 @@
 /**
- * Issue 2, main process: log in through the real handler table against the real server and a temp
+ * Main process: log in through the real handler table against the real server and a temp
  * SQLite file; then the server goes away and the app still lists the projects, saying offline.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';

@@ -1,5 +1,5 @@
 /**
- * Issue 4, faults: every network step can fail and be retried without duplicates or gaps.
+ * Faults: every network step can fail and be retried without duplicates or gaps.
  * The desktop talks to the real server through a fault-injecting proxy.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';

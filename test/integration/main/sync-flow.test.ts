@@ -1,5 +1,5 @@
 /**
- * Issue 4: the design's flow end to end with two and three devices (each its own store and device
+ * The design's flow end to end with two and three devices (each its own store and device
  * UUID), against the real server over HTTP. Conflicts both ways, deletions, rejected observations,
  * offline work, photos.
  */
