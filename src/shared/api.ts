@@ -3,6 +3,11 @@
  * receives with them and the desktop validates what the server sends; types are derived.
  */
 import { z } from 'zod';
+import { TIMESTAMP_MAX_LENGTH, TIMESTAMP_PATTERN } from './timestamp';
+import { UUID_PATTERN, UUID_PROBLEM } from './uuid';
+import { WKT_MAX_LENGTH } from './wkt';
+
+export { TIMESTAMP_PATTERN, UUID_PATTERN };
 
 export const ApiResponse = z.object({
   code: z.union([z.literal(0), z.literal(1)]),
@@ -53,9 +58,8 @@ export const PUSH_MAX_ITEMS = 1000;
 /** Largest media file accepted by uploadMedia (bigger → 413). */
 export const MEDIA_MAX_BYTES = 10 * 1024 * 1024;
 
-/** Any 8-4-4-4-12 hex form, as in the founding design's examples (which are not RFC 4122 versions). */
-export const UUID_PATTERN = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
-export const Uuid = z.string().regex(UUID_PATTERN, 'must be a UUID (8-4-4-4-12 hexadecimal digits)');
+/** Any 8-4-4-4-12 hex form, as in the founding design's examples (uuid.ts). */
+export const Uuid = z.string().regex(UUID_PATTERN, UUID_PROBLEM);
 
 export const DimensionType = z.enum(['integer', 'real', 'boolean', 'string']);
 export type DimensionType = z.infer<typeof DimensionType>;
@@ -118,9 +122,6 @@ export const ObservationValue = z.object({
 });
 export type ObservationValue = z.infer<typeof ObservationValue>;
 
-/** Observation time as the field wrote it (no time zone), "YYYY-MM-DD HH:MM:SS". */
-export const TIMESTAMP_PATTERN = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
-
 export const Observation = z.object({
   id: z.number().int(),
   uuid: z.string(),
@@ -142,21 +143,22 @@ export type Observation = z.infer<typeof Observation>;
 
 /**
  * What a device sends to create an observation. Server-owned fields (id, import, author, media_url,
- * created_at, updated_at) are ignored if present. `timestamp` also accepts ISO 8601 without zone;
- * numeric strings are accepted for numeric dimensions; x/y default to the centroid of `wkt`.
+ * created_at, updated_at) are ignored if present. The content rules (timestamp at the indicator's
+ * precision, values per dimension type, wkt and x/y) are those of observation.ts.
  */
 export const NewObservation = z.object({
   uuid: Uuid,
   indicator: z.string().min(1).max(100),
-  timestamp: z.string().max(40),
+  timestamp: z.string().max(TIMESTAMP_MAX_LENGTH),
   x: z.number().optional(),
   y: z.number().optional(),
-  wkt: z.string().max(100_000).nullable().optional(),
+  wkt: z.string().max(WKT_MAX_LENGTH).nullable().optional(),
   values: z.array(
     z.object({
       name: z.string().max(100),
       type: DimensionType.optional(),
-      value: z.union([z.number(), z.boolean(), z.string().max(10_000)]),
+      // Lengths and types are the observation rule's, which names the field values.<code>.
+      value: z.union([z.number(), z.boolean(), z.string()]),
     }),
   ),
 });

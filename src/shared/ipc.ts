@@ -18,6 +18,9 @@ import {
   type SyncPhase,
   type SyncState,
 } from './constants';
+import { TIMESTAMP_MAX_LENGTH } from './timestamp';
+import { UUID_PATTERN } from './uuid';
+import { WKT_MAX_LENGTH } from './wkt';
 
 export * from './constants';
 
@@ -133,7 +136,12 @@ export interface DocumentSaveResult {
 const key = (what: string) => z.string().trim().min(1, `${what} is required`).max(200);
 export const ProjectArgs = z.object({ projectKey: key('Project') }).strict();
 export const IndicatorArgs = z.object({ indicatorCode: key('Indicator') }).strict();
-export const UuidArgs = z.object({ uuid: z.uuid('Not a valid observation id') }).strict();
+/** An observation id: any 8-4-4-4-12 hexadecimal form (uuid.ts), handed to main in lower case. */
+const ObservationId = z
+  .string()
+  .regex(UUID_PATTERN, 'Not a valid observation id')
+  .transform((s) => s.toLowerCase());
+export const UuidArgs = z.object({ uuid: ObservationId }).strict();
 export const DocumentArgs = z.object({ uuid: z.string().min(1).max(200) }).strict();
 
 // ---- observations ------------------------------------------------------------------------
@@ -242,7 +250,7 @@ export const ObservationCountArgs = z
 const dimensionValue = z.union([z.number(), z.boolean(), z.string().max(10_000), z.null()]);
 const observationFields = {
   /** 'YYYY-MM-DD HH:MM:SS' or a prefix at the indicator's date_format precision ('T' accepted). */
-  timestamp: z.string().trim().min(1, 'Timestamp is required').max(40),
+  timestamp: z.string().trim().min(1, 'Timestamp is required').max(TIMESTAMP_MAX_LENGTH),
   x: z
     .number()
     .min(-180, 'Longitude must be between -180 and 180')
@@ -253,14 +261,14 @@ const observationFields = {
     .min(-90, 'Latitude must be between -90 and 90')
     .max(90, 'Latitude must be between -90 and 90')
     .optional(),
-  /** A POINT/LINESTRING/POLYGON/MULTI* WKT; x/y default to its centroid. */
-  wkt: z.string().trim().max(1_000_000).nullish(),
+  /** A POINT/LINESTRING/POLYGON/MULTI* WKT; x/y default to its centroid (observation.ts). */
+  wkt: z.string().trim().max(WKT_MAX_LENGTH, `WKT is longer than ${WKT_MAX_LENGTH} characters`).nullish(),
   values: z.record(z.string().max(100), dimensionValue),
 };
 export const ObservationCreateArgs = z.object({ indicatorCode: key('Indicator'), ...observationFields }).strict();
 export type ObservationCreateArgs = z.input<typeof ObservationCreateArgs>;
 export const ObservationUpdateArgs = z
-  .object({ uuid: z.uuid('Not a valid observation id'), ...observationFields })
+  .object({ uuid: ObservationId, ...observationFields })
   .strict();
 export type ObservationUpdateArgs = z.input<typeof ObservationUpdateArgs>;
 
@@ -269,14 +277,14 @@ export const ConflictListArgs = z
   .strict()
   .default({});
 export const ConflictResolveArgs = z
-  .object({ uuid: z.uuid('Not a valid observation id'), keep: z.enum(['mine', 'theirs']) })
+  .object({ uuid: ObservationId, keep: z.enum(['mine', 'theirs']) })
   .strict();
 
 // ---- media ---------------------------------------------------------------------------------
 
 export const MediaAttachArgs = z
   .object({
-    uuid: z.uuid('Not a valid observation id'),
+    uuid: ObservationId,
     fileName: z.string().trim().min(1).max(255),
     /** The image bytes, base64 (JPEG, PNG, GIF or WebP, at most 10 MB). */
     dataBase64: z

@@ -12,6 +12,7 @@
  * that contradicts its declared type) can only be saved, through a save dialog, with a warning.
  */
 import { inflateRawSync } from 'node:zlib';
+import { sniffImage } from '../../shared/images';
 import type { DocumentKind } from '../../shared/ipc';
 
 export interface DocumentVerdict {
@@ -110,10 +111,8 @@ const MACH_O = [
 
 function sniff(b: Buffer, declared: string): DocumentKind {
   if (startsWith(b, '%PDF-')) return 'pdf';
-  if (startsWith(b, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return 'png';
-  if (startsWith(b, [0xff, 0xd8, 0xff])) return 'jpeg';
-  if (startsWith(b, 'GIF87a') || startsWith(b, 'GIF89a')) return 'gif';
-  if (startsWith(b, 'RIFF') && startsWith(b, 'WEBP', 8)) return 'webp';
+  const image = sniffImage(b);
+  if (image) return image.kind;
   if (startsWith(b, 'MZ')) return 'windows-program';
   if (startsWith(b, [0x7f, 0x45, 0x4c, 0x46])) return 'linux-program';
   if (MACH_O.some((sig) => startsWith(b, sig))) return 'macos-program';

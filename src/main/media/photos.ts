@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { IMAGE_TYPES, sniffImage } from '../../shared/images';
 import { MAX_MEDIA_BYTES, type MediaContent, type ObservationDetail } from '../../shared/ipc';
 import { AppError } from '../errors';
 import type { ServerClient } from '../remote/types';
@@ -18,25 +19,6 @@ import {
   toDetail,
   type ObsRecord,
 } from '../store/observations';
-
-const IMAGE_TYPES: { mime: string; ext: string; test: (b: Buffer) => boolean }[] = [
-  { mime: 'image/jpeg', ext: '.jpg', test: (b) => b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff },
-  {
-    mime: 'image/png',
-    ext: '.png',
-    test: (b) => b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])),
-  },
-  { mime: 'image/gif', ext: '.gif', test: (b) => b.subarray(0, 4).toString('latin1') === 'GIF8' },
-  {
-    mime: 'image/webp',
-    ext: '.webp',
-    test: (b) => b.subarray(0, 4).toString('latin1') === 'RIFF' && b.subarray(8, 12).toString('latin1') === 'WEBP',
-  },
-];
-
-export function sniffImage(bytes: Buffer): { mime: string; ext: string } | null {
-  return IMAGE_TYPES.find((t) => t.test(bytes)) ?? null;
-}
 
 function writeAtomic(path: string, bytes: Buffer): void {
   writeFileSync(`${path}.part`, bytes);

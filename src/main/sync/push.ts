@@ -8,7 +8,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Observation } from '../../shared/api';
 import type { Dimension, DimensionValue } from '../../shared/ipc';
-import { removeMediaFiles, sniffImage } from '../media/photos';
+import { sniffImage } from '../../shared/images';
+import { removeMediaFiles } from '../media/photos';
 import type { OutgoingObservation, ServerSide, Target, WriteOutcome } from '../remote/types';
 import {
   countInState,

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { type Dimension } from '../../shared/api.js';
 import { type Db } from '../db/types.js';
 import { iso, wallClock } from '../db/sql.js';
-import { dimensionsOf } from '../observations/indicators.js';
+import { dimensionsOf, indicatorRulesOf } from '../observations/indicators.js';
 import { type CleanObservation, validateObservation } from '../observations/validate.js';
 import { SeedError } from './seed.js';
 
@@ -71,7 +71,8 @@ export async function importCsv(
 ): Promise<{ importId: number; created: number; updated: number }> {
   const ind = (await db.query<{ id: number }>('SELECT id FROM indicator WHERE code = $1', [a.indicator]))[0];
   if (!ind) throw new SeedError(`unknown indicator ${a.indicator}`);
-  const dims = (await dimensionsOf(db, [ind.id])).get(ind.id) ?? [];
+  const rule = (await indicatorRulesOf(db, [ind.id])).get(ind.id)!;
+  const dims = rule.dimensions;
   const authorId = a.as
     ? (await db.query<{ id: number }>('SELECT id FROM app_user WHERE login = $1', [a.as]))[0]?.id
     : null;
@@ -112,7 +113,7 @@ export async function importCsv(
     if ((raw.x !== undefined && Number.isNaN(raw.x)) || (raw.y !== undefined && Number.isNaN(raw.y))) {
       throw new SeedError(`line ${rec.line}: x and y must be numbers`);
     }
-    const v = validateObservation(raw, 0, () => dims);
+    const v = validateObservation(raw, 0, () => rule);
     if ('errors' in v)
       throw new SeedError(`line ${rec.line}: ${v.errors.map((e) => `${e.field} ${e.message}`).join('; ')}`);
     const dup = seen.get(v.ok.uuid);

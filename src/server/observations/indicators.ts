@@ -1,5 +1,6 @@
 import { type FastifyRequest } from 'fastify';
-import { type Dimension, type Indicator, type IndicatorDocument } from '../../shared/api.js';
+import { type DateFormat, type Dimension, type Indicator, type IndicatorDocument } from '../../shared/api.js';
+import { type IndicatorRule } from '../../shared/observation.js';
 import { type Queryable } from '../db/types.js';
 import { iso } from '../db/sql.js';
 import { type ServerContext, apiBase } from '../context.js';
@@ -24,6 +25,21 @@ export async function dimensionsOf(db: Queryable, indicatorIds: number[]): Promi
     out.set(indicator_id, list);
   }
   return out;
+}
+
+/** What the observation rule needs of each indicator: its precision and its dimensions. */
+export async function indicatorRulesOf(
+  db: Queryable,
+  indicatorIds: number[],
+): Promise<Map<number, IndicatorRule & { dimensions: Dimension[] }>> {
+  const [formats, dims] = await Promise.all([
+    db.query<{ id: number; date_format: DateFormat }>(
+      'SELECT id, date_format FROM indicator WHERE id = ANY($1::bigint[])',
+      [indicatorIds],
+    ),
+    dimensionsOf(db, indicatorIds),
+  ]);
+  return new Map(formats.map((f) => [f.id, { dateFormat: f.date_format, dimensions: dims.get(f.id) ?? [] }]));
 }
 
 async function documentsOf(

@@ -5,6 +5,7 @@ import { iso, wallClock } from '../db/sql.js';
 import { type ServerContext, apiBase } from '../context.js';
 import { dimensionsOf } from './indicators.js';
 import { type Value, valuesJson } from './values.js';
+import { isUuid } from '../../shared/uuid.js';
 
 export interface ObservationRow {
   id: number;
@@ -66,8 +67,7 @@ export async function rowsToObservations(
 /** `id` may be the integer id or the uuid. */
 export function idCondition(id: string): { sql: string; param: string | number } | null {
   if (/^\d{1,15}$/.test(id)) return { sql: 'o.id = $1', param: Number(id) };
-  if (/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/.test(id))
-    return { sql: 'o.uuid = $1::uuid', param: id };
+  if (isUuid(id)) return { sql: 'o.uuid = $1::uuid', param: id };
   return null;
 }
 

@@ -3,13 +3,15 @@
  * what it wrote (at that import), so it never downloads its own writes back.
  */
 import { type FastifyRequest } from 'fastify';
-import { type ApiErrorItem, type Dimension, type Observation } from '../../shared/api.js';
+import { type ApiErrorItem, type Observation } from '../../shared/api.js';
+import { type IndicatorRule } from '../../shared/observation.js';
+import { isUuid, UUID_PROBLEM } from '../../shared/uuid.js';
 import { type Queryable } from '../db/types.js';
 import { type ServerContext } from '../context.js';
 import { type IndicatorAccess, indicatorAccess, requireWriter } from '../access.js';
 import { HttpError, badRequest, conflict, forbidden, notFound } from '../errors.js';
 import { type SessionUser } from '../auth/sessions.js';
-import { dimensionsOf } from './indicators.js';
+import { indicatorRulesOf } from './indicators.js';
 import { type CleanObservation, validateObservation } from './validate.js';
 import {
   OBSERVATION_FROM,
@@ -98,16 +100,16 @@ async function validateBatch(ctx: ServerContext, user: SessionUser, items: unkno
     requireWriter(access);
     accessByCode.set(code, access);
   }
-  const dims = await dimensionsOf(
+  const rules = await indicatorRulesOf(
     ctx.db,
     [...accessByCode.values()].map((a) => a.id),
   );
-  const dimsByCode = new Map<string, Dimension[]>([...accessByCode].map(([code, a]) => [code, dims.get(a.id) ?? []]));
+  const rulesByCode = new Map<string, IndicatorRule>([...accessByCode].map(([code, a]) => [code, rules.get(a.id)!]));
   const clean: CleanObservation[] = [];
   const errors: ApiErrorItem[] = [];
   const seen = new Map<string, number>();
   items.forEach((raw, index) => {
-    const r = validateObservation(raw, index, (code) => dimsByCode.get(code));
+    const r = validateObservation(raw, index, (code) => rulesByCode.get(code));
     if ('errors' in r) return errors.push(...r.errors);
     const dup = seen.get(r.ok.uuid);
     if (dup !== undefined) errors.push({ index, uuid: r.ok.uuid, field: 'uuid', message: `same uuid as item ${dup}` });
@@ -257,8 +259,8 @@ export async function updateObservation(
     ]);
   }
   const uuid = (body as { uuid?: unknown }).uuid;
-  if (typeof uuid !== 'string' || !/^[0-9a-fA-F-]{36}$/.test(uuid)) {
-    throw badRequest('Invalid observation', [{ index: 0, uuid: null, field: 'uuid', message: 'must be a UUID' }]);
+  if (!isUuid(uuid)) {
+    throw badRequest('Invalid observation', [{ index: 0, uuid: null, field: 'uuid', message: UUID_PROBLEM }]);
   }
   const rows = await ctx.db.tx(async (q) => {
     const row = await loadForChange(q, w.user, uuid);
@@ -275,8 +277,8 @@ export async function updateObservation(
         },
       );
     }
-    const dims = (await dimensionsOf(q, [row.indicator_id])).get(row.indicator_id) ?? [];
-    const v = validateObservation(body, 0, (code) => (code === row.indicator ? dims : undefined));
+    const rule = (await indicatorRulesOf(q, [row.indicator_id])).get(row.indicator_id);
+    const v = validateObservation(body, 0, (code) => (code === row.indicator ? rule : undefined));
     if ('errors' in v)
       throw badRequest(`${v.errors.length} invalid observation field(s); nothing was changed`, v.errors);
     const importId = await newImport(q, w, 'update');

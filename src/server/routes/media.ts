@@ -5,7 +5,7 @@ import path from 'node:path';
 import { type ServerContext, requireUser } from '../context.js';
 import { indicatorAccess } from '../access.js';
 import { HttpError, apiSuccess, badRequest, notFound } from '../errors.js';
-import { sniffImage } from '../observations/sniff.js';
+import { sniffImage } from '../../shared/images.js';
 import { findObservation } from '../observations/read.js';
 import { checkCanChange, setMedia } from '../observations/write.js';
 import { baseImportQuery, writer } from './observation.js';

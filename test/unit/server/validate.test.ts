@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type Dimension } from '../../../src/shared/api.js';
-import { normaliseTimestamp, validateObservation } from '../../../src/server/observations/validate.js';
-import { coerce } from '../../../src/server/observations/values.js';
+import { validateObservation } from '../../../src/server/observations/validate.js';
 
 const DIMS: Dimension[] = [
   { code: 'n', name: 'N', type: 'integer', unit: null },
@@ -22,7 +21,8 @@ const base = {
     { name: 's', value: 'x' },
   ],
 };
-const run = (o: unknown) => validateObservation(o, 4, (c) => (c === 'ind' ? DIMS : undefined));
+const run = (o: unknown) =>
+  validateObservation(o, 4, (c) => (c === 'ind' ? { dateFormat: 'minute', dimensions: DIMS } : undefined));
 
 describe('observation validation', () => {
   it('normalises a valid observation', () => {
@@ -66,41 +66,29 @@ describe('observation validation', () => {
     expect('errors' in r && r.errors.map((e) => e.field)).toEqual(['indicator']);
   });
 
-  it.each([
-    ['2024-01-31 23:59:59', '2024-01-31 23:59:59'],
-    ['2024-01-31T23:59:59.123', '2024-01-31 23:59:59'],
-    ['2024-01-31 23:59', '2024-01-31 23:59:00'],
-    ['2024-02-29 00:00:00', '2024-02-29 00:00:00'],
-    ['2023-02-29 00:00:00', null],
-    ['2024-13-01 00:00:00', null],
-    ['2024-01-01 24:00:00', null],
-    ['2024-01-01 10:00:00Z', null],
-    ['0000-01-01 00:00:00', null],
-    ['', null],
-  ])('timestamp %j → %j', (input, out) => expect(normaliseTimestamp(input)).toBe(out));
+  it('keeps a time finer than the indicator precision, and refuses a coarser one', () => {
+    const at = (timestamp: string) => run({ ...base, timestamp });
+    expect(at('2024-01-31T23:59:59.123')).toMatchObject({ ok: { timestamp: '2024-01-31 23:59:59' } });
+    expect(at('2024-01-31 23:59')).toMatchObject({ ok: { timestamp: '2024-01-31 23:59:00' } });
+    for (const bad of ['2024-01-31 23', '2024-01-31', '2024-01-01 10:00:00Z', '2023-02-29 00:00'])
+      expect(at(bad), bad).toMatchObject({ errors: [{ field: 'timestamp' }] });
+  });
 
-  it.each([
-    ['integer', '42', 42],
-    ['integer', ' -7 ', -7],
-    ['integer', 4.0, 4],
-    ['real', '1e3', 1000],
-    ['real', '.5', 0.5],
-    ['boolean', 'false', false],
-    ['string', '', ''],
-  ] as const)('coerces %s %j', (type, v, out) => expect(coerce(type, v)).toEqual({ value: out }));
-
-  it.each([
-    ['integer', 1.5],
-    ['integer', '1.5'],
-    ['integer', 2 ** 60],
-    ['integer', true],
-    ['real', 'NaN'],
-    ['real', Infinity],
-    ['real', '1,5'],
-    ['boolean', 1],
-    ['boolean', 'yes'],
-    ['string', 3],
-    ['string', 'a\u0000b'],
-    ['string', 'x'.repeat(10_001)],
-  ] as const)('refuses %s %j', (type, v) => expect(coerce(type, v)).toHaveProperty('error'));
+  it('refuses a value given twice or tagged with another type, once per field', () => {
+    const r = run({
+      ...base,
+      values: [
+        { name: 'n', value: 1 },
+        { name: 'n', value: 2 },
+        { name: 'n', value: 3 },
+        { name: 'r', type: 'integer', value: 1 },
+        { name: 'b', value: true },
+        { name: 's', value: 'x' },
+      ],
+    });
+    expect('errors' in r && r.errors.map((e) => [e.field, e.message])).toEqual([
+      ['values.n', 'is given more than once'],
+      ['values.r', 'type must be real, not integer'],
+    ]);
+  });
 });

@@ -1,6 +1,7 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import { t } from '../i18n';
 import { MAX_MEDIA_BYTES } from '../../../shared/constants';
+import { IMAGE_SNIFF_BYTES, IMAGE_TYPES, sniffImage } from '../../../shared/images';
 import type { MediaContent } from '../../../shared/ipc';
 
 export interface PhotoChange {
@@ -9,8 +10,6 @@ export interface PhotoChange {
   /** Remove the current photo at save. */
   remove: boolean;
 }
-
-const IMAGE_TYPES = ['image/jpeg', 'image/png', 'image/gif', 'image/webp'];
 
 interface Props {
   current: MediaContent | null;
@@ -40,9 +39,11 @@ export function PhotoField({ current, change, onChange, error }: Props) {
   const hasPhoto = Boolean(shown);
   const message = localError ?? error;
 
-  function pick(file: File | undefined) {
+  async function pick(file: File | undefined) {
     if (!file) return;
-    if (!IMAGE_TYPES.includes(file.type)) {
+    // Recognised from its bytes, as main and the server will: the name and declared type prove nothing.
+    const head = new Uint8Array(await file.slice(0, IMAGE_SNIFF_BYTES).arrayBuffer());
+    if (!sniffImage(head)) {
       setLocalError(t('observation.photoNotImage'));
       return;
     }
@@ -70,12 +71,12 @@ export function PhotoField({ current, change, onChange, error }: Props) {
             ref={input}
             id={`${id}-file`}
             type="file"
-            accept={IMAGE_TYPES.join(',')}
+            accept={IMAGE_TYPES.map((type) => type.mime).join(',')}
             className="visually-hidden"
             tabIndex={-1}
             aria-label={hasPhoto ? t('observation.replacePhoto') : t('observation.attachPhoto')}
             onChange={(e) => {
-              pick(e.target.files?.[0]);
+              void pick(e.target.files?.[0]);
               e.target.value = '';
             }}
           />

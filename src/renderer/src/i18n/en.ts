@@ -274,6 +274,15 @@ export const en = {
   'observation.errors.location': 'Enter a longitude and a latitude, or a WKT geometry.',
   'observation.errors.wkt': 'Enter a WKT geometry such as POINT(3.45 43.12).',
   'observation.errors.timestamp': 'Enter a valid time.',
+  'observation.errors.wktCollection':
+    'GEOMETRYCOLLECTION is not accepted: use MULTIPOINT, MULTILINESTRING or MULTIPOLYGON.',
+  'observation.errors.wktEmpty': 'An EMPTY geometry has no location: enter its coordinates.',
+  'observation.errors.wkt2d': 'Only 2D coordinates (longitude latitude) are accepted: remove Z and M values.',
+  'observation.errors.wktRange': 'WKT coordinates must be longitude/latitude within range.',
+  'observation.errors.wktRingOpen': 'Close each polygon ring: its last point must repeat the first.',
+  'observation.errors.wktTooFewPoints': 'A line needs at least 2 points and a polygon ring at least 4.',
+  'observation.errors.wktTooLong': 'This geometry is too long (at most 100,000 characters).',
+  'observation.errors.text': 'Enter at most 10,000 characters, without NUL characters.',
   'observation.errors.summary': '{count, plural, one {# field needs} other {# fields need}} attention: {names}.',
   'conflicts.title': 'Conflicts',
   'conflicts.intro':

@@ -288,6 +288,16 @@ export const fr = {
   'observation.errors.location': 'Saisissez une longitude et une latitude, ou une géométrie WKT.',
   'observation.errors.wkt': 'Saisissez une géométrie WKT telle que POINT(3.45 43.12).',
   'observation.errors.timestamp': 'Saisissez une date valide.',
+  'observation.errors.wktCollection':
+    'GEOMETRYCOLLECTION n’est pas acceptée\u00a0: utilisez MULTIPOINT, MULTILINESTRING ou MULTIPOLYGON.',
+  'observation.errors.wktEmpty': 'Une géométrie EMPTY n’a pas de position\u00a0: saisissez ses coordonnées.',
+  'observation.errors.wkt2d':
+    'Seules les coordonnées 2D (longitude latitude) sont acceptées\u00a0: retirez les valeurs Z et M.',
+  'observation.errors.wktRange': 'Les coordonnées WKT doivent être des longitudes/latitudes valides.',
+  'observation.errors.wktRingOpen': 'Fermez chaque anneau du polygone\u00a0: son dernier point doit répéter le premier.',
+  'observation.errors.wktTooFewPoints': 'Une ligne demande au moins 2 points, un anneau de polygone au moins 4.',
+  'observation.errors.wktTooLong': 'Cette géométrie est trop longue (100\u202f000 caractères au plus).',
+  'observation.errors.text': 'Saisissez au plus 10\u202f000 caractères, sans caractère NUL.',
   'observation.errors.summary': '{count, plural, one {# champ à vérifier} other {# champs à vérifier}}\u00a0: {names}.',
   'conflicts.title': 'Conflits',
   'conflicts.intro':

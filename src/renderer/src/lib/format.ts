@@ -10,6 +10,7 @@
 import type { FormatNumberOptions } from 'react-intl';
 import { activeLocale, currentIntl, t, type MessageId } from '../i18n';
 import type { DateFormat, Dimension, DimensionValue } from '../../../shared/ipc';
+import { normaliseTimestamp, PRECISION_PARTS } from '../../../shared/timestamp';
 
 const DATE_PARTS: Intl.DateTimeFormatOptions = { year: 'numeric', month: '2-digit', day: '2-digit' };
 const TIME_PARTS: Intl.DateTimeFormatOptions = { hour: '2-digit', minute: '2-digit' };
@@ -185,14 +186,13 @@ export function nowTimestampInput(precision: DateFormat, now = new Date()): stri
   return formatTimestamp(stored(new Date(now.getTime() - now.getTimezoneOffset() * 60_000)), precision);
 }
 
-/** Keeps what the precision holds and zeroes the rest: an hourly indicator's 14:30 is 14:00. */
+/** The parts read from the input, checked and truncated to the precision by the shared timestamp rule. */
 function truncate(parts: number[], precision: DateFormat): string | null {
-  const keep = { year: 1, month: 2, day: 3, hour: 4, minute: 5, second: 6 }[precision];
-  const [y, mo = 1, d = 1, h = 0, mi = 0, s = 0] = parts.map((v, i) => (i < keep ? v : i < 3 ? 1 : 0));
-  if (y! < 1 || y! > 9999 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 59) return null;
-  const date = new Date(Date.UTC(y!, mo - 1, d, h, mi, s));
-  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d) return null;
-  return stored(date);
+  const [y, mo = 1, d = 1, h = 0, mi = 0, s = 0] = parts;
+  const two = (n: number) => String(n).padStart(2, '0');
+  const text = `${String(y).padStart(4, '0')}-${two(mo)}-${two(d)} ${two(h)}:${two(mi)}:${two(s)}`;
+  const r = normaliseTimestamp(text, precision, 'truncate');
+  return 'timestamp' in r ? r.timestamp : null;
 }
 
 /**
@@ -204,12 +204,18 @@ function truncate(parts: number[], precision: DateFormat): string | null {
 export function parseTimestamp(text: string, precision: DateFormat): string | null {
   const v = text.trim();
   if (v === '') return null;
-  const iso = /^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?)?)?)?$/.exec(v);
-  const needed = { year: 1, month: 2, day: 3, hour: 4, minute: 4, second: 4 }[precision];
-  if (iso) {
-    const parts = iso.slice(1).filter((p): p is string => p !== undefined);
-    return parts.length >= needed ? truncate(parts.map(Number), precision) : null;
+  // ISO forms, the wire's own, are read by the shared rule; only the minutes and seconds of a
+  // minute or second indicator may be left out, as in the locale's form.
+  const iso = normaliseTimestamp(v, precision, 'truncate');
+  if ('timestamp' in iso) return iso.timestamp;
+  const needed = Math.min(PRECISION_PARTS[precision], 4);
+  if (iso.problem === 'precision') {
+    const upToHour = /^(\d{4}-\d{2}-\d{2})[ T](\d{2})(?::(\d{2}))?$/.exec(v);
+    if (!upToHour || PRECISION_PARTS[precision] <= 4) return null;
+    const padded = normaliseTimestamp(`${upToHour[1]} ${upToHour[2]}:${upToHour[3] ?? '00'}:00`, precision, 'truncate');
+    return 'timestamp' in padded ? padded.timestamp : null;
   }
+  if (iso.problem !== 'format') return null;
   const { numeric, dayPeriod } = partsOrder(precision);
   const numbers = v.match(/\d+/g)?.map(Number) ?? [];
   const byPart = new Map<NumericPart, number>();

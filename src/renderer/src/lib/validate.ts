@@ -1,10 +1,13 @@
 /**
- * Client-side checks of the observation form, per dimension type, so mistakes are named next
- * to their field before anything is sent to main (which validates again: it is the authority).
+ * The observation form's checks: the form's text is read as people type it in their language
+ * (format.ts: '12,5', '1 234,5', the locale's date order), then the shared observation rule
+ * (src/shared/observation.ts) decides, as main and the server will, so mistakes are named next to
+ * their field before anything is sent.
  */
-import { t } from '../i18n';
+import { t, type MessageId } from '../i18n';
 import { parseNumber, parseTimestamp } from './format';
 import type { DateFormat, Dimension, DimensionValue } from '../../../shared/ipc';
+import { checkObservation, type CleanObservation, type RuleError } from '../../../shared/observation';
 
 export type LocationMode = 'point' | 'wkt';
 
@@ -28,26 +31,46 @@ export interface Parsed {
 
 export type FieldErrors = Record<string, string>;
 
-const WKT =
-  /^\s*(POINT|LINESTRING|POLYGON|MULTIPOINT|MULTILINESTRING|MULTIPOLYGON|GEOMETRYCOLLECTION)\s*(Z|M|ZM)?\s*(\(|EMPTY)/i;
+/** Digits, a sign and the spaces that group thousands: a whole number as people type it. */
+const WHOLE = /^[-+−]?[\d\s\u00a0\u202f]+$/;
 
-export function parseValue(raw: string, d: Dimension): { value: DimensionValue } | { error: string } {
+/**
+ * What the rule receives for an input: a number where the text reads as one in the user's
+ * language, otherwise the text itself (so the rule refuses it, naming the problem); texts as typed.
+ */
+function ruleInput(raw: string, d: Dimension): unknown {
   const text = raw.trim();
-  // Every dimension needs a value (the server refuses incomplete observations).
-  if (text === '') return { error: t('observation.errors.required') };
-  switch (d.type) {
-    case 'integer': {
-      const n = /^[-+−]?[\d\s\u00a0\u202f]+$/.test(text) ? parseNumber(text) : null;
-      return n === null || !Number.isSafeInteger(n) ? { error: t('observation.errors.integer') } : { value: n };
-    }
-    case 'real': {
-      const n = parseNumber(text);
-      return n === null ? { error: t('observation.errors.real') } : { value: n };
-    }
-    case 'boolean':
-      return { value: text === 'true' };
-    case 'string':
-      return { value: raw };
+  if (d.type === 'string') return raw;
+  if (d.type === 'boolean' || text === '') return text;
+  const n = d.type === 'integer' && !WHOLE.test(text) ? null : parseNumber(text);
+  return n ?? text;
+}
+
+const WKT_MESSAGES: Partial<Record<RuleError['problem'], MessageId>> = {
+  collection: 'observation.errors.wktCollection',
+  empty: 'observation.errors.wktEmpty',
+  dimension: 'observation.errors.wkt2d',
+  range: 'observation.errors.wktRange',
+  'not-finite': 'observation.errors.wktRange',
+  'ring-open': 'observation.errors.wktRingOpen',
+  'too-few-points': 'observation.errors.wktTooFewPoints',
+  'too-long': 'observation.errors.wktTooLong',
+};
+
+function messageOf(e: RuleError): string {
+  if (e.problem === 'required') return t('observation.errors.required');
+  if (e.field === 'timestamp') return t('observation.errors.timestamp');
+  if (e.field === 'x') return t('observation.errors.longitude');
+  if (e.field === 'y') return t('observation.errors.latitude');
+  if (e.field === 'wkt') return t(WKT_MESSAGES[e.problem] ?? 'observation.errors.wkt');
+  switch (e.problem) {
+    case 'integer':
+    case 'integer-range':
+      return t('observation.errors.integer');
+    case 'real':
+      return t('observation.errors.real');
+    default:
+      return t('observation.errors.text');
   }
 }
 
@@ -55,40 +78,57 @@ export function validateForm(
   form: FormState,
   dimensions: Dimension[],
   dateFormat: DateFormat,
-): { parsed?: Parsed; errors: FieldErrors } {
-  const errors: FieldErrors = {};
-  const timestamp = form.timestamp.trim() === '' ? null : parseTimestamp(form.timestamp, dateFormat);
-  if (form.timestamp.trim() === '') errors['timestamp'] = t('observation.errors.required');
-  else if (!timestamp) errors['timestamp'] = t('observation.errors.timestamp');
-
-  const values: Record<string, DimensionValue> = {};
-  for (const d of dimensions) {
-    const r = parseValue(form.values[d.code] ?? '', d);
-    if ('error' in r) errors[`values.${d.code}`] = r.error;
-    else values[d.code] = r.value;
-  }
+): { parsed?: Parsed; normalised?: CleanObservation; errors: FieldErrors } {
+  const own: FieldErrors = {};
+  const timestamp = parseTimestamp(form.timestamp, dateFormat);
+  if (form.timestamp.trim() === '') own['timestamp'] = t('observation.errors.required');
+  else if (timestamp === null) own['timestamp'] = t('observation.errors.timestamp');
 
   let x: number | undefined;
   let y: number | undefined;
   let wkt: string | null = null;
   if (form.mode === 'point') {
-    const lon = parseNumber(form.lon);
-    const lat = parseNumber(form.lat);
-    if (form.lon.trim() === '') errors['x'] = t('observation.errors.required');
-    else if (lon === null || lon < -180 || lon > 180) errors['x'] = t('observation.errors.longitude');
-    else x = lon;
-    if (form.lat.trim() === '') errors['y'] = t('observation.errors.required');
-    else if (lat === null || lat < -90 || lat > 90) errors['y'] = t('observation.errors.latitude');
-    else y = lat;
+    x = parseNumber(form.lon) ?? undefined;
+    y = parseNumber(form.lat) ?? undefined;
+    if (form.lon.trim() !== '' && x === undefined) own['x'] = t('observation.errors.longitude');
+    if (form.lat.trim() !== '' && y === undefined) own['y'] = t('observation.errors.latitude');
+  } else if (form.wkt.trim() === '') {
+    own['wkt'] = t('observation.errors.required');
   } else {
-    if (form.wkt.trim() === '') errors['wkt'] = t('observation.errors.required');
-    else if (!WKT.test(form.wkt)) errors['wkt'] = t('observation.errors.wkt');
-    else wkt = form.wkt.trim();
+    wkt = form.wkt.trim();
   }
 
-  if (Object.keys(errors).length > 0 || !timestamp) return { errors };
+  const values: Record<string, unknown> = {};
+  for (const d of dimensions) values[d.code] = ruleInput(form.values[d.code] ?? '', d);
+  const r = checkObservation(
+    { timestamp: timestamp ?? form.timestamp, x, y, wkt, values },
+    { dateFormat, dimensions },
+    { finerTimestamp: 'truncate' },
+  );
+
+  const found: FieldErrors = {};
+  if ('errors' in r) {
+    for (const e of r.errors) {
+      // A WKT still to be typed makes no x/y problem.
+      if (form.mode === 'wkt' && own['wkt'] && (e.field === 'x' || e.field === 'y')) continue;
+      found[e.field] ??= messageOf(e);
+    }
+  }
+  Object.assign(found, own);
+  // In the form's order, so the summary reads top to bottom and focus goes to the first field.
+  const order = ['timestamp', ...dimensions.map((d) => `values.${d.code}`), 'x', 'y', 'wkt'];
+  const errors: FieldErrors = {};
+  for (const field of [...order, ...Object.keys(found)]) if (found[field] !== undefined) errors[field] ??= found[field];
+  if (Object.keys(errors).length > 0 || 'errors' in r) return { errors };
+  const ok = r.ok;
   return {
-    parsed: { timestamp, values, ...(x !== undefined ? { x } : {}), ...(y !== undefined ? { y } : {}), wkt },
+    parsed: {
+      timestamp: ok.timestamp,
+      values: ok.values,
+      ...(form.mode === 'point' ? { x: ok.x, y: ok.y } : {}),
+      wkt: form.mode === 'wkt' ? ok.wkt : null,
+    },
+    normalised: ok,
     errors,
   };
 }
