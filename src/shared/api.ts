@@ -3,9 +3,8 @@
  * receives with them and the desktop validates what the server sends; types are derived.
  */
 import { z } from 'zod';
-import { TIMESTAMP_MAX_LENGTH, TIMESTAMP_PATTERN } from './timestamp';
+import { TIMESTAMP_PATTERN } from './timestamp';
 import { UUID_PATTERN, UUID_PROBLEM } from './uuid';
-import { WKT_MAX_LENGTH } from './wkt';
 
 export { TIMESTAMP_PATTERN, UUID_PATTERN };
 
@@ -149,10 +148,11 @@ export type Observation = z.infer<typeof Observation>;
 export const NewObservation = z.object({
   uuid: Uuid,
   indicator: z.string().min(1).max(100),
-  timestamp: z.string().max(TIMESTAMP_MAX_LENGTH),
+  // Sizes of timestamp and wkt, like their content, are the rule's: it names the field.
+  timestamp: z.string(),
   x: z.number().optional(),
   y: z.number().optional(),
-  wkt: z.string().max(WKT_MAX_LENGTH).nullable().optional(),
+  wkt: z.string().nullable().optional(),
   values: z.array(
     z.object({
       name: z.string().max(100),

@@ -73,10 +73,7 @@ export function checkPosition(x: number, y: number, lonLat = true): Position {
   if (!Number.isFinite(x) || !Number.isFinite(y))
     throw new GeometryError('not-finite', `coordinate (${x} ${y}) is not a finite number`);
   if (lonLat && (x < -180 || x > 180 || y < -90 || y > 90)) {
-    throw new GeometryError(
-      'range',
-      `coordinate (${x} ${y}) is outside longitude [-180, 180] / latitude [-90, 90]`,
-    );
+    throw new GeometryError('range', `coordinate (${x} ${y}) is outside longitude [-180, 180] / latitude [-90, 90]`);
   }
   return [x, y];
 }
@@ -119,8 +116,7 @@ export function geometryFromGeoJson(value: unknown, options: GeometryOptions = {
     const p = array(v);
     if (p.length < 2 || p.some((n) => typeof n !== 'number'))
       throw new GeometryError('syntax', 'a position is an array of 2 numbers');
-    if (p.length > 2 && !options.dropZ)
-      throw new GeometryError('dimension', 'only 2D coordinates (x y) are supported');
+    if (p.length > 2 && !options.dropZ) throw new GeometryError('dimension', 'only 2D coordinates (x y) are supported');
     return checkPosition(p[0] as number, p[1] as number, lonLat);
   };
   const positions = (v: unknown) => nonEmpty(v).map(position);
@@ -308,7 +304,7 @@ export function centroid(g: Geometry): Position {
  */
 export function rewindRfc7946(g: Geometry): Geometry {
   const wind = (poly: Position[][]): Position[][] =>
-    poly.map((ring, k) => ((k === 0) === (ringArea2(ring) > 0) ? ring : [...ring].reverse()));
+    poly.map((ring, k) => ((k === 0) === ringArea2(ring) > 0 ? ring : [...ring].reverse()));
   if (g.type === 'Polygon') return { type: 'Polygon', coordinates: wind(g.coordinates) };
   if (g.type === 'MultiPolygon') return { type: 'MultiPolygon', coordinates: g.coordinates.map(wind) };
   return g;

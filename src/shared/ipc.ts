@@ -20,6 +20,7 @@ import {
 } from './constants';
 import { TIMESTAMP_MAX_LENGTH } from './timestamp';
 import { UUID_PATTERN } from './uuid';
+import { STRING_VALUE_MAX_LENGTH } from './values';
 import { WKT_MAX_LENGTH } from './wkt';
 
 export * from './constants';
@@ -247,38 +248,32 @@ export const ObservationCountArgs = z
   .object({ indicatorCode: key('Indicator'), filter: ObservationFilter.default({}) })
   .strict();
 
-const dimensionValue = z.union([z.number(), z.boolean(), z.string().max(10_000), z.null()]);
+const dimensionValue = z.union([
+  z.number(),
+  z.boolean(),
+  z.string().max(STRING_VALUE_MAX_LENGTH, `Text values are at most ${STRING_VALUE_MAX_LENGTH} characters long.`),
+  z.null(),
+]);
 const observationFields = {
   /** 'YYYY-MM-DD HH:MM:SS' or a prefix at the indicator's date_format precision ('T' accepted). */
   timestamp: z.string().trim().min(1, 'Timestamp is required').max(TIMESTAMP_MAX_LENGTH),
-  x: z
-    .number()
-    .min(-180, 'Longitude must be between -180 and 180')
-    .max(180, 'Longitude must be between -180 and 180')
-    .optional(),
-  y: z
-    .number()
-    .min(-90, 'Latitude must be between -90 and 90')
-    .max(90, 'Latitude must be between -90 and 90')
-    .optional(),
+  // Ranges, and x/y against the WKT, are the observation rule's (shared/observation.ts).
+  x: z.number().optional(),
+  y: z.number().optional(),
   /** A POINT/LINESTRING/POLYGON/MULTI* WKT; x/y default to its centroid (observation.ts). */
-  wkt: z.string().trim().max(WKT_MAX_LENGTH, `WKT is longer than ${WKT_MAX_LENGTH} characters`).nullish(),
+  wkt: z.string().trim().max(WKT_MAX_LENGTH, `WKT is longer than ${WKT_MAX_LENGTH} characters.`).nullish(),
   values: z.record(z.string().max(100), dimensionValue),
 };
 export const ObservationCreateArgs = z.object({ indicatorCode: key('Indicator'), ...observationFields }).strict();
 export type ObservationCreateArgs = z.input<typeof ObservationCreateArgs>;
-export const ObservationUpdateArgs = z
-  .object({ uuid: ObservationId, ...observationFields })
-  .strict();
+export const ObservationUpdateArgs = z.object({ uuid: ObservationId, ...observationFields }).strict();
 export type ObservationUpdateArgs = z.input<typeof ObservationUpdateArgs>;
 
 export const ConflictListArgs = z
   .object({ projectKey: key('Project').optional(), indicatorCode: key('Indicator').optional() })
   .strict()
   .default({});
-export const ConflictResolveArgs = z
-  .object({ uuid: ObservationId, keep: z.enum(['mine', 'theirs']) })
-  .strict();
+export const ConflictResolveArgs = z.object({ uuid: ObservationId, keep: z.enum(['mine', 'theirs']) }).strict();
 
 // ---- media ---------------------------------------------------------------------------------
 

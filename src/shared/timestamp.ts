@@ -72,9 +72,10 @@ function realDateTime(parts: readonly (string | undefined)[]): boolean {
  */
 export function normaliseTimestamp(input: string, format: DateFormat, finer: FinerParts = 'truncate'): TimestampResult {
   const text = input.trim();
-  const m = text.length <= TIMESTAMP_MAX_LENGTH ? SHAPE.exec(text) : null;
+  const short = text.length <= TIMESTAMP_MAX_LENGTH;
+  const m = short ? SHAPE.exec(text) : null;
   if (!m) {
-    const zoned = /[ T]\d{2}/.test(text) && ZONE.test(text) && SHAPE.test(text.replace(ZONE, ''));
+    const zoned = short && /[ T]\d{2}/.test(text) && ZONE.test(text) && SHAPE.test(text.replace(ZONE, ''));
     return zoned
       ? { problem: 'zone', message: 'must be the local time of the observation, without "Z" or a UTC offset' }
       : { problem: 'format', message: `must look like ${PRECISION_HINT[format]}` };
@@ -82,7 +83,8 @@ export function normaliseTimestamp(input: string, format: DateFormat, finer: Fin
   const given = m.slice(1, 7);
   const count = given.filter((p) => p !== undefined).length;
   const need = PRECISION_PARTS[format];
-  if (count < need) return { problem: 'precision', message: `needs at least ${PRECISION_HINT[format]} for this indicator` };
+  if (count < need)
+    return { problem: 'precision', message: `needs at least ${PRECISION_HINT[format]} for this indicator` };
   if (!realDateTime(given)) return { problem: 'date', message: 'is not a valid date and time' };
   const keep = finer === 'keep' ? 6 : need;
   const parts = given.map((p, i) => (i < keep && p !== undefined ? p : DEFAULTS[i]!));

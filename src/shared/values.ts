@@ -19,14 +19,7 @@ export type Value = number | boolean | string;
 export const STRING_VALUE_MAX_LENGTH = 10_000;
 
 export type ValueProblem =
-  | 'required'
-  | 'integer'
-  | 'integer-range'
-  | 'real'
-  | 'boolean'
-  | 'string'
-  | 'string-nul'
-  | 'string-length';
+  'required' | 'integer' | 'integer-range' | 'real' | 'boolean' | 'string' | 'string-nul' | 'string-length';
 
 export type ValueResult = { value: Value } | { problem: ValueProblem; message: string };
 
@@ -56,7 +49,10 @@ export function coerceValue(type: DimensionType, raw: unknown): ValueResult {
       const n = typeof raw === 'string' && INTEGER.test(raw.trim()) ? Number(raw.trim()) : raw;
       if (typeof n !== 'number' || !Number.isInteger(n)) return problem('integer', 'must be a whole number');
       if (!Number.isSafeInteger(n))
-        return problem('integer-range', `must be a whole number between -${Number.MAX_SAFE_INTEGER} and ${Number.MAX_SAFE_INTEGER}`);
+        return problem(
+          'integer-range',
+          `must be a whole number between -${Number.MAX_SAFE_INTEGER} and ${Number.MAX_SAFE_INTEGER}`,
+        );
       return { value: noNegativeZero(n) };
     }
     case 'real': {

@@ -43,10 +43,14 @@ export const FAUNA: WireIndicator = {
 
 const DEFAULT_ACCOUNT: AccountRef = { serverUrl: 'http://127.0.0.1:9/api', username: 'tester' };
 
-export function seedAccount(dataDir: string, ref: AccountRef = DEFAULT_ACCOUNT): AccountRef {
+export function seedAccount(
+  dataDir: string,
+  ref: AccountRef = DEFAULT_ACCOUNT,
+  indicators: WireIndicator[] = [PLUVIO, FAUNA],
+): AccountRef {
   const store = openAccountStore(dataDir, ref);
   replaceProjects(store.db, [{ key: 'water', label: 'Water', description: null, media_url: null }]);
-  saveProjectIndicators(store.db, 'water', [PLUVIO, FAUNA]);
+  saveProjectIndicators(store.db, 'water', indicators);
   store.db.close();
   jsonFileSettings(join(dataDir, 'settings.json')).set('currentAccount', ref);
   return ref;

@@ -57,11 +57,9 @@ export function validateObservation(
     values[v.name] = v.value;
   }
 
-  const r = checkObservation(
-    { timestamp: o.timestamp, x: o.x, y: o.y, wkt: o.wkt, values },
-    indicator,
-    { finerTimestamp: 'keep' },
-  );
+  const r = checkObservation({ timestamp: o.timestamp, x: o.x, y: o.y, wkt: o.wkt, values }, indicator, {
+    finerTimestamp: 'keep',
+  });
   if ('errors' in r) for (const e of r.errors) if (!wireErrors.has(e.field)) err(e.field, e.message);
   if (errors.length > 0 || 'errors' in r) return { errors };
   return { ok: { uuid: o.uuid.toLowerCase(), indicator: o.indicator, ...r.ok } };

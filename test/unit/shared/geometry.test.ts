@@ -47,9 +47,15 @@ function geometries(position: fc.Arbitrary<Position>): fc.Arbitrary<Geometry> {
     position.map((coordinates) => ({ type: 'Point', coordinates }) as const),
     line.map((coordinates) => ({ type: 'LineString', coordinates }) as const),
     polygon.map((coordinates) => ({ type: 'Polygon', coordinates }) as const),
-    fc.array(position, { minLength: 1, maxLength: 8 }).map((coordinates) => ({ type: 'MultiPoint', coordinates }) as const),
-    fc.array(line, { minLength: 1, maxLength: 3 }).map((coordinates) => ({ type: 'MultiLineString', coordinates }) as const),
-    fc.array(polygon, { minLength: 1, maxLength: 3 }).map((coordinates) => ({ type: 'MultiPolygon', coordinates }) as const),
+    fc
+      .array(position, { minLength: 1, maxLength: 8 })
+      .map((coordinates) => ({ type: 'MultiPoint', coordinates }) as const),
+    fc
+      .array(line, { minLength: 1, maxLength: 3 })
+      .map((coordinates) => ({ type: 'MultiLineString', coordinates }) as const),
+    fc
+      .array(polygon, { minLength: 1, maxLength: 3 })
+      .map((coordinates) => ({ type: 'MultiPolygon', coordinates }) as const),
   );
 }
 
@@ -77,16 +83,12 @@ function reversed(g: Geometry): Geometry {
 
 describe('centroid', () => {
   it('moves with the geometry (translation equivariance)', () => {
-    check(
-      'centroid translation',
-      fc.tuple(geometries(gridPosition), gridCoord(10), gridCoord(10)),
-      ([g, dx, dy]) => {
-        const [cx, cy] = centroid(g);
-        const [tx, ty] = centroid(mapPositions(g, ([x, y]) => [x + dx, y + dy]));
-        expect(tx).toBeCloseTo(cx + dx, 9);
-        expect(ty).toBeCloseTo(cy + dy, 9);
-      },
-    );
+    check('centroid translation', fc.tuple(geometries(gridPosition), gridCoord(10), gridCoord(10)), ([g, dx, dy]) => {
+      const [cx, cy] = centroid(g);
+      const [tx, ty] = centroid(mapPositions(g, ([x, y]) => [x + dx, y + dy]));
+      expect(tx).toBeCloseTo(cx + dx, 9);
+      expect(ty).toBeCloseTo(cy + dy, 9);
+    });
   });
 
   it('does not depend on the direction lines and rings are walked', () => {
@@ -161,25 +163,81 @@ describe('centroid', () => {
   });
 
   it('falls back like PostGIS: flat polygons to their boundary, zero-length lines to their first point', () => {
-    expect(centroid({ type: 'Polygon', coordinates: [[[0, 0], [2, 0], [4, 0], [0, 0]]] })).toEqual([2, 0]);
-    expect(centroid({ type: 'Polygon', coordinates: [[[1, 1], [1, 1], [1, 1], [1, 1]]] })).toEqual([1, 1]);
+    expect(
+      centroid({
+        type: 'Polygon',
+        coordinates: [
+          [
+            [0, 0],
+            [2, 0],
+            [4, 0],
+            [0, 0],
+          ],
+        ],
+      }),
+    ).toEqual([2, 0]);
+    expect(
+      centroid({
+        type: 'Polygon',
+        coordinates: [
+          [
+            [1, 1],
+            [1, 1],
+            [1, 1],
+            [1, 1],
+          ],
+        ],
+      }),
+    ).toEqual([1, 1]);
     expect(
       centroid({
         type: 'MultiLineString',
         coordinates: [
-          [[0, 0], [0, 0], [0, 0]],
-          [[2, 2], [2, 2]],
+          [
+            [0, 0],
+            [0, 0],
+            [0, 0],
+          ],
+          [
+            [2, 2],
+            [2, 2],
+          ],
         ],
       }),
     ).toEqual([1, 1]);
     // A bow tie: its two lobes' signed areas cancel; the length-weighted centroid is its middle.
-    expect(centroid({ type: 'Polygon', coordinates: [[[0, 0], [2, 2], [2, 0], [0, 2], [0, 0]]] })).toEqual([1, 1]);
+    expect(
+      centroid({
+        type: 'Polygon',
+        coordinates: [
+          [
+            [0, 0],
+            [2, 2],
+            [2, 0],
+            [0, 2],
+            [0, 0],
+          ],
+        ],
+      }),
+    ).toEqual([1, 1]);
     // A hole larger than its shell has no meaningful area centroid either.
     const inverted = centroid({
       type: 'Polygon',
       coordinates: [
-        [[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]],
-        [[-5, -5], [5, -5], [5, 5], [-5, 5], [-5, -5]],
+        [
+          [0, 0],
+          [1, 0],
+          [1, 1],
+          [0, 1],
+          [0, 0],
+        ],
+        [
+          [-5, -5],
+          [5, -5],
+          [5, 5],
+          [-5, 5],
+          [-5, -5],
+        ],
       ],
     });
     expect(inBBox(inverted, [-5, -5, 5, 5])).toBe(true);
@@ -221,7 +279,20 @@ describe('WKT text', () => {
       [{ type: 'Point', coordinates: [] }, 'empty'],
       [{ type: 'Point', coordinates: [1, 2, 3] }, 'dimension'],
       [{ type: 'Point', coordinates: [200, 0] }, 'range'],
-      [{ type: 'Polygon', coordinates: [[[0, 0], [1, 0], [1, 1], [0, 0.5]]] }, 'ring-open'],
+      [
+        {
+          type: 'Polygon',
+          coordinates: [
+            [
+              [0, 0],
+              [1, 0],
+              [1, 1],
+              [0, 0.5],
+            ],
+          ],
+        },
+        'ring-open',
+      ],
       [{ type: 'LineString', coordinates: [[0, 0]] }, 'too-few-points'],
       [{ type: 'Circle', coordinates: [0, 0] }, 'type'],
       ['POINT(1 2)', 'syntax'],

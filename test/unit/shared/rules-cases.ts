@@ -55,8 +55,19 @@ export interface RuleCase {
 
 const VALUES = { rain: 1.5, gauge: 7, checked: true, note: 'clear sky' } as const;
 const TS = '2024-05-01 10:00:00';
-const base = (over: Partial<RuleInput> = {}): RuleInput => ({ timestamp: TS, x: 3.87, y: 43.61, values: VALUES, ...over });
-const geo = (wkt: string, over: Partial<RuleInput> = {}): RuleInput => ({ timestamp: TS, wkt, values: VALUES, ...over });
+const base = (over: Partial<RuleInput> = {}): RuleInput => ({
+  timestamp: TS,
+  x: 3.87,
+  y: 43.61,
+  values: VALUES,
+  ...over,
+});
+const geo = (wkt: string, over: Partial<RuleInput> = {}): RuleInput => ({
+  timestamp: TS,
+  wkt,
+  values: VALUES,
+  ...over,
+});
 const ok = (over: Partial<Extract<RuleCase['expect'], { ok: unknown }>['ok']> = {}) => ({
   ok: { timestamp: TS, x: 3.87, y: 43.61, wkt: 'POINT(3.87 43.61)', values: { ...VALUES }, ...over },
 });
@@ -68,7 +79,11 @@ export const RULE_CASES: RuleCase[] = [
   // ---- timestamps ----------------------------------------------------------------------------
   { name: 'timestamp: the stored form', input: base(), expect: ok() },
   { name: 'timestamp: ISO "T", minutes', input: base({ timestamp: '2024-05-01T10:00' }), expect: ok() },
-  { name: 'timestamp: just the hour of an hourly indicator', input: base({ timestamp: '2024-05-01 10' }), expect: ok() },
+  {
+    name: 'timestamp: just the hour of an hourly indicator',
+    input: base({ timestamp: '2024-05-01 10' }),
+    expect: ok(),
+  },
   { name: 'timestamp: surrounding spaces', input: base({ timestamp: '  2024-05-01 10:00  ' }), expect: ok() },
   {
     name: 'timestamp: finer than the precision (truncated on the desktop, kept by the server)',
@@ -80,7 +95,11 @@ export const RULE_CASES: RuleCase[] = [
     input: base({ timestamp: '2024-12-31T23:59:59.999999' }),
     expect: ok({ timestamp: '2024-12-31 23:00:00', serverTimestamp: '2024-12-31 23:59:59' }),
   },
-  { name: 'timestamp: coarser than the precision', input: base({ timestamp: '2024-05-01' }), expect: fields('timestamp') },
+  {
+    name: 'timestamp: coarser than the precision',
+    input: base({ timestamp: '2024-05-01' }),
+    expect: fields('timestamp'),
+  },
   { name: 'timestamp: "Z" refused', input: base({ timestamp: '2024-05-01T10:00:00Z' }), expect: fields('timestamp') },
   {
     name: 'timestamp: UTC offset refused',
@@ -93,7 +112,11 @@ export const RULE_CASES: RuleCase[] = [
     input: base({ timestamp: '2024-02-29 23:00' }),
     expect: ok({ timestamp: '2024-02-29 23:00:00' }),
   },
-  { name: 'timestamp: 2100 is not a leap year', input: base({ timestamp: '2100-02-29 10' }), expect: fields('timestamp') },
+  {
+    name: 'timestamp: 2100 is not a leap year',
+    input: base({ timestamp: '2100-02-29 10' }),
+    expect: fields('timestamp'),
+  },
   { name: 'timestamp: hour 24', input: base({ timestamp: '2024-05-01 24:00' }), expect: fields('timestamp') },
   {
     name: 'timestamp: a wrong minute is refused even when truncated away',
@@ -126,7 +149,12 @@ export const RULE_CASES: RuleCase[] = [
     input: base({ timestamp: '2024-07' }),
     expect: ok({ timestamp: '2024-07-01 00:00:00' }),
   },
-  { name: 'timestamp: month precision, year only', format: 'month', input: base({ timestamp: '2024' }), expect: fields('timestamp') },
+  {
+    name: 'timestamp: month precision, year only',
+    format: 'month',
+    input: base({ timestamp: '2024' }),
+    expect: fields('timestamp'),
+  },
   { name: 'timestamp: month 13', format: 'month', input: base({ timestamp: '2024-13' }), expect: fields('timestamp') },
   {
     name: 'timestamp: day precision',
@@ -197,13 +225,33 @@ export const RULE_CASES: RuleCase[] = [
     input: base({ values: { ...VALUES, gauge: 4.0 } }),
     expect: ok({ values: { ...VALUES, gauge: 4 } }),
   },
-  { name: 'values: integer text "4.0"', input: base({ values: { ...VALUES, gauge: '4.0' } }), expect: fields('values.gauge') },
+  {
+    name: 'values: integer text "4.0"',
+    input: base({ values: { ...VALUES, gauge: '4.0' } }),
+    expect: fields('values.gauge'),
+  },
   { name: 'values: integer 1.5', input: base({ values: { ...VALUES, gauge: 1.5 } }), expect: fields('values.gauge') },
-  { name: 'values: integer beyond 2^53', input: base({ values: { ...VALUES, gauge: 2 ** 60 } }), expect: fields('values.gauge') },
-  { name: 'values: hexadecimal', input: base({ values: { ...VALUES, gauge: '0x10' } }), expect: fields('values.gauge') },
-  { name: 'values: boolean as integer', input: base({ values: { ...VALUES, gauge: true } }), expect: fields('values.gauge') },
+  {
+    name: 'values: integer beyond 2^53',
+    input: base({ values: { ...VALUES, gauge: 2 ** 60 } }),
+    expect: fields('values.gauge'),
+  },
+  {
+    name: 'values: hexadecimal',
+    input: base({ values: { ...VALUES, gauge: '0x10' } }),
+    expect: fields('values.gauge'),
+  },
+  {
+    name: 'values: boolean as integer',
+    input: base({ values: { ...VALUES, gauge: true } }),
+    expect: fields('values.gauge'),
+  },
   { name: 'values: "NaN"', input: base({ values: { ...VALUES, rain: 'NaN' } }), expect: fields('values.rain') },
-  { name: 'values: "Infinity"', input: base({ values: { ...VALUES, rain: 'Infinity' } }), expect: fields('values.rain') },
+  {
+    name: 'values: "Infinity"',
+    input: base({ values: { ...VALUES, rain: 'Infinity' } }),
+    expect: fields('values.rain'),
+  },
   {
     name: 'values: a decimal comma on the wire',
     input: base({ values: { ...VALUES, rain: '1,5' } }),
@@ -212,9 +260,17 @@ export const RULE_CASES: RuleCase[] = [
   },
   { name: 'values: blank number', input: base({ values: { ...VALUES, rain: ' ' } }), expect: fields('values.rain') },
   { name: 'values: no number', input: base({ values: { ...VALUES, gauge: null } }), expect: fields('values.gauge') },
-  { name: 'values: boolean "yes"', input: base({ values: { ...VALUES, checked: 'yes' } }), expect: fields('values.checked') },
+  {
+    name: 'values: boolean "yes"',
+    input: base({ values: { ...VALUES, checked: 'yes' } }),
+    expect: fields('values.checked'),
+  },
   { name: 'values: boolean 1', input: base({ values: { ...VALUES, checked: 1 } }), expect: fields('values.checked') },
-  { name: 'values: boolean "TRUE"', input: base({ values: { ...VALUES, checked: 'TRUE' } }), expect: fields('values.checked') },
+  {
+    name: 'values: boolean "TRUE"',
+    input: base({ values: { ...VALUES, checked: 'TRUE' } }),
+    expect: fields('values.checked'),
+  },
   {
     name: 'values: the empty text is a value',
     input: base({ values: { ...VALUES, note: '' } }),
@@ -237,7 +293,11 @@ export const RULE_CASES: RuleCase[] = [
     expect: fields('values.note'),
     formCannotSay: 'an empty text input is the empty text',
   },
-  { name: 'values: NUL in text', input: base({ values: { ...VALUES, note: 'a\u0000b' } }), expect: fields('values.note') },
+  {
+    name: 'values: NUL in text',
+    input: base({ values: { ...VALUES, note: 'a\u0000b' } }),
+    expect: fields('values.note'),
+  },
   {
     name: 'values: text of 10,000 characters',
     input: base({ values: { ...VALUES, note: 'x'.repeat(10_000) } }),
@@ -263,7 +323,11 @@ export const RULE_CASES: RuleCase[] = [
 
   // ---- location: x/y ----------------------------------------------------------------------------
   { name: 'location: x/y only', input: base(), expect: ok() },
-  { name: 'location: longitude 180', input: base({ x: 180, y: -90 }), expect: ok({ x: 180, y: -90, wkt: 'POINT(180 -90)' }) },
+  {
+    name: 'location: longitude 180',
+    input: base({ x: 180, y: -90 }),
+    expect: ok({ x: 180, y: -90, wkt: 'POINT(180 -90)' }),
+  },
   { name: 'location: longitude beyond 180', input: base({ x: 180.0001 }), expect: fields('x') },
   { name: 'location: latitude below -90', input: base({ y: -90.5 }), expect: fields('y') },
   { name: 'location: no latitude', input: base({ y: undefined }), expect: fields('y') },
@@ -415,3 +479,58 @@ export const UUID_CASES: { input: string; expected: string | null }[] = [
   { input: '------------------------------------', expected: null },
   { input: 'not-a-uuid', expected: null },
 ];
+
+// ---- one case, in each side's own form ---------------------------------------------------------
+
+export const indicatorOf = (c: RuleCase) => ruleIndicator(c.format ?? 'hour');
+
+/** What the shared rule receives (a null value is no value). */
+export function ruleInputOf(c: RuleCase) {
+  return {
+    ...c.input,
+    values: Object.fromEntries(Object.entries(c.input.values).filter(([, v]) => v !== null)),
+  };
+}
+
+/** The observation form filled as a person would (text everywhere; coordinates or a WKT). */
+export function formStateOf(c: RuleCase) {
+  const text = (v: unknown) => (v === undefined || v === null ? '' : String(v));
+  return {
+    timestamp: c.input.timestamp,
+    values: Object.fromEntries(RULE_DIMENSIONS.map((d) => [d.code, text(c.input.values[d.code])])),
+    mode: c.input.wkt === undefined ? ('point' as const) : ('wkt' as const),
+    lon: text(c.input.x),
+    lat: text(c.input.y),
+    wkt: c.input.wkt ?? '',
+  };
+}
+
+/** The argument of `observations.create` over IPC. */
+export function ipcArgsOf(c: RuleCase) {
+  return { indicatorCode: indicatorOf(c), ...c.input };
+}
+
+/** One item of POST /observation/observations. */
+export function wireItemOf(c: RuleCase, uuid: string) {
+  const { values, ...rest } = c.input;
+  return {
+    uuid,
+    indicator: indicatorOf(c),
+    ...rest,
+    values: Object.entries(values)
+      .filter(([, v]) => v !== null)
+      .map(([name, value]) => ({ name, value })),
+  };
+}
+
+/** The normalised fields a side answered, to compare with the case and with the shared rule. */
+export function normalisedFields(o: {
+  timestamp: string;
+  x: number;
+  y: number;
+  wkt: string | null;
+  values: Record<string, unknown> | { name: string; value: unknown }[];
+}) {
+  const values = Array.isArray(o.values) ? Object.fromEntries(o.values.map((v) => [v.name, v.value])) : o.values;
+  return { timestamp: o.timestamp, x: o.x, y: o.y, wkt: o.wkt, values };
+}

@@ -31,7 +31,12 @@ describe('the observation rule, case by case', () => {
   });
 
   it('keeps a stored timestamp sent back unchanged, even finer than the precision', () => {
-    const input = { timestamp: '2024-03-01 05:37:00', x: 1, y: 2, values: { rain: 1, gauge: 1, checked: true, note: '' } };
+    const input = {
+      timestamp: '2024-03-01 05:37:00',
+      x: 1,
+      y: 2,
+      values: { rain: 1, gauge: 1, checked: true, note: '' },
+    };
     const indicator = { dateFormat: 'hour' as const, dimensions: RULE_DIMENSIONS };
     expect(checkObservation(input, indicator, { storedTimestamp: '2024-03-01 05:37:00' })).toMatchObject({
       ok: { timestamp: '2024-03-01 05:37:00' },

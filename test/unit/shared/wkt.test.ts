@@ -12,9 +12,36 @@ describe('WKT reader', () => {
   it.each([
     ['POINT(1 2)', { type: 'Point', coordinates: [1, 2] }],
     ['point ( -1.5  2e1 )', { type: 'Point', coordinates: [-1.5, 20] }],
-    ['MULTIPOINT ((1 2), (3 4))', { type: 'MultiPoint', coordinates: [[1, 2], [3, 4]] }],
-    ['MULTIPOINT (1 2, 3 4)', { type: 'MultiPoint', coordinates: [[1, 2], [3, 4]] }],
-    ['\nLINESTRING\t(0 0,1 1)\n', { type: 'LineString', coordinates: [[0, 0], [1, 1]] }],
+    [
+      'MULTIPOINT ((1 2), (3 4))',
+      {
+        type: 'MultiPoint',
+        coordinates: [
+          [1, 2],
+          [3, 4],
+        ],
+      },
+    ],
+    [
+      'MULTIPOINT (1 2, 3 4)',
+      {
+        type: 'MultiPoint',
+        coordinates: [
+          [1, 2],
+          [3, 4],
+        ],
+      },
+    ],
+    [
+      '\nLINESTRING\t(0 0,1 1)\n',
+      {
+        type: 'LineString',
+        coordinates: [
+          [0, 0],
+          [1, 1],
+        ],
+      },
+    ],
   ] as const)('%j', (text, geometry) => expect(parseWkt(text)).toEqual(geometry));
 
   it.each([
@@ -78,10 +105,16 @@ describe('WKT reader', () => {
       ['point (1.50 2E1)', 'POINT(1.5 20)'],
       ['POINT(-0 0.0)', 'POINT(0 0)'],
       ['LINESTRING (0 0,1 1)', 'LINESTRING(0 0, 1 1)'],
-      ['POLYGON ((0 0,2 0,2 2,0 2,0 0),(1 1,1.5 1,1.5 1.5,1 1))', 'POLYGON((0 0, 2 0, 2 2, 0 2, 0 0), (1 1, 1.5 1, 1.5 1.5, 1 1))'],
+      [
+        'POLYGON ((0 0,2 0,2 2,0 2,0 0),(1 1,1.5 1,1.5 1.5,1 1))',
+        'POLYGON((0 0, 2 0, 2 2, 0 2, 0 0), (1 1, 1.5 1, 1.5 1.5, 1 1))',
+      ],
       ['MULTIPOINT (1 2,3 4)', 'MULTIPOINT((1 2), (3 4))'],
       ['MULTILINESTRING ((0 0,1 1),(2 2,3 3))', 'MULTILINESTRING((0 0, 1 1), (2 2, 3 3))'],
-      ['MULTIPOLYGON (((0 0,2 0,2 2,0 0)),((5 5,6 5,6 6,5 5)))', 'MULTIPOLYGON(((0 0, 2 0, 2 2, 0 0)), ((5 5, 6 5, 6 6, 5 5)))'],
+      [
+        'MULTIPOLYGON (((0 0,2 0,2 2,0 0)),((5 5,6 5,6 6,5 5)))',
+        'MULTIPOLYGON(((0 0, 2 0, 2 2, 0 0)), ((5 5, 6 5, 6 6, 5 5)))',
+      ],
     ];
     for (const [input, output] of cases) expect(formatWkt(parseWkt(input)), input).toBe(output);
   });
