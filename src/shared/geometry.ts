@@ -228,8 +228,8 @@ const FLAT = 1e-12;
  *   as its first point).
  * Invalid polygons (self-intersecting rings, holes outside their shell) can have an area centroid
  * outside the geometry; then the length-weighted one is used. The result always lies within
- * bbox(g). Sums are taken relative to the first position, so coordinates far from (0, 0) (43.6°N)
- * lose no precision on small shapes.
+ * bbox(g). Sums are taken relative to each ring's first point and to the geometry's first point,
+ * so coordinates far from (0, 0) (43.6°N) lose no precision on small shapes.
  */
 export function centroid(g: Geometry): Position {
   const box = bbox(g);
@@ -245,14 +245,17 @@ export function centroid(g: Geometry): Position {
   let ay = 0;
   for (const polygon of polygonsOf(g)) {
     polygon.forEach((ring, k) => {
+      // Each ring's moments about its own first point, then moved to the common origin: small
+      // rings far apart (a multipolygon across a country) keep their precision.
+      const [rox, roy] = ring[0]!;
       let ra = 0;
       let rx = 0;
       let ry = 0;
       for (let i = 0; i < ring.length - 1; i++) {
-        const x0 = ring[i]![0] - ox;
-        const y0 = ring[i]![1] - oy;
-        const x1 = ring[i + 1]![0] - ox;
-        const y1 = ring[i + 1]![1] - oy;
+        const x0 = ring[i]![0] - rox;
+        const y0 = ring[i]![1] - roy;
+        const x1 = ring[i + 1]![0] - rox;
+        const y1 = ring[i + 1]![1] - roy;
         const cross = x0 * y1 - x1 * y0;
         ra += cross;
         rx += (x0 + x1) * cross;
@@ -260,8 +263,8 @@ export function centroid(g: Geometry): Position {
       }
       const sign = (k === 0 ? 1 : -1) * (ra < 0 ? -1 : 1);
       area2 += sign * ra;
-      ax += sign * rx;
-      ay += sign * ry;
+      ax += sign * (rx + 3 * ra * (rox - ox));
+      ay += sign * (ry + 3 * ra * (roy - oy));
     });
   }
   if (area2 > FLAT * extent * extent) {

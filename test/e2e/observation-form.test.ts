@@ -52,16 +52,18 @@ describe.skipIf(!browser)('observation form', () => {
     ).toBe('SELECT');
 
     await form().getByRole('button', { name: 'Save', exact: true }).click();
-    await expectVisible(page().getByText('5 fields need attention: Species, Count, Adult, Longitude and Latitude.'));
-    for (const label of ['Species', 'Count (individuals)', 'Adult', 'Longitude (°)', 'Latitude (°)']) {
+    // An empty text is a value (as main and the server have it); numbers, yes/no and the place are not.
+    await expectVisible(page().getByText('4 fields need attention: Count, Adult, Longitude and Latitude.'));
+    for (const label of ['Count (individuals)', 'Adult', 'Longitude (°)', 'Latitude (°)']) {
       const control = form().getByLabel(label, { exact: true });
       expect(await control.getAttribute('aria-invalid'), label).toBe('true');
       expect(await errorOf(control), label).toBe('Required.');
     }
+    expect(await form().getByLabel('Species', { exact: true }).getAttribute('aria-invalid')).not.toBe('true');
     // Focus goes to the first field to fix.
     expect(
       await form()
-        .getByLabel('Species', { exact: true })
+        .getByLabel('Count (individuals)', { exact: true })
         .evaluate((el) => el === el.ownerDocument.activeElement),
     ).toBe(true);
     expect(await count('fauna')).toBe(0);
@@ -84,7 +86,7 @@ describe.skipIf(!browser)('observation form', () => {
     await suite.app.screenshot('form-type-errors');
   });
 
-  it('takes a WKT geometry instead, with main’s own check shown under the field', async () => {
+  it('takes a WKT geometry instead, checked by the same rule as main and the server', async () => {
     await form().getByLabel('Count (individuals)').fill('3');
     await form().getByRole('radio', { name: 'WKT geometry' }).check();
     const wkt = form().getByLabel('WKT', { exact: true });
@@ -92,11 +94,20 @@ describe.skipIf(!browser)('observation form', () => {
     await form().getByRole('button', { name: 'Save', exact: true }).click();
     await expectVisible(page().getByText('1 field needs attention: WKT.'));
     expect(await errorOf(wkt)).toBe('Enter a WKT geometry such as POINT(3.45 43.12).');
-    // Well-formed to the form, but main's check refuses it: its message lands under the field.
-    await wkt.fill('POINT(300 43.4)');
-    await form().getByRole('button', { name: 'Save', exact: true }).click();
-    await expect.poll(() => errorOf(wkt)).toBe('WKT coordinates must be longitude/latitude within range.');
-    expect(await wkt.getAttribute('aria-invalid')).toBe('true');
+    const refusals: [string, string][] = [
+      ['POINT(300 43.4)', 'WKT coordinates must be longitude/latitude within range.'],
+      [
+        'GEOMETRYCOLLECTION(POINT(3 43))',
+        'GEOMETRYCOLLECTION is not accepted: use MULTIPOINT, MULTILINESTRING or MULTIPOLYGON.',
+      ],
+      ['POLYGON((3 43, 3.1 43, 3.1 43.1, 3 43.05))', 'Close each polygon ring: its last point must repeat the first.'],
+    ];
+    for (const [text, message] of refusals) {
+      await wkt.fill(text);
+      await form().getByRole('button', { name: 'Save', exact: true }).click();
+      await expect.poll(() => errorOf(wkt)).toBe(message);
+      expect(await wkt.getAttribute('aria-invalid')).toBe('true');
+    }
     expect(await count('fauna')).toBe(0);
   });
 

@@ -112,7 +112,6 @@ describe.skipIf(!browser)('a refused observation is fixed and re-sent', () => {
   });
 
   it('a refused observation can also be given up: Discard my change removes one never accepted', async () => {
-    // Closed rings only, says the server; this one is not closed.
     await page().goto(`${indicatorUrl()}/new`);
     for (const d of indicator.dimensions)
       await page()
@@ -120,7 +119,9 @@ describe.skipIf(!browser)('a refused observation is fixed and re-sent', () => {
         .fill('3');
     await page().getByLabel('Observer', { exact: true }).fill('Bob');
     await page().getByRole('radio', { name: 'WKT geometry' }).check();
-    await page().getByLabel('WKT', { exact: true }).fill('POLYGON((3.6 43.6, 3.7 43.6, 3.7 43.7, 3.6 43.65))');
+    await page()
+      .getByLabel('WKT', { exact: true })
+      .fill('POLYGON((3.6 43.6, 3.7 43.6, 3.7 43.7, 3.6 43.65, 3.6 43.6))');
     await page().getByRole('button', { name: 'Save', exact: true }).click();
     await expectVisible(page().getByText('Saved on this computer. Not sent yet'));
     const local = (
@@ -128,13 +129,25 @@ describe.skipIf(!browser)('a refused observation is fixed and re-sent', () => {
     ).rows;
     expect(local).toHaveLength(1);
     const refused = local[0]!.uuid;
+    // The desktop and the server share their rules, so only a change on the server makes it refuse:
+    // an administrator turns the first dimension into a yes/no one.
+    const first = indicator.dimensions[0]!;
+    await server.db.query(
+      `UPDATE dimension SET type = 'boolean' WHERE code = $1 AND indicator_id = (SELECT id FROM indicator WHERE code = $2)`,
+      [first.code, indicator.code],
+    );
+    await server.db.query('UPDATE indicator SET updated_at = now() WHERE code = $1', [indicator.code]);
     await device.desktop.gobs.sync.start({ projectKey: E2E_PROJECT });
     const detail = await device.desktop.gobs.observations.get({ uuid: refused });
     expect(detail.state).toBe('rejected');
-    expect(detail.errorField).toBe('wkt');
+    expect(detail.errorField).toBe(`values.${first.code}`);
 
     await page().goto(`${indicatorUrl()}/o/${refused}`);
-    await expectVisible(page().getByRole('alert').filter({ hasText: 'Refused by the server: WKT:' }));
+    await expectVisible(
+      page()
+        .getByRole('alert')
+        .filter({ hasText: `Refused by the server: ${first.name}:` }),
+    );
     await page().getByRole('button', { name: 'Discard my change' }).click();
     const dialog = page().getByRole('dialog', { name: 'Discard your change to this observation?' });
     await expectVisible(dialog.getByText('It was never accepted by the server, so it is removed from this computer.'));
