@@ -226,9 +226,9 @@ const FLAT = 1e-12;
  *   boundaries count, holes included).
  * - Points, or lines and rings of no length: mean of the points (a zero-length line or ring counts
  *   as its first point).
- * Invalid polygons (self-intersecting rings, holes outside their shell) can have an area centroid
- * outside the geometry; then the length-weighted one is used. The result always lies within
- * bbox(g). Sums are taken relative to each ring's first point and to the geometry's first point,
+ * Where PostGIS answers nonsense for invalid polygons — an area centroid outside the shape's box
+ * (a lopsided bow tie) or a net area that is not positive (a hole larger than its shell) — the
+ * boundary's length-weighted centroid is used instead. The result always lies within bbox(g). Sums are taken relative to each ring's first point and to the geometry's first point,
  * so coordinates far from (0, 0) (43.6°N) lose no precision on small shapes.
  */
 export function centroid(g: Geometry): Position {

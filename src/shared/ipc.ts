@@ -138,7 +138,7 @@ const key = (what: string) => z.string().trim().min(1, `${what} is required`).ma
 export const ProjectArgs = z.object({ projectKey: key('Project') }).strict();
 export const IndicatorArgs = z.object({ indicatorCode: key('Indicator') }).strict();
 /** An observation id: any 8-4-4-4-12 hexadecimal form (uuid.ts), handed to main in lower case. */
-const ObservationId = z
+export const ObservationId = z
   .string()
   .regex(UUID_PATTERN, 'Not a valid observation id')
   .transform((s) => s.toLowerCase());
