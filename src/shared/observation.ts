@@ -157,7 +157,8 @@ export function checkObservation(
   if ('errors' in location) errors.push(...location.errors);
 
   const byCode = new Map(indicator.dimensions.map((d) => [d.code, d]));
-  const values: Record<string, Value> = {};
+  // A Map, then fromEntries: a dimension named "__proto__" stays a value.
+  const values = new Map<string, Value>();
   for (const [code, raw] of Object.entries(input.values)) {
     const field = `values.${code}`;
     const dim = byCode.get(code);
@@ -166,7 +167,7 @@ export function checkObservation(
       continue;
     }
     const v = coerceValue(dim.type, raw);
-    if ('value' in v) values[code] = v.value;
+    if ('value' in v) values.set(code, v.value);
     else errors.push({ field, problem: v.problem, message: v.message });
   }
   for (const d of indicator.dimensions) {
@@ -176,5 +177,5 @@ export function checkObservation(
 
   if (errors.length > 0 || timestamp === null || 'errors' in location) return { errors };
   const { x, y, wkt } = location.ok;
-  return { ok: { timestamp, x, y, wkt, values } };
+  return { ok: { timestamp, x, y, wkt, values: Object.fromEntries(values) } };
 }

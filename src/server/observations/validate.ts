@@ -42,7 +42,7 @@ export function validateObservation(
   // The wire's list of {name, type?, value} becomes the rule's record; a name given twice, or a
   // type other than the dimension's, is a problem of the wire form itself.
   const types = new Map(indicator.dimensions.map((d) => [d.code, d.type]));
-  const values: Record<string, unknown> = {};
+  const values: Record<string, unknown> = Object.create(null);
   const wireErrors = new Set<string>();
   for (const v of o.values) {
     const field = `values.${v.name}`;
