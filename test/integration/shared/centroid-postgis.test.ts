@@ -76,7 +76,7 @@ const validGeometries: fc.Arbitrary<Geometry> = fc.oneof(
   polygon(0).map((coordinates) => ({ type: 'Polygon', coordinates }) as const),
   fc
     .tuple(polygon(-100, 1e-2), fc.option(polygon(-50, 1e-2)), fc.option(polygon(50, 1e-2)))
-    .map(([a, b, c]) => ({ type: 'MultiPolygon', coordinates: [a, ...(b ? [b] : []), ...(c ? [c] : [])] }) as const),
+    .map(([a, b, c]): Geometry => ({ type: 'MultiPolygon', coordinates: [a, ...(b ? [b] : []), ...(c ? [c] : [])] })),
 );
 
 describe.skipIf(!available())('the centroid is PostGIS’s ST_Centroid', () => {
