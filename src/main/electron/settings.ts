@@ -1,5 +1,6 @@
 import Store from 'electron-store';
 import { LanguagePreference } from '../../shared/ipc';
+import { UUID_PATTERN } from '../../shared/uuid';
 import type { Settings, SettingsStore } from '../platform/options';
 
 /** electron-store behind the SettingsStore interface (the device UUID is minted by platform/device.ts). */
@@ -11,7 +12,7 @@ export function createElectronSettings(): SettingsStore {
     schema: {
       deviceId: {
         type: 'string',
-        pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$',
+        pattern: UUID_PATTERN.source,
       },
       syncIntervalMinutes: { type: 'number', minimum: 0, maximum: 1440 },
       language: { type: 'string', enum: [...LanguagePreference.options] },

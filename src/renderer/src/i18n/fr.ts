@@ -294,7 +294,8 @@ export const fr = {
   'observation.errors.wkt2d':
     'Seules les coordonnées 2D (longitude latitude) sont acceptées\u00a0: retirez les valeurs Z et M.',
   'observation.errors.wktRange': 'Les coordonnées WKT doivent être des longitudes/latitudes valides.',
-  'observation.errors.wktRingOpen': 'Fermez chaque anneau du polygone\u00a0: son dernier point doit répéter le premier.',
+  'observation.errors.wktRingOpen':
+    'Fermez chaque anneau du polygone\u00a0: son dernier point doit répéter le premier.',
   'observation.errors.wktTooFewPoints': 'Une ligne demande au moins 2 points, un anneau de polygone au moins 4.',
   'observation.errors.wktTooLong': 'Cette géométrie est trop longue (100\u202f000 caractères au plus).',
   'observation.errors.text': 'Saisissez au plus 10\u202f000 caractères, sans caractère NUL.',
