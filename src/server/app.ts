@@ -1,52 +1,95 @@
-import Fastify, { type FastifyInstance, type FastifyError } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
 import cookie from '@fastify/cookie';
 import multipart from '@fastify/multipart';
 import fs from 'node:fs';
-import { MEDIA_MAX_BYTES, SESSION_COOKIE } from '../shared/api.js';
+import http from 'node:http';
+import { type AddressInfo, type Socket } from 'node:net';
+import { DEVICE_HEADER, MEDIA_MAX_BYTES, SESSION_COOKIE } from '../shared/api.js';
 import { type Db } from './db/types.js';
+import { isDatabaseUnavailable } from './db/errors.js';
 import { findSession, DEFAULT_SESSION_TTL_MS } from './auth/sessions.js';
+import { LoginThrottle, type ThrottleOptions } from './auth/throttle.js';
 import { type ServerContext } from './context.js';
 import { HttpError, apiError } from './errors.js';
+import { type LogOptions, loggerOptions } from './logging.js';
 import { loadSecret } from './secret.js';
-import { deviceUuid, touchDevice } from './protocol/devices.js';
+import { purge } from './admin/purge.js';
+import { parseDeviceUuid } from './protocol/devices.js';
 import { userRoutes } from './routes/user.js';
 import { projectRoutes } from './routes/project.js';
 import { indicatorRoutes } from './routes/indicator.js';
 import { observationRoutes } from './routes/observation.js';
 import { mediaRoutes } from './routes/media.js';
+import { syncRoutes } from './routes/sync.js';
 
 export interface BuildServerOptions {
   db: Db;
   mediaDir: string;
   /** Key signing sync tokens; read from (or created in) the database when omitted. */
   secret?: string;
+  /**
+   * The API's public base URL (…/api) as clients reach it, e.g. behind a TLS proxy: links in answers
+   * are built from it, and an https one makes the session cookie Secure. Without it, links use the
+   * address the server listens on.
+   */
   publicUrl?: string;
+  /**
+   * Fastify's trustProxy: which proxies' X-Forwarded-For/-Proto to believe (client address for
+   * login throttling, https for the cookie). Off by default: those headers are the client's to forge.
+   */
+  trustProxy?: boolean | string | string[] | number;
   sessionTtlMs?: number;
-  logger?: boolean;
+  /** Request logging (pino): false/absent = none. */
+  logger?: boolean | LogOptions;
   /** Called once per answered request with "METHOD url status time" (serve --trace). */
   trace?: (line: string) => void;
   /** Largest JSON body; 1000 observations fit comfortably. */
   bodyLimit?: number;
+  /** Failed-login throttling settings (tests shorten or clock them). */
+  loginThrottle?: Partial<ThrottleOptions>;
+  /** Purge expired sessions and stale sync batches this often while listening (serve: hourly). */
+  purgeEveryMs?: number;
 }
 
 export const DEFAULT_BODY_LIMIT = 8 * 1024 * 1024;
+/** Seconds a client should wait before retrying while the database is unavailable. */
+export const UNAVAILABLE_RETRY_AFTER_S = 5;
+
+const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 export async function buildServer(opts: BuildServerOptions): Promise<FastifyInstance> {
   fs.mkdirSync(opts.mediaDir, { recursive: true });
+  const publicBase = opts.publicUrl ? normalisePublicUrl(opts.publicUrl) : null;
+  const logger = opts.logger ? loggerOptions(opts.logger === true ? {} : opts.logger) : false;
+  const app = Fastify({
+    logger,
+    bodyLimit: opts.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    // Device UUIDs and tokens travel in headers; keep them small.
+    routerOptions: { maxParamLength: 200 },
+    trustProxy: opts.trustProxy ?? false,
+    // Answered by the closing hook below, in the ApiResponse shape.
+    return503OnClosing: false,
+    frameworkErrors: (err, _request, reply: FastifyReply) => {
+      void reply
+        .code(400)
+        .send(apiError(err.code === 'FST_ERR_BAD_URL' ? 'Malformed URL (bad percent-encoding)' : 'Bad request'));
+    },
+    clientErrorHandler: (err, socket) => answerClientError(err, socket as Socket),
+  });
   const ctx: ServerContext = {
     db: opts.db,
     mediaDir: opts.mediaDir,
     secret: opts.secret ?? (await loadSecret(opts.db)),
     sessionTtlMs: opts.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS,
-    ...(opts.publicUrl ? { publicUrl: opts.publicUrl } : {}),
+    apiBase: () => publicBase ?? listeningBase(app.server.address()),
   };
-  const app = Fastify({
-    logger: opts.logger ? { level: 'info' } : false,
-    bodyLimit: opts.bodyLimit ?? DEFAULT_BODY_LIMIT,
-    // Device UUIDs and tokens travel in headers; keep them small.
-    routerOptions: { maxParamLength: 200 },
-    return503OnClosing: true,
-  });
+  const throttle = new LoginThrottle(opts.loginThrottle);
+  // Only the origin the public URL names, or else the one the browser says it is talking to, may
+  // write with the session cookie.
+  const ownOrigin = (request: FastifyRequest) =>
+    publicBase ? new URL(publicBase).origin : `${request.protocol}://${request.host}`;
+  const secureCookie = (request: FastifyRequest) =>
+    publicBase ? publicBase.startsWith('https:') : request.protocol === 'https';
 
   await app.register(cookie);
   await app.register(multipart, { limits: { fileSize: MEDIA_MAX_BYTES, files: 1, fields: 10, parts: 20 } });
@@ -63,13 +106,30 @@ export async function buildServer(opts: BuildServerOptions): Promise<FastifyInst
       trace(`${request.method} ${request.url} ${reply.statusCode} ${reply.elapsedTime.toFixed(1)} ms`);
     });
   }
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onRequest', async (_request, reply) => {
+    if (!closing) return;
+    reply.header('Connection', 'close');
+    throw new HttpError(503, 'The server is shutting down; try again shortly', {}, { 'Retry-After': '1' });
+  });
+  if (opts.purgeEveryMs) schedulePurge(app, ctx.db, opts.purgeEveryMs);
   app.decorateRequest('user', null);
   app.decorateRequest('sessionToken', null);
-  app.decorateRequest('device', null);
+  app.decorateRequest('sessionFrom', null);
+  app.decorateRequest('deviceUuid', null);
 
   app.setErrorHandler((err: FastifyError | HttpError | Error, request, reply) => {
     if (err instanceof HttpError) {
+      for (const [name, value] of Object.entries(err.headers)) reply.header(name, value);
       return reply.code(err.statusCode).send(apiError(err.message, err.extra));
+    }
+    if (isDatabaseUnavailable(err)) {
+      request.log.warn({ err }, 'database unavailable');
+      reply.header('Retry-After', String(UNAVAILABLE_RETRY_AFTER_S));
+      return reply.code(503).send(apiError('The database is unavailable; try again shortly'));
     }
     // Data errors from the database (class 22: bad encoding, NUL bytes, out-of-range values) are
     // the client's input reaching SQL; validation should catch them first, this is the safety net.
@@ -92,24 +152,94 @@ export async function buildServer(opts: BuildServerOptions): Promise<FastifyInst
     async (api) => {
       api.addHook('onRequest', async (request) => {
         if (request.routeOptions.config?.public) return;
-        const token = bearer(request.headers.authorization) ?? request.cookies[SESSION_COOKIE] ?? null;
+        const fromBearer = bearer(request.headers.authorization);
+        const token = fromBearer ?? request.cookies[SESSION_COOKIE] ?? null;
         const user = token ? await findSession(ctx.db, token) : null;
         if (!user) throw new HttpError(401, 'Access token is missing or invalid');
         request.user = user;
         request.sessionToken = token;
-        // Devices are registered (and their last use noted) on first sight, on any route.
-        const device = deviceUuid(request);
-        if (device) request.device = { uuid: device, id: await touchDevice(ctx.db, device, user.id) };
+        request.sessionFrom = fromBearer ? 'bearer' : 'cookie';
+        // A browser sends the cookie along with requests other sites make it send; only a bearer
+        // token proves the caller chose this server. Non-browser clients send no Origin.
+        if (request.sessionFrom === 'cookie' && UNSAFE_METHODS.has(request.method)) {
+          const from = requestOrigin(request);
+          if (from !== null && from !== ownOrigin(request)) {
+            throw new HttpError(403, `Cross-origin request refused: ${from} may not write with this server's cookie`);
+          }
+        }
+        // Checked on every route; the device is registered only by a valid pull or write.
+        request.deviceUuid = parseDeviceUuid(request.headers[DEVICE_HEADER.toLowerCase()]);
       });
-      await userRoutes(api, ctx);
+      await userRoutes(api, ctx, { throttle, secureCookie });
       await projectRoutes(api, ctx);
       await indicatorRoutes(api, ctx);
+      await syncRoutes(api, ctx);
       await observationRoutes(api, ctx);
       await mediaRoutes(api, ctx);
     },
     { prefix: '/api' },
   );
   return app;
+}
+
+/** Purges at start and then every `everyMs` until the server closes; a failure is logged and retried next time. */
+function schedulePurge(app: FastifyInstance, db: Db, everyMs: number): void {
+  let timer: NodeJS.Timeout | null = null;
+  let running: Promise<void> | null = null;
+  const run = () => {
+    running ??= purge(db)
+      .then((r) => {
+        if (r.sessions || r.batches) app.log.info({ purged: r }, 'purged expired sessions and stale sync batches');
+      })
+      .catch((err: unknown) => app.log.warn({ err }, 'purge failed; will retry'))
+      .finally(() => {
+        running = null;
+      });
+  };
+  app.addHook('onListen', async () => {
+    run();
+    timer = setInterval(run, everyMs);
+    timer.unref();
+  });
+  app.addHook('preClose', async () => {
+    if (timer) clearInterval(timer);
+    await running;
+  });
+}
+
+/** Checks and normalises --public-url: an absolute http(s) URL, without query or fragment. */
+export function normalisePublicUrl(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new Error(`invalid public URL ${raw}: expected an absolute URL such as https://gobs.example.org/api`);
+  }
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.search || url.hash || url.username) {
+    throw new Error(`invalid public URL ${raw}: expected http(s)://host[:port]/path without query, fragment or user`);
+  }
+  return url.toString().replace(/\/+$/, '');
+}
+
+function listeningBase(address: AddressInfo | string | null): string {
+  if (!address || typeof address === 'string') return 'http://localhost/api';
+  const host = address.family === 'IPv6' || address.address.includes(':') ? `[${address.address}]` : address.address;
+  return `http://${host}:${address.port}/api`;
+}
+
+/** The Origin header, else the Referer's origin; null when neither is sent; 'null' stays foreign. */
+function requestOrigin(request: FastifyRequest): string | null {
+  const origin = request.headers.origin;
+  if (typeof origin === 'string' && origin !== '') return origin === 'null' ? 'null' : origin.replace(/\/+$/, '');
+  const referer = request.headers.referer;
+  if (typeof referer === 'string' && referer !== '') {
+    try {
+      return new URL(referer).origin;
+    } catch {
+      return 'null';
+    }
+  }
+  return null;
 }
 
 function bearer(header: string | undefined): string | null {
@@ -130,4 +260,26 @@ function clientMessage(err: FastifyError): string {
     default:
       return err.message;
   }
+}
+
+/**
+ * Errors the HTTP parser meets before a request exists (oversized headers, malformed request lines,
+ * bad Content-Length): answered in the ApiResponse shape too, then the connection is closed.
+ */
+function answerClientError(err: NodeJS.ErrnoException, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const [status, message] =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'Request headers are too large']
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'Request timed out']
+        : [400, 'Malformed HTTP request'];
+  const body = JSON.stringify(apiError(message));
+  socket.end(
+    `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }

@@ -9,8 +9,12 @@ export interface ServerContext {
   /** Folder holding media and document files under server-generated names. */
   mediaDir: string;
   sessionTtlMs: number;
-  /** Absolute API base URL (…/api) for links in responses; derived from the request when unset. */
-  publicUrl?: string;
+  /**
+   * Absolute API base URL (…/api) for links in answers (media and document URLs): the configured
+   * public URL, else the address the server listens on. Never taken from a request, whose Host
+   * header the client chooses.
+   */
+  apiBase(): string;
 }
 
 declare module 'fastify' {
@@ -24,19 +28,11 @@ declare module 'fastify' {
   interface FastifyRequest {
     user: SessionUser | null;
     sessionToken: string | null;
-    /** The `deviceId` header's device: registered by the auth hook. */
-    device: { uuid: string; id: number } | null;
+    /** How the session came: a browser-style cookie is subject to the cross-origin check. */
+    sessionFrom: 'cookie' | 'bearer' | null;
+    /** The `deviceId` header (a device UUID, lower case), checked by the auth hook; not yet registered. */
+    deviceUuid: string | null;
   }
-}
-
-export function apiBase(ctx: ServerContext, request: FastifyRequest): string {
-  if (ctx.publicUrl) return ctx.publicUrl.replace(/\/+$/, '');
-  return `${request.protocol}://${request.host}/api`;
-}
-
-/** The request's device, or null without a deviceId header. */
-export function requestDevice(request: FastifyRequest): { uuid: string; id: number } | null {
-  return request.device;
 }
 
 export function requireUser(request: FastifyRequest): SessionUser {

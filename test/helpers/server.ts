@@ -16,7 +16,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { type FastifyInstance } from 'fastify';
-import { buildServer } from '../../src/server/app.js';
+import { buildServer, type BuildServerOptions } from '../../src/server/app.js';
 import { type Db } from '../../src/server/db/types.js';
 import { openMemoryPglite } from '../../src/server/db/pglite.js';
 import { openPostgres } from '../../src/server/db/postgres.js';
@@ -57,6 +57,8 @@ export interface StartOptions {
   sessionTtlMs?: number;
   /** Load the CLI's `demo` data set before answering. */
   demo?: boolean;
+  /** Further buildServer options (trust proxy, throttling, purge schedule, logger). */
+  server?: Partial<Omit<BuildServerOptions, 'db' | 'mediaDir'>>;
 }
 
 function seeders(db: Db, mediaDir: string) {
@@ -71,9 +73,7 @@ function seeders(db: Db, mediaDir: string) {
     observations: (a: Parameters<typeof seedFns.insertObservations>[1]) => seedFns.insertObservations(db, a),
     /** Many observations generated inside the database (100,000 in a few seconds); one import. */
     generate: (a: Parameters<typeof seedFns.generateObservations>[1]) => seedFns.generateObservations(db, a),
-    device: (uuid: string) => seedFns.registerDevice(db, uuid),
-    holding: (deviceUuid: string, observationId: number, importId: number) =>
-      seedFns.setHolding(db, deviceUuid, observationId, importId),
+    holding: (a: Parameters<typeof seedFns.setHolding>[1]) => seedFns.setHolding(db, a),
     /**
      * A project with a user of each role and one indicator with several dimension types:
      * users `writer`, `reader`, `admin` (password = login) in project `p1`, indicator `pluviometry`.
@@ -153,6 +153,7 @@ export async function startTestServer(opts: StartOptions = {}): Promise<TestServ
       logger: Boolean(process.env.GOBS_TEST_LOG),
       ...(opts.publicUrl ? { publicUrl: opts.publicUrl } : {}),
       ...(opts.sessionTtlMs ? { sessionTtlMs: opts.sessionTtlMs } : {}),
+      ...opts.server,
     });
 
   if (opts.demo) await seedDemo(db, mediaDir);

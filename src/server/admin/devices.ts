@@ -33,7 +33,7 @@ export async function deviceReport(db: Db, indicator: string | null): Promise<st
             (SELECT count(*) FROM device_deletion dd WHERE dd.device_id = d.id AND dd.indicator_id = i.id)::int8 AS deletions,
             to_char(c.synced_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI') AS synced_at
        FROM pairs p JOIN device d ON d.id = p.device_id JOIN indicator i ON i.id = p.indicator_id
-       LEFT JOIN app_user u ON u.id = d.last_user_id
+       LEFT JOIN app_user u ON u.id = d.user_id
        LEFT JOIN sync_cursor c ON c.device_id = p.device_id AND c.indicator_id = p.indicator_id
       WHERE $1::text IS NULL OR i.code = $1
       ORDER BY d.uuid, i.code`,
@@ -74,8 +74,11 @@ export async function observationDevices(db: Db, id: string): Promise<string[]> 
       .catch(() => [])
   )[0];
   if (!obs) throw new SeedError(`unknown observation ${id}`);
-  const holders = await db.query<{ uuid: string; import: number }>(
-    'SELECT d.uuid::text AS uuid, h.import_id AS import FROM device_observation h JOIN device d ON d.id = h.device_id WHERE h.observation_id = $1 ORDER BY d.uuid',
+  // A device is a UUID per user (protocol/devices.ts): the user is named beside each entry.
+  const holders = await db.query<{ uuid: string; import: number; login: string | null }>(
+    `SELECT d.uuid::text AS uuid, h.import_id AS import, u.login
+       FROM device_observation h JOIN device d ON d.id = h.device_id LEFT JOIN app_user u ON u.id = d.user_id
+      WHERE h.observation_id = $1 ORDER BY d.uuid, u.login`,
     [obs.id],
   );
   return [
@@ -84,7 +87,7 @@ export async function observationDevices(db: Db, id: string): Promise<string[]> 
     `indicator = ${obs.code}`,
     `import = ${obs.import}`,
     'devices = {',
-    ...holders.map((h, k) => `    '${h.uuid}': ${h.import}${k < holders.length - 1 ? ',' : ''}`),
+    ...holders.map((h, k) => `    '${h.uuid}': ${h.import}${k < holders.length - 1 ? ',' : ''}  # ${h.login ?? '-'}`),
     '}',
   ];
 }

@@ -234,30 +234,31 @@ export async function insertObservations(
   });
 }
 
-export async function registerDevice(db: Queryable, uuid: string, userId?: number | null): Promise<number> {
+/** The row of a user's device (sync state is per device and user; see protocol/devices.ts). */
+export async function registerDevice(db: Queryable, uuid: string, userId: number): Promise<number> {
   if (!Uuid.safeParse(uuid).success) throw new SeedError(`invalid device uuid ${uuid}`);
   const rows = await db.query<{ id: number }>(
-    `INSERT INTO device (uuid, last_user_id) VALUES ($1, $2)
-     ON CONFLICT (uuid) DO UPDATE SET last_seen = now(), last_user_id = COALESCE(EXCLUDED.last_user_id, device.last_user_id)
+    `INSERT INTO device (uuid, user_id) VALUES ($1, $2)
+     ON CONFLICT (uuid, user_id) DO UPDATE SET last_seen = now()
      RETURNING id`,
-    [uuid, userId ?? null],
+    [uuid.toLowerCase(), userId],
   );
   return rows[0]!.id;
 }
 
-/** Records that a device holds an observation at an import (the design's "devices" map entry). */
+/** Records that a user's device holds an observation at an import (the design's "devices" map entry). */
 export async function setHolding(
   db: Queryable,
-  deviceUuid: string,
-  observationId: number,
-  importId: number,
+  a: { deviceUuid: string; login: string; observationId: number; importId: number },
 ): Promise<void> {
-  const deviceId = await registerDevice(db, deviceUuid);
+  const user = (await db.query<{ id: number }>('SELECT id FROM app_user WHERE login = $1', [a.login]))[0];
+  if (!user) throw new SeedError(`unknown user ${a.login}`);
+  const deviceRowId = await registerDevice(db, a.deviceUuid, user.id);
   await db.query(
     `INSERT INTO device_observation (device_id, observation_id, indicator_id, import_id)
        SELECT $1, o.id, o.indicator_id, $3 FROM observation o WHERE o.id = $2
      ON CONFLICT (device_id, observation_id) DO UPDATE SET import_id = EXCLUDED.import_id`,
-    [deviceId, observationId, importId],
+    [deviceRowId, a.observationId, a.importId],
   );
 }
 

@@ -4,7 +4,7 @@ import { type Readable } from 'node:stream';
 import { Role } from '../../shared/api.js';
 import { openStorage, type StorageOptions } from '../db/open.js';
 import { migrate, schemaVersion } from '../db/migrate.js';
-import { buildServer } from '../app.js';
+import { buildServer, normalisePublicUrl } from '../app.js';
 import {
   addDocument,
   createIndicator,
@@ -19,6 +19,7 @@ import {
 import { seedDemo } from '../admin/demo.js';
 import { importCsv, exportCsv } from '../admin/csv.js';
 import { deviceReport, observationDevices } from '../admin/devices.js';
+import { DEFAULT_PURGE_EVERY_MS, purge } from '../admin/purge.js';
 import { randomBytes } from 'node:crypto';
 
 export class UsageError extends Error {}
@@ -26,8 +27,12 @@ export class UsageError extends Error {}
 export const USAGE = `usage: npm run server -- <command> [options]
 
 commands:
-  serve [--host 127.0.0.1] [--port 8765] [--public-url URL] [--trace]
-                                                              run the sync server (--trace: one timing line per request on stderr)
+  serve [--host 127.0.0.1] [--port 8765] [--public-url URL] [--trust-proxy ADDRS] [--log-level info] [--trace]
+                                                              run the sync server: JSON request log on stdout (secrets
+                                                              redacted); --public-url: the API as clients reach it
+                                                              (required with --host 0.0.0.0; https makes the cookie Secure);
+                                                              --trust-proxy: proxies whose X-Forwarded-For/-Proto count;
+                                                              --trace: one timing line per request on stderr
   migrate                                                     apply database migrations
   user add <login> [--password-stdin]                         create a user (else a password is generated and printed)
   user grant <login> <projectKey> --role reader|writer|admin  give a user a role in a project
@@ -41,12 +46,35 @@ commands:
   export <indicatorCode> [--output file.csv]                  export observations as CSV
   devices [--indicator code]                                  what each device holds, and how stale it is
   devices --observation <id|uuid>                             the design's view: which device holds it at which import
+  purge                                                       delete expired sessions and stale sync batches (serve does it hourly)
   demo                                                        create the demo data (idempotent)
 
 storage (every command):
   --data-dir DIR        embedded database folder (default .gobs-data/server)
   --database-url URL    PostgreSQL instead (or the DATABASE_URL environment variable)
   --media-dir DIR       media and documents folder (default <data-dir>/media)`;
+
+const WILDCARD_HOSTS = new Set(['0.0.0.0', '::', '[::]', '0:0:0:0:0:0:0:0']);
+const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
+
+/** --trust-proxy: a hop count, `true`, or a comma-separated list of proxy addresses/CIDRs. */
+function parseTrustProxy(raw: string | undefined): boolean | number | string[] | undefined {
+  if (raw === undefined) return undefined;
+  if (raw === 'true') return true;
+  if (/^\d{1,2}$/.test(raw)) return Number(raw);
+  const list = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (
+    list.length === 0 ||
+    list.some((a) => !/^[0-9a-fA-F.:/]+$/.test(a) && !['loopback', 'linklocal', 'uniquelocal'].includes(a))
+  )
+    throw new UsageError(
+      `invalid --trust-proxy ${raw}: give a hop count, true, or proxy addresses (e.g. 127.0.0.1,10.0.0.0/8)`,
+    );
+  return list;
+}
 
 export interface Io {
   stdout(s: string): void;
@@ -110,18 +138,37 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
         host: { type: 'string', default: '127.0.0.1' },
         port: { type: 'string', default: '8765' },
         'public-url': { type: 'string' },
+        'trust-proxy': { type: 'string' },
+        'log-level': { type: 'string', default: 'info' },
         trace: { type: 'boolean' },
       });
       want(positionals, 0, 'no arguments');
       const port = Number(values.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`invalid --port ${values.port}`);
+      let publicUrl: string | undefined;
+      try {
+        publicUrl = values['public-url'] ? normalisePublicUrl(values['public-url']) : undefined;
+      } catch (err) {
+        throw new UsageError((err as Error).message);
+      }
+      // Links in answers name the server: on a wildcard address the server cannot know its own name.
+      if (!publicUrl && WILDCARD_HOSTS.has(values.host)) {
+        throw new UsageError(
+          `--public-url is required with --host ${values.host} (links in answers are built from it), e.g. --public-url https://gobs.example.org/api`,
+        );
+      }
+      const logLevel = values['log-level'];
+      if (!LOG_LEVELS.includes(logLevel)) throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}`);
+      const trustProxy = parseTrustProxy(values['trust-proxy']);
       const { db, mediaDir, where } = await openStorage(storage(values, io.env));
       const app = await buildServer({
         db,
         mediaDir,
-        logger: false,
-        ...(values['public-url'] ? { publicUrl: values['public-url'] } : {}),
+        logger: logLevel === 'silent' ? false : { level: logLevel },
+        ...(publicUrl ? { publicUrl } : {}),
+        ...(trustProxy !== undefined ? { trustProxy } : {}),
         ...(values.trace ? { trace: (line: string) => io.stderr(line) } : {}),
+        purgeEveryMs: DEFAULT_PURGE_EVERY_MS,
       });
       await app.listen({ host: values.host, port });
       const address = app.server.address();
@@ -170,6 +217,7 @@ async function withStorage(key: string, rest: string[], io: Io): Promise<number>
     export: { output: { type: 'string' } },
     devices: { indicator: { type: 'string' }, observation: { type: 'string' } },
     demo: {},
+    purge: {},
   };
   const spec = specs[key];
   if (!spec) throw new UsageError(`unknown command "${key}"`);
@@ -292,6 +340,11 @@ async function withStorage(key: string, rest: string[], io: Io): Promise<number>
           ? await observationDevices(db, v.observation as string)
           : await deviceReport(db, (v.indicator as string) ?? null);
         for (const line of lines) io.stdout(line);
+        break;
+      }
+      case 'purge': {
+        const r = await purge(db);
+        io.stdout(`purged ${r.sessions} expired or revoked session(s), ${r.batches} stale sync batch(es)`);
         break;
       }
       case 'demo': {

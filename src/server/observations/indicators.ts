@@ -1,9 +1,8 @@
-import { type FastifyRequest } from 'fastify';
 import { type DateFormat, type Dimension, type Indicator, type IndicatorDocument } from '../../shared/api.js';
 import { type IndicatorRule } from '../../shared/observation.js';
 import { type Queryable } from '../db/types.js';
 import { iso } from '../db/sql.js';
-import { type ServerContext, apiBase } from '../context.js';
+import { type ServerContext } from '../context.js';
 
 type IndicatorRow = Omit<Indicator, 'values' | 'documents'>;
 interface DocumentRow extends Omit<IndicatorDocument, 'url'> {
@@ -69,7 +68,7 @@ async function assemble(db: Queryable, rows: IndicatorRow[], base: string): Prom
   return rows.map((r) => ({ ...r, values: dims.get(r.id) ?? [], documents: docs.get(r.id) ?? [] }));
 }
 
-export async function listProjectIndicators(ctx: ServerContext, request: FastifyRequest, projectKey: string) {
+export async function listProjectIndicators(ctx: ServerContext, projectKey: string) {
   const rows = await ctx.db.query<IndicatorRow>(
     `SELECT ${INDICATOR_COLUMNS} FROM indicator i
        JOIN project_indicator pi ON pi.indicator_id = i.id
@@ -77,16 +76,16 @@ export async function listProjectIndicators(ctx: ServerContext, request: Fastify
       WHERE p.key = $1 ORDER BY i.code`,
     [projectKey],
   );
-  return assemble(ctx.db, rows, apiBase(ctx, request));
+  return assemble(ctx.db, rows, ctx.apiBase());
 }
 
-export async function getIndicator(ctx: ServerContext, request: FastifyRequest, id: number): Promise<Indicator> {
+export async function getIndicator(ctx: ServerContext, id: number): Promise<Indicator> {
   const rows = await ctx.db.query<IndicatorRow>(`SELECT ${INDICATOR_COLUMNS} FROM indicator i WHERE i.id = $1`, [id]);
-  const [indicator] = await assemble(ctx.db, rows, apiBase(ctx, request));
+  const [indicator] = await assemble(ctx.db, rows, ctx.apiBase());
   return indicator!;
 }
 
-export async function listDocuments(ctx: ServerContext, request: FastifyRequest, indicatorId: number) {
-  const docs = await documentsOf(ctx.db, [indicatorId], apiBase(ctx, request));
+export async function listDocuments(ctx: ServerContext, indicatorId: number) {
+  const docs = await documentsOf(ctx.db, [indicatorId], ctx.apiBase());
   return docs.get(indicatorId) ?? [];
 }

@@ -1,8 +1,6 @@
-import { type FastifyRequest } from 'fastify';
 import { type Dimension, type Observation } from '../../shared/api.js';
 import { type Queryable } from '../db/types.js';
 import { iso, wallClock } from '../db/sql.js';
-import { type ServerContext, apiBase } from '../context.js';
 import { dimensionsOf } from './indicators.js';
 import { type Value, valuesJson } from './values.js';
 import { isUuid } from '../../shared/uuid.js';
@@ -52,15 +50,9 @@ export function toObservation(r: ObservationRow, dims: Dimension[], base: string
   };
 }
 
-/** Turns rows into wire observations, loading each indicator's dimensions once. */
-export async function rowsToObservations(
-  db: Queryable,
-  ctx: ServerContext,
-  request: FastifyRequest,
-  rows: ObservationRow[],
-): Promise<Observation[]> {
+/** Turns rows into wire observations, loading each indicator's dimensions once; `base` is the API's absolute URL. */
+export async function rowsToObservations(db: Queryable, base: string, rows: ObservationRow[]): Promise<Observation[]> {
   const dims = await dimensionsOf(db, [...new Set(rows.map((r) => r.indicator_id))]);
-  const base = apiBase(ctx, request);
   return rows.map((r) => toObservation(r, dims.get(r.indicator_id) ?? [], base));
 }
 

@@ -2,7 +2,6 @@
  * Every write is one transaction under one new import; the writing device is recorded as holding
  * what it wrote (at that import), so it never downloads its own writes back.
  */
-import { type FastifyRequest } from 'fastify';
 import { type ApiErrorItem, type Observation } from '../../shared/api.js';
 import { type IndicatorRule } from '../../shared/observation.js';
 import { isUuid, UUID_PROBLEM } from '../../shared/uuid.js';
@@ -11,6 +10,7 @@ import { type ServerContext } from '../context.js';
 import { type IndicatorAccess, indicatorAccess, requireWriter } from '../access.js';
 import { HttpError, badRequest, conflict, forbidden, notFound } from '../errors.js';
 import { type SessionUser } from '../auth/sessions.js';
+import { touchDevice } from '../protocol/devices.js';
 import { indicatorRulesOf } from './indicators.js';
 import { type CleanObservation, validateObservation } from './validate.js';
 import {
@@ -24,7 +24,8 @@ import {
 
 export interface Writer {
   user: SessionUser;
-  deviceId: number | null;
+  /** The `deviceId` header's device UUID, registered (for this user) by the write's transaction. */
+  deviceUuid: string | null;
   /** The request's X-Gobs-Write-Id, recorded with what the write creates. */
   writeId: string | null;
 }
@@ -37,11 +38,21 @@ function writeIdReused(err: unknown): boolean {
 
 const reusedWriteId = () => badRequest('This X-Gobs-Write-Id was already used by another write; send a new one');
 
-async function newImport(q: Queryable, w: Writer, source: 'push' | 'update' | 'media'): Promise<number> {
+/** The writer's device row, registered inside the write's transaction: a refused write registers nothing. */
+async function writerDevice(q: Queryable, w: Writer): Promise<number | null> {
+  return w.deviceUuid ? touchDevice(q, w.deviceUuid, w.user.id) : null;
+}
+
+async function newImport(
+  q: Queryable,
+  w: Writer,
+  deviceRowId: number | null,
+  source: 'push' | 'update' | 'media',
+): Promise<number> {
   try {
     const rows = await q.query<{ id: number }>(
       `INSERT INTO import (user_id, device_id, tool, source, write_id) VALUES ($1, $2, 'api', $3, $4) RETURNING id`,
-      [w.user.id, w.deviceId, source, w.writeId],
+      [w.user.id, deviceRowId, source, w.writeId],
     );
     return rows[0]!.id;
   } catch (err) {
@@ -52,15 +63,15 @@ async function newImport(q: Queryable, w: Writer, source: 'push' | 'update' | 'm
 
 async function hold(
   q: Queryable,
-  deviceId: number | null,
+  deviceRowId: number | null,
   obs: { id: number; indicator_id: number; import: number }[],
 ) {
-  if (deviceId === null || obs.length === 0) return;
+  if (deviceRowId === null || obs.length === 0) return;
   await q.query(
     `INSERT INTO device_observation (device_id, observation_id, indicator_id, import_id)
        SELECT $1, s.id, s.ind, s.imp FROM unnest($2::bigint[], $3::bigint[], $4::bigint[]) AS s(id, ind, imp)
      ON CONFLICT (device_id, observation_id) DO UPDATE SET import_id = EXCLUDED.import_id`,
-    [deviceId, obs.map((o) => o.id), obs.map((o) => o.indicator_id), obs.map((o) => o.import)],
+    [deviceRowId, obs.map((o) => o.id), obs.map((o) => o.indicator_id), obs.map((o) => o.import)],
   );
 }
 
@@ -123,12 +134,7 @@ async function validateBatch(ctx: ServerContext, user: SessionUser, items: unkno
 }
 
 /** POST /observation/observations: all or nothing, one import, idempotent on uuid. */
-export async function pushObservations(
-  ctx: ServerContext,
-  request: FastifyRequest,
-  w: Writer,
-  items: unknown[],
-): Promise<Observation[]> {
+export async function pushObservations(ctx: ServerContext, w: Writer, items: unknown[]): Promise<Observation[]> {
   const { clean, accessByCode } = await validateBatch(ctx, w.user, items);
   const rows = await ctx.db.tx(async (q) => {
     const uuids = clean.map((o) => o.uuid);
@@ -156,9 +162,10 @@ export async function pushObservations(
     };
     let existing = await lookup();
     check(existing);
+    const deviceRowId = await writerDevice(q, w);
     const fresh = clean.filter((o) => !existing.has(o.uuid));
     if (fresh.length > 0) {
-      const importId = await newImport(q, w, 'push');
+      const importId = await newImport(q, w, deviceRowId, 'push');
       // The insert returns the rows as the response shows them: no second look-up (perf finding F7).
       const inserted = await q.query<ObservationRow>(
         `WITH o AS (
@@ -188,10 +195,10 @@ export async function pushObservations(
       }
     }
     const out = clean.map((o) => existing.get(o.uuid)!);
-    await hold(q, w.deviceId, out);
+    await hold(q, deviceRowId, out);
     return out;
   });
-  return rowsToObservations(ctx.db, ctx, request, rows);
+  return rowsToObservations(ctx.db, ctx.apiBase(), rows);
 }
 
 /**
@@ -229,22 +236,12 @@ async function loadForChange(q: Queryable, user: SessionUser, id: string): Promi
   return row;
 }
 
-async function current(
-  ctx: ServerContext,
-  request: FastifyRequest,
-  q: Queryable,
-  row: ObservationRow,
-): Promise<Observation> {
-  return (await rowsToObservations(q, ctx, request, [row]))[0]!;
+async function current(ctx: ServerContext, q: Queryable, row: ObservationRow): Promise<Observation> {
+  return (await rowsToObservations(q, ctx.apiBase(), [row]))[0]!;
 }
 
 /** PUT /observation/observations: optimistic concurrency on the import the edit started from. */
-export async function updateObservation(
-  ctx: ServerContext,
-  request: FastifyRequest,
-  w: Writer,
-  body: unknown,
-): Promise<Observation[]> {
+export async function updateObservation(ctx: ServerContext, w: Writer, body: unknown): Promise<Observation[]> {
   if (typeof body !== 'object' || body === null || Array.isArray(body))
     throw badRequest('Body must be one observation object');
   const baseImport = (body as { import?: unknown }).import;
@@ -273,7 +270,7 @@ export async function updateObservation(
       throw conflict(
         `Observation ${uuid} was changed on the server (import ${row.import}, edit based on ${baseImport}); nothing was changed`,
         {
-          observation: await current(ctx, request, q, row),
+          observation: await current(ctx, q, row),
         },
       );
     }
@@ -281,16 +278,17 @@ export async function updateObservation(
     const v = validateObservation(body, 0, (code) => (code === row.indicator ? rule : undefined));
     if ('errors' in v)
       throw badRequest(`${v.errors.length} invalid observation field(s); nothing was changed`, v.errors);
-    const importId = await newImport(q, w, 'update');
+    const deviceRowId = await writerDevice(q, w);
+    const importId = await newImport(q, w, deviceRowId, 'update');
     await q.query(
       `UPDATE observation SET ts = $2, x = $3, y = $4, wkt = $5, vals = $6::jsonb, import_id = $7 WHERE id = $1`,
       [row.id, v.ok.timestamp, v.ok.x, v.ok.y, v.ok.wkt, JSON.stringify(v.ok.values), importId],
     );
     const updated = (await findObservation(q, String(row.id)))!;
-    await hold(q, w.deviceId, [updated]);
+    await hold(q, deviceRowId, [updated]);
     return [updated];
   });
-  return rowsToObservations(ctx.db, ctx, request, rows);
+  return rowsToObservations(ctx.db, ctx.apiBase(), rows);
 }
 
 /**
@@ -299,7 +297,6 @@ export async function updateObservation(
  */
 export async function deleteObservation(
   ctx: ServerContext,
-  request: FastifyRequest,
   w: Writer,
   id: string,
   baseImport: number | null,
@@ -310,16 +307,17 @@ export async function deleteObservation(
       throw conflict(
         `Observation ${row.uuid} was changed on the server (import ${row.import}, delete based on ${baseImport}); nothing was deleted`,
         {
-          observation: await current(ctx, request, q, row),
+          observation: await current(ctx, q, row),
         },
       );
     }
+    const deviceRowId = await writerDevice(q, w);
     let del: { id: number }[];
     try {
       del = await q.query<{ id: number }>(
         `INSERT INTO observation_deletion (observation_id, uuid, indicator_id, import_id, user_id, device_id, write_id)
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-        [row.id, row.uuid, row.indicator_id, row.import, w.user.id, w.deviceId, w.writeId],
+        [row.id, row.uuid, row.indicator_id, row.import, w.user.id, deviceRowId, w.writeId],
       );
     } catch (err) {
       if (writeIdReused(err)) throw reusedWriteId();
@@ -329,7 +327,7 @@ export async function deleteObservation(
       `INSERT INTO device_deletion (device_id, deletion_id, indicator_id)
          SELECT h.device_id, $2, $3 FROM device_observation h
           WHERE h.observation_id = $1 AND h.device_id IS DISTINCT FROM $4::bigint`,
-      [row.id, del[0]!.id, row.indicator_id, w.deviceId],
+      [row.id, del[0]!.id, row.indicator_id, deviceRowId],
     );
     await q.query('DELETE FROM device_observation WHERE observation_id = $1', [row.id]);
     await q.query('DELETE FROM observation WHERE id = $1', [row.id]);
@@ -344,7 +342,6 @@ export async function deleteObservation(
  */
 export async function setMedia(
   ctx: ServerContext,
-  request: FastifyRequest,
   w: Writer,
   id: string,
   mediaFile: string | null,
@@ -356,21 +353,22 @@ export async function setMedia(
     if (baseImport !== null && row.import !== baseImport) {
       throw conflict(
         `Observation ${row.uuid} was changed on the server (import ${row.import}, media change based on ${baseImport}); nothing was changed`,
-        { observation: await current(ctx, request, q, row) },
+        { observation: await current(ctx, q, row) },
       );
     }
     before?.(row);
-    const importId = await newImport(q, w, 'media');
+    const deviceRowId = await writerDevice(q, w);
+    const importId = await newImport(q, w, deviceRowId, 'media');
     await q.query('UPDATE observation SET media_file = $2, import_id = $3 WHERE id = $1', [
       row.id,
       mediaFile,
       importId,
     ]);
     const updated = (await findObservation(q, String(row.id)))!;
-    await hold(q, w.deviceId, [updated]);
+    await hold(q, deviceRowId, [updated]);
     return { updated, previous: row.media_file };
   });
-  return { observation: (await rowsToObservations(ctx.db, ctx, request, [r.updated]))[0]!, previous: r.previous };
+  return { observation: (await rowsToObservations(ctx.db, ctx.apiBase(), [r.updated]))[0]!, previous: r.previous };
 }
 
 /**
@@ -379,7 +377,6 @@ export async function setMedia(
  */
 export async function checkCanChange(
   ctx: ServerContext,
-  request: FastifyRequest,
   user: SessionUser,
   id: string,
   baseImport: number | null,
@@ -389,7 +386,7 @@ export async function checkCanChange(
     if (baseImport !== null && row.import !== baseImport) {
       throw conflict(
         `Observation ${row.uuid} was changed on the server (import ${row.import}, media change based on ${baseImport}); nothing was changed`,
-        { observation: await current(ctx, request, q, row) },
+        { observation: await current(ctx, q, row) },
       );
     }
   });

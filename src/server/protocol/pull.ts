@@ -1,27 +1,14 @@
 /**
  * Device pulls (docs/PROTOCOL.md). A device receives the observations it does not hold at their
  * current import, in batches it acknowledges with the next request. Cost stays proportional to what
- * changed since the device's cursor, never to the size of the indicator.
+ * changed since the device's cursor, never to the size of the indicator. The HTTP side is
+ * routes/sync.ts; clients without a device get the full dump of dump.ts instead.
  */
-import { type FastifyReply, type FastifyRequest } from 'fastify';
-import { Readable } from 'node:stream';
-import {
-  ACK_HEADER,
-  PULL_DEFAULT_LIMIT,
-  PULL_MAX_LIMIT,
-  REMAINING_HEADER,
-  SYNC_TOKEN_HEADER,
-  type Observation,
-} from '../../shared/api.js';
+import { type Observation } from '../../shared/api.js';
 import { type Queryable } from '../db/types.js';
-import { type ServerContext, requestDevice, requireUser } from '../context.js';
-import { indicatorAccess } from '../access.js';
-import { badRequest } from '../errors.js';
+import { type ServerContext } from '../context.js';
 import { OBSERVATION_FROM, OBSERVATION_SELECT, type ObservationRow, rowsToObservations } from '../observations/read.js';
-
-import { makeToken, readToken, type TokenPayload } from './tokens.js';
-
-type Req = FastifyRequest<{ Params: { code: string }; Querystring?: Record<string, string | undefined> }>;
+import { makeToken, type TokenPayload } from './tokens.js';
 
 export interface Cursor {
   base_snapshot: string | null;
@@ -29,21 +16,6 @@ export interface Cursor {
   round_after_id: number;
   round_total: number | null;
   round_served: number;
-}
-
-function parseLimit(request: FastifyRequest): number {
-  const raw = (request.query as Record<string, unknown> | undefined)?.limit;
-  if (raw === undefined || raw === '') return PULL_DEFAULT_LIMIT;
-  const n = typeof raw === 'string' && /^\d{1,7}$/.test(raw) ? Number(raw) : NaN;
-  if (!Number.isInteger(n) || n < 1 || n > PULL_MAX_LIMIT)
-    throw badRequest(`limit must be an integer from 1 to ${PULL_MAX_LIMIT}`);
-  return n;
-}
-
-function ackHeader(request: FastifyRequest): string | null {
-  const raw = request.headers[ACK_HEADER.toLowerCase()];
-  const v = Array.isArray(raw) ? raw[0] : raw;
-  return v ? v : null;
 }
 
 /**
@@ -60,11 +32,11 @@ function snapshotUnseen(snap: string): { xmax: string; xip: string[] } {
 function deltaWhere(
   cur: Cursor,
   p: unknown[],
-  deviceId: number,
+  deviceRowId: number,
   indicatorId: number,
   probe: 'per-row' | 'join',
 ): string {
-  p.push(indicatorId, cur.round_snapshot, deviceId);
+  p.push(indicatorId, cur.round_snapshot, deviceRowId);
   // Per row, OFFSET 0 keeps the "held?" test a primary-key probe per candidate: flattened into an
   // anti join, the planner would read all of the device's holdings for every batch. A whole-round
   // count is the opposite case, where one hash anti join is right.
@@ -82,12 +54,12 @@ function deltaWhere(
 /** The batch query of a pull (exported so a test can EXPLAIN exactly what the server runs). */
 export function batchQuery(
   cur: Cursor,
-  deviceId: number,
+  deviceRowId: number,
   indicatorId: number,
   limit: number,
 ): { sql: string; params: unknown[] } {
   const p: unknown[] = [];
-  const where = deltaWhere(cur, p, deviceId, indicatorId, 'per-row');
+  const where = deltaWhere(cur, p, deviceRowId, indicatorId, 'per-row');
   p.push(cur.round_after_id, limit);
   return {
     sql: `SELECT ${OBSERVATION_SELECT} FROM ${OBSERVATION_FROM}
@@ -96,31 +68,31 @@ export function batchQuery(
   };
 }
 
-async function lockCursor(q: Queryable, deviceId: number, indicatorId: number): Promise<Cursor> {
+async function lockCursor(q: Queryable, deviceRowId: number, indicatorId: number): Promise<Cursor> {
   // Batches never acknowledged (lost answers, abandoned syncs) are garbage after a day; a token
   // naming a removed batch is then acknowledged as a harmless no-op.
   await q.query(
     `DELETE FROM sync_batch WHERE device_id = $1 AND indicator_id = $2 AND created_at < now() - interval '1 day'`,
-    [deviceId, indicatorId],
+    [deviceRowId, indicatorId],
   );
   await q.query('INSERT INTO sync_cursor (device_id, indicator_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [
-    deviceId,
+    deviceRowId,
     indicatorId,
   ]);
   const rows = await q.query<Cursor>(
     `SELECT base_snapshot::text AS base_snapshot, round_snapshot::text AS round_snapshot, round_after_id, round_total, round_served
        FROM sync_cursor WHERE device_id = $1 AND indicator_id = $2 FOR UPDATE`,
-    [deviceId, indicatorId],
+    [deviceRowId, indicatorId],
   );
   return rows[0]!;
 }
 
 /** Records an acknowledged observation batch as held (at the imports it was sent with). */
-async function ackObservations(q: Queryable, deviceId: number, indicatorId: number, batchId: number, cur: Cursor) {
+async function ackObservations(q: Queryable, deviceRowId: number, indicatorId: number, batchId: number, cur: Cursor) {
   const rows = await q.query<{ items: [number, number][]; round_snapshot: string | null; last_id: number }>(
     `SELECT items, round_snapshot::text AS round_snapshot, last_id FROM sync_batch
       WHERE id = $1 AND device_id = $2 AND indicator_id = $3 AND kind = 'observations'`,
-    [batchId, deviceId, indicatorId],
+    [batchId, deviceRowId, indicatorId],
   );
   const batch = rows[0];
   if (!batch) return; // already acknowledged (or superseded): acknowledging twice is harmless
@@ -137,7 +109,7 @@ async function ackObservations(q: Queryable, deviceId: number, indicatorId: numb
        SELECT $1, s.id, $2, s.imp FROM unnest($3::bigint[], $4::bigint[]) AS s(id, imp) WHERE s.id = ANY($5::bigint[])
      ON CONFLICT (device_id, observation_id) DO UPDATE SET import_id = EXCLUDED.import_id
        WHERE device_observation.import_id < EXCLUDED.import_id`,
-    [deviceId, indicatorId, ids, imports, [...present]],
+    [deviceRowId, indicatorId, ids, imports, [...present]],
   );
   const gone = ids.filter((id) => !present.has(id));
   if (gone.length > 0) {
@@ -146,7 +118,7 @@ async function ackObservations(q: Queryable, deviceId: number, indicatorId: numb
       `INSERT INTO device_deletion (device_id, deletion_id, indicator_id)
          SELECT $1, d.id, d.indicator_id FROM observation_deletion d WHERE d.observation_id = ANY($2::bigint[])
        ON CONFLICT DO NOTHING`,
-      [deviceId, gone],
+      [deviceRowId, gone],
     );
   }
   if (
@@ -159,8 +131,17 @@ async function ackObservations(q: Queryable, deviceId: number, indicatorId: numb
   }
   await q.query(
     `DELETE FROM sync_batch WHERE device_id = $1 AND indicator_id = $2 AND kind = 'observations' AND id <= $3`,
-    [deviceId, indicatorId, batchId],
+    [deviceRowId, indicatorId, batchId],
   );
+}
+
+/** One pull request of a device, checked by the HTTP side (the ack token is already verified). */
+export interface PullArgs {
+  deviceUuid: string;
+  deviceRowId: number;
+  indicatorId: number;
+  limit: number;
+  ack: TokenPayload | null;
 }
 
 export interface PullResult<T> {
@@ -176,12 +157,12 @@ export interface PullResult<T> {
  */
 async function idlePull(
   ctx: ServerContext,
-  a: { deviceId: number; indicatorId: number; ack: TokenPayload | null },
+  a: { deviceRowId: number; indicatorId: number; ack: TokenPayload | null },
 ): Promise<boolean> {
   if (a.ack && a.ack.b > 0) return false;
   const [cur] = await ctx.db.query<{ base_snapshot: string | null; round_snapshot: string | null }>(
     'SELECT base_snapshot::text AS base_snapshot, round_snapshot::text AS round_snapshot FROM sync_cursor WHERE device_id = $1 AND indicator_id = $2',
-    [a.deviceId, a.indicatorId],
+    [a.deviceRowId, a.indicatorId],
   );
   if (!cur?.base_snapshot || cur.round_snapshot) return false;
   const unseen = snapshotUnseen(cur.base_snapshot);
@@ -194,11 +175,7 @@ async function idlePull(
   return changed.length === 0;
 }
 
-export async function pullObservationBatch(
-  ctx: ServerContext,
-  request: FastifyRequest,
-  a: { deviceUuid: string; deviceId: number; indicatorId: number; limit: number; ack: TokenPayload | null },
-): Promise<PullResult<Observation>> {
+export async function pullObservationBatch(ctx: ServerContext, a: PullArgs): Promise<PullResult<Observation>> {
   if (await idlePull(ctx, a)) {
     return {
       items: [],
@@ -207,8 +184,8 @@ export async function pullObservationBatch(
     };
   }
   return ctx.db.tx(async (q) => {
-    const cur = await lockCursor(q, a.deviceId, a.indicatorId);
-    if (a.ack && a.ack.b > 0) await ackObservations(q, a.deviceId, a.indicatorId, a.ack.b, cur);
+    const cur = await lockCursor(q, a.deviceRowId, a.indicatorId);
+    if (a.ack && a.ack.b > 0) await ackObservations(q, a.deviceRowId, a.indicatorId, a.ack.b, cur);
 
     let rows: ObservationRow[] = [];
     for (let pass = 0; pass < 2; pass++) {
@@ -217,7 +194,7 @@ export async function pullObservationBatch(
         const snap = await q.query<{ s: string }>('SELECT pg_current_snapshot()::text AS s');
         Object.assign(cur, { round_snapshot: snap[0]!.s, round_after_id: 0, round_total: null, round_served: 0 });
       }
-      const batch = batchQuery(cur, a.deviceId, a.indicatorId, a.limit);
+      const batch = batchQuery(cur, a.deviceRowId, a.indicatorId, a.limit);
       rows = await q.query<ObservationRow>(batch.sql, batch.params);
       if (rows.length > 0) break;
       // The round is complete: everything visible in its snapshot is held. It becomes the base;
@@ -237,7 +214,7 @@ export async function pullObservationBatch(
     if (rows.length === a.limit) {
       if (cur.round_total === null) {
         const p: unknown[] = [];
-        const where = deltaWhere(cur, p, a.deviceId, a.indicatorId, 'join');
+        const where = deltaWhere(cur, p, a.deviceRowId, a.indicatorId, 'join');
         p.push(cur.round_after_id);
         const c = await q.query<{ n: number }>(
           `SELECT count(*)::int8 AS n FROM observation o WHERE ${where} AND o.id > $${p.length}`,
@@ -255,7 +232,7 @@ export async function pullObservationBatch(
         `INSERT INTO sync_batch (device_id, indicator_id, kind, round_snapshot, last_id, items)
          VALUES ($1, $2, 'observations', $3::pg_snapshot, $4, $5::jsonb) RETURNING id`,
         [
-          a.deviceId,
+          a.deviceRowId,
           a.indicatorId,
           cur.round_snapshot,
           rows[rows.length - 1]!.id,
@@ -269,7 +246,7 @@ export async function pullObservationBatch(
               round_total = $6, round_served = $7, synced_at = now()
         WHERE device_id = $1 AND indicator_id = $2`,
       [
-        a.deviceId,
+        a.deviceRowId,
         a.indicatorId,
         cur.base_snapshot,
         cur.round_snapshot,
@@ -278,36 +255,33 @@ export async function pullObservationBatch(
         cur.round_served,
       ],
     );
-    const items = await rowsToObservations(q, ctx, request, rows);
+    const items = await rowsToObservations(q, ctx.apiBase(), rows);
     const token = makeToken(ctx.secret, { b: batchId, d: a.deviceUuid, i: a.indicatorId, k: 'observations' });
     return { items, token, remaining };
   });
 }
 
-async function pullDeletionBatch(
-  ctx: ServerContext,
-  a: { deviceUuid: string; deviceId: number; indicatorId: number; limit: number; ack: TokenPayload | null },
-): Promise<PullResult<string>> {
+export async function pullDeletionBatch(ctx: ServerContext, a: PullArgs): Promise<PullResult<string>> {
   const emptyToken = () => makeToken(ctx.secret, { b: 0, d: a.deviceUuid, i: a.indicatorId, k: 'deletions' });
   if (!a.ack || a.ack.b === 0) {
     // Nothing to acknowledge: when nothing is pending either, answer without a transaction or a write.
     const pending = await ctx.db.query(
       'SELECT 1 FROM device_deletion WHERE device_id = $1 AND indicator_id = $2 LIMIT 1',
-      [a.deviceId, a.indicatorId],
+      [a.deviceRowId, a.indicatorId],
     );
     if (pending.length === 0) return { items: [], token: emptyToken(), remaining: 0 };
   }
   return ctx.db.tx(async (q) => {
     // Serialise pulls of one device on one indicator, as for observations.
-    await lockCursor(q, a.deviceId, a.indicatorId);
+    await lockCursor(q, a.deviceRowId, a.indicatorId);
     if (a.ack && a.ack.b > 0) {
       const batch = await q.query<{ items: number[] }>(
         `DELETE FROM sync_batch WHERE id = $1 AND device_id = $2 AND indicator_id = $3 AND kind = 'deletions' RETURNING items`,
-        [a.ack.b, a.deviceId, a.indicatorId],
+        [a.ack.b, a.deviceRowId, a.indicatorId],
       );
       if (batch[0]) {
         await q.query('DELETE FROM device_deletion WHERE device_id = $1 AND deletion_id = ANY($2::bigint[])', [
-          a.deviceId,
+          a.deviceRowId,
           batch[0].items,
         ]);
       }
@@ -315,13 +289,13 @@ async function pullDeletionBatch(
     const rows = await q.query<{ deletion_id: number; uuid: string }>(
       `SELECT dd.deletion_id, d.uuid::text AS uuid FROM device_deletion dd JOIN observation_deletion d ON d.id = dd.deletion_id
         WHERE dd.device_id = $1 AND dd.indicator_id = $2 ORDER BY dd.deletion_id LIMIT $3`,
-      [a.deviceId, a.indicatorId, a.limit],
+      [a.deviceRowId, a.indicatorId, a.limit],
     );
     let remaining = 0;
     if (rows.length === a.limit) {
       const c = await q.query<{ n: number }>(
         'SELECT count(*)::int8 AS n FROM device_deletion WHERE device_id = $1 AND indicator_id = $2 AND deletion_id > $3',
-        [a.deviceId, a.indicatorId, rows[rows.length - 1]!.deletion_id],
+        [a.deviceRowId, a.indicatorId, rows[rows.length - 1]!.deletion_id],
       );
       remaining = c[0]!.n;
     }
@@ -329,7 +303,7 @@ async function pullDeletionBatch(
     if (rows.length > 0) {
       const ins = await q.query<{ id: number }>(
         `INSERT INTO sync_batch (device_id, indicator_id, kind, items) VALUES ($1, $2, 'deletions', $3::jsonb) RETURNING id`,
-        [a.deviceId, a.indicatorId, JSON.stringify(rows.map((r) => r.deletion_id))],
+        [a.deviceRowId, a.indicatorId, JSON.stringify(rows.map((r) => r.deletion_id))],
       );
       batchId = ins[0]!.id;
     }
@@ -337,78 +311,3 @@ async function pullDeletionBatch(
     return { items: rows.map((r) => r.uuid), token, remaining };
   });
 }
-
-/** Without a device: everything, streamed page by page as one JSON array (nothing recorded). */
-function streamAll<T>(fetchPage: (afterId: number) => Promise<{ items: T[]; lastId: number }>): Readable {
-  let afterId = 0;
-  let first = true;
-  let done = false;
-  return new Readable({
-    async read() {
-      try {
-        if (done) return;
-        const { items, lastId } = await fetchPage(afterId);
-        afterId = lastId;
-        if (items.length === 0) {
-          done = true;
-          this.push(first ? '[]' : ']');
-          this.push(null);
-          return;
-        }
-        this.push((first ? '[' : ',') + items.map((o) => JSON.stringify(o)).join(','));
-        first = false;
-      } catch (err) {
-        this.destroy(err as Error);
-      }
-    },
-  });
-}
-
-const PAGE = 1000;
-
-async function pull(ctx: ServerContext, request: Req, reply: FastifyReply, kind: TokenPayload['k']) {
-  const user = requireUser(request);
-  const access = await indicatorAccess(ctx.db, user.id, request.params.code);
-  const limit = parseLimit(request);
-  const device = requestDevice(request)?.uuid ?? null;
-  reply.header('content-type', 'application/json; charset=utf-8');
-  if (!device) {
-    if (kind === 'observations') {
-      return reply.send(
-        streamAll(async (afterId) => {
-          const rows = await ctx.db.query<ObservationRow>(
-            `SELECT ${OBSERVATION_SELECT} FROM ${OBSERVATION_FROM} WHERE o.indicator_id = $1 AND o.id > $2 ORDER BY o.id LIMIT ${PAGE}`,
-            [access.id, afterId],
-          );
-          return {
-            items: await rowsToObservations(ctx.db, ctx, request, rows),
-            lastId: rows[rows.length - 1]?.id ?? afterId,
-          };
-        }),
-      );
-    }
-    return reply.send(
-      streamAll(async (afterId) => {
-        const rows = await ctx.db.query<{ id: number; uuid: string }>(
-          `SELECT id, uuid::text AS uuid FROM observation_deletion WHERE indicator_id = $1 AND id > $2 ORDER BY id LIMIT ${PAGE}`,
-          [access.id, afterId],
-        );
-        return { items: rows.map((r) => r.uuid), lastId: rows[rows.length - 1]?.id ?? afterId };
-      }),
-    );
-  }
-  const rawAck = ackHeader(request);
-  const ack = rawAck ? readToken(ctx.secret, rawAck, { device, indicator: access.id, kind }) : null;
-  const deviceId = requestDevice(request)!.id;
-  const args = { deviceUuid: device, deviceId, indicatorId: access.id, limit, ack };
-  const result =
-    kind === 'observations' ? await pullObservationBatch(ctx, request, args) : await pullDeletionBatch(ctx, args);
-  reply.header(SYNC_TOKEN_HEADER, result.token);
-  reply.header(REMAINING_HEADER, String(result.remaining));
-  return reply.send(JSON.stringify(result.items));
-}
-
-export const pullObservations = (ctx: ServerContext, request: FastifyRequest, reply: FastifyReply) =>
-  pull(ctx, request as Req, reply, 'observations');
-export const pullDeletions = (ctx: ServerContext, request: FastifyRequest, reply: FastifyReply) =>
-  pull(ctx, request as Req, reply, 'deletions');

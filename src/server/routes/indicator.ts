@@ -6,23 +6,19 @@ import { type ServerContext, requireUser } from '../context.js';
 import { indicatorAccess } from '../access.js';
 import { notFound } from '../errors.js';
 import { getIndicator, listDocuments } from '../observations/indicators.js';
-import { pullDeletions, pullObservations } from '../protocol/pull.js';
 
 type CodeParams = { Params: { code: string } };
 
 export async function indicatorRoutes(app: FastifyInstance, ctx: ServerContext) {
   app.get<CodeParams>('/indicator/:code', async (request) => {
     const access = await indicatorAccess(ctx.db, requireUser(request).id, request.params.code);
-    return getIndicator(ctx, request, access.id);
+    return getIndicator(ctx, access.id);
   });
 
   app.get<CodeParams>('/indicator/:code/documents', async (request) => {
     const access = await indicatorAccess(ctx.db, requireUser(request).id, request.params.code);
-    return listDocuments(ctx, request, access.id);
+    return listDocuments(ctx, access.id);
   });
-
-  app.get<CodeParams>('/indicator/:code/observations', (request, reply) => pullObservations(ctx, request, reply));
-  app.get<CodeParams>('/indicator/:code/deletedObservations', (request, reply) => pullDeletions(ctx, request, reply));
 
   app.get<{ Params: { uuid: string } }>('/document/:uuid', async (request, reply) => {
     const { uuid } = request.params;

@@ -33,15 +33,19 @@ export async function mediaRoutes(app: FastifyInstance, ctx: ServerContext) {
     const w = await writer(ctx, request);
     const baseImport = baseImportQuery(request.query.import);
     // Refuse before reading any bytes when the caller may not change the observation (or it changed since).
-    await checkCanChange(ctx, request, w.user, request.params.id, baseImport);
+    await checkCanChange(ctx, w.user, request.params.id, baseImport);
     let bytes: Buffer | null = null;
-    for await (const part of request.parts()) {
-      if (part.type !== 'file') continue;
-      if (part.fieldname !== 'mediaFile') {
-        await part.toBuffer().catch(() => undefined);
-        throw badRequest(`Unexpected file field ${part.fieldname}; the file goes in field mediaFile`);
+    try {
+      for await (const part of request.parts()) {
+        if (part.type !== 'file') continue;
+        if (part.fieldname !== 'mediaFile') {
+          await part.toBuffer().catch(() => undefined);
+          throw badRequest(`Unexpected file field ${part.fieldname}; the file goes in field mediaFile`);
+        }
+        bytes = await part.toBuffer(); // throws 413 beyond the multipart fileSize limit
       }
-      bytes = await part.toBuffer(); // throws 413 beyond the multipart fileSize limit
+    } catch (err) {
+      throw multipartError(err);
     }
     if (!bytes || bytes.length === 0) throw badRequest('Missing file in field mediaFile');
     const kind = sniffImage(bytes);
@@ -50,7 +54,7 @@ export async function mediaRoutes(app: FastifyInstance, ctx: ServerContext) {
     const name = `${randomBytes(16).toString('hex')}${kind.ext}`;
     fs.writeFileSync(path.join(dir, name), bytes, { flag: 'wx' });
     try {
-      const r = await setMedia(ctx, request, w, request.params.id, name, baseImport);
+      const r = await setMedia(ctx, w, request.params.id, name, baseImport);
       remove(r.previous);
       return apiSuccess('Media uploaded', { observation: r.observation });
     } catch (err) {
@@ -61,7 +65,7 @@ export async function mediaRoutes(app: FastifyInstance, ctx: ServerContext) {
 
   app.delete<WriteParams>('/observation/:id/deleteMedia', async (request) => {
     const w = await writer(ctx, request);
-    const r = await setMedia(ctx, request, w, request.params.id, null, baseImportQuery(request.query.import), (row) => {
+    const r = await setMedia(ctx, w, request.params.id, null, baseImportQuery(request.query.import), (row) => {
       if (!row.media_file) throw notFound(`Observation ${request.params.id} has no media`);
     });
     remove(r.previous);
@@ -81,4 +85,17 @@ export async function mediaRoutes(app: FastifyInstance, ctx: ServerContext) {
     reply.header('X-Content-Type-Options', 'nosniff');
     return reply.send(fs.createReadStream(file));
   });
+}
+
+/**
+ * What reading a multipart body can throw: our own 4xx and the plugin's limits (413) pass; the
+ * parser's complaints about the body itself (no boundary, truncated, malformed part headers) are
+ * the client's mistake, a 400.
+ */
+function multipartError(err: unknown): unknown {
+  if (err instanceof HttpError) return err;
+  const status = (err as { statusCode?: unknown }).statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) return err;
+  if ((err as { code?: unknown }).code === 'ECONNRESET') return err; // the client went away
+  return badRequest(`Malformed multipart body: ${(err as Error).message ?? 'unreadable'}`);
 }

@@ -2,7 +2,7 @@ import { type FastifyInstance, type FastifyRequest } from 'fastify';
 import fs from 'node:fs';
 import path from 'node:path';
 import { PUSH_MAX_ITEMS, UUID_PATTERN, WRITE_ID_HEADER, WriteStatusRequest } from '../../shared/api.js';
-import { type ServerContext, requestDevice, requireUser } from '../context.js';
+import { type ServerContext, requireUser } from '../context.js';
 import { indicatorAccess } from '../access.js';
 import { apiSuccess, badRequest, notFound } from '../errors.js';
 import { findObservation, rowsToObservations } from '../observations/read.js';
@@ -27,7 +27,7 @@ function writeId(request: FastifyRequest): string | null {
 
 export async function writer(ctx: ServerContext, request: FastifyRequest): Promise<Writer> {
   const user = requireUser(request);
-  return { user, deviceId: requestDevice(request)?.id ?? null, writeId: writeId(request) };
+  return { user, deviceUuid: request.deviceUuid, writeId: writeId(request) };
 }
 
 /** The optional `import` query parameter of deletions and media changes: the version the change is based on. */
@@ -43,18 +43,18 @@ export async function observationRoutes(app: FastifyInstance, ctx: ServerContext
     if (!Array.isArray(body)) throw badRequest('Body must be a JSON array of observations');
     if (body.length < 1 || body.length > PUSH_MAX_ITEMS)
       throw badRequest(`Send 1 to ${PUSH_MAX_ITEMS} observations per request`);
-    return pushObservations(ctx, request, await writer(ctx, request), body);
+    return pushObservations(ctx, await writer(ctx, request), body);
   });
 
   app.post('/observation', async (request) => {
     const body = request.body;
     if (typeof body !== 'object' || body === null || Array.isArray(body))
       throw badRequest('Body must be one observation object');
-    return pushObservations(ctx, request, await writer(ctx, request), [body]);
+    return pushObservations(ctx, await writer(ctx, request), [body]);
   });
 
   app.put('/observation/observations', async (request) =>
-    updateObservation(ctx, request, await writer(ctx, request), request.body),
+    updateObservation(ctx, await writer(ctx, request), request.body),
   );
 
   app.post('/observation/writeStatus', async (request) => {
@@ -69,13 +69,13 @@ export async function observationRoutes(app: FastifyInstance, ctx: ServerContext
     await indicatorAccess(ctx.db, requireUser(request).id, row.indicator).catch(() => {
       throw notFound(`Observation ${request.params.id} not found`);
     });
-    return (await rowsToObservations(ctx.db, ctx, request, [row]))[0];
+    return (await rowsToObservations(ctx.db, ctx.apiBase(), [row]))[0];
   });
 
   app.delete<IdParams & { Querystring: { import?: string } }>('/observation/:id', async (request) => {
     const baseImport = baseImportQuery(request.query.import);
     const w = await writer(ctx, request);
-    const { uuid, mediaFile } = await deleteObservation(ctx, request, w, request.params.id, baseImport);
+    const { uuid, mediaFile } = await deleteObservation(ctx, w, request.params.id, baseImport);
     if (mediaFile) fs.rmSync(path.join(ctx.mediaDir, 'observations', mediaFile), { force: true });
     return apiSuccess(`Observation ${uuid} deleted`, { uuid });
   });

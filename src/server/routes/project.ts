@@ -15,6 +15,6 @@ export async function projectRoutes(app: FastifyInstance, ctx: ServerContext) {
     const user = requireUser(request);
     const projects = await listUserProjects(ctx.db, user.id, request.params.projectKey);
     if (!projects[0]) throw notFound(`Project ${request.params.projectKey} not found`);
-    return listProjectIndicators(ctx, request, request.params.projectKey);
+    return listProjectIndicators(ctx, request.params.projectKey);
   });
 }

@@ -9,7 +9,6 @@ import { join } from 'node:path';
 import { openStore } from '../../../src/main/store/db';
 import { ensureDimensionIndexes } from '../../../src/main/store/indicators';
 import { searchText } from '../../../src/main/store/observations';
-import { type FastifyRequest } from 'fastify';
 import { type ServerContext } from '../../../src/server/context';
 import { type Db } from '../../../src/server/db/types';
 import { pushObservations } from '../../../src/server/observations/write';
@@ -110,7 +109,10 @@ export async function pushFloor(
   n: number,
   batch: number,
 ): Promise<{ ms: number; rows: number }> {
-  const [dev] = await db.query<{ id: number }>('INSERT INTO device (uuid) VALUES ($1) RETURNING id', [randomUUID()]);
+  const [dev] = await db.query<{ id: number }>('INSERT INTO device (uuid, user_id) VALUES ($1, $2) RETURNING id', [
+    randomUUID(),
+    s.fieldUserId,
+  ]);
   const t0 = performance.now();
   let rows = 0;
   for (let start = 0; start < n; start += batch) {
@@ -178,13 +180,16 @@ export async function pushHandler(
   n: number,
   batch: number,
 ): Promise<{ ms: number }> {
-  const [dev] = await db.query<{ id: number }>('INSERT INTO device (uuid) VALUES ($1) RETURNING id', [randomUUID()]);
+  const [dev] = await db.query<{ uuid: string }>(
+    'INSERT INTO device (uuid, user_id) VALUES ($1, $2) RETURNING uuid::text AS uuid',
+    [randomUUID(), user.id],
+  );
   const ctx: ServerContext = {
     db,
     secret: 'bench',
     mediaDir: tmpdir(),
     sessionTtlMs: 60_000,
-    publicUrl: 'http://127.0.0.1/api',
+    apiBase: () => 'http://127.0.0.1/api',
   };
   const t0 = performance.now();
   for (let start = 0; start < n; start += batch) {
@@ -196,7 +201,7 @@ export async function pushHandler(
       y: o.y,
       values: Object.entries(o.values).map(([name, value]) => ({ name, type: DIMENSION_TYPES[name], value })),
     }));
-    const out = await pushObservations(ctx, {} as FastifyRequest, { user, deviceId: dev!.id, writeId: null }, items);
+    const out = await pushObservations(ctx, { user, deviceUuid: dev!.uuid, writeId: null }, items);
     if (out.length !== items.length) throw new Error(`handler stored ${out.length} of ${items.length}`);
   }
   return { ms: performance.now() - t0 };

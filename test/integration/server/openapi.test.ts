@@ -13,6 +13,7 @@ import { startTestServer, type TestServer } from '../../helpers/server.js';
 import { Client } from './client.js';
 import { DEVICE_A, DEVICE_B, newObs } from './fixtures.js';
 import { type Schema, validate } from './schema.js';
+import { head, rawRequest } from './raw.js';
 
 const doc = parse(fs.readFileSync(new URL('../../../docs/api/openapi.yaml', import.meta.url), 'utf8')) as Schema;
 const paths = doc.paths as Record<string, Record<string, Schema>>;
@@ -127,9 +128,18 @@ describe('docs/api/openapi.yaml matches the server', () => {
       body: JSON.stringify({ username: 'a', password: 'b'.repeat(9 << 20) }),
       headers: { 'content-type': 'application/json' },
     });
+    for (let k = 0; k < 6; k++)
+      await check('POST', '/user/login', {}, 400, null, json({ username: 'locked', password: 'x' }));
+    await check('POST', '/user/login', {}, 429, null, json({ username: 'locked', password: 'x' }));
+    await check('GET', '/user/login', { query: 'username=locked&password=x' }, 429, null);
     const throwaway = await new Client(srv.baseUrl).login('reader', 'reader');
     await check('GET', '/user/logout', none, 200, throwaway);
     await check('GET', '/user/logout', none, 401, throwaway);
+    const postOut = await new Client(srv.baseUrl).login('reader', 'reader');
+    const cookie = { headers: { cookie: `gobs_session=${postOut.token}`, origin: 'https://evil.example' } };
+    await check('POST', '/user/logout', none, 403, null, cookie);
+    await check('POST', '/user/logout', none, 200, postOut);
+    await check('POST', '/user/logout', none, 401, postOut);
     await check('GET', '/user/projects', none, 200, w);
     await check('GET', '/user/projects', none, 401, null);
     // projects and indicators
@@ -233,6 +243,17 @@ describe('docs/api/openapi.yaml matches the server', () => {
     expect(status.body).toEqual({ committed: [writeId] });
     await check('POST', ws, {}, 400, w, json({ write_ids: ['nope'] }));
     await check('POST', ws, {}, 401, null, json({ write_ids: [writeId] }));
+
+    // Errors met before routing have the ApiResponse shape too (documented in info.description).
+    const apiResponse = (doc.components as { schemas: Record<string, Schema> }).schemas.ApiResponse!;
+    for (const [r, status] of [
+      [await rawRequest(srv.port, head('GET', '/api/user/projects', { 'X-Big': 'a'.repeat(20_000) })), 431],
+      [await rawRequest(srv.port, head('GET', '/api/project/%E0%A4%A')), 400],
+      [await rawRequest(srv.port, 'GET / HTTP/1.1\r\nContent-Length: x\r\n\r\n'), 400],
+    ] as const) {
+      expect(r.status).toBe(status);
+      expect(validate(doc, apiResponse, r.json)).toEqual([]);
+    }
 
     const all = Object.entries(paths).flatMap(([p, ops]) =>
       Object.entries(ops).flatMap(([m, op]) => Object.keys(op.responses as object).map((st) => `${m} ${p} ${st}`)),

@@ -51,8 +51,8 @@ describe.each(testEngines())('device sync (%s)', (engine) => {
     const i3 = await srv.seed.observations({ indicator: code, observations: [] });
     const id = first.ids[0]!;
     await srv.db.query('UPDATE observation SET import_id = $2 WHERE id = $1', [id, i3.importId]);
-    await srv.seed.holding(DEVICE_A, id, i2.importId);
-    await srv.seed.holding(DEVICE_B, id, i3.importId);
+    await srv.seed.holding({ deviceUuid: DEVICE_A, login: 'reader', observationId: id, importId: i2.importId });
+    await srv.seed.holding({ deviceUuid: DEVICE_B, login: 'reader', observationId: id, importId: i3.importId });
 
     const got = async (device: string) =>
       (await pull<Obs[]>(await as('reader', device), code)).items.map((o) => o.uuid);

@@ -1,0 +1,25 @@
+/**
+ * Rows nobody needs any more: expired or revoked sessions, and sync batches never acknowledged (a
+ * lost answer, an abandoned sync). Forgetting a batch is harmless: its token then acknowledges
+ * nothing, and since nothing of it was recorded as held, the device is sent those rows again.
+ * Run on a schedule by `serve` and on demand by `purge`; idempotent, safe on several instances.
+ */
+import { type Queryable } from '../db/types.js';
+
+/** Unacknowledged batches older than this are forgotten (a sync takes minutes, not hours). */
+export const STALE_BATCH_AGE = '1 day';
+export const DEFAULT_PURGE_EVERY_MS = 60 * 60_000;
+
+export interface PurgeResult {
+  sessions: number;
+  batches: number;
+}
+
+export async function purge(db: Queryable): Promise<PurgeResult> {
+  const count = async (sql: string) =>
+    (await db.query<{ n: number }>(`WITH d AS (${sql} RETURNING 1) SELECT count(*)::int8 AS n FROM d`))[0]!.n;
+  return {
+    sessions: await count('DELETE FROM session WHERE expires_at < now() OR revoked_at IS NOT NULL'),
+    batches: await count(`DELETE FROM sync_batch WHERE created_at < now() - interval '${STALE_BATCH_AGE}'`),
+  };
+}
