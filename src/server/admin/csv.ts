@@ -1,11 +1,13 @@
 /**
  * CSV import/export of one indicator's observations. Export columns: id, uuid, import, timestamp,
- * x, y, wkt, one column per dimension code, media, author, created_at, updated_at. Import needs
+ * x, y, wkt, one column per dimension code, media, author, created_at, updated_at; cells follow
+ * shared/csv.ts (text that a spreadsheet would run as a formula is escaped). Import needs
  * timestamp, x+y or wkt, and every dimension column; uuid is optional (rows whose uuid exists update
  * that observation); the export's other columns are accepted and ignored.
  */
 import { randomUUID } from 'node:crypto';
 import { type Dimension } from '../../shared/api.js';
+import { type CsvValue, csvRow, csvText } from '../../shared/csv.js';
 import { type Db } from '../db/types.js';
 import { iso, wallClock } from '../db/sql.js';
 import { dimensionsOf, indicatorRulesOf } from '../observations/indicators.js';
@@ -96,9 +98,10 @@ export async function importCsv(
   for (const rec of records) {
     if (rec.fields.length !== cols.length)
       throw new SeedError(`line ${rec.line}: expected ${cols.length} fields, found ${rec.fields.length}`);
+    // Cells written by exportCsv carry the formula escape (shared/csv.ts); read them back as written.
     const get = (c: string) => {
       const k = cols.indexOf(c);
-      return k < 0 ? '' : rec.fields[k]!;
+      return k < 0 ? '' : csvText(rec.fields[k]!);
     };
     const num = (c: string) => (get(c).trim() === '' ? undefined : Number(get(c).trim()));
     const raw = {
@@ -186,17 +189,12 @@ export async function importCsv(
   });
 }
 
-export function csvField(v: unknown): string {
-  if (v === null || v === undefined) return '';
-  const s = String(v);
-  return /[",\r\n]/.test(s) || /^\s|\s$/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-export async function exportCsv(db: Db, code: string, write: (chunk: string) => unknown): Promise<number> {
+/** Writes one indicator's observations as CSV; `write` may return a promise to hold back until the output drains. */
+export async function exportCsv(db: Db, code: string, write: (chunk: string) => void | Promise<void>): Promise<number> {
   const ind = (await db.query<{ id: number }>('SELECT id FROM indicator WHERE code = $1', [code]))[0];
   if (!ind) throw new SeedError(`unknown indicator ${code}`);
   const dims = (await dimensionsOf(db, [ind.id])).get(ind.id) ?? [];
-  write(
+  await write(
     [
       'id',
       'uuid',
@@ -236,10 +234,10 @@ export async function exportCsv(db: Db, code: string, write: (chunk: string) => 
       [ind.id, after],
     );
     if (rows.length === 0) return n;
-    write(
+    await write(
       rows
         .map((r) =>
-          [
+          csvRow([
             r.id,
             r.uuid,
             r.import,
@@ -247,14 +245,12 @@ export async function exportCsv(db: Db, code: string, write: (chunk: string) => 
             r.x,
             r.y,
             r.wkt,
-            ...dims.map((d) => r.vals[d.code]),
+            ...dims.map((d) => r.vals[d.code] as CsvValue),
             r.media_file ?? '',
             r.author,
             r.created_at,
             r.updated_at,
-          ]
-            .map(csvField)
-            .join(','),
+          ]),
         )
         .join('\n') + '\n',
     );

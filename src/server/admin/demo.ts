@@ -22,6 +22,7 @@ import {
   type SeedObservation,
 } from './seed.js';
 import { pdf, png } from './files.js';
+import { type CsvValue, csvRow } from '../../shared/csv.js';
 
 export const DEMO_PROJECTS = [
   {
@@ -245,7 +246,12 @@ function writeDocuments(dir: string) {
       'Turbid water: tick when the Secchi disc disappears above 50 cm.',
     ]),
   );
-  fs.writeFileSync(files.sheet, 'species,count,nesting\nGrey heron,2,false\nKingfisher,1,true\n');
+  const sheet: CsvValue[][] = [
+    ['species', 'count', 'nesting'],
+    ['Grey heron', 2, false],
+    ['Kingfisher', 1, true],
+  ];
+  fs.writeFileSync(files.sheet, sheet.map((r) => csvRow(r) + '\n').join(''));
   return files;
 }
 

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { type Readable } from 'node:stream';
+import { type Readable, type Writable } from 'node:stream';
 import { Role } from '../../shared/api.js';
 import { openStorage, type StorageOptions } from '../db/open.js';
 import { migrate, schemaVersion } from '../db/migrate.js';
@@ -79,8 +79,24 @@ function parseTrustProxy(raw: string | undefined): boolean | number | string[] |
 export interface Io {
   stdout(s: string): void;
   stderr(s: string): void;
+  /** Raw standard output, for data (export); the caller waits for it to drain before exiting. */
+  output: Writable;
   env: NodeJS.ProcessEnv;
   stdin: Readable;
+}
+
+/** Resolves once the stream drains; rejects if it fails first (a closed pipe: EPIPE). */
+function waitDrain(stream: Writable): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const done = (err?: Error) => {
+      stream.off('drain', done);
+      stream.off('error', done);
+      if (err) reject(err);
+      else resolve();
+    };
+    stream.on('drain', done);
+    stream.on('error', done);
+  });
 }
 
 const storageOptions = {
@@ -329,10 +345,14 @@ async function withStorage(key: string, rest: string[], io: Io): Promise<number>
         break;
       }
       case 'export': {
-        const out = v.output ? fs.createWriteStream(v.output as string) : null;
-        const n = await exportCsv(db, a, (chunk) => (out ? out.write(chunk) : process.stdout.write(chunk)));
-        if (out) io.stderr(`${n} observations exported to ${v.output}`);
-        if (out) await new Promise<void>((res, rej) => out.end((err?: Error | null) => (err ? rej(err) : res())));
+        const file = v.output ? fs.createWriteStream(v.output as string) : null;
+        const out = file ?? io.output;
+        // Honour backpressure: a slow pipe (`| wc -l`) holds the export back instead of filling memory.
+        const n = await exportCsv(db, a, (chunk) => (out.write(chunk) ? undefined : waitDrain(out)));
+        if (file) {
+          await new Promise<void>((res, rej) => file.end((err?: Error | null) => (err ? rej(err) : res())));
+          io.stderr(`${n} observations exported to ${v.output}`);
+        }
         break;
       }
       case 'devices': {

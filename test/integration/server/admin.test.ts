@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Observation } from '../../../src/shared/api.js';
-import { exportCsv, importCsv } from '../../../src/server/admin/csv.js';
+import { exportCsv, importCsv, parseCsv } from '../../../src/server/admin/csv.js';
 import { deviceReport, observationDevices } from '../../../src/server/admin/devices.js';
 import { SeedError } from '../../../src/server/admin/seed.js';
 import { startTestServer, testEngines, type TestServer } from '../../helpers/server.js';
@@ -84,7 +84,9 @@ describe.each(testEngines())('admin: CSV import/export and device report (%s)', 
 
   it('exports CSV that imports back unchanged', async () => {
     let csv = '';
-    const n = await exportCsv(srv.db, 'pluviometry', (s) => (csv += s));
+    const n = await exportCsv(srv.db, 'pluviometry', (s) => {
+      csv += s;
+    });
     expect(n).toBe(await count());
     const lines = csv.trim().split('\n');
     expect(lines[0]).toBe(
@@ -93,6 +95,60 @@ describe.each(testEngines())('admin: CSV import/export and device report (%s)', 
     expect(lines).toHaveLength(n + 1);
     const r = await importCsv(srv.db, { indicator: 'pluviometry', as: null, csv });
     expect(r).toMatchObject({ created: 0, updated: n });
+  });
+
+  it('escapes text a spreadsheet would run as a formula, keeps numbers numeric, and reads it all back', async () => {
+    const hostile = [
+      '=HYPERLINK("http://evil.example","x")',
+      '+1+1',
+      "-2+3+cmd|' /C calc'!A0",
+      '@SUM(A1)',
+      '\tx',
+      '\rx',
+      "'quoted",
+      '-3.5',
+    ];
+    const seeded = await srv.seed.observations({
+      indicator: 'pluviometry',
+      observations: hostile.map((note, k) => ({
+        timestamp: `2024-06-0${k + 1} 10:00:00`,
+        x: -3.5,
+        y: -45.25,
+        values: { rain: -0.5, gauge: -7, checked: false, note },
+      })),
+    });
+    let csv = '';
+    await exportCsv(srv.db, 'pluviometry', (s) => {
+      csv += s;
+    });
+    const records = parseCsv(csv);
+    const header = records[0]!.fields;
+    const col = (name: string) => header.indexOf(name);
+    const mine = records.filter((r) => seeded.uuids.includes(r.fields[col('uuid')]!));
+    expect(mine).toHaveLength(hostile.length);
+    for (const r of mine) {
+      const cell = r.fields[col('note')]!;
+      expect(cell.startsWith("'"), cell).toBe(true); // every hostile note is escaped, '-3.5' (text) too
+      expect(cell).not.toMatch(/^[=+\-@\t\r]/);
+      expect([r.fields[col('x')], r.fields[col('y')], r.fields[col('rain')], r.fields[col('gauge')]]).toEqual([
+        '-3.5',
+        '-45.25',
+        '-0.5',
+        '-7',
+      ]);
+    }
+    const before = await srv.db.query<{ vals: unknown }>(
+      'SELECT vals FROM observation WHERE uuid = ANY($1::uuid[]) ORDER BY id',
+      [seeded.uuids],
+    );
+    await importCsv(srv.db, { indicator: 'pluviometry', as: null, csv });
+    const after = await srv.db.query<{ vals: unknown; x: number }>(
+      'SELECT vals, x FROM observation WHERE uuid = ANY($1::uuid[]) ORDER BY id',
+      [seeded.uuids],
+    );
+    expect(after.map((r) => r.vals)).toEqual(before.map((r) => r.vals));
+    expect(after.map((r) => (r.vals as { note: string }).note)).toEqual(hostile);
+    expect(after.every((r) => r.x === -3.5)).toBe(true);
   });
 
   it("reports what each device holds, and the design's view of one observation", async () => {

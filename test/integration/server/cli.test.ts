@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCommand } from '../../../src/server/cli/commands.js';
 import { DataDirLockedError, openPglite } from '../../../src/server/db/pglite.js';
@@ -15,6 +15,7 @@ async function run(args: string[], stdin = '') {
     code = await runCommand(args, {
       stdout: (s) => out.push(s),
       stderr: (s) => err.push(s),
+      output: new PassThrough(),
       env: {},
       stdin: Readable.from([stdin]),
     });
@@ -99,7 +100,7 @@ describe('server CLI on the embedded database', () => {
     expect((await run(['export', 'temp', '--output', out, '--data-dir', data])).code).toBe(0);
     expect(fs.readFileSync(out, 'utf8').trim().split('\n')).toHaveLength(3);
     expect((await run(['devices', '--data-dir', data])).out).toContain('no device');
-  });
+  }, 300_000); // every command opens the embedded database afresh: seconds each
 
   it('locks the data folder against a second opener, and takes over a stale lock', async () => {
     const db = await openPglite(data);
@@ -123,7 +124,7 @@ describe('server CLI on the embedded database', () => {
     expect(first.code).toBe(0);
     expect(first.out).toContain('demo data created');
     expect((await run(['demo', '--data-dir', demo])).out).toBe('demo data already present');
-  });
+  }, 300_000); // every command opens the embedded database afresh: seconds each
 });
 
 describe.skipIf(!postgresUrl())('server CLI on PostgreSQL', () => {

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runCommand } from '../../../src/server/cli/commands.js';
 import { openPglite } from '../../../src/server/db/pglite.js';
@@ -99,6 +99,7 @@ describe('purge command', () => {
     const code = await runCommand(['purge', '--data-dir', data], {
       stdout: (s) => out.push(s),
       stderr: (s) => out.push(s),
+      output: new PassThrough(),
       env: {},
       stdin: Readable.from(['']),
     });

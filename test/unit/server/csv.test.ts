@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { csvField, parseCsv } from '../../../src/server/admin/csv.js';
+import { parseCsv } from '../../../src/server/admin/csv.js';
+import { csvCell, csvText } from '../../../src/shared/csv.js';
 
 describe('CSV', () => {
   it('parses quotes, doubled quotes, embedded newlines and CRLF, with line numbers', () => {
@@ -13,8 +14,8 @@ describe('CSV', () => {
   });
   it('refuses an unterminated quote', () => expect(() => parseCsv('a\n"open,1\n')).toThrow(/line 2/));
   it('quotes what needs quoting and round-trips', () => {
-    const values = ['plain', 'a,b', 'say "x"', 'two\nlines', ' padded', ''];
-    const line = values.map(csvField).join(',');
-    expect(parseCsv(line)[0]!.fields).toEqual(values);
+    const values = ['plain', 'a,b', 'say "x"', 'two\nlines', ' padded', '', '=1+2', "'", '@x,y'];
+    const line = values.map(csvCell).join(',');
+    expect(parseCsv(line)[0]!.fields.map(csvText)).toEqual(values);
   });
 });
