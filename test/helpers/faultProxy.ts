@@ -16,7 +16,8 @@ export type Fault =
   | { kind: 'drop-response' } // forwarded, handled by the server, then the client's connection is cut
   | { kind: 'reset' } // the connection is cut before anything reaches the server
   | { kind: 'delay'; ms: number }
-  | { kind: 'status'; status: number }; // e.g. 502, without reaching the server
+  | { kind: 'status'; status: number } // e.g. 502, without reaching the server
+  | { kind: 'before'; run: () => void | Promise<void> }; // runs `run` (e.g. stops the database), then forwards
 
 export interface FaultRule {
   method?: string;
@@ -118,6 +119,9 @@ export async function startFaultProxy(targetBaseUrl: string): Promise<FaultProxy
           return;
         case 'drop-response':
           return forward(req, res, body, true);
+        case 'before':
+          void Promise.resolve(fault.run()).then(() => forward(req, res, body, false));
+          return;
       }
     });
   });

@@ -7,8 +7,8 @@ import pg from 'pg';
 
 export const postgresUrl = (): string | undefined => process.env.DATABASE_URL || undefined;
 
-export async function createTestDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  const admin = postgresUrl();
+export async function createTestDatabase(adminUrl?: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const admin = adminUrl ?? postgresUrl();
   if (!admin) throw new Error('DATABASE_URL is not set');
   const name = `gobs_test_${randomBytes(6).toString('hex')}`;
   const client = new pg.Client({ connectionString: admin });

@@ -19,7 +19,7 @@ import { type FastifyInstance } from 'fastify';
 import { buildServer, type BuildServerOptions } from '../../src/server/app.js';
 import { type Db } from '../../src/server/db/types.js';
 import { openMemoryPglite } from '../../src/server/db/pglite.js';
-import { openPostgres } from '../../src/server/db/postgres.js';
+import { openPostgres, type PostgresOptions } from '../../src/server/db/postgres.js';
 import { loadMigrations, migrate } from '../../src/server/db/migrate.js';
 import * as seedFns from '../../src/server/admin/seed.js';
 import { seedDemo } from '../../src/server/admin/demo.js';
@@ -57,6 +57,10 @@ export interface StartOptions {
   sessionTtlMs?: number;
   /** Load the CLI's `demo` data set before answering. */
   demo?: boolean;
+  /** PostgreSQL cluster to create the test database on (default DATABASE_URL); engine 'postgres' only. */
+  databaseUrl?: string;
+  /** Options of the PostgreSQL pool (timeouts). */
+  postgres?: PostgresOptions;
   /** Further buildServer options (trust proxy, throttling, purge schedule, logger). */
   server?: Partial<Omit<BuildServerOptions, 'db' | 'mediaDir'>>;
 }
@@ -137,8 +141,8 @@ export async function startTestServer(opts: StartOptions = {}): Promise<TestServ
   let db: Db;
   let dropDb = async () => undefined as void;
   if (engine === 'postgres') {
-    const t = await createTestDatabase();
-    db = await openPostgres(t.url);
+    const t = await createTestDatabase(opts.databaseUrl);
+    db = await openPostgres(t.url, opts.postgres);
     await migrate(db);
     dropDb = t.drop;
   } else {

@@ -205,8 +205,14 @@ export function statusError(res: AxiosResponse): ServerError {
   if (s === 409) return new ServerError('conflict', msg ?? 'The server holds a different version.', s, res.data);
   if (s === 400 || s === 413 || s === 422)
     return new ServerError('rejected', msg ?? `The server refused the request (${s}).`, s, res.data);
-  // Gateways and overloaded servers: a transient failure, retried like a lost connection.
-  if (s === 502 || s === 503 || s === 504)
-    return new ServerError('offline', `The server is temporarily unavailable (${s}).`, s, res.data);
+  // Temporary by nature (a database restarting, an overloaded server, a gateway before it, a rate
+  // limit): retried later like a lost connection, never reported as a broken server.
+  if (s === 429 || s === 500 || s === 502 || s === 503 || s === 504)
+    return new ServerError(
+      'offline',
+      `The server is temporarily unavailable (${s}${msg ? `: ${msg}` : ''}); it will be tried again.`,
+      s,
+      res.data,
+    );
   return new ServerError('bad_server', msg ?? `The server answered with an unexpected status ${s}.`, s, res.data);
 }

@@ -176,7 +176,7 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
       const logLevel = values['log-level'];
       if (!LOG_LEVELS.includes(logLevel)) throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}`);
       const trustProxy = parseTrustProxy(values['trust-proxy']);
-      const { db, mediaDir, where } = await openStorage(storage(values, io.env));
+      const { db, mediaDir, where } = await openStorage(storage(values, io.env), { serving: true });
       const app = await buildServer({
         db,
         mediaDir,

@@ -31,6 +31,8 @@ export async function migrate(db: Db): Promise<number[]> {
   const applied: number[] = [];
   for (const m of loadMigrations()) {
     const done = await db.tx(async (q) => {
+      // A migration may rebuild a large table: no statement time limit for it.
+      await q.query('SET LOCAL statement_timeout = 0');
       await q.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
       await q.query(`CREATE TABLE IF NOT EXISTS schema_version (
         version integer PRIMARY KEY,

@@ -17,10 +17,11 @@ export const DEFAULT_DATA_DIR = '.gobs-data/server';
 
 export async function openStorage(
   opts: StorageOptions,
-  { migrateNow = true } = {},
+  { migrateNow = true, serving = false } = {},
 ): Promise<{ db: Db; mediaDir: string; where: string }> {
+  // The server bounds every statement; an operator's command may run as long as it needs.
   const db = opts.databaseUrl
-    ? await openPostgres(opts.databaseUrl)
+    ? await openPostgres(opts.databaseUrl, serving ? {} : { statementTimeoutMs: 0 })
     : await openPglite(path.resolve(opts.dataDir ?? DEFAULT_DATA_DIR));
   try {
     if (migrateNow) await migrate(db);
