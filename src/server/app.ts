@@ -1,7 +1,6 @@
 import Fastify, { type FastifyInstance, type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
 import cookie from '@fastify/cookie';
 import multipart from '@fastify/multipart';
-import fs from 'node:fs';
 import http from 'node:http';
 import { type AddressInfo, type Socket } from 'node:net';
 import { DEVICE_HEADER, MEDIA_MAX_BYTES, SESSION_COOKIE } from '../shared/api.js';
@@ -24,7 +23,6 @@ import { syncRoutes } from './routes/sync.js';
 
 export interface BuildServerOptions {
   db: Db;
-  mediaDir: string;
   /** Key signing sync tokens; read from (or created in) the database when omitted. */
   secret?: string;
   /**
@@ -58,7 +56,6 @@ export const UNAVAILABLE_RETRY_AFTER_S = 5;
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 export async function buildServer(opts: BuildServerOptions): Promise<FastifyInstance> {
-  fs.mkdirSync(opts.mediaDir, { recursive: true });
   const publicBase = opts.publicUrl ? normalisePublicUrl(opts.publicUrl) : null;
   const logger = opts.logger ? loggerOptions(opts.logger === true ? {} : opts.logger) : false;
   const app = Fastify({
@@ -78,7 +75,6 @@ export async function buildServer(opts: BuildServerOptions): Promise<FastifyInst
   });
   const ctx: ServerContext = {
     db: opts.db,
-    mediaDir: opts.mediaDir,
     secret: opts.secret ?? (await loadSecret(opts.db)),
     sessionTtlMs: opts.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS,
     apiBase: () => publicBase ?? listeningBase(app.server.address()),
@@ -189,7 +185,8 @@ function schedulePurge(app: FastifyInstance, db: Db, everyMs: number): void {
   const run = () => {
     running ??= purge(db)
       .then((r) => {
-        if (r.sessions || r.batches) app.log.info({ purged: r }, 'purged expired sessions and stale sync batches');
+        if (r.sessions || r.batches || r.files)
+          app.log.info({ purged: r }, 'purged expired sessions, stale sync batches, unreferenced files');
       })
       .catch((err: unknown) => app.log.warn({ err }, 'purge failed; will retry'))
       .finally(() => {

@@ -6,8 +6,6 @@ export interface ServerContext {
   db: Db;
   /** Signs sync tokens. */
   secret: string;
-  /** Folder holding media and document files under server-generated names. */
-  mediaDir: string;
   sessionTtlMs: number;
   /**
    * Absolute API base URL (…/api) for links in answers (media and document URLs): the configured

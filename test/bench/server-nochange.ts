@@ -11,9 +11,6 @@
  * and the plan of the batch query with its buffer counts.
  */
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { buildServer } from '../../src/server/app';
 import { migrate } from '../../src/server/db/migrate';
 import { openPostgres } from '../../src/server/db/postgres';
@@ -48,7 +45,6 @@ interface Setup {
 async function setup(n: number): Promise<Setup> {
   const t = await createTestDatabase();
   const db = await openPostgres(t.url);
-  const media = fs.mkdtempSync(path.join(os.tmpdir(), 'gobs-bench-'));
   {
     await migrate(db);
     await createProject(db, { key: 'bench', label: 'Bench' });
@@ -94,7 +90,7 @@ async function setup(n: number): Promise<Setup> {
     await db.query('VACUUM ANALYZE');
     const seedMs = Date.now() - seedStart;
 
-    const app = await buildServer({ db, mediaDir: media });
+    const app = await buildServer({ db });
     await app.listen({ host: '127.0.0.1', port: 0 });
     const port = (app.server.address() as { port: number }).port;
     const base = `http://127.0.0.1:${port}/api`;
@@ -135,7 +131,6 @@ async function setup(n: number): Promise<Setup> {
       await app.close();
       await db.close();
       await t.drop();
-      fs.rmSync(media, { recursive: true, force: true });
     };
     return { n, seedMs, firstMs, pull, plan, close };
   }

@@ -21,6 +21,7 @@ import { type Db } from '../../src/server/db/types.js';
 import { openMemoryPglite } from '../../src/server/db/pglite.js';
 import { openPostgres, type PostgresOptions } from '../../src/server/db/postgres.js';
 import { loadMigrations, migrate } from '../../src/server/db/migrate.js';
+import { deleteFile, putFile, readFileBytes } from '../../src/server/db/files.js';
 import * as seedFns from '../../src/server/admin/seed.js';
 import { seedDemo } from '../../src/server/admin/demo.js';
 export { DEMO } from '../../src/server/admin/demo.js';
@@ -40,13 +41,20 @@ export interface TestServer {
   port: number;
   app: FastifyInstance;
   db: Db;
-  mediaDir: string;
   stop(): Promise<void>;
   restart(): Promise<void>;
   close(): Promise<void>;
   /** Logs in over HTTP and returns the session token. */
   login(username: string, password: string): Promise<string>;
   seed: ReturnType<typeof seeders>;
+  /** The server's stored files (media and documents live in its database), for tests of failures. */
+  files: {
+    names(): Promise<string[]>;
+    /** Removes a stored file (as if lost); the returned function puts it back. */
+    takeAway(name: string): Promise<() => Promise<void>>;
+    /** Replaces a stored file's bytes, keeping its name and type. */
+    replace(name: string, bytes: Buffer | string): Promise<void>;
+  };
   /** The CLI's `demo` data set (users demo/demo writer, analyst/analyst reader). */
   seedDemo(): Promise<void>;
 }
@@ -62,10 +70,10 @@ export interface StartOptions {
   /** Options of the PostgreSQL pool (timeouts). */
   postgres?: PostgresOptions;
   /** Further buildServer options (trust proxy, throttling, purge schedule, logger). */
-  server?: Partial<Omit<BuildServerOptions, 'db' | 'mediaDir'>>;
+  server?: Partial<Omit<BuildServerOptions, 'db'>>;
 }
 
-function seeders(db: Db, mediaDir: string) {
+function seeders(db: Db) {
   return {
     user: (login: string, password: string) => seedFns.createUser(db, login, password),
     project: (key: string, label = key, description: string | null = null) =>
@@ -73,7 +81,7 @@ function seeders(db: Db, mediaDir: string) {
     grant: (login: string, projectKey: string, role: Role) => seedFns.grantRole(db, login, projectKey, role),
     indicator: (spec: seedFns.IndicatorSpec) => seedFns.createIndicator(db, spec),
     link: (projectKey: string, indicatorCode: string) => seedFns.linkIndicator(db, projectKey, indicatorCode),
-    document: (d: Parameters<typeof seedFns.addDocument>[2]) => seedFns.addDocument(db, mediaDir, d),
+    document: (d: Parameters<typeof seedFns.addDocument>[1]) => seedFns.addDocument(db, d),
     observations: (a: Parameters<typeof seedFns.insertObservations>[1]) => seedFns.insertObservations(db, a),
     /** Many observations generated inside the database (100,000 in a few seconds); one import. */
     generate: (a: Parameters<typeof seedFns.generateObservations>[1]) => seedFns.generateObservations(db, a),
@@ -149,18 +157,16 @@ export async function startTestServer(opts: StartOptions = {}): Promise<TestServ
     db = await openMemoryPglite(await pgliteTemplate());
     await migrate(db); // no-op on the template; keeps the helper honest if it is stale
   }
-  const mediaDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gobs-media-'));
   const build = () =>
     buildServer({
       db,
-      mediaDir,
       logger: Boolean(process.env.GOBS_TEST_LOG),
       ...(opts.publicUrl ? { publicUrl: opts.publicUrl } : {}),
       ...(opts.sessionTtlMs ? { sessionTtlMs: opts.sessionTtlMs } : {}),
       ...opts.server,
     });
 
-  if (opts.demo) await seedDemo(db, mediaDir);
+  if (opts.demo) await seedDemo(db);
   let app = await build();
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
@@ -173,7 +179,6 @@ export async function startTestServer(opts: StartOptions = {}): Promise<TestServ
     port,
     app,
     db,
-    mediaDir,
     async stop() {
       if (!running) return;
       running = false;
@@ -199,7 +204,6 @@ export async function startTestServer(opts: StartOptions = {}): Promise<TestServ
       await srv.stop();
       await db.close();
       await dropDb();
-      fs.rmSync(mediaDir, { recursive: true, force: true });
     },
     async login(username, password) {
       const res = await fetch(`${srv.baseUrl}/user/login`, {
@@ -210,9 +214,27 @@ export async function startTestServer(opts: StartOptions = {}): Promise<TestServ
       if (res.status !== 200) throw new Error(`login ${username} failed: ${res.status} ${await res.text()}`);
       return ((await res.json()) as { token: string }).token;
     },
-    seed: seeders(db, mediaDir),
+    seed: seeders(db),
+    files: {
+      async names() {
+        return (await db.query<{ name: string }>('SELECT name FROM stored_file ORDER BY name')).map((r) => r.name);
+      },
+      async takeAway(name) {
+        const [f] = await db.query<{ mime_type: string }>('SELECT mime_type FROM stored_file WHERE name = $1', [name]);
+        const bytes = await readFileBytes(db, name);
+        if (!f || !bytes) throw new Error(`no stored file ${name}`);
+        await deleteFile(db, name);
+        return () => putFile(db, name, f.mime_type, bytes);
+      },
+      async replace(name, bytes) {
+        const [f] = await db.query<{ mime_type: string }>('SELECT mime_type FROM stored_file WHERE name = $1', [name]);
+        if (!f) throw new Error(`no stored file ${name}`);
+        await deleteFile(db, name);
+        await putFile(db, name, f.mime_type, Buffer.from(bytes));
+      },
+    },
     async seedDemo() {
-      await seedDemo(db, mediaDir);
+      await seedDemo(db);
     },
   };
   return srv;

@@ -256,7 +256,7 @@ function writeDocuments(dir: string) {
 }
 
 /** Creates the demo data set; returns false when it is already present (the command is idempotent). */
-export async function seedDemo(db: Db, mediaDir: string): Promise<boolean> {
+export async function seedDemo(db: Db): Promise<boolean> {
   if ((await db.query("SELECT 1 FROM app_user WHERE login = 'demo'")).length > 0) return false;
   for (const u of [DEMO.writer, DEMO.reader, DEMO.field]) await createUser(db, u.username, u.password);
   for (const p of DEMO_PROJECTS) {
@@ -272,32 +272,32 @@ export async function seedDemo(db: Db, mediaDir: string): Promise<boolean> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'gobs-demo-'));
   try {
     const f = writeDocuments(tmp);
-    await addDocument(db, mediaDir, {
+    await addDocument(db, {
       indicator: 'pluviometry',
       file: f.chart,
       label: 'Rain gauge network',
       type: 'preview',
       description: 'Where the gauges are.',
     });
-    await addDocument(db, mediaDir, {
+    await addDocument(db, {
       indicator: 'pluviometry',
       file: f.guide,
       label: 'Pluviometer field guide',
       type: 'document',
     });
-    await addDocument(db, mediaDir, {
+    await addDocument(db, {
       indicator: 'water_quality',
       file: f.protocol,
       label: 'Water sampling protocol',
       type: 'document',
     });
-    await addDocument(db, mediaDir, {
+    await addDocument(db, {
       indicator: 'bird_count',
       file: f.sheet,
       label: 'Bird count sheet (CSV)',
       type: 'other',
     });
-    await addDocument(db, mediaDir, {
+    await addDocument(db, {
       indicator: 'air_quality',
       file: f.sensor,
       label: 'Sensor coverage map',

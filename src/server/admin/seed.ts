@@ -3,12 +3,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
-import path from 'node:path';
 import { z } from 'zod';
 import { DateFormat, Dimension, DimensionType, DocumentType, type Role, Uuid } from '../../shared/api.js';
 import { type Db, type Queryable } from '../db/types.js';
 import { hashPassword } from '../auth/passwords.js';
 import { sniffDocument } from '../observations/sniff.js';
+import { putFile } from '../db/files.js';
 
 export class SeedError extends Error {}
 
@@ -131,8 +131,7 @@ export async function linkIndicator(db: Queryable, projectKey: string, indicator
 }
 
 export async function addDocument(
-  db: Queryable,
-  mediaDir: string,
+  db: Db,
   d: {
     indicator: string;
     file: string;
@@ -150,9 +149,7 @@ export async function addDocument(
   const kind = sniffDocument(bytes, d.file);
   const uuid = randomUUID();
   const fileName = `${uuid}${kind.ext}`;
-  const dir = path.join(mediaDir, 'documents');
-  fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, fileName), bytes);
+  await putFile(db, fileName, kind.mime, bytes);
   const rows = await db.query<{ id: number }>(
     `INSERT INTO document (uuid, indicator_id, label, description, type, file_name, mime_type, size)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,

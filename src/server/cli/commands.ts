@@ -1,8 +1,15 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { type Readable, type Writable } from 'node:stream';
 import { Role } from '../../shared/api.js';
-import { openStorage, type StorageOptions } from '../db/open.js';
+import {
+  DEFAULT_DATA_DIR,
+  copyFolderFiles,
+  describeFolderImport,
+  openStorage,
+  type StorageOptions,
+} from '../db/open.js';
 import { migrate, schemaVersion } from '../db/migrate.js';
 import { buildServer, normalisePublicUrl } from '../app.js';
 import {
@@ -46,13 +53,15 @@ commands:
   export <indicatorCode> [--output file.csv]                  export observations as CSV
   devices [--indicator code]                                  what each device holds, and how stale it is
   devices --observation <id|uuid>                             the design's view: which device holds it at which import
-  purge                                                       delete expired sessions and stale sync batches (serve does it hourly)
+  purge                                                       delete expired sessions, stale sync batches and unreferenced files
+                                                              (serve does it hourly)
   demo                                                        create the demo data (idempotent)
 
 storage (every command):
   --data-dir DIR        embedded database folder (default .gobs-data/server)
   --database-url URL    PostgreSQL instead (or the DATABASE_URL environment variable)
-  --media-dir DIR       media and documents folder (default <data-dir>/media)`;
+  --media-dir DIR       media folder of earlier versions (which kept files on disk), copied into the
+                        database when a command opens it (default <data-dir>/media, or .gobs-data/media)`;
 
 const WILDCARD_HOSTS = new Set(['0.0.0.0', '::', '[::]', '0:0:0:0:0:0:0:0']);
 const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
@@ -176,10 +185,10 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
       const logLevel = values['log-level'];
       if (!LOG_LEVELS.includes(logLevel)) throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}`);
       const trustProxy = parseTrustProxy(values['trust-proxy']);
-      const { db, mediaDir, where } = await openStorage(storage(values, io.env), { serving: true });
+      const { db, where, files } = await openStorage(storage(values, io.env), { serving: true });
+      for (const line of describeFolderImport(files)) io.stderr(line);
       const app = await buildServer({
         db,
-        mediaDir,
         logger: logLevel === 'silent' ? false : { level: logLevel },
         ...(publicUrl ? { publicUrl } : {}),
         ...(trustProxy !== undefined ? { trustProxy } : {}),
@@ -204,11 +213,15 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
     case 'migrate': {
       const { values, positionals } = parse(rest, {});
       want(positionals, 0, 'no arguments');
-      const { db } = await openStorage(storage(values, io.env), { migrateNow: false });
+      const opts = storage(values, io.env);
+      const { db } = await openStorage(opts, { migrateNow: false });
       try {
         const applied = await migrate(db);
         io.stdout(applied.length ? `applied migrations ${applied.join(', ')}` : 'database is up to date');
         io.stdout(`schema version ${await schemaVersion(db)}`);
+        const folder =
+          opts.mediaDir ?? path.join(opts.databaseUrl ? '.gobs-data' : (opts.dataDir ?? DEFAULT_DATA_DIR), 'media');
+        for (const line of describeFolderImport(await copyFolderFiles(db, path.resolve(folder)))) io.stdout(line);
       } finally {
         await db.close();
       }
@@ -294,7 +307,8 @@ async function withStorage(key: string, rest: string[], io: Io): Promise<number>
       want(positionals, 0, 'no positional arguments');
   }
 
-  const { db, mediaDir } = await openStorage(storage(values, io.env));
+  const { db, files } = await openStorage(storage(values, io.env));
+  for (const line of describeFolderImport(files)) io.stderr(line);
   try {
     const [a, b] = positionals as [string, string];
     switch (key) {
@@ -329,7 +343,7 @@ async function withStorage(key: string, rest: string[], io: Io): Promise<number>
         break;
       }
       case 'document add': {
-        const r = await addDocument(db, mediaDir, {
+        const r = await addDocument(db, {
           indicator: a,
           file: b,
           label: v.label as string,
@@ -364,11 +378,13 @@ async function withStorage(key: string, rest: string[], io: Io): Promise<number>
       }
       case 'purge': {
         const r = await purge(db);
-        io.stdout(`purged ${r.sessions} expired or revoked session(s), ${r.batches} stale sync batch(es)`);
+        io.stdout(
+          `purged ${r.sessions} expired or revoked session(s), ${r.batches} stale sync batch(es), ${r.files} unreferenced file(s)`,
+        );
         break;
       }
       case 'demo': {
-        const created = await seedDemo(db, mediaDir);
+        const created = await seedDemo(db);
         io.stdout(
           created
             ? 'demo data created: users demo/demo (writer) and analyst/analyst (reader)'

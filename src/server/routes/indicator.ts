@@ -1,10 +1,9 @@
 import { type FastifyInstance } from 'fastify';
-import fs from 'node:fs';
-import path from 'node:path';
 import { UUID_PATTERN } from '../../shared/api.js';
 import { type ServerContext, requireUser } from '../context.js';
 import { indicatorAccess } from '../access.js';
 import { notFound } from '../errors.js';
+import { findFile } from '../db/files.js';
 import { getIndicator, listDocuments } from '../observations/indicators.js';
 
 type CodeParams = { Params: { code: string } };
@@ -33,11 +32,12 @@ export async function indicatorRoutes(app: FastifyInstance, ctx: ServerContext) 
     await indicatorAccess(ctx.db, requireUser(request).id, doc.code).catch(() => {
       throw notFound(`Document ${uuid} not found`);
     });
-    const file = path.join(ctx.mediaDir, 'documents', doc.file_name);
-    if (!fs.existsSync(file)) throw notFound(`File of document ${uuid} is missing`);
+    const file = await findFile(ctx.db, doc.file_name);
+    if (!file) throw notFound(`File of document ${uuid} is missing`);
     reply.header('Content-Type', doc.mime_type);
-    reply.header('Content-Disposition', `inline; filename="${path.basename(doc.file_name)}"`);
+    reply.header('Content-Length', String(file.size));
+    reply.header('Content-Disposition', `inline; filename="${doc.file_name}"`);
     reply.header('X-Content-Type-Options', 'nosniff');
-    return reply.send(fs.createReadStream(file));
+    return reply.send(file.stream());
   });
 }

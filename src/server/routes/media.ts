@@ -1,31 +1,21 @@
 import { type FastifyInstance } from 'fastify';
 import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
 import { type ServerContext, requireUser } from '../context.js';
 import { indicatorAccess } from '../access.js';
 import { HttpError, apiSuccess, badRequest, notFound } from '../errors.js';
 import { sniffImage } from '../../shared/images.js';
 import { findObservation } from '../observations/read.js';
 import { checkCanChange, setMedia } from '../observations/write.js';
+import { deleteFile, findFile, putFile } from '../db/files.js';
 import { baseImportQuery, writer } from './observation.js';
 
 type IdParams = { Params: { id: string } };
 type WriteParams = IdParams & { Querystring: { import?: string } };
 
-const MIME_BY_EXT: Record<string, string> = {
-  '.jpg': 'image/jpeg',
-  '.png': 'image/png',
-  '.gif': 'image/gif',
-  '.webp': 'image/webp',
-};
-
 export async function mediaRoutes(app: FastifyInstance, ctx: ServerContext) {
-  const dir = path.join(ctx.mediaDir, 'observations');
-  fs.mkdirSync(dir, { recursive: true });
-  const remove = (name: string | null) => {
-    if (name) fs.rmSync(path.join(dir, path.basename(name)), { force: true });
-  };
+  // Stored before the observation names it and removed once it no longer does; a crash in between
+  // leaves only an unreferenced file, which the purge removes.
+  const remove = (name: string | null) => deleteFile(ctx.db, name);
 
   app.post<WriteParams>('/observation/:id/uploadMedia', async (request) => {
     if (!request.isMultipart())
@@ -52,13 +42,13 @@ export async function mediaRoutes(app: FastifyInstance, ctx: ServerContext) {
     if (!kind) throw new HttpError(415, 'Media must be a JPEG, PNG, GIF or WebP image (recognised from its content)');
     // The stored name comes from the server only; the client's file name is never used.
     const name = `${randomBytes(16).toString('hex')}${kind.ext}`;
-    fs.writeFileSync(path.join(dir, name), bytes, { flag: 'wx' });
+    await putFile(ctx.db, name, kind.mime, bytes);
     try {
       const r = await setMedia(ctx, w, request.params.id, name, baseImport);
-      remove(r.previous);
+      await remove(r.previous);
       return apiSuccess('Media uploaded', { observation: r.observation });
     } catch (err) {
-      remove(name);
+      await remove(name).catch(() => undefined); // the purge gets it otherwise
       throw err;
     }
   });
@@ -68,7 +58,7 @@ export async function mediaRoutes(app: FastifyInstance, ctx: ServerContext) {
     const r = await setMedia(ctx, w, request.params.id, null, baseImportQuery(request.query.import), (row) => {
       if (!row.media_file) throw notFound(`Observation ${request.params.id} has no media`);
     });
-    remove(r.previous);
+    await remove(r.previous);
     return apiSuccess('Media deleted', { observation: r.observation });
   });
 
@@ -79,11 +69,12 @@ export async function mediaRoutes(app: FastifyInstance, ctx: ServerContext) {
       throw notFound(`Observation ${request.params.id} not found`);
     });
     if (!row.media_file) throw notFound(`Observation ${request.params.id} has no media`);
-    const file = path.join(dir, path.basename(row.media_file));
-    if (!fs.existsSync(file)) throw notFound(`Media of observation ${request.params.id} is missing`);
-    reply.header('Content-Type', MIME_BY_EXT[path.extname(file)] ?? 'application/octet-stream');
+    const file = await findFile(ctx.db, row.media_file);
+    if (!file) throw notFound(`Media of observation ${request.params.id} is missing`);
+    reply.header('Content-Type', file.mimeType);
+    reply.header('Content-Length', String(file.size));
     reply.header('X-Content-Type-Options', 'nosniff');
-    return reply.send(fs.createReadStream(file));
+    return reply.send(file.stream());
   });
 }
 

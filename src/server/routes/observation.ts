@@ -1,10 +1,9 @@
 import { type FastifyInstance, type FastifyRequest } from 'fastify';
-import fs from 'node:fs';
-import path from 'node:path';
 import { PUSH_MAX_ITEMS, UUID_PATTERN, WRITE_ID_HEADER, WriteStatusRequest } from '../../shared/api.js';
 import { type ServerContext, requireUser } from '../context.js';
 import { indicatorAccess } from '../access.js';
 import { apiSuccess, badRequest, notFound } from '../errors.js';
+import { deleteFile } from '../db/files.js';
 import { findObservation, rowsToObservations } from '../observations/read.js';
 import {
   type Writer,
@@ -76,7 +75,7 @@ export async function observationRoutes(app: FastifyInstance, ctx: ServerContext
     const baseImport = baseImportQuery(request.query.import);
     const w = await writer(ctx, request);
     const { uuid, mediaFile } = await deleteObservation(ctx, w, request.params.id, baseImport);
-    if (mediaFile) fs.rmSync(path.join(ctx.mediaDir, 'observations', mediaFile), { force: true });
+    await deleteFile(ctx.db, mediaFile);
     return apiSuccess(`Observation ${uuid} deleted`, { uuid });
   });
 }

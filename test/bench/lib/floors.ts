@@ -187,7 +187,6 @@ export async function pushHandler(
   const ctx: ServerContext = {
     db,
     secret: 'bench',
-    mediaDir: tmpdir(),
     sessionTtlMs: 60_000,
     apiBase: () => 'http://127.0.0.1/api',
   };

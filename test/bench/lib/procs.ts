@@ -51,6 +51,9 @@ export async function startServer(
       ...where,
       '--media-dir',
       mediaDir,
+      // Request logs would be piped to the bench for nothing; measure the sync, not the log.
+      '--log-level',
+      'warn',
     ],
     { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DATABASE_URL: '' } },
   );

@@ -4,7 +4,7 @@
  * the OS only when their bytes (and declared type) are on the viewer allow-list; labels and URLs
  * never decide. Everything else can only be saved through the save dialog.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -127,15 +127,14 @@ describe('documents the OS may not open', () => {
   it('classifies a document fetched on demand before anything opens it', async () => {
     const uuid = await addDocument('launcher.desktop', SCRIPTS.desktop);
     // The file is missing on the server during the sync: listed, not downloaded.
-    const serverDir = join(srv.mediaDir, 'documents');
-    const [stored] = readdirSync(serverDir).filter((f) => f.startsWith(uuid));
-    renameSync(join(serverDir, stored!), join(files, 'aside'));
+    const [stored] = (await srv.files.names()).filter((f) => f.startsWith(uuid));
+    const putBack = await srv.files.takeAway(stored!);
     const a = await device();
     const status = await a.gobs.sync.start({});
     expect(status.recentErrors.join('\n')).toContain('launcher.desktop');
     const [listed] = await a.gobs.documents.list({ indicatorCode: 'pluviometry' });
     expect(listed).toMatchObject({ cached: false, handling: null });
-    renameSync(join(files, 'aside'), join(serverDir, stored!));
+    await putBack();
     // The first open downloads it, classifies it, and refuses.
     expect((await rejection(a.gobs.documents.open({ uuid }))).code).toBe('forbidden');
     const [after] = await a.gobs.documents.list({ indicatorCode: 'pluviometry' });

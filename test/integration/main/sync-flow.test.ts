@@ -471,7 +471,7 @@ describe('documents', () => {
     await syncOk(a);
     expect(statSync(opened).mtimeMs).toBe(before); // unchanged on the server: not downloaded again
     // A new version on the server (same file name there, new content and updated_at): downloaded again.
-    writeFileSync(join(srv.mediaDir, 'documents', `${uuid}.pdf`), '%PDF-1.4\n% second edition\n');
+    await srv.files.replace(`${uuid}.pdf`, '%PDF-1.4\n% second edition\n');
     await srv.db.query("UPDATE document SET updated_at = now() + interval '1 second' WHERE uuid = $1", [uuid]);
     await syncOk(a);
     await a.gobs.documents.open({ uuid });

@@ -167,7 +167,7 @@ describe.each(testEngines())('login, sessions and projects (%s)', (engine) => {
 
   it('traces one line per answered request when asked', async () => {
     const lines: string[] = [];
-    const app = await buildServer({ db: srv.db, mediaDir: srv.mediaDir, trace: (l) => lines.push(l) });
+    const app = await buildServer({ db: srv.db, trace: (l) => lines.push(l) });
     const res = await app.inject({ method: 'GET', url: '/api/user/projects' });
     await app.close();
     expect(res.statusCode).toBe(401);

@@ -5,6 +5,7 @@ import { PassThrough, Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCommand } from '../../../src/server/cli/commands.js';
 import { DataDirLockedError, openPglite } from '../../../src/server/db/pglite.js';
+import { openPostgres } from '../../../src/server/db/postgres.js';
 import { createTestDatabase, postgresUrl } from '../../helpers/postgres.js';
 
 async function run(args: string[], stdin = '') {
@@ -137,7 +138,17 @@ describe.skipIf(!postgresUrl())('server CLI on PostgreSQL', () => {
       expect((await run(['demo', ...storage])).out).toContain('demo data created');
       expect((await run(['demo', ...storage])).out).toBe('demo data already present');
       expect((await run(['devices', '--indicator', 'pluviometry', ...storage])).out).toContain('no device');
-      expect(fs.readdirSync(path.join(media, 'documents'))).toHaveLength(5);
+      // The documents' bytes are in the database, not in a folder.
+      expect(fs.readdirSync(media)).toEqual([]);
+      const db = await openPostgres(t.url);
+      try {
+        const [r] = await db.query<{ n: number }>(
+          'SELECT count(*)::int8 AS n FROM stored_file f JOIN document d ON d.file_name = f.name',
+        );
+        expect(r!.n).toBe(5);
+      } finally {
+        await db.close();
+      }
     } finally {
       await t.drop();
       fs.rmSync(media, { recursive: true, force: true });

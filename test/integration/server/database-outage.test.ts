@@ -3,8 +3,6 @@
  * and once the database is back it serves again without a restart. Nothing half-written remains.
  */
 import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiResponse, type Observation } from '../../../src/shared/api.js';
@@ -36,11 +34,7 @@ describe('a database that accepts connections but never answers', () => {
   it('costs a request the connect timeout, then 503, instead of hanging', async () => {
     const port = (silent.address() as net.AddressInfo).port;
     const db = await openPostgres(`postgres://gobs@127.0.0.1:${port}/gobs`, { probe: false, connectTimeoutMs: 1000 });
-    const app = await buildServer({
-      db,
-      mediaDir: path.join(os.tmpdir(), 'gobs-outage-media'),
-      secret: 's'.repeat(32),
-    });
+    const app = await buildServer({ db, secret: 's'.repeat(32) });
     await app.listen({ host: '127.0.0.1', port: 0 });
     try {
       const base = `http://127.0.0.1:${(app.server.address() as net.AddressInfo).port}/api`;

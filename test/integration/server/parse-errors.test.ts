@@ -142,7 +142,7 @@ describe('request logging', () => {
         done();
       },
     });
-    const app = await buildServer({ db: srv.db, mediaDir: srv.mediaDir, logger: { stream } });
+    const app = await buildServer({ db: srv.db, logger: { stream } });
     await app.listen({ host: '127.0.0.1', port: 0 });
     const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}/api`;
     try {

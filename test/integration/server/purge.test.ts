@@ -11,14 +11,15 @@ import { runCommand } from '../../../src/server/cli/commands.js';
 import { openPglite } from '../../../src/server/db/pglite.js';
 import { migrate } from '../../../src/server/db/migrate.js';
 import { createSession } from '../../../src/server/auth/sessions.js';
-import { type Queryable } from '../../../src/server/db/types.js';
+import { type Db, type Queryable } from '../../../src/server/db/types.js';
+import { putFile } from '../../../src/server/db/files.js';
 import * as seed from '../../../src/server/admin/seed.js';
 import { PLUVIOMETRY, startTestServer, testEngines, type TestServer } from '../../helpers/server.js';
 import { Client, pull } from './client.js';
 import { DEVICE_A } from './fixtures.js';
 
-/** Sessions and batches of every kind: live, expired, revoked, recent, stale. Returns what must stay. */
-async function litter(db: Queryable, userId: number, deviceRowId: number, indicatorId: number) {
+/** Sessions, batches and stored files of every kind: live, expired, revoked, recent, stale, orphaned. */
+async function litter(db: Db, userId: number, deviceRowId: number, indicatorId: number) {
   const live = await createSession(db, userId);
   await createSession(db, userId, -1000); // expired
   const revoked = await createSession(db, userId);
@@ -36,13 +37,26 @@ async function litter(db: Queryable, userId: number, deviceRowId: number, indica
   await batch('5 minutes');
   await batch('25 hours');
   await batch('40 days');
+  // Files: an orphan left by a crash long ago, one being written now, one a document names.
+  await putFile(db, 'orphan.png', 'image/png', Buffer.from('old orphan'));
+  await putFile(db, 'fresh.png', 'image/png', Buffer.from('upload in progress'));
+  await putFile(db, 'named.pdf', 'application/pdf', Buffer.from('%PDF-1.4'));
+  await db.query(
+    `INSERT INTO document (uuid, indicator_id, label, type, file_name, mime_type, size)
+     VALUES (gen_random_uuid(), $1, 'Guide', 'document', 'named.pdf', 'application/pdf', 8)`,
+    [indicatorId],
+  );
+  await db.query(
+    `UPDATE stored_file SET created_at = now() - interval '2 hours' WHERE name IN ('orphan.png', 'named.pdf')`,
+  );
   return { live };
 }
 
 const counts = async (db: Queryable) =>
   (
-    await db.query<{ sessions: number; batches: number }>(
-      'SELECT (SELECT count(*) FROM session)::int8 AS sessions, (SELECT count(*) FROM sync_batch)::int8 AS batches',
+    await db.query<{ sessions: number; batches: number; files: string }>(
+      `SELECT (SELECT count(*) FROM session)::int8 AS sessions, (SELECT count(*) FROM sync_batch)::int8 AS batches,
+              (SELECT coalesce(string_agg(name, ',' ORDER BY name), '') FROM stored_file) AS files`,
     )
   )[0]!;
 
@@ -66,7 +80,11 @@ describe.each(testEngines())('purge on a schedule while serving (%s)', (engine) 
     const { live } = await litter(srv.db, ids!.user_id, ids!.device_id, ids!.indicator_id);
     await vi.waitFor(
       async () => {
-        expect(await counts(srv.db)).toEqual({ sessions: before.sessions + 1, batches: before.batches + 1 });
+        expect(await counts(srv.db)).toEqual({
+          sessions: before.sessions + 1,
+          batches: before.batches + 1,
+          files: 'fresh.png,named.pdf',
+        });
       },
       { timeout: 20_000, interval: 100 },
     );
@@ -104,10 +122,12 @@ describe('purge command', () => {
       stdin: Readable.from(['']),
     });
     expect(code).toBe(0);
-    expect(out.join('\n')).toBe('purged 2 expired or revoked session(s), 2 stale sync batch(es)');
+    expect(out.join('\n')).toBe(
+      'purged 2 expired or revoked session(s), 2 stale sync batch(es), 1 unreferenced file(s)',
+    );
     db = await openPglite(data);
     try {
-      expect(await counts(db)).toEqual({ sessions: 1, batches: 1 });
+      expect(await counts(db)).toEqual({ sessions: 1, batches: 1, files: 'fresh.png,named.pdf' });
       const [row] = await db.query<{ n: number }>(
         "SELECT count(*)::int8 AS n FROM session WHERE token_hash = encode(sha256(convert_to($1, 'UTF8')), 'hex')",
         [live],
