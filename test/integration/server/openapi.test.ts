@@ -4,11 +4,14 @@
  * validates against the documented schema (headers too).
  */
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Observation } from '../../../src/shared/api.js';
+import { buildServer } from '../../../src/server/app.js';
+import { openPostgres } from '../../../src/server/db/postgres.js';
 import { startTestServer, type TestServer } from '../../helpers/server.js';
 import { Client } from './client.js';
 import { DEVICE_A, DEVICE_B, newObs } from './fixtures.js';
@@ -253,6 +256,42 @@ describe('docs/api/openapi.yaml matches the server', () => {
     ] as const) {
       expect(r.status).toBe(status);
       expect(validate(doc, apiResponse, r.json)).toEqual([]);
+    }
+
+    // While the database is unavailable, every operation answers 503 with Retry-After. A real
+    // PostgreSQL client pointed at a port where nothing listens: connections are refused.
+    const closed = net.createServer();
+    await new Promise<void>((res) => closed.listen(0, '127.0.0.1', res));
+    const deadPort = (closed.address() as net.AddressInfo).port;
+    await new Promise((res) => closed.close(res));
+    const deadDb = await openPostgres(`postgres://gobs@127.0.0.1:${deadPort}/gobs`, { probe: false });
+    const down = await buildServer({ db: deadDb, secret: 'x'.repeat(32) });
+    await down.listen({ host: '127.0.0.1', port: 0 });
+    try {
+      const dc = new Client(`http://127.0.0.1:${(down.server.address() as net.AddressInfo).port}/api`, 'x'.repeat(43));
+      const values = { projectKey: 'p1', indicatorCode: 'pluviometry', documentUuid: docUuid, observationId: obs.id };
+      for (const [p, ops] of Object.entries(paths)) {
+        for (const m of Object.keys(ops)) {
+          const login = p === '/user/login';
+          const init =
+            m === 'get' || m === 'delete'
+              ? {}
+              : p.endsWith('/uploadMedia')
+                ? form(PNG)
+                : json(login ? { username: 'a', password: 'b' } : {});
+          await check(
+            m.toUpperCase(),
+            p,
+            { ...values, ...(login && m === 'get' ? { query: 'username=a&password=b' } : {}) },
+            503,
+            dc,
+            init,
+          );
+        }
+      }
+    } finally {
+      await down.close();
+      await deadDb.close();
     }
 
     const all = Object.entries(paths).flatMap(([p, ops]) =>
