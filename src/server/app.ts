@@ -10,7 +10,7 @@ import { findSession, DEFAULT_SESSION_TTL_MS } from './auth/sessions.js';
 import { LoginThrottle, type ThrottleOptions } from './auth/throttle.js';
 import { type ServerContext } from './context.js';
 import { HttpError, apiError } from './errors.js';
-import { type LogOptions, loggerOptions } from './logging.js';
+import { type LogOptions, loggerOptions, redactUrl } from './logging.js';
 import { loadSecret } from './secret.js';
 import { purge } from './admin/purge.js';
 import { parseDeviceUuid } from './protocol/devices.js';
@@ -83,7 +83,7 @@ export async function buildServer(opts: BuildServerOptions): Promise<FastifyInst
   // Only the origin the public URL names, or else the one the browser says it is talking to, may
   // write with the session cookie.
   const ownOrigin = (request: FastifyRequest) =>
-    publicBase ? new URL(publicBase).origin : `${request.protocol}://${request.host}`;
+    publicBase ? new URL(publicBase).origin : normaliseOrigin(`${request.protocol}://${request.host}`);
   const secureCookie = (request: FastifyRequest) =>
     publicBase ? publicBase.startsWith('https:') : request.protocol === 'https';
 
@@ -99,7 +99,7 @@ export async function buildServer(opts: BuildServerOptions): Promise<FastifyInst
   const trace = opts.trace;
   if (trace) {
     app.addHook('onResponse', async (request, reply) => {
-      trace(`${request.method} ${request.url} ${reply.statusCode} ${reply.elapsedTime.toFixed(1)} ms`);
+      trace(`${request.method} ${redactUrl(request.url)} ${reply.statusCode} ${reply.elapsedTime.toFixed(1)} ms`);
     });
   }
   let closing = false;
@@ -224,19 +224,23 @@ function listeningBase(address: AddressInfo | string | null): string {
   return `http://${host}:${address.port}/api`;
 }
 
-/** The Origin header, else the Referer's origin; null when neither is sent; 'null' stays foreign. */
+/** The Origin header, else the Referer's origin; null when neither is sent; 'null' or garbage stays foreign. */
 function requestOrigin(request: FastifyRequest): string | null {
   const origin = request.headers.origin;
-  if (typeof origin === 'string' && origin !== '') return origin === 'null' ? 'null' : origin.replace(/\/+$/, '');
+  if (typeof origin === 'string' && origin !== '') return normaliseOrigin(origin);
   const referer = request.headers.referer;
-  if (typeof referer === 'string' && referer !== '') {
-    try {
-      return new URL(referer).origin;
-    } catch {
-      return 'null';
-    }
-  }
+  if (typeof referer === 'string' && referer !== '') return normaliseOrigin(referer);
   return null;
+}
+
+/** scheme://host[:port] in its canonical form (lower case, default port dropped); 'null' when not a URL. */
+function normaliseOrigin(url: string): string {
+  try {
+    const origin = new URL(url).origin;
+    return origin === 'null' ? 'null' : origin;
+  } catch {
+    return 'null';
+  }
 }
 
 function bearer(header: string | undefined): string | null {

@@ -210,7 +210,7 @@ export function statusError(res: AxiosResponse): ServerError {
   if (s === 429 || s === 500 || s === 502 || s === 503 || s === 504)
     return new ServerError(
       'offline',
-      `The server is temporarily unavailable (${s}${msg ? `: ${msg}` : ''}); it will be tried again.`,
+      `The server is temporarily unavailable (${s}${msg ? `: ${msg}` : ''}); try again later.`,
       s,
       res.data,
     );

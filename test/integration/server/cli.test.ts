@@ -44,6 +44,14 @@ describe('server CLI on the embedded database', () => {
     expect((await run(['user', 'grant', 'a', 'b', '--role', 'boss', '--data-dir', data])).code).toBe(2);
     expect((await run(['project', 'add', 'k', '--data-dir', data])).code).toBe(2);
     expect((await run(['serve', '--port', 'x', '--data-dir', data])).code).toBe(2);
+    // Links name the server: on a wildcard address it needs to be told its public URL.
+    const wildcard = await run(['serve', '--host', '0.0.0.0', '--data-dir', data]);
+    expect(wildcard).toMatchObject({ code: 2 });
+    expect(wildcard.err).toMatch(/--public-url is required/);
+    expect((await run(['serve', '--public-url', 'ftp://x/api', '--data-dir', data])).code).toBe(2);
+    expect((await run(['serve', '--public-url', 'https://x/api?q=1', '--data-dir', data])).code).toBe(2);
+    expect((await run(['serve', '--log-level', 'loud', '--data-dir', data])).code).toBe(2);
+    expect((await run(['serve', '--trust-proxy', 'evil!', '--data-dir', data])).code).toBe(2);
     expect((await run(['migrate', '--data-dir', data, '--database-url', 'postgres://x'])).code).toBe(2);
     expect((await run(['migrate', '--bogus', '--data-dir', data])).code).toBe(2);
     expect(fs.existsSync(data)).toBe(false);

@@ -134,7 +134,7 @@ describe('request logging', () => {
   });
   afterAll(() => srv?.close());
 
-  it('logs every request without passwords, tokens or cookies, even in a login query string', async () => {
+  it('logs every request without passwords, tokens or cookies, even in a login query string (log and --trace)', async () => {
     const lines: string[] = [];
     const stream = new Writable({
       write(chunk: Buffer, _enc, done) {
@@ -142,7 +142,8 @@ describe('request logging', () => {
         done();
       },
     });
-    const app = await buildServer({ db: srv.db, logger: { stream } });
+    const traced: string[] = [];
+    const app = await buildServer({ db: srv.db, logger: { stream }, trace: (l) => traced.push(l) });
     await app.listen({ host: '127.0.0.1', port: 0 });
     const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}/api`;
     try {
@@ -163,7 +164,8 @@ describe('request logging', () => {
     } finally {
       await app.close();
     }
-    const all = lines.join('\n');
+    const all = [...lines, ...traced].join('\n');
+    expect(traced.some((l) => l.startsWith('GET /api/user/login?username=writer&password=[Redacted] 400 '))).toBe(true);
     expect(all).toContain('/api/user/login?username=writer&password=[Redacted]');
     expect(all).toContain('/api/user/projects?token=[Redacted]');
     expect(lines.length).toBeGreaterThanOrEqual(10); // a line in, a line out, per request
