@@ -14,7 +14,7 @@ import {
   type Observation,
   SESSION_COOKIE,
 } from '../../../src/shared/api.js';
-import { HttpClient } from '../../../src/main/sync/http.js';
+import { HttpClient } from '../../../src/main/remote/http.js';
 import { startTestServer, testEngines, type TestServer } from '../../helpers/server.js';
 import { Client } from './client.js';
 import { newObs } from './fixtures.js';

@@ -1,6 +1,6 @@
 import type { AxiosResponse } from 'axios';
 import { describe, expect, it } from 'vitest';
-import { statusError } from '../../../src/main/sync/http';
+import { statusError } from '../../../src/main/remote/http';
 
 const answer = (status: number, data: unknown = { code: 0, type: 'error', message: 'from the server' }) =>
   ({ status, data, headers: {}, statusText: '', config: {} }) as AxiosResponse;
