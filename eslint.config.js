@@ -130,6 +130,28 @@ export default tseslint.config(
     },
   },
   {
+    // The server's domain does not speak HTTP: only app.ts, context.ts, logging.ts and routes/ see Fastify.
+    files: ['src/server/{protocol,observations,db,admin,auth,cli}/**/*.ts', 'src/server/access.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['electron', 'electron/*', 'electron-store'], message: 'The server never imports Electron.' },
+            {
+              group: ['**/main/**', '**/preload/**', '**/renderer/**'],
+              message: 'The server shares only src/shared with the desktop.',
+            },
+            {
+              group: ['fastify', '@fastify/*', '**/routes/**'],
+              message: 'Domain code takes plain values (a base URL, a user, a device UUID), not HTTP requests.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['src/main/**/*.ts', 'src/preload/**/*.ts'],
     rules: {
       'no-restricted-imports': [
