@@ -11,9 +11,14 @@ const cli = ['tsx', 'src/server/cli/index.ts'];
 const seeded = spawnSync('npx', [...cli, 'demo', '--data-dir', dataDir], { stdio: 'inherit' });
 if (seeded.status !== 0) process.exit(seeded.status ?? 1);
 
-const server = spawn('npx', [...cli, 'serve', '--data-dir', dataDir, '--host', '127.0.0.1', '--port', port], {
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
+// Request logs (one JSON line each) would drown the demo's own messages: warnings and errors only.
+const server = spawn(
+  'npx',
+  [...cli, 'serve', '--data-dir', dataDir, '--host', '127.0.0.1', '--port', port, '--log-level', 'warn'],
+  {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  },
+);
 const stop = () => server.kill('SIGTERM');
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
