@@ -10,8 +10,10 @@ export interface RawResponse {
 
 export function rawRequest(port: number, head: string, body: Buffer | string = ''): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
+    // Written without half-closing: a server may drop a request whose client has ended its side
+    // (Node's default); the answer ends the connection (Connection: close, or an error).
     const socket = net.connect(port, '127.0.0.1', () => {
-      socket.end(Buffer.concat([Buffer.from(head, 'latin1'), Buffer.isBuffer(body) ? body : Buffer.from(body)]));
+      socket.write(Buffer.concat([Buffer.from(head, 'latin1'), Buffer.isBuffer(body) ? body : Buffer.from(body)]));
     });
     const chunks: Buffer[] = [];
     socket.on('data', (c: Buffer) => chunks.push(c));
