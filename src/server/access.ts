@@ -4,14 +4,52 @@ import { forbidden, notFound } from './errors.js';
 
 const RANK: Record<Role, number> = { reader: 1, writer: 2, admin: 3 };
 
-export async function listUserProjects(db: Queryable, userId: number, onlyKey?: string): Promise<Project[]> {
-  return db.query<Project>(
-    `SELECT p.key, p.label, p.description, NULL::text AS media_url
+interface ProjectRow {
+  key: string;
+  label: string;
+  description: string | null;
+  geopackage_file: string | null;
+  xmin: number | null;
+  ymin: number | null;
+  xmax: number | null;
+  ymax: number | null;
+}
+
+/** The user's projects (or the one named), with absolute links under `apiBase`. */
+export async function listUserProjects(
+  db: Queryable,
+  userId: number,
+  apiBase: string,
+  onlyKey?: string,
+): Promise<Project[]> {
+  const rows = await db.query<ProjectRow>(
+    `SELECT p.key, p.label, p.description, p.geopackage_file,
+            p.extent_xmin AS xmin, p.extent_ymin AS ymin, p.extent_xmax AS xmax, p.extent_ymax AS ymax
        FROM project p JOIN project_member m ON m.project_id = p.id
       WHERE m.user_id = $1 AND ($2::text IS NULL OR p.key = $2)
       ORDER BY p.key`,
     [userId, onlyKey ?? null],
   );
+  return rows.map((r) => ({
+    key: r.key,
+    label: r.label,
+    description: r.description,
+    media_url: null,
+    geopackage_url: r.geopackage_file ? `${apiBase}/project/${encodeURIComponent(r.key)}/geopackage` : null,
+    extent: r.xmin === null ? null : { xmin: r.xmin, ymin: r.ymin!, xmax: r.xmax!, ymax: r.ymax! },
+  }));
+}
+
+/** The stored file holding a project's GeoPackage; 404 when the user cannot see the project or it has none. */
+export async function projectGeopackageFile(db: Queryable, userId: number, projectKey: string): Promise<string> {
+  const [row] = await db.query<{ geopackage_file: string | null }>(
+    `SELECT p.geopackage_file FROM project p JOIN project_member m ON m.project_id = p.id
+      WHERE m.user_id = $1 AND p.key = $2`,
+    [userId, projectKey],
+  );
+  if (!row) throw notFound(`Project ${projectKey} not found`);
+  if (!row.geopackage_file) throw notFound(`Project ${projectKey} has no GeoPackage`);
+  return row.geopackage_file;
 }
 
 export interface IndicatorAccess {

@@ -24,13 +24,24 @@ export type LoginBody = z.infer<typeof LoginBody>;
 export const LoginResult = z.object({ token: z.string().min(16) });
 export type LoginResult = z.infer<typeof LoginResult>;
 
+/** Longitude/latitude bounds (EPSG:4326) a project's map opens on. */
+export const ProjectExtent = z.object({ xmin: z.number(), ymin: z.number(), xmax: z.number(), ymax: z.number() });
+export type ProjectExtent = z.infer<typeof ProjectExtent>;
+
 export const Project = z.object({
   key: z.string(),
   label: z.string(),
   description: z.string().nullable(),
   media_url: z.string().nullable(),
+  // Optional: servers before these fields omit them.
+  /** The project's layers as one GeoPackage, for the offline map; null when it has none. */
+  geopackage_url: z.string().nullable().optional(),
+  extent: ProjectExtent.nullable().optional(),
 });
 export type Project = z.infer<typeof Project>;
+
+/** The media type of a GeoPackage (OGC 12-128r18 and IANA). */
+export const GEOPACKAGE_MIME = 'application/geopackage+sqlite3';
 
 export const SESSION_COOKIE = 'gobs_session';
 export const DEVICE_HEADER = 'deviceId';

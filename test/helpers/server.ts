@@ -24,8 +24,9 @@ import { loadMigrations, migrate } from '../../src/server/db/migrate.js';
 import { deleteFile, putFile, readFileBytes } from '../../src/server/db/files.js';
 import * as seedFns from '../../src/server/admin/seed.js';
 import { seedDemo } from '../../src/server/admin/demo.js';
+import { setProjectExtent, setProjectGeopackage } from '../../src/server/admin/projectFiles.js';
 export { DEMO } from '../../src/server/admin/demo.js';
-import { type Role } from '../../src/shared/api.js';
+import { type ProjectExtent, type Role } from '../../src/shared/api.js';
 import { createTestDatabase, postgresUrl } from './postgres.js';
 
 export type TestEngine = 'pglite' | 'postgres';
@@ -78,6 +79,8 @@ function seeders(db: Db) {
     user: (login: string, password: string) => seedFns.createUser(db, login, password),
     project: (key: string, label = key, description: string | null = null) =>
       seedFns.createProject(db, { key, label, description }),
+    projectGeopackage: (key: string, file: string | null) => setProjectGeopackage(db, key, file),
+    projectExtent: (key: string, extent: ProjectExtent | null) => setProjectExtent(db, key, extent),
     grant: (login: string, projectKey: string, role: Role) => seedFns.grantRole(db, login, projectKey, role),
     indicator: (spec: seedFns.IndicatorSpec) => seedFns.createIndicator(db, spec),
     link: (projectKey: string, indicatorCode: string) => seedFns.linkIndicator(db, projectKey, indicatorCode),

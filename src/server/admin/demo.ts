@@ -2,12 +2,14 @@
  * The demo data set (`npm run server -- demo`): two projects, four indicators (one with five
  * dimensions of every type), documents with real files, ~6,000 observations over two years and
  * the Occitanie/Cévennes area; users demo/demo (writer) and analyst/analyst (reader) in both
- * projects, plus field/field, the field technician who authored most observations.
+ * projects, plus field/field, the field technician who authored most observations. Each project
+ * has its layers as a GeoPackage (built from demo-layers/*.geojson by scripts/demo-geopackages.sh).
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import { type DateFormat } from '../../shared/api.js';
 import { type Db } from '../db/types.js';
 import {
@@ -22,6 +24,7 @@ import {
   type SeedObservation,
 } from './seed.js';
 import { pdf, png } from './files.js';
+import { setProjectExtent, setProjectGeopackage } from './projectFiles.js';
 import { type CsvValue, csvRow } from '../../shared/csv.js';
 
 export const DEMO_PROJECTS = [
@@ -29,11 +32,17 @@ export const DEMO_PROJECTS = [
     key: 'environment~water',
     label: 'Water quality',
     description: 'Rivers and lakes of the Hérault basin: rainfall, water chemistry and riverbank birds.',
+    // layers: stations (points), rivers (lines), catchments (polygons); sources in demo-layers/
+    geopackage: 'water.gpkg',
+    extent: { xmin: 3.15, ymin: 43.25, xmax: 4.0, ymax: 44.1 },
   },
   {
     key: 'environment~air',
     label: 'Air and weather',
     description: 'Weather stations and air quality sensors of the Montpellier area.',
+    // layers: sensors (points), communes (polygons and a multipolygon)
+    geopackage: 'air.gpkg',
+    extent: { xmin: 3.3, ymin: 43.35, xmax: 4.0, ymax: 43.7 },
   },
 ];
 
@@ -261,6 +270,8 @@ export async function seedDemo(db: Db): Promise<boolean> {
   for (const u of [DEMO.writer, DEMO.reader, DEMO.field]) await createUser(db, u.username, u.password);
   for (const p of DEMO_PROJECTS) {
     await createProject(db, p);
+    await setProjectGeopackage(db, p.key, fileURLToPath(new URL(`demo-layers/${p.geopackage}`, import.meta.url)));
+    await setProjectExtent(db, p.key, p.extent);
     await grantRole(db, DEMO.writer.username, p.key, 'writer');
     await grantRole(db, DEMO.reader.username, p.key, 'reader');
     await grantRole(db, DEMO.field.username, p.key, 'writer');

@@ -29,7 +29,8 @@ export async function purge(db: Queryable): Promise<PurgeResult> {
     files: await count(
       `DELETE FROM stored_file f WHERE f.created_at < now() - interval '${ORPHAN_FILE_AGE}'
           AND NOT EXISTS (SELECT 1 FROM observation o WHERE o.media_file = f.name)
-          AND NOT EXISTS (SELECT 1 FROM document d WHERE d.file_name = f.name)`,
+          AND NOT EXISTS (SELECT 1 FROM document d WHERE d.file_name = f.name)
+          AND NOT EXISTS (SELECT 1 FROM project p WHERE p.geopackage_file = f.name)`,
     ),
   };
 }

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { type Readable, type Writable } from 'node:stream';
-import { Role } from '../../shared/api.js';
+import { type ProjectExtent, Role } from '../../shared/api.js';
 import {
   DEFAULT_DATA_DIR,
   copyFolderFiles,
@@ -24,6 +24,7 @@ import {
   setPassword,
 } from '../admin/seed.js';
 import { seedDemo } from '../admin/demo.js';
+import { parseExtent, setProjectExtent, setProjectGeopackage } from '../admin/projectFiles.js';
 import { importCsv, exportCsv } from '../admin/csv.js';
 import { deviceReport, observationDevices } from '../admin/devices.js';
 import { DEFAULT_PURGE_EVERY_MS, purge } from '../admin/purge.js';
@@ -47,6 +48,8 @@ commands:
   user logout <login>                                         revoke every session of a user
   project add <key> --label LABEL [--description TEXT]        create a project
   project link <projectKey> <indicatorCode>                   add an indicator to a project
+  project geopackage <projectKey> <file.gpkg> | --remove      the project's layers for the desktop's offline map
+  project extent <projectKey> <xmin,ymin,xmax,ymax> | --clear the area (degrees) the project's map opens on
   indicator add --from indicator.json                         create an indicator with its dimensions
   document add <indicatorCode> <file> --label L --type T      attach a document (preview|image|video|document|other)
   import <indicatorCode> <file.csv> [--as login]              import observations as one new import
@@ -240,6 +243,8 @@ async function withStorage(key: string, rest: string[], io: Io): Promise<number>
     'user logout': {},
     'project add': { label: { type: 'string' }, description: { type: 'string' } },
     'project link': {},
+    'project geopackage': { remove: { type: 'boolean' } },
+    'project extent': { clear: { type: 'boolean' } },
     'indicator add': { from: { type: 'string' } },
     'document add': { label: { type: 'string' }, type: { type: 'string' }, description: { type: 'string' } },
     import: { as: { type: 'string' } },
@@ -256,6 +261,7 @@ async function withStorage(key: string, rest: string[], io: Io): Promise<number>
   // Validate arguments before opening the database, so usage errors are fast and touch nothing.
   let password: string | undefined;
   let indicatorJson: unknown;
+  let extent: ProjectExtent | null = null;
   switch (key) {
     case 'user add':
       want(positionals, 1, '<login>');
@@ -282,6 +288,19 @@ async function withStorage(key: string, rest: string[], io: Io): Promise<number>
       break;
     case 'project link':
       want(positionals, 2, '<projectKey> <indicatorCode>');
+      break;
+    case 'project geopackage':
+      want(positionals, v.remove ? 1 : 2, v.remove ? '<projectKey> --remove' : '<projectKey> <file.gpkg>');
+      break;
+    case 'project extent':
+      want(positionals, v.clear ? 1 : 2, v.clear ? '<projectKey> --clear' : '<projectKey> <xmin,ymin,xmax,ymax>');
+      if (!v.clear) {
+        try {
+          extent = parseExtent(positionals[1]!);
+        } catch (err) {
+          throw new UsageError((err as Error).message);
+        }
+      }
       break;
     case 'indicator add':
       want(positionals, 0, 'no positional arguments');
@@ -336,6 +355,19 @@ async function withStorage(key: string, rest: string[], io: Io): Promise<number>
       case 'project link':
         await linkIndicator(db, a, b);
         io.stdout(`indicator ${b} linked to project ${a}`);
+        break;
+      case 'project geopackage':
+        if (v.remove) {
+          await setProjectGeopackage(db, a, null);
+          io.stdout(`project ${a} has no GeoPackage`);
+        } else {
+          const size = await setProjectGeopackage(db, a, b);
+          io.stdout(`GeoPackage of project ${a} set (${size} bytes)`);
+        }
+        break;
+      case 'project extent':
+        await setProjectExtent(db, a, extent);
+        io.stdout(extent ? `extent of project ${a} set` : `project ${a} has no extent`);
         break;
       case 'indicator add': {
         const r = await createIndicator(db, indicatorJson as never);

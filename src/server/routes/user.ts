@@ -71,5 +71,5 @@ export async function userRoutes(app: FastifyInstance, ctx: ServerContext, opts:
   app.get('/user/logout', logout);
   app.post('/user/logout', logout);
 
-  app.get('/user/projects', async (request) => listUserProjects(ctx.db, requireUser(request).id));
+  app.get('/user/projects', async (request) => listUserProjects(ctx.db, requireUser(request).id, ctx.apiBase()));
 }

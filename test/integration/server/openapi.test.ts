@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Observation } from '../../../src/shared/api.js';
@@ -17,6 +18,8 @@ import { Client } from './client.js';
 import { DEVICE_A, DEVICE_B, newObs } from './fixtures.js';
 import { type Schema, validate } from './schema.js';
 import { head, rawRequest } from './raw.js';
+
+const DEMO_GEOPACKAGE = fileURLToPath(new URL('../../../src/server/admin/demo-layers/water.gpkg', import.meta.url));
 
 const doc = parse(fs.readFileSync(new URL('../../../docs/api/openapi.yaml', import.meta.url), 'utf8')) as Schema;
 const paths = doc.paths as Record<string, Record<string, Schema>>;
@@ -47,7 +50,9 @@ describe('docs/api/openapi.yaml matches the server', () => {
   const covered = new Set<string>();
 
   beforeAll(async () => {
-    srv = await startTestServer();
+    // A throttled login stays throttled however slowly this loaded machine sends the next attempt.
+    const slowDelay = { free: 5, baseDelayMs: 10 * 60_000, maxDelayMs: 10 * 60_000 };
+    srv = await startTestServer({ server: { loginThrottle: { userAddress: slowDelay } } });
     await srv.seed.basic();
     await srv.seed.project('p2');
     await srv.seed.user('stranger', 'stranger');
@@ -154,6 +159,14 @@ describe('docs/api/openapi.yaml matches the server', () => {
       await check('GET', p, ok, 401, null);
       await check('GET', p, { projectKey: 'p2' }, 404, r);
     }
+    const gpkg = { projectKey: 'p1' };
+    await check('GET', '/project/{projectKey}/geopackage', gpkg, 404, r); // none attached yet
+    await srv.seed.projectGeopackage('p1', DEMO_GEOPACKAGE);
+    const file = await check('GET', '/project/{projectKey}/geopackage', gpkg, 200, r);
+    const etag = { headers: { 'if-none-match': file.headers.get('etag')! } };
+    await check('GET', '/project/{projectKey}/geopackage', gpkg, 304, r, etag);
+    await check('GET', '/project/{projectKey}/geopackage', gpkg, 401, null);
+    await check('GET', '/project/{projectKey}/geopackage', { projectKey: 'p2' }, 404, r);
     for (const p of ['/indicator/{indicatorCode}', '/indicator/{indicatorCode}/documents']) {
       await check('GET', p, { indicatorCode: 'pluviometry' }, 200, r);
       await check('GET', p, { indicatorCode: 'pluviometry' }, 401, null);
