@@ -18,6 +18,16 @@ describe.each(testEngines())('the demo data set and the bulk seeding helper (%s)
     const codes = new Set<string>();
     let total = 0;
     for (const p of projects) {
+      // Layers for the offline map, and an extent holding every observation of the project's stations.
+      expect(p.geopackage_url).toMatch(/\/geopackage$/);
+      const gpkg = await fetch(p.geopackage_url!, { headers: { authorization: `Bearer ${demo.token}` } });
+      expect(gpkg.status).toBe(200);
+      expect(
+        Buffer.from(await gpkg.arrayBuffer())
+          .subarray(68, 72)
+          .toString('latin1'),
+      ).toBe('GPKG');
+      expect(p.extent).toMatchObject({ xmin: expect.any(Number), ymax: expect.any(Number) });
       const inds = (await demo.get<Indicator[]>(`/project/${encodeURIComponent(p.key)}/indicators`)).body;
       expect(inds.map((i) => i.code)).toEqual(DEMO.indicators[p.key]);
       for (const i of inds) {
