@@ -138,6 +138,29 @@ export async function buildStandinServer(opts: StandinServerOptions): Promise<Fa
     return payload;
   });
 
+  /**
+   * Runs a handler in one transaction and sends its answer only once that transaction has
+   * committed. PHP writes its answer after its statements have committed; an answer that reached
+   * the client first would let the client's next request miss what the answer reported.
+   */
+  async function answerAfterCommit(reply: FastifyReply, fn: (sql: Sql) => Promise<unknown>): Promise<FastifyReply> {
+    const send = reply.send.bind(reply);
+    let answer: { payload: unknown } | null = null;
+    // Held until the commit; returns a plain object so that awaiting the handler's result (a reply
+    // is thenable) does not wait for a send that has not happened yet.
+    reply.send = ((payload?: unknown) => {
+      answer = { payload };
+      return {} as FastifyReply;
+    }) as FastifyReply['send'];
+    try {
+      await storage.tx(clock.now(), fn);
+    } finally {
+      reply.send = send;
+    }
+    const held = answer as { payload: unknown } | null;
+    return held ? send(held.payload) : reply;
+  }
+
   const originOf = (req: FastifyRequest) => opts.publicOrigin() ?? `${req.protocol}://${req.headers.host ?? req.host}`;
   const entry = (req: FastifyRequest) => `${originOf(req)}/gobsapi.php`;
 
@@ -164,7 +187,7 @@ export async function buildStandinServer(opts: StandinServerOptions): Promise<Fa
     };
     const auth = basicCredentials(req);
     if (auth) {
-      return storage.tx(clock.now(), async (sql) => {
+      return answerAfterCommit(reply, async (sql) => {
         if (!(await checkPassword(sql, auth.login, auth.password))) {
           data['qgis_server_info'] = { error: 'WRONG_CREDENTIALS' };
         }
@@ -203,7 +226,7 @@ export async function buildStandinServer(opts: StandinServerOptions): Promise<Fa
     (fn: (req: FastifyRequest, reply: FastifyReply, sql: Sql) => Promise<unknown>) =>
     async (req: FastifyRequest, reply: FastifyReply) => {
       try {
-        return await storage.tx(clock.now(), (sql) => fn(req, reply, sql));
+        return await answerAfterCommit(reply, (sql) => fn(req, reply, sql));
       } catch (err) {
         if (err instanceof ApiError) return sendApi(reply, err.http, 'error', err.message);
         throw err;
@@ -379,7 +402,7 @@ export async function buildStandinServer(opts: StandinServerOptions): Promise<Fa
       typeof query['username'] === 'string'
         ? { login: query['username'], password: typeof query['password'] === 'string' ? query['password'] : '' }
         : basicCredentials(req);
-    return storage.tx(clock.now(), async (sql) => {
+    return answerAfterCommit(reply, async (sql) => {
       if (!credentials || !(await checkPassword(sql, credentials.login, credentials.password))) {
         return sendApi(reply, 400, 'error', 'Invalid username/password supplied');
       }
@@ -391,7 +414,7 @@ export async function buildStandinServer(opts: StandinServerOptions): Promise<Fa
   });
 
   app.all(`${api}/user/logout`, (req, reply) =>
-    storage.tx(clock.now(), async (sql) => {
+    answerAfterCommit(reply, async (sql) => {
       const token = bearerToken(req);
       if (!token || !(await loginForToken(sql, token))) {
         return sendApi(reply, 401, 'error', 'Access token is missing or invalid');
