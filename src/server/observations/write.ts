@@ -166,7 +166,7 @@ export async function pushObservations(ctx: ServerContext, w: Writer, items: unk
     const fresh = clean.filter((o) => !existing.has(o.uuid));
     if (fresh.length > 0) {
       const importId = await newImport(q, w, deviceRowId, 'push');
-      // The insert returns the rows as the response shows them: no second look-up (perf finding F7).
+      // The insert returns the rows as the response shows them: no second look-up.
       const inserted = await q.query<ObservationRow>(
         `WITH o AS (
            INSERT INTO observation (uuid, indicator_id, import_id, ts, x, y, wkt, vals, author_id)

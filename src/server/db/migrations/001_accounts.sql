@@ -1,4 +1,4 @@
--- Users, sessions, projects and memberships (issue 2).
+-- Users, sessions, projects and memberships.
 CREATE TABLE app_user (
   id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   login text NOT NULL UNIQUE CHECK (length(login) BETWEEN 1 AND 200),

@@ -1,4 +1,4 @@
--- Indicators with ordered typed dimensions, linked to projects; documents describing them (issue 3).
+-- Indicators with ordered typed dimensions, linked to projects; documents describing them.
 CREATE TABLE indicator (
   id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   code text NOT NULL UNIQUE CHECK (code ~ '^[A-Za-z0-9_.-]{1,100}$'),

@@ -1,4 +1,4 @@
--- Devices, imports, observations and deletions (issue 3).
+-- Devices, imports, observations and deletions.
 CREATE TABLE device (
   id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   uuid uuid NOT NULL UNIQUE,

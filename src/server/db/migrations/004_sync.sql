@@ -1,4 +1,4 @@
--- What each device holds, and its pull cursors (issue 3, docs/PROTOCOL.md).
+-- What each device holds, and its pull cursors (docs/PROTOCOL.md).
 
 -- The design's "devices" map, normalised: device D holds observation O at import I. Written when
 -- D pushes or updates O and when D acknowledges a batch containing O. Never scanned by a pull as a
