@@ -3,12 +3,14 @@
  * e2e harness both dispatch into exactly this object, so tests exercise what the app runs.
  */
 import type { Handlers } from '../../shared/ipc';
-import { forget, loginAndUse, logout } from '../auth';
+import { forget, forgetPassword, loginAndUse, logout } from '../auth';
 import { openDocument, saveDocument, type DocumentDeps } from '../documents/documents';
+import { projectIllustration, seriesImagesOf, seriesObjects } from '../documents/projectFiles';
 import { AppError } from '../errors';
 import { attachMedia, getMedia, removeMedia } from '../media/photos';
 import { resolveConflict } from '../observations/conflicts';
 import { discardChange } from '../observations/discard';
+import { refreshObservation } from '../observations/refresh';
 import { ObservationService } from '../observations/service';
 import type { MainCoreOptions } from '../platform/options';
 import { refreshProjects, refreshProjectsOrOffline } from '../projects';
@@ -52,6 +54,7 @@ export function createHandlers(ctx: Session, services: Services, options: MainCo
     client: () => ctx.client(),
     openPath: options.openPath,
     saveAs: options.saveAs,
+    ...(options.openExternal ? { openExternal: options.openExternal } : {}),
   });
   /** A photo change is a local change like an edit: the UI is told. */
   const photoChanged = <T extends { indicatorCode: string }>(detail: T): T => {
@@ -75,6 +78,7 @@ export function createHandlers(ctx: Session, services: Services, options: MainCo
         await services.ready;
         return ctx.status();
       },
+      forgetPassword: async () => forgetPassword(ctx),
     },
     account: {
       forget: async ({ force }) => {
@@ -86,6 +90,7 @@ export function createHandlers(ctx: Session, services: Services, options: MainCo
     projects: {
       list: async () => (ctx.account ? listProjects(ctx.account.db) : []),
       refresh: () => refreshProjectsOrOffline(ctx),
+      illustration: async ({ projectKey }) => projectIllustration(ctx.requireStore(), projectKey),
     },
     indicators: {
       list: async ({ projectKey }) => listIndicators(ctx.requireStore().db, projectKey),
@@ -94,6 +99,8 @@ export function createHandlers(ctx: Session, services: Services, options: MainCo
         getIndicatorDef(db, indicatorCode);
         return listIndicators(db, null, indicatorCode)[0]!;
       },
+      images: async ({ indicatorCode }) => seriesImagesOf(ctx.requireStore(), indicatorCode),
+      objects: async ({ indicatorCode }) => seriesObjects(ctx.requireStore(), indicatorCode),
     },
     documents: {
       list: async ({ indicatorCode }) => listDocuments(ctx.requireStore().db, indicatorCode),
@@ -104,6 +111,7 @@ export function createHandlers(ctx: Session, services: Services, options: MainCo
       list: async (args) => obs.list(args),
       count: async ({ indicatorCode, filter }) => obs.count(indicatorCode, filter),
       get: async ({ uuid }) => obs.get(uuid),
+      refresh: ({ uuid }) => refreshObservation(ctx, ctx.kind, uuid),
       create: async (args) => obs.create(args),
       update: async (args) => obs.update(args),
       delete: async ({ uuid }) => obs.delete(uuid),
@@ -115,7 +123,7 @@ export function createHandlers(ctx: Session, services: Services, options: MainCo
       resolve: async ({ uuid, keep }) => resolveConflict(ctx, uuid, keep),
     },
     media: {
-      attach: async ({ uuid, dataBase64 }) => photoChanged(attachMedia(ctx.requireStore(), uuid, dataBase64)),
+      attach: async ({ uuid, dataBase64 }) => photoChanged(attachMedia(ctx.requireStore(), uuid, dataBase64, ctx.kind)),
       remove: async ({ uuid }) => photoChanged(removeMedia(ctx.requireStore(), uuid)),
       get: ({ uuid }) => getMedia(ctx.requireStore(), () => ctx.client(), uuid),
     },
@@ -150,6 +158,7 @@ export function createHandlers(ctx: Session, services: Services, options: MainCo
       logFile: options.logFile ?? null,
       serverUrl: ctx.account?.ref.serverUrl ?? null,
       username: ctx.account?.ref.username ?? null,
+      serverKind: ctx.account ? ctx.kind : null,
       language: options.settings.get('language') ?? 'system',
       systemLanguages: options.systemLanguages?.() ?? [],
     };
