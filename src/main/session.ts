@@ -24,6 +24,7 @@ import {
 } from './store/account';
 import { optimize } from './store/db';
 import { getIndicatorDef } from './store/indicators';
+import { heldSeriesOf } from './store/observations';
 
 type SessionPlatform = Pick<
   MainCoreOptions,
@@ -191,7 +192,11 @@ export class Session implements StoreAccess, RemoteAccess, Connectivity, Events 
         onOutcome: (o) => this.recordOutcome(o),
         renew: () => this.renew(),
       },
-      { login: account.ref.username, seriesInfo: (key) => seriesEntry(account, key) },
+      {
+        login: account.ref.username,
+        seriesInfo: (key) => seriesEntry(account, key),
+        heldIn: (uuid) => (account.db.open ? heldSeriesOf(account.db, uuid) : null),
+      },
     );
     return this.remote;
   }
@@ -242,6 +247,7 @@ function seriesEntry(account: AccountStore, key: string): SeriesEntry | null {
       projectKey: def.series.projectKey,
       indicatorCode: def.serverCode,
       layerCode: def.layerCode,
+      dateFormat: def.dateFormat,
       dimensions: def.dimensions,
     };
   } catch (err) {

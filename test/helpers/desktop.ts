@@ -57,6 +57,8 @@ export interface TestDesktop {
   dataDir: string;
   events: { event: keyof IpcEvents; payload: unknown }[];
   openedPaths: string[];
+  /** Web pages handed to the browser (document links). */
+  openedUrls: string[];
   /** Every save dialog: the name it offered, the file it copied and where the copy went. */
   saved: { defaultName: string; sourcePath: string; savedTo: string }[];
   /** Closes the core and starts a new one over the same data (an app restart). */
@@ -84,6 +86,7 @@ export function testCoreOptions(
   emit: MainCoreOptions['emit'] = () => undefined,
   openPath: MainCoreOptions['openPath'] = async () => undefined,
   saveAs: MainCoreOptions['saveAs'] = saveIntoDataDir(dataDir),
+  openExternal: MainCoreOptions['openExternal'] = async () => undefined,
 ): MainCoreOptions {
   return {
     dataDir,
@@ -92,6 +95,7 @@ export function testCoreOptions(
     emit,
     openPath,
     saveAs,
+    openExternal,
     appVersion: '0.0.0-test',
     logFile: join(dataDir, 'logs', 'main.log'),
     autoSync: options.autoSync ?? false,
@@ -119,6 +123,7 @@ export async function createTestDesktop(options: TestDesktopOptions = {}): Promi
   const events: TestDesktop['events'] = [];
   const listeners = new Map<string, Set<(payload: unknown) => void>>();
   const openedPaths: string[] = [];
+  const openedUrls: string[] = [];
   const saved: TestDesktop['saved'] = [];
   const coreOptions = testCoreOptions(
     dataDir,
@@ -129,6 +134,7 @@ export async function createTestDesktop(options: TestDesktopOptions = {}): Promi
     },
     async (path) => void openedPaths.push(path),
     saveIntoDataDir(dataDir, saved),
+    async (url) => void openedUrls.push(url),
   );
   const core = await createMainCore(coreOptions);
   const gobs = buildBridge({
@@ -147,6 +153,7 @@ export async function createTestDesktop(options: TestDesktopOptions = {}): Promi
     dataDir,
     events,
     openedPaths,
+    openedUrls,
     saved,
     async restart() {
       await desktop.close();

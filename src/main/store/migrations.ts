@@ -202,7 +202,7 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
-    version: 8,
+    version: 9,
     name: 'series, server kinds, project files, end times and editability',
     // A second kind of server (Lizmap with the G-Obs module) has series: project → series →
     // indicator, observations belonging to a series. A row of `indicator` is now a series — what

@@ -438,6 +438,15 @@ export function rowsInState(
   ).all(indicatorCode, state, afterLocalId, limit) as ObsRecord[];
 }
 
+/** The series of an observation the server has (sent from here or received), or null. */
+export function heldSeriesOf(db: Db, uuid: string): string | null {
+  return (
+    (stmt(db, 'SELECT indicator_code FROM observation WHERE uuid = ? AND (id IS NOT NULL OR push_attempted = 1)')
+      .pluck()
+      .get(uuid) as string | undefined) ?? null
+  );
+}
+
 /** These rows again, as they are now, keeping only those still waiting to be created. */
 export function stillLocal(db: Db, uuids: readonly string[]): ObsRecord[] {
   const get = stmt(db, "SELECT * FROM observation WHERE uuid = ? AND state = 'local'");

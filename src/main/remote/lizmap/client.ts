@@ -51,12 +51,15 @@ const ALREADY_EXISTS = /already exists/i;
 const NOT_ALLOWED_TO_ACCESS = /not right to access/i;
 const NOT_IN_SERIES = 'does not correspond to an existing observation';
 const DELETE_FAILED = /database error occurred while deleting/i;
+const NOT_CREATED = /has not been created/i;
 
 export interface LizmapClientOptions {
   /** The user's login: the module marks as editable only the observations this user wrote. */
   login: string;
   /** The series the device knows (from the store), so a request about one needs no listing first. */
   seriesInfo?: (key: string) => SeriesEntry | null;
+  /** The series of an observation the device holds as the server's (sent or received), or null. */
+  heldIn?: (uuid: string) => string | null;
 }
 
 type Send = Omit<RequestOptions<z.ZodType>, 'schema'>;
@@ -259,7 +262,26 @@ export class LizmapClient implements ServerClient {
       signal,
     });
     const next = laterOf(laterOf(from, this.observed.get(key) ?? null), this.clock.nowAtLeast(dateHeader(res)));
-    return { items: data, cursor: next, remaining: null, last: true };
+    return { items: await this.stillDeleted(data, signal), cursor: next, remaining: null, last: true };
+  }
+
+  /**
+   * The module logs a deletion by uuid without saying when, and a deleted uuid may be created
+   * again: an overlapping window can name an observation that exists again. Before the device
+   * drops one it holds, the server is asked; the many it does not hold pass as they are.
+   */
+  private async stillDeleted(uuids: string[], signal?: AbortSignal): Promise<string[]> {
+    const out: string[] = [];
+    for (const uuid of uuids) {
+      const held = this.options.heldIn?.(uuid) ?? null;
+      if (held !== null) {
+        const e = await this.entry(held).catch(() => null);
+        const d = e ? await this.detail(e, uuid, signal) : null;
+        if (d !== null && !('refused' in d)) continue;
+      }
+      out.push(uuid);
+    }
+    return out;
   }
 
   private windowHeaders(cursor: string | null): Record<string, string> {
@@ -386,6 +408,14 @@ export class LizmapClient implements ServerClient {
     }
     if (sent.status === 400 && ALREADY_EXISTS.test(sent.message))
       return this.adoptExisting(e, item, dims, body, signal);
+    if (sent.status === 400 && NOT_CREATED.test(sent.message) && !item.objectId) {
+      // The module places a point as a spatial object keyed by series, point, user and the start
+      // time cut to the indicator's precision: a second one there and then is not created.
+      return refuse(
+        `${sent.message}: you already have an observation of this series at this place within the same ${e.dateFormat} (the server keeps one). Change the time or the place.`,
+        'timestamp',
+      );
+    }
     return refuse(sent.message, sent.status === 401 ? (item.objectId ? 'objectId' : 'wkt') : fieldOf(sent.message));
   }
 

@@ -33,6 +33,7 @@ export interface SeriesEntry {
   projectKey: string;
   indicatorCode: string;
   layerCode: string | null;
+  dateFormat: DateFormat;
   dimensions: readonly ServerDimension[];
 }
 
@@ -131,6 +132,7 @@ export function entryOf(series: ServerSeries): SeriesEntry {
     projectKey: info.projectKey,
     indicatorCode: info.indicatorCode,
     layerCode: info.layerCode,
+    dateFormat: series.date_format,
     dimensions: series.values,
   };
 }
