@@ -97,7 +97,13 @@ describe.skipIf(!available)('Lizmap G-Obs server: the sync', () => {
     await syncOk(d);
     const before = (await serverObs(SERIES.hikers, o.uuid)).body;
     lizmap.clock.advance(5);
-    await d.gobs.observations.update({ uuid: o.uuid, timestamp: o.timestamp, x: o.x, y: o.y, values: { altitude: 401 } });
+    await d.gobs.observations.update({
+      uuid: o.uuid,
+      timestamp: o.timestamp,
+      x: o.x,
+      y: o.y,
+      values: { altitude: 401 },
+    });
     expect((await rowOf(d, KEYS.hikers, o.uuid)).state).toBe('modified');
     await syncOk(d);
     const after = (await serverObs(SERIES.hikers, o.uuid)).body;
@@ -113,7 +119,13 @@ describe.skipIf(!available)('Lizmap G-Obs server: the sync', () => {
     const o = await d.gobs.observations.create(hike(500));
     await syncOk(d);
     const moved = await rejection(
-      d.gobs.observations.update({ uuid: o.uuid, timestamp: o.timestamp, x: o.x + 0.01, y: o.y, values: { altitude: 500 } }),
+      d.gobs.observations.update({
+        uuid: o.uuid,
+        timestamp: o.timestamp,
+        x: o.x + 0.01,
+        y: o.y,
+        values: { altitude: 500 },
+      }),
     );
     expect(moved).toMatchObject({ code: 'invalid_argument', field: 'x' });
   });
@@ -123,12 +135,19 @@ describe.skipIf(!available)('Lizmap G-Obs server: the sync', () => {
     const uuid = OBSERVATIONS.manualPluviometry(1, 3);
     const row = await rowOf(d, KEYS.manualPluviometry, uuid);
     expect(row.editable).toBe(true);
-    await d.gobs.observations.update({ uuid, timestamp: row.timestamp, x: row.x, y: row.y, values: { pluviometry: 9.5 } });
+    await d.gobs.observations.update({
+      uuid,
+      timestamp: row.timestamp,
+      x: row.x,
+      y: row.y,
+      values: { pluviometry: 9.5 },
+    });
     const status = await syncOk(d);
     expect(status.recentErrors.join('\n')).toMatch(/older than the delay defined in its related series protocol/);
     expect(await rowOf(d, KEYS.manualPluviometry, uuid)).toMatchObject({
       state: 'rejected',
-      error: 'The given observation cannot be edited since it is older than the delay defined in its related series protocol',
+      error:
+        'The given observation cannot be edited since it is older than the delay defined in its related series protocol',
       editable: false,
       notEditable: 'window',
     });
@@ -148,15 +167,24 @@ describe.skipIf(!available)('Lizmap G-Obs server: the sync', () => {
     const fresh = await d.gobs.observations.refresh({ uuid });
     expect(fresh).toMatchObject({ editable: false, notEditable: 'window', state: 'synced' });
     const refused = await rejection(
-      d.gobs.observations.update({ uuid, timestamp: fresh.timestamp, x: fresh.x, y: fresh.y, values: { pluviometry: 1 } }),
+      d.gobs.observations.update({
+        uuid,
+        timestamp: fresh.timestamp,
+        x: fresh.x,
+        y: fresh.y,
+        values: { pluviometry: 1 },
+      }),
     );
     expect(refused).toMatchObject({ code: 'forbidden', message: expect.stringMatching(/time allowed/) });
     // Someone else's observation: read only from the list already.
     const johns = await rowOf(d, KEYS.hikers, OBSERVATIONS.johnHike(2));
     expect(johns).toMatchObject({ editable: false, notEditable: 'author' });
     expect(
-      (await rejection(d.gobs.observations.update({ uuid: johns.uuid, timestamp: johns.timestamp, values: { altitude: 1 } })))
-        .message,
+      (
+        await rejection(
+          d.gobs.observations.update({ uuid: johns.uuid, timestamp: johns.timestamp, values: { altitude: 1 } }),
+        )
+      ).message,
     ).toMatch(/only its author/);
   });
 
@@ -168,13 +196,29 @@ describe.skipIf(!available)('Lizmap G-Obs server: the sync', () => {
     desktops.push(other);
     await syncOk(other);
     lizmap.clock.advance(3);
-    await other.gobs.observations.update({ uuid: o.uuid, timestamp: o.timestamp, x: o.x, y: o.y, values: { altitude: 611 } });
+    await other.gobs.observations.update({
+      uuid: o.uuid,
+      timestamp: o.timestamp,
+      x: o.x,
+      y: o.y,
+      values: { altitude: 611 },
+    });
     await syncOk(other);
     lizmap.clock.advance(3);
-    await d.gobs.observations.update({ uuid: o.uuid, timestamp: o.timestamp, x: o.x, y: o.y, values: { altitude: 622 } });
+    await d.gobs.observations.update({
+      uuid: o.uuid,
+      timestamp: o.timestamp,
+      x: o.x,
+      y: o.y,
+      values: { altitude: 622 },
+    });
     await syncOk(d);
     const [conflict] = await d.gobs.conflicts.list({ indicatorCode: KEYS.hikers });
-    expect(conflict).toMatchObject({ uuid: o.uuid, values: { altitude: 622 }, serverVersion: { values: { altitude: 611 } } });
+    expect(conflict).toMatchObject({
+      uuid: o.uuid,
+      values: { altitude: 622 },
+      serverVersion: { values: { altitude: 611 } },
+    });
     expect((await serverObs(SERIES.hikers, o.uuid)).body.values).toEqual([611]);
     // Keep mine: sent on the server's version at the next sync.
     lizmap.clock.advance(3);
@@ -190,7 +234,13 @@ describe.skipIf(!available)('Lizmap G-Obs server: the sync', () => {
     lizmap.clock.advance(2);
     expect(await lizmap.editObservationAsServerAdmin(o.uuid, { values: [777] })).toBe(true);
     lizmap.clock.advance(2);
-    await d.gobs.observations.update({ uuid: o.uuid, timestamp: o.timestamp, x: o.x, y: o.y, values: { altitude: 701 } });
+    await d.gobs.observations.update({
+      uuid: o.uuid,
+      timestamp: o.timestamp,
+      x: o.x,
+      y: o.y,
+      values: { altitude: 701 },
+    });
     await syncOk(d);
     expect(await rowOf(d, KEYS.hikers, o.uuid)).toMatchObject({ state: 'conflict' });
     await d.gobs.conflicts.resolve({ uuid: o.uuid, keep: 'theirs' });
@@ -229,7 +279,13 @@ describe.skipIf(!available)('Lizmap G-Obs server: the sync', () => {
     await syncOk(d);
     lizmap.clock.advance(2);
     expect(await lizmap.deleteObservationAsServerAdmin(o.uuid)).toBe(true);
-    await d.gobs.observations.update({ uuid: o.uuid, timestamp: o.timestamp, x: o.x, y: o.y, values: { altitude: 901 } });
+    await d.gobs.observations.update({
+      uuid: o.uuid,
+      timestamp: o.timestamp,
+      x: o.x,
+      y: o.y,
+      values: { altitude: 901 },
+    });
     lizmap.clock.advance(2);
     await syncOk(d);
     const [c] = (await d.gobs.conflicts.list({ indicatorCode: KEYS.hikers })).filter((x) => x.uuid === o.uuid);
@@ -244,14 +300,26 @@ describe.skipIf(!available)('Lizmap G-Obs server: the sync', () => {
     expect(refused.recentErrors.join('\n')).toMatch(/has not been created: you already have an observation/);
     expect(await rowOf(d, KEYS.hikers, kept.uuid)).toMatchObject({ state: 'rejected', errorField: 'timestamp' });
     const later = `${kept.timestamp.slice(0, 17)}${String(Number(kept.timestamp.slice(17)) + 1).padStart(2, '0')}`;
-    await d.gobs.observations.update({ uuid: kept.uuid, timestamp: later, x: kept.x, y: kept.y, values: { altitude: 901 } });
+    await d.gobs.observations.update({
+      uuid: kept.uuid,
+      timestamp: later,
+      x: kept.x,
+      y: kept.y,
+      values: { altitude: 901 },
+    });
     await syncOk(d);
     expect((await serverObs(SERIES.hikers, kept.uuid)).body.values).toEqual([901]);
   });
 
   it('surfaces a uuid the server cannot delete again (deleted once, created again), and does not loop', async () => {
     // Made and deleted elsewhere, then created again under the same uuid: the module allows that.
-    const input = { series: SERIES.hikers, indicator: 'hiker_position', start_timestamp: '2025-05-20 07:00:00', wkt: 'POINT(-3.71 48.44)', values: [1234] };
+    const input = {
+      series: SERIES.hikers,
+      indicator: 'hiker_position',
+      start_timestamp: '2025-05-20 07:00:00',
+      wkt: 'POINT(-3.71 48.44)',
+      values: [1234],
+    };
     const first = (await writer.createObservation(SERIES.hikers, input)).body as ServerObs;
     expect((await writer.deleteObservation(SERIES.hikers, first.uuid)).status).toBe(200);
     expect((await writer.createObservation(SERIES.hikers, { ...input, uuid: first.uuid })).status).toBe(200);
@@ -279,7 +347,13 @@ describe.skipIf(!available)('Lizmap G-Obs server: the sync', () => {
     });
     expect(created).toMatchObject({ objectId: CITIES.berrien, wkt: null });
     const placeless = await rejection(
-      d.gobs.observations.create({ indicatorCode: KEYS.population, timestamp: '2024', x: -3.7, y: 48.4, values: { population: 1 } }),
+      d.gobs.observations.create({
+        indicatorCode: KEYS.population,
+        timestamp: '2024',
+        x: -3.7,
+        y: 48.4,
+        values: { population: 1 },
+      }),
     );
     expect(placeless).toMatchObject({ code: 'invalid_argument', field: 'objectId' });
     await syncOk(d);
@@ -290,7 +364,12 @@ describe.skipIf(!available)('Lizmap G-Obs server: the sync', () => {
     // An edit of the value: the city's polygon goes back as it is; nothing else on it changes.
     const row = await rowOf(d, KEYS.population, created.uuid);
     lizmap.clock.advance(2);
-    await d.gobs.observations.update({ uuid: row.uuid, timestamp: row.timestamp, objectId: row.objectId, values: { population: 951 } });
+    await d.gobs.observations.update({
+      uuid: row.uuid,
+      timestamp: row.timestamp,
+      objectId: row.objectId,
+      values: { population: 951 },
+    });
     await syncOk(d);
     const edited = (await serverObs(SERIES.population, created.uuid)).body;
     expect(edited.values).toEqual([951]);
@@ -369,7 +448,13 @@ describe.skipIf(!available)('Lizmap G-Obs server: answers lost and sessions ende
     const o = await d.gobs.observations.create(hike(1100));
     proxy.add({ method: 'POST', path: /\/series\/3\/observation$/, fault: { kind: 'drop-response' }, times: 2 });
     expect((await d.gobs.sync.start({})).lastError?.code).toBe('offline');
-    await d.gobs.observations.update({ uuid: o.uuid, timestamp: o.timestamp, x: o.x, y: o.y, values: { altitude: 1101 } });
+    await d.gobs.observations.update({
+      uuid: o.uuid,
+      timestamp: o.timestamp,
+      x: o.x,
+      y: o.y,
+      values: { altitude: 1101 },
+    });
     await syncOk(d);
     const writer = await lizmap.asUser('writer');
     expect(((await writer.getObservation(SERIES.hikers, o.uuid)).body as ServerObs).values).toEqual([1101]);
@@ -413,7 +498,11 @@ describe.skipIf(!available)('Lizmap G-Obs server: answers lost and sessions ende
     lizmap.clock.advance(3601);
     const status = await d.gobs.sync.start({});
     expect(status.state).toBe('unauthorized');
-    expect(await d.gobs.auth.status()).toMatchObject({ loggedIn: false, sessionExpired: true, serverKind: 'lizmap-gobs' });
+    expect(await d.gobs.auth.status()).toMatchObject({
+      loggedIn: false,
+      sessionExpired: true,
+      serverKind: 'lizmap-gobs',
+    });
     expect((await rowOf(d, KEYS.hikers, o.uuid)).state).toBe('local');
     const { login, password } = FIXTURE_USERS.writer;
     await d.gobs.auth.login({ serverUrl: proxy.baseUrl, username: login, password });
