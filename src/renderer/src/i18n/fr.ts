@@ -31,11 +31,14 @@ export const fr = {
   'nav.breadcrumb': 'Fil d’Ariane',
   'connect.title': 'Connexion à un serveur G-Obs',
   'connect.intro':
-    'Connectez-vous pour télécharger vos projets. Votre mot de passe n’est envoyé qu’une fois au serveur et n’est jamais enregistré.',
+    'Connectez-vous pour télécharger vos projets. Votre mot de passe est envoyé au serveur et n’est gardé que si vous demandez à cet ordinateur de s’en souvenir.',
   'connect.serverUrl': 'URL du serveur',
-  'connect.serverUrlHint': 'L’adresse de l’API, par exemple https://gobs.example.org/api',
+  'connect.serverUrlHint':
+    'L’adresse d’un serveur G-Obs ou d’un site Lizmap avec le module G-Obs, par exemple https://gobs.example.org/api ou https://lizmap.example.org',
   'connect.username': 'Nom d’utilisateur',
   'connect.password': 'Mot de passe',
+  'connect.remember':
+    'Se souvenir du mot de passe sur cet ordinateur (dans le coffre de secrets du système) pour se reconnecter seul quand le serveur met fin à la session',
   'connect.submit': 'Se connecter',
   'connect.submitting': 'Connexion…',
   'connect.deviceId': 'Identifiant de l’appareil',
@@ -159,7 +162,9 @@ export const fr = {
   'indicator.documentTypes.video': 'Vidéo',
   'indicator.documentTypes.document': 'Document',
   'indicator.documentTypes.other': 'Fichier',
+  'indicator.documentTypes.url': 'Lien',
   'indicator.notCached': 'Téléchargé à l’ouverture, en ligne',
+  'indicator.opensInBrowser': 'S’ouvre dans votre navigateur web',
   'indicator.precision': 'Précision temporelle\u00a0: {precision}',
   'indicator.observations': 'Observations',
   'indicator.tableLabel': 'Observations',
@@ -197,6 +202,9 @@ export const fr = {
   'indicator.dimensionTypes.real': 'nombre',
   'indicator.dimensionTypes.boolean': 'oui/non',
   'indicator.dimensionTypes.string': 'texte',
+  'indicator.dimensionTypes.text': 'texte',
+  'indicator.dimensionTypes.date': 'date',
+  'indicator.dimensionTypes.timestamp': 'date et heure',
   'states.local': 'Non envoyée',
   'states.modified': 'Modifiée',
   'states.deleted': 'Suppression',
@@ -270,6 +278,20 @@ export const fr = {
   'observation.author': 'Auteur',
   'observation.updated': 'Dernière modification',
   'observation.photo': 'Photo',
+  'observation.readOnly.author': 'Lecture seule\u00a0: sur ce serveur, seul son auteur peut la modifier.',
+  'observation.readOnly.window':
+    'Lecture seule\u00a0: le délai de modification accordé par le serveur (celui de son protocole) est dépassé.',
+  'observation.readOnly.area': 'Lecture seule\u00a0: elle est hors de la zone que le serveur vous permet de modifier.',
+  'observation.readOnly.server': 'Lecture seule\u00a0: le serveur ne vous permet pas de la modifier.',
+  'observation.spatialObject': 'Lieu',
+  'observation.spatialObjectHint':
+    'Les observations de cette série sont placées sur un objet partagé de la couche {layer} du projet.',
+  'observation.spatialObjectFixed':
+    'Le lieu d’une observation déjà sur le serveur ne peut pas changer\u00a0: le serveur déplacerait l’objet partagé pour toutes les observations qui s’y trouvent.',
+  'observation.spatialObjectPick': 'Choisissez un lieu…',
+  'observation.spatialObjectNone':
+    'Aucun lieu à choisir\u00a0: synchronisez le projet pour télécharger son GeoPackage.',
+  'observation.spatialObjectUnknown': 'Le lieu connu du serveur (vers {x}, {y})',
   'observation.noPhoto': 'Aucune photo',
   'observation.photoAlt': 'Photo de cette observation',
   'observation.attachPhoto': 'Joindre une photo',
@@ -299,6 +321,11 @@ export const fr = {
   'observation.errors.wktTooFewPoints': 'Une ligne demande au moins 2 points, un anneau de polygone au moins 4.',
   'observation.errors.wktTooLong': 'Cette géométrie est trop longue (100\u202f000 caractères au plus).',
   'observation.errors.text': 'Saisissez au plus 10\u202f000 caractères, sans caractère NUL.',
+  'observation.errors.date': 'Saisissez une date.',
+  'observation.errors.dateTime': 'Saisissez une date et une heure.',
+  'observation.errors.photoType':
+    'Ce serveur n’accepte que les photos JPEG, PNG et GIF\u00a0: convertissez celle-ci d’abord.',
+  'observation.errors.spatialObject': 'Choisissez un lieu.',
   'observation.errors.summary': '{count, plural, one {# champ à vérifier} other {# champs à vérifier}}\u00a0: {names}.',
   'conflicts.title': 'Conflits',
   'conflicts.intro':
@@ -330,6 +357,11 @@ export const fr = {
   'settings.title': 'Paramètres',
   'settings.account': 'Compte',
   'settings.server': 'Serveur',
+  'settings.serverKind': 'Type de serveur',
+  'serverKind.gobs-sync': 'Serveur de synchronisation G-Obs',
+  'serverKind.lizmap-gobs': 'Lizmap avec le module G-Obs',
+  'serverKind.lizmapNote':
+    'Ce serveur compare les heures des modifications au lieu de suivre chaque appareil\u00a0: une modification faite ailleurs entre-temps est détectée au mieux, et les synchronisations n’affichent pas de totaux. Rien d’autre ne change pour vous.',
   'settings.user': 'Utilisateur',
   'settings.deviceId': 'Identifiant de l’appareil',
   'settings.dataDir': 'Dossier des données',

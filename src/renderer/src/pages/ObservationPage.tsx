@@ -21,7 +21,13 @@ import {
   toTimestampInput,
 } from '../lib/format';
 import { validateForm, type FieldErrors, type FormState } from '../lib/validate';
-import type { IndicatorSummary, MediaContent, ObservationDetail } from '../../../shared/ipc';
+import {
+  LIZMAP_MEDIA_TYPES,
+  type IndicatorSummary,
+  type MediaContent,
+  type ObservationDetail,
+  type SpatialObjectSummary,
+} from '../../../shared/ipc';
 import type { GobsError } from '../../../shared/errors';
 
 interface Props {
@@ -33,9 +39,18 @@ interface Props {
 
 export function ObservationPage({ projectKey, indicatorCode, uuid }: Props) {
   const indicator = useAsync(() => window.gobs.indicators.get({ indicatorCode }), [indicatorCode]);
+  const { status } = useSession();
+  // A Lizmap server's list does not say whether the editing window has passed: read the
+  // observation from the server before showing it for editing (the stored copy when offline).
+  const fresh = status.serverKind === 'lizmap-gobs';
   const existing = useAsync<ObservationDetail | null>(
-    () => (uuid ? window.gobs.observations.get({ uuid }) : Promise.resolve(null)),
-    [uuid],
+    () =>
+      uuid
+        ? fresh
+          ? window.gobs.observations.refresh({ uuid })
+          : window.gobs.observations.get({ uuid })
+        : Promise.resolve(null),
+    [uuid, fresh],
   );
   const projectLabel = useProjectLabel(projectKey);
   const ind = indicator.data;
@@ -96,9 +111,10 @@ function initialForm(indicator: IndicatorSummary, o: ObservationDetail | null): 
   }
   const isPoint = !o?.wkt || /^\s*POINT\s*\(/i.test(o.wkt);
   return {
+    objectId: o?.objectId ?? '',
     timestamp: o ? toTimestampInput(o.timestamp, indicator.dateFormat) : nowTimestampInput(indicator.dateFormat),
     values,
-    mode: isPoint ? 'point' : 'wkt',
+    mode: indicator.geometry === 'object' ? 'object' : isPoint ? 'point' : 'wkt',
     lon: o ? formatNumberInput(o.x) : '',
     lat: o ? formatNumberInput(o.y) : '',
     wkt: o?.wkt ?? '',
@@ -133,6 +149,7 @@ function ObservationForm({ projectKey, indicator, observation, onReload }: FormP
       x: t('observation.longitude'),
       y: t('observation.latitude'),
       wkt: t('observation.wkt'),
+      objectId: t('observation.spatialObject'),
     };
     return known[field] ?? indicator.dimensions.find((d) => `values.${d.code}` === field)?.name ?? null;
   };
@@ -143,6 +160,11 @@ function ObservationForm({ projectKey, indicator, observation, onReload }: FormP
   const [photo, setPhoto] = useState<PhotoChange>({ file: null, remove: false });
   const [media, setMedia] = useState<MediaContent | null>(null);
   const [summary, setSummary] = useState<string>();
+  const onObjects = indicator.geometry === 'object';
+  const objects = useAsync<SpatialObjectSummary[]>(
+    () => (onObjects ? window.gobs.indicators.objects({ indicatorCode: indicator.code }) : Promise.resolve([])),
+    [indicator.code, onObjects],
+  );
   const formRef = useRef<HTMLFormElement>(null);
   const code = indicator.code;
   const back = () => {
@@ -205,7 +227,20 @@ function ObservationForm({ projectKey, indicator, observation, onReload }: FormP
     ev.preventDefault();
     setSaveError(undefined);
     const { parsed, errors: errs } = validateForm(form, indicator.dimensions, indicator.dateFormat);
+    // This server kind takes JPEG, PNG and GIF only: said here, before anything is saved.
+    if (
+      status.serverKind === 'lizmap-gobs' &&
+      photo.file &&
+      !(LIZMAP_MEDIA_TYPES as readonly string[]).includes(photo.file.type)
+    ) {
+      errs['photo'] = t('observation.errors.photoType');
+    }
     setErrors(errs);
+    if (errs['photo']) {
+      setSummary(summaryOf(errs));
+      focusFirstError(errs);
+      return;
+    }
     if (!parsed) {
       setSummary(summaryOf(errs));
       focusFirstError(errs);
@@ -217,7 +252,11 @@ function ObservationForm({ projectKey, indicator, observation, onReload }: FormP
       // A time the user did not touch goes back exactly as stored, not rounded to the input's precision.
       const untouched = observation && form.timestamp === toTimestampInput(observation.timestamp, indicator.dateFormat);
       const timestamp = untouched ? observation.timestamp : parsed.timestamp;
-      const fields = { timestamp, values: parsed.values, x: parsed.x, y: parsed.y, wkt: parsed.wkt };
+      // On a shared object only the object is named: its geometry is the server's.
+      const fields =
+        form.mode === 'object'
+          ? { timestamp, values: parsed.values, ...(parsed.objectId ? { objectId: parsed.objectId } : {}) }
+          : { timestamp, values: parsed.values, x: parsed.x, y: parsed.y, wkt: parsed.wkt };
       let saved = observation
         ? await window.gobs.observations.update({ uuid: observation.uuid, ...fields })
         : await window.gobs.observations.create({ indicatorCode: code, ...fields });
@@ -304,6 +343,10 @@ function ObservationForm({ projectKey, indicator, observation, onReload }: FormP
 
   const someoneElses = Boolean(observation?.author && status.username && observation.author !== status.username);
   const deleted = observation?.state === 'deleted';
+  const readOnly = observation?.editable === false;
+  const locked = deleted || readOnly;
+  // Once on the server, a shared object's place stays: the module would rewrite the object itself.
+  const placeFixed = observation !== null && observation.id !== null;
 
   return (
     <form
@@ -338,7 +381,12 @@ function ObservationForm({ projectKey, indicator, observation, onReload }: FormP
           </a>
         </div>
       )}
-      {someoneElses && observation?.author && observation.state === 'synced' && (
+      {readOnly && (
+        <p className="banner banner-info" role="note" data-testid="read-only">
+          {t(`observation.readOnly.${observation?.notEditable ?? 'server'}`)}
+        </p>
+      )}
+      {!readOnly && someoneElses && observation?.author && observation.state === 'synced' && (
         <p className="banner banner-info">{t('observation.othersAuthor', { author: observation.author })}</p>
       )}
       {deleted && (
@@ -358,7 +406,7 @@ function ObservationForm({ projectKey, indicator, observation, onReload }: FormP
 
       <div className="obs-form-grid">
         <div className="obs-form-main">
-          <fieldset disabled={deleted}>
+          <fieldset disabled={locked}>
             <legend>{t('observation.values')}</legend>
             <div className="form-grid">
               <Field
@@ -409,6 +457,27 @@ function ObservationForm({ projectKey, indicator, observation, onReload }: FormP
                           <option value="true">{t('observation.yes')}</option>
                           <option value="false">{t('observation.no')}</option>
                         </select>
+                      ) : d.type === 'date' || d.type === 'timestamp' ? (
+                        <input
+                          id={id}
+                          data-field={key}
+                          type={d.type === 'date' ? 'date' : 'datetime-local'}
+                          step={d.type === 'timestamp' ? 1 : undefined}
+                          value={(form.values[d.code] ?? '').replace(' ', 'T')}
+                          onChange={(e) => setValue(d.code, e.target.value)}
+                          aria-describedby={describedBy}
+                          aria-invalid={invalid}
+                        />
+                      ) : d.type === 'text' ? (
+                        <textarea
+                          id={id}
+                          data-field={key}
+                          rows={3}
+                          value={form.values[d.code] ?? ''}
+                          onChange={(e) => setValue(d.code, e.target.value)}
+                          aria-describedby={describedBy}
+                          aria-invalid={invalid}
+                        />
                       ) : (
                         <input
                           id={id}
@@ -428,85 +497,136 @@ function ObservationForm({ projectKey, indicator, observation, onReload }: FormP
             </div>
           </fieldset>
 
-          <fieldset disabled={deleted}>
+          <fieldset disabled={locked}>
             <legend>{t('observation.location')}</legend>
-            <div className="segmented" role="radiogroup" aria-label={t('observation.locationMode')}>
-              {(['point', 'wkt'] as const).map((m) => (
-                <label key={m} className={form.mode === m ? 'is-on' : undefined}>
-                  <input
-                    type="radio"
-                    name="location-mode"
-                    value={m}
-                    checked={form.mode === m}
-                    onChange={() => set({ mode: m })}
-                  />
-                  {m === 'point' ? t('observation.modePoint') : t('observation.modeWkt')}
-                </label>
-              ))}
-            </div>
-            {form.mode === 'point' ? (
-              <div className="form-grid">
-                <Field
-                  label={t('observation.longitude')}
-                  unit={t('observation.degrees')}
-                  error={errors['x']}
-                  hint={t('observation.longitudeRange')}
-                >
-                  {({ id, describedBy, invalid }) => (
-                    <input
-                      id={id}
-                      data-field="x"
-                      inputMode="decimal"
-                      className="num-input"
-                      value={form.lon}
-                      onChange={(e) => set({ lon: e.target.value })}
-                      aria-describedby={describedBy}
-                      aria-invalid={invalid}
-                    />
-                  )}
-                </Field>
-                <Field
-                  label={t('observation.latitude')}
-                  unit={t('observation.degrees')}
-                  error={errors['y']}
-                  hint={t('observation.latitudeRange')}
-                >
-                  {({ id, describedBy, invalid }) => (
-                    <input
-                      id={id}
-                      data-field="y"
-                      inputMode="decimal"
-                      className="num-input"
-                      value={form.lat}
-                      onChange={(e) => set({ lat: e.target.value })}
-                      aria-describedby={describedBy}
-                      aria-invalid={invalid}
-                    />
-                  )}
-                </Field>
-              </div>
-            ) : (
-              <Field label={t('observation.wkt')} hint={t('observation.wktHint')} error={errors['wkt']}>
+            {onObjects ? (
+              <Field
+                label={t('observation.spatialObject')}
+                hint={
+                  placeFixed
+                    ? t('observation.spatialObjectFixed')
+                    : t('observation.spatialObjectHint', { layer: indicator.series?.layerCode ?? '' })
+                }
+                error={
+                  errors['objectId'] ?? (objects.data?.length === 0 ? t('observation.spatialObjectNone') : undefined)
+                }
+              >
                 {({ id, describedBy, invalid }) => (
-                  <textarea
+                  <select
                     id={id}
-                    data-field="wkt"
-                    className="mono"
-                    rows={3}
-                    value={form.wkt}
-                    onChange={(e) => set({ wkt: e.target.value })}
+                    data-field="objectId"
+                    value={form.objectId ?? ''}
+                    disabled={placeFixed}
+                    onChange={(e) => set({ objectId: e.target.value })}
                     aria-describedby={describedBy}
                     aria-invalid={invalid}
-                    spellCheck={false}
-                  />
+                  >
+                    {!form.objectId && (
+                      <option value="">
+                        {placeFixed && observation
+                          ? t('observation.spatialObjectUnknown', {
+                              x: formatNumberInput(observation.x),
+                              y: formatNumberInput(observation.y),
+                            })
+                          : t('observation.spatialObjectPick')}
+                      </option>
+                    )}
+                    {(objects.data ?? []).map((o) => (
+                      <option key={o.uniqueId} value={o.uniqueId}>
+                        {o.label === o.uniqueId ? o.label : `${o.label} (${o.uniqueId})`}
+                      </option>
+                    ))}
+                  </select>
                 )}
               </Field>
+            ) : (
+              <>
+                <div className="segmented" role="radiogroup" aria-label={t('observation.locationMode')}>
+                  {(['point', 'wkt'] as const).map((m) => (
+                    <label key={m} className={form.mode === m ? 'is-on' : undefined}>
+                      <input
+                        type="radio"
+                        name="location-mode"
+                        value={m}
+                        checked={form.mode === m}
+                        onChange={() => set({ mode: m })}
+                      />
+                      {m === 'point' ? t('observation.modePoint') : t('observation.modeWkt')}
+                    </label>
+                  ))}
+                </div>
+                {form.mode === 'point' ? (
+                  <div className="form-grid">
+                    <Field
+                      label={t('observation.longitude')}
+                      unit={t('observation.degrees')}
+                      error={errors['x']}
+                      hint={t('observation.longitudeRange')}
+                    >
+                      {({ id, describedBy, invalid }) => (
+                        <input
+                          id={id}
+                          data-field="x"
+                          inputMode="decimal"
+                          className="num-input"
+                          value={form.lon}
+                          onChange={(e) => set({ lon: e.target.value })}
+                          aria-describedby={describedBy}
+                          aria-invalid={invalid}
+                        />
+                      )}
+                    </Field>
+                    <Field
+                      label={t('observation.latitude')}
+                      unit={t('observation.degrees')}
+                      error={errors['y']}
+                      hint={t('observation.latitudeRange')}
+                    >
+                      {({ id, describedBy, invalid }) => (
+                        <input
+                          id={id}
+                          data-field="y"
+                          inputMode="decimal"
+                          className="num-input"
+                          value={form.lat}
+                          onChange={(e) => set({ lat: e.target.value })}
+                          aria-describedby={describedBy}
+                          aria-invalid={invalid}
+                        />
+                      )}
+                    </Field>
+                  </div>
+                ) : (
+                  <Field label={t('observation.wkt')} hint={t('observation.wktHint')} error={errors['wkt']}>
+                    {({ id, describedBy, invalid }) => (
+                      <textarea
+                        id={id}
+                        data-field="wkt"
+                        className="mono"
+                        rows={3}
+                        value={form.wkt}
+                        onChange={(e) => set({ wkt: e.target.value })}
+                        aria-describedby={describedBy}
+                        aria-invalid={invalid}
+                        spellCheck={false}
+                      />
+                    )}
+                  </Field>
+                )}
+              </>
             )}
           </fieldset>
         </div>
 
         <aside className="obs-form-side">
-          <PhotoField current={media} change={photo} onChange={setPhoto} error={errors['photo']} />
+          <PhotoField
+            current={media}
+            change={photo}
+            onChange={setPhoto}
+            error={errors['photo']}
+            disabled={locked}
+            accepted={status.serverKind === 'lizmap-gobs' ? LIZMAP_MEDIA_TYPES : undefined}
+          />
           {observation && (
             <section className="panel meta" aria-labelledby="meta-title">
               <h2 id="meta-title">{t('observation.meta')}</h2>
@@ -533,9 +653,11 @@ function ObservationForm({ projectKey, indicator, observation, onReload }: FormP
       </div>
 
       <div className="form-actions sticky-actions">
-        <button type="submit" className="btn btn-primary" disabled={saving || deleted}>
-          {saving ? t('observation.saving') : t('observation.save')}
-        </button>
+        {!readOnly && (
+          <button type="submit" className="btn btn-primary" disabled={saving || deleted}>
+            {saving ? t('observation.saving') : t('observation.save')}
+          </button>
+        )}
         <button type="button" className="btn" onClick={cancel}>
           {t('observation.cancel')}
         </button>
@@ -545,7 +667,7 @@ function ObservationForm({ projectKey, indicator, observation, onReload }: FormP
             {t('observation.discardChange')}
           </button>
         )}
-        {observation && !deleted && (
+        {observation && !locked && (
           <button type="button" className="btn btn-danger" onClick={() => setConfirmDelete(true)}>
             {t('observation.delete')}
           </button>
