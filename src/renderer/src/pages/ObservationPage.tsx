@@ -226,7 +226,9 @@ function ObservationForm({ projectKey, indicator, observation, onReload }: FormP
   async function save(ev: FormEvent) {
     ev.preventDefault();
     setSaveError(undefined);
-    const { parsed, errors: errs } = validateForm(form, indicator.dimensions, indicator.dateFormat);
+    // The series' geometry may be learnt after the form opened (the project's GeoPackage comes with the sync).
+    const checked = onObjects ? { ...form, mode: 'object' as const } : form;
+    const { parsed, errors: errs } = validateForm(checked, indicator.dimensions, indicator.dateFormat);
     // This server kind takes JPEG, PNG and GIF only: said here, before anything is saved.
     if (
       status.serverKind === 'lizmap-gobs' &&
@@ -254,7 +256,7 @@ function ObservationForm({ projectKey, indicator, observation, onReload }: FormP
       const timestamp = untouched ? observation.timestamp : parsed.timestamp;
       // On a shared object only the object is named: its geometry is the server's.
       const fields =
-        form.mode === 'object'
+        checked.mode === 'object'
           ? { timestamp, values: parsed.values, ...(parsed.objectId ? { objectId: parsed.objectId } : {}) }
           : { timestamp, values: parsed.values, x: parsed.x, y: parsed.y, wkt: parsed.wkt };
       let saved = observation
