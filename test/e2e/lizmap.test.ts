@@ -74,9 +74,9 @@ describe.skipIf(!browser || !available)('a Lizmap G-Obs server through the UI', 
     await expectVisible(page().getByRole('heading', { name: 'Connect to a G-Obs server' }));
     await page().getByLabel('Server URL').fill(lizmap.origin);
     await page().getByLabel('Username').fill(FIXTURE_USERS.writer.login);
-    await page().getByLabel('Password', { exact: true }).fill(FIXTURE_USERS.writer.password);
+    await page().getByLabel('Password').fill(FIXTURE_USERS.writer.password);
     await page()
-      .getByRole('checkbox', { name: /Remember the password/ })
+      .getByRole('checkbox', { name: /Stay signed in/ })
       .check();
     await app.screenshot('lizmap-connect');
     await page().getByRole('button', { name: 'Log in' }).click();

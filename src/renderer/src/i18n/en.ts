@@ -36,7 +36,7 @@ export const en = {
   'connect.username': 'Username',
   'connect.password': 'Password',
   'connect.remember':
-    'Remember the password on this computer (in the system’s secret store) to sign in again by itself when the server ends the session',
+    'Stay signed in: the system’s secret store keeps my credentials, to sign in again by itself when the server ends the session',
   'connect.submit': 'Log in',
   'connect.submitting': 'Logging in…',
   'connect.deviceId': 'Device ID',

@@ -38,7 +38,7 @@ export const fr = {
   'connect.username': 'Nom d’utilisateur',
   'connect.password': 'Mot de passe',
   'connect.remember':
-    'Se souvenir du mot de passe sur cet ordinateur (dans le coffre de secrets du système) pour se reconnecter seul quand le serveur met fin à la session',
+    'Rester connecté\u00a0: le coffre de secrets du système garde mes identifiants, pour me reconnecter seul quand le serveur met fin à la session',
   'connect.submit': 'Se connecter',
   'connect.submitting': 'Connexion…',
   'connect.deviceId': 'Identifiant de l’appareil',
