@@ -8,6 +8,7 @@ import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'nod
 import { extname, join } from 'node:path';
 import type { DocumentSaveResult } from '../../shared/ipc';
 import { AppError } from '../errors';
+import { externalLinkAllowed } from '../platform/links';
 import type { ServerClient } from '../remote/types';
 import type { AccountStore } from '../store/account';
 import {
@@ -30,28 +31,8 @@ export interface DocumentDeps {
   openExternal?(url: string): Promise<void>;
 }
 
-/**
- * A document link goes to the browser only over https, or to the server's own origin (which may be
- * plain http on a local network): never file:, javascript:, a custom scheme or plain http elsewhere.
- */
-export function linkAllowed(link: string, serverUrl: string): boolean {
-  let url: URL;
-  try {
-    url = new URL(link);
-  } catch {
-    return false;
-  }
-  if (url.username || url.password) return false;
-  if (url.protocol === 'https:') return true;
-  try {
-    return url.protocol === 'http:' && url.origin === new URL(serverUrl).origin;
-  } catch {
-    return false;
-  }
-}
-
 async function openLink(deps: DocumentDeps, doc: DocumentRecord): Promise<void> {
-  if (!linkAllowed(doc.url, deps.store.ref.serverUrl) || !deps.openExternal) {
+  if (!externalLinkAllowed(doc.url, deps.store.ref.serverUrl) || !deps.openExternal) {
     throw new AppError(
       'forbidden',
       `"${doc.label}" links to ${doc.url}: G-Obs opens only secure (https) links, or links to the server itself.`,
