@@ -5,9 +5,10 @@
  * read only with the reason, and a refused edit with the server's message. Real renderer in
  * Debian Chromium, real main core, the Lizmap stand-in on PostgreSQL + PostGIS.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { chromiumOrSkip } from '../harness/chromium';
-import { launchApp, screenshotOnFailure, type App } from '../harness/app';
+import { launchApp } from '../harness/app';
+import { useHooks } from '../harness/suite';
 import { createDevice, type Device } from '../harness/device';
 import { expectVisible } from '../harness/ui';
 import {
@@ -32,22 +33,18 @@ describe.skipIf(!browser || !available)('a Lizmap G-Obs server through the UI', 
   let lizmap: LizmapStandin;
   let writer: StandinClient;
   let device: Device;
-  let app: App;
-
-  beforeAll(async () => {
-    lizmap = await startLizmapStandin();
-    writer = await lizmap.asUser('writer');
-    device = await createDevice();
-    app = await launchApp(device, browser!);
-  });
-
-  afterEach(screenshotOnFailure(() => app));
-
-  afterAll(async () => {
-    await app?.close();
-    await device?.close();
-    await lizmap?.close();
-  });
+  const { app } = useHooks(
+    async () => {
+      lizmap = await startLizmapStandin();
+      writer = await lizmap.asUser('writer');
+      device = await createDevice();
+      return launchApp(device, browser!);
+    },
+    async () => {
+      await device?.close();
+      await lizmap?.close();
+    },
+  );
 
   const page = () => app.page;
   const seriesUrl = (key: string) => `${app.url}#/p/${encodeURIComponent(PROJECTS.a)}/i/${encodeURIComponent(key)}`;
