@@ -208,6 +208,8 @@ export const en = {
   'stateHelp.synced': 'The server holds this version.',
   'stateHelp.conflict': 'Changed both here and on the server. Choose which version to keep in Conflicts.',
   'stateHelp.rejected': 'The server refused this observation. Fix it and save: it will be sent again.',
+  'stateHelp.rejectedReadOnly':
+    'The server refused this change and keeps its own version: discard your change to see it.',
   'observation.newTitle': 'New observation · {indicator}',
   'observation.editTitle': 'Observation · {indicator}',
   'observation.notFound': 'This observation is not on this computer any more.',

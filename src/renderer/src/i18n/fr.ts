@@ -219,6 +219,8 @@ export const fr = {
   'stateHelp.synced': 'Le serveur a cette version.',
   'stateHelp.conflict': 'Modifiée ici et sur le serveur. Choisissez la version à garder dans Conflits.',
   'stateHelp.rejected': 'Le serveur a refusé cette observation. Corrigez-la et enregistrez\u00a0: elle sera renvoyée.',
+  'stateHelp.rejectedReadOnly':
+    'Le serveur a refusé cette modification et garde sa version\u00a0: abandonnez votre modification pour la voir.',
   'observation.newTitle': 'Nouvelle observation · {indicator}',
   'observation.editTitle': 'Observation · {indicator}',
   'observation.notFound': 'Cette observation n’est plus sur cet ordinateur.',

@@ -636,7 +636,13 @@ function ObservationForm({ projectKey, indicator, observation, onReload }: FormP
                 <dt>{t('indicator.colState')}</dt>
                 <dd>
                   <StateBadge state={observation.state} />{' '}
-                  <span className="small muted">{t(`stateHelp.${observation.state}`)}</span>
+                  <span className="small muted">
+                    {t(
+                      readOnly && observation.state === 'rejected'
+                        ? 'stateHelp.rejectedReadOnly'
+                        : `stateHelp.${observation.state}`,
+                    )}
+                  </span>
                 </dd>
                 <dt>{t('observation.author')}</dt>
                 <dd>{observation.author ?? t('common.none')}</dd>
