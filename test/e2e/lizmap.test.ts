@@ -27,7 +27,13 @@ import { KEYS } from '../integration/main/lizmap-support';
 const browser = chromiumOrSkip();
 const available = lizmapStandinAvailable();
 
-type ServerObs = { uuid: string; values: unknown[]; wkt: string };
+type ServerObs = {
+  uuid: string;
+  values: unknown[];
+  wkt: string;
+  start_timestamp: string;
+  end_timestamp: string | null;
+};
 
 describe.skipIf(!browser || !available)('a Lizmap G-Obs server through the UI', () => {
   let lizmap: LizmapStandin;
@@ -109,6 +115,7 @@ describe.skipIf(!browser || !available)('a Lizmap G-Obs server through the UI', 
     await page().goto(`${seriesUrl(KEYS.river)}/new`);
     await expectVisible(page().getByRole('heading', { name: `New observation · ${await label(KEYS.river)}` }));
     await page().getByLabel('Time', { exact: true }).fill('01/06/2025');
+    await page().getByLabel('End (optional)').fill('02/06/2025');
     await page()
       .getByLabel(/^Inspection date/)
       .fill('2025-05-30');
@@ -138,6 +145,27 @@ describe.skipIf(!browser || !available)('a Lizmap G-Obs server through the UI', 
     await syncNow();
     const server = (await writer.getObservation(SERIES.riverInspection, row!.uuid)).body as ServerObs;
     expect(server.values).toEqual(['2025-05-30', '2025-05-30 14:05:09', false, 3.5, 'Clear water,\nbanks mown']);
+    expect(server).toMatchObject({ start_timestamp: '2025-06-01 00:00:00', end_timestamp: '2025-06-02 00:00:00' });
+
+    // Edited through the form: read again from the server, sent back, its place unchanged.
+    lizmap.clock.advance(5);
+    await page().goto(`${seriesUrl(KEYS.river)}/o/${row!.uuid}`);
+    await expectVisible(page().getByLabel(/^Turbidity/));
+    expect(
+      await page()
+        .getByLabel(/^Sampling time/)
+        .inputValue(),
+    ).toBe('2025-05-30T14:05:09');
+    await page()
+      .getByLabel(/^Turbidity/)
+      .fill('4.25');
+    await page().getByRole('button', { name: 'Save', exact: true }).click();
+    await expectVisible(page().getByText('Saved on this computer. Not sent yet'));
+    await syncNow();
+    const edited = (await writer.getObservation(SERIES.riverInspection, row!.uuid)).body as ServerObs;
+    expect(edited.values).toEqual(['2025-05-30', '2025-05-30 14:05:09', false, 4.25, 'Clear water,\nbanks mown']);
+    expect(edited.wkt).toBe(server.wkt);
+    expect(edited.end_timestamp).toBe('2025-06-02 00:00:00');
   });
 
   it('places an observation on a city picked from the project’s layer', async () => {

@@ -216,6 +216,8 @@ export const en = {
   'observation.crumb': 'Observation',
   'observation.timestamp': 'Time',
   'observation.timestampHint': 'Precision: {precision} · {pattern}',
+  'observation.endTimestamp': 'End (optional)',
+  'observation.endTimestampHint': 'Leave empty when the observation has no end. {pattern}',
   'observation.values': 'Values',
   'observation.location': 'Location',
   'observation.locationMode': 'Location as',

@@ -227,6 +227,8 @@ export const fr = {
   'observation.crumb': 'Observation',
   'observation.timestamp': 'Date',
   'observation.timestampHint': 'Précision\u00a0: {precision} · {pattern}',
+  'observation.endTimestamp': 'Fin (facultative)',
+  'observation.endTimestampHint': 'Laissez vide si l’observation n’a pas de fin. {pattern}',
   'observation.values': 'Valeurs',
   'observation.location': 'Localisation',
   'observation.locationMode': 'Localisation par',

@@ -20,6 +20,8 @@ export interface FormState {
   lon: string;
   lat: string;
   wkt: string;
+  /** The end time as typed (servers that keep one); '' or absent: none. */
+  end?: string;
   /** The picked shared object's unique id ('' or absent when none is picked). */
   objectId?: string;
 }

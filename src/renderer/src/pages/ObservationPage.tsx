@@ -17,6 +17,7 @@ import {
   formatList,
   formatNumberInput,
   nowTimestampInput,
+  parseTimestamp,
   timestampPattern,
   toTimestampInput,
 } from '../lib/format';
@@ -112,6 +113,7 @@ function initialForm(indicator: IndicatorSummary, o: ObservationDetail | null): 
   const isPoint = !o?.wkt || /^\s*POINT\s*\(/i.test(o.wkt);
   return {
     objectId: o?.objectId ?? '',
+    end: o?.endTimestamp ? toTimestampInput(o.endTimestamp, indicator.dateFormat) : '',
     timestamp: o ? toTimestampInput(o.timestamp, indicator.dateFormat) : nowTimestampInput(indicator.dateFormat),
     values,
     mode: indicator.geometry === 'object' ? 'object' : isPoint ? 'point' : 'wkt',
@@ -150,6 +152,7 @@ function ObservationForm({ projectKey, indicator, observation, onReload }: FormP
       y: t('observation.latitude'),
       wkt: t('observation.wkt'),
       objectId: t('observation.spatialObject'),
+      endTimestamp: t('observation.endTimestamp'),
     };
     return known[field] ?? indicator.dimensions.find((d) => `values.${d.code}` === field)?.name ?? null;
   };
@@ -229,16 +232,19 @@ function ObservationForm({ projectKey, indicator, observation, onReload }: FormP
     // The series' geometry may be learnt after the form opened (the project's GeoPackage comes with the sync).
     const checked = onObjects ? { ...form, mode: 'object' as const } : form;
     const { parsed, errors: errs } = validateForm(checked, indicator.dimensions, indicator.dateFormat);
-    // This server kind takes JPEG, PNG and GIF only: said here, before anything is saved.
-    if (
-      status.serverKind === 'lizmap-gobs' &&
-      photo.file &&
-      !(LIZMAP_MEDIA_TYPES as readonly string[]).includes(photo.file.type)
-    ) {
-      errs['photo'] = t('observation.errors.photoType');
-    }
+    // An end time, on a server that keeps one (Lizmap series): optional, read like the start.
+    const endText = form.end ?? '';
+    const endUntouched =
+      observation?.endTimestamp != null && endText === toTimestampInput(observation.endTimestamp, indicator.dateFormat);
+    const end =
+      endText.trim() === ''
+        ? null
+        : endUntouched
+          ? observation.endTimestamp
+          : parseTimestamp(endText, indicator.dateFormat);
+    if (endText.trim() !== '' && end === null) errs['endTimestamp'] = t('observation.errors.timestamp');
     setErrors(errs);
-    if (errs['photo']) {
+    if (errs['endTimestamp']) {
       setSummary(summaryOf(errs));
       focusFirstError(errs);
       return;
@@ -259,9 +265,10 @@ function ObservationForm({ projectKey, indicator, observation, onReload }: FormP
         checked.mode === 'object'
           ? { timestamp, values: parsed.values, ...(parsed.objectId ? { objectId: parsed.objectId } : {}) }
           : { timestamp, values: parsed.values, x: parsed.x, y: parsed.y, wkt: parsed.wkt };
+      const withEnd = indicator.series ? { ...fields, endTimestamp: end } : fields;
       let saved = observation
-        ? await window.gobs.observations.update({ uuid: observation.uuid, ...fields })
-        : await window.gobs.observations.create({ indicatorCode: code, ...fields });
+        ? await window.gobs.observations.update({ uuid: observation.uuid, ...withEnd })
+        : await window.gobs.observations.create({ indicatorCode: code, ...withEnd });
       if (photo.file) {
         saved = await window.gobs.media.attach({
           uuid: saved.uuid,
@@ -435,6 +442,27 @@ function ObservationForm({ projectKey, indicator, observation, onReload }: FormP
                   />
                 )}
               </Field>
+              {indicator.series && (
+                <Field
+                  label={t('observation.endTimestamp')}
+                  hint={t('observation.endTimestampHint', { pattern: timestampPattern(indicator.dateFormat) })}
+                  error={errors['endTimestamp']}
+                >
+                  {({ id, describedBy, invalid }) => (
+                    <input
+                      id={id}
+                      data-field="endTimestamp"
+                      type="text"
+                      autoComplete="off"
+                      spellCheck={false}
+                      value={form.end ?? ''}
+                      onChange={(e) => set({ end: e.target.value })}
+                      aria-describedby={describedBy}
+                      aria-invalid={invalid}
+                    />
+                  )}
+                </Field>
+              )}
               {indicator.dimensions.map((d) => {
                 const key = `values.${d.code}`;
                 return (
