@@ -244,4 +244,48 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE observation ADD COLUMN not_editable TEXT CHECK (not_editable IN ('author', 'window', 'area', 'server'));
     `,
   },
+  {
+    version: 10,
+    name: 'text index and bulk pulls',
+    // A text filter that matches little would otherwise read every row of the range: a trigram index
+    // answers "which rows contain this text" (observations.ts picks it for rare text). detail=none keeps
+    // it small and cheap to write; the page query still checks LIKE on the row, so the index only
+    // has to find a superset.
+    // A first sync pulls into a store that carries a dozen indexes; bulk.ts drops the plain ones for the
+    // duration (remembered in deferred_index, so a crash is repaired at the next open) and leaves the
+    // rows of a bulk-loaded indicator out of the text index until the load ends (bulk_load), when they
+    // are indexed in one pass.
+    sql: `
+      CREATE TABLE bulk_load (
+        indicator_code TEXT PRIMARY KEY,
+        -- rows of this indicator above this local_id are not in observation_text yet
+        after_local_id INTEGER NOT NULL
+      );
+      CREATE TABLE deferred_index (
+        name TEXT PRIMARY KEY,
+        sql TEXT NOT NULL
+      );
+      CREATE VIRTUAL TABLE observation_text USING fts5(
+        search, content = 'observation', content_rowid = 'local_id', tokenize = 'trigram', detail = none
+      );
+      INSERT INTO observation_text (observation_text) VALUES ('rebuild');
+      CREATE TRIGGER observation_text_insert AFTER INSERT ON observation
+        WHEN NOT EXISTS (SELECT 1 FROM bulk_load b WHERE b.indicator_code = new.indicator_code AND new.local_id > b.after_local_id)
+      BEGIN
+        INSERT INTO observation_text (rowid, search) VALUES (new.local_id, new.search);
+      END;
+      CREATE TRIGGER observation_text_delete AFTER DELETE ON observation
+        WHEN NOT EXISTS (SELECT 1 FROM bulk_load b WHERE b.indicator_code = old.indicator_code AND old.local_id > b.after_local_id)
+      BEGIN
+        INSERT INTO observation_text (observation_text, rowid, search) VALUES ('delete', old.local_id, old.search);
+      END;
+      CREATE TRIGGER observation_text_update AFTER UPDATE OF search ON observation
+        WHEN old.search IS NOT new.search
+          AND NOT EXISTS (SELECT 1 FROM bulk_load b WHERE b.indicator_code = old.indicator_code AND old.local_id > b.after_local_id)
+      BEGIN
+        INSERT INTO observation_text (observation_text, rowid, search) VALUES ('delete', old.local_id, old.search);
+        INSERT INTO observation_text (rowid, search) VALUES (new.local_id, new.search);
+      END;
+    `,
+  },
 ];

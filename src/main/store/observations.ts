@@ -20,6 +20,7 @@ import type { ServerObservation as WireObservation } from '../../shared/model';
 import { AppError } from '../errors';
 import type { Db } from './db';
 import { stmt } from './statements';
+import { inBulkLoad } from './bulk';
 
 export interface ObsRecord {
   local_id: number;
@@ -345,15 +346,23 @@ export interface ListQuery {
 
 export function listObservations(db: Db, q: ListQuery, dims: ReadonlyMap<string, string>): ObservationPage {
   const { expr, index } = sortSpec(q.sort.column, dims);
-  const params: unknown[] = [q.indicatorCode];
-  // Sorting by another column within a time range: without range statistics SQLite walks the
-  // time index and sorts the whole range for every page. When the range is wide, walk the sort's
-  // own index instead (a few index entries per row shown); a narrow range is cheap to sort.
+  const params: unknown[] = [];
   let from = 'observation o';
-  if (index && (q.filter.from || q.filter.to) && timeRangeAtLeast(db, q.indicatorCode, q.filter, WIDE_RANGE)) {
+  let where = '';
+  if (q.filter.text && rareText(db, q.indicatorCode, q.filter.text)) {
+    // Few rows contain the text: start from those (the text index), then filter and sort them. The
+    // LIKE below still decides; the index only has to find every row that may match.
+    from = 'observation_text t CROSS JOIN observation o';
+    where = 't.search LIKE ? AND o.local_id = t.rowid AND ';
+    params.push(`%${q.filter.text.toLowerCase()}%`);
+  } else if (index && (q.filter.from || q.filter.to) && timeRangeAtLeast(db, q.indicatorCode, q.filter, WIDE_RANGE)) {
+    // Sorting by another column within a time range: without range statistics SQLite walks the
+    // time index and sorts the whole range for every page. When the range is wide, walk the sort's
+    // own index instead (a few index entries per row shown); a narrow range is cheap to sort.
     from = `observation o INDEXED BY ${index}`;
   }
-  let sql = `SELECT o.*, ${expr} AS sort_value FROM ${from} WHERE o.indicator_code = ?${filterSql(q.filter, params)}`;
+  params.push(q.indicatorCode);
+  let sql = `SELECT o.*, ${expr} AS sort_value FROM ${from} WHERE ${where}o.indicator_code = ?${filterSql(q.filter, params)}`;
   const dir = q.sort.direction === 'asc' ? 'ASC' : 'DESC';
   if (q.cursor) {
     const c = decodeCursor(q.cursor, q.sort.column, q.sort.direction);
@@ -392,6 +401,43 @@ export function listObservations(db: Db, q: ListQuery, dims: ReadonlyMap<string,
         ).toString('base64url')
       : null;
   return { rows: page.map(toRow), nextCursor };
+}
+
+/**
+ * Up to this many rows containing the text, the text index is the faster start: reading them costs
+ * less than walking the range until a page is full. Above it the text is common, and walking the
+ * sort order fills a page after a few rows per match.
+ */
+const RARE_TEXT_ROWS = 2000;
+const rareTextCache = new WeakMap<Db, Map<string, boolean>>();
+
+/**
+ * Whether the text index should drive the query. The trigram index answers only texts of three
+ * characters or more, without LIKE wildcards, and not for an indicator whose newest rows are still
+ * being bulk-loaded (not in the index yet). The decision is a plan choice, never a result: it is
+ * kept per text (pages by cursor ask again), and a stale one only costs time.
+ */
+function rareText(db: Db, indicatorCode: string, text: string): boolean {
+  const t = text.toLowerCase();
+  if ([...t].length < 3 || /[%_]/.test(t) || inBulkLoad(db, indicatorCode)) return false;
+  let cache = rareTextCache.get(db);
+  if (!cache) {
+    cache = new Map();
+    rareTextCache.set(db, cache);
+  }
+  // Keyed by the store's size too: a text rare in a small store may be common once a sync brought more.
+  const held = stmt(db, 'SELECT coalesce(sum(n), 0) FROM observation_count').pluck().get() as number;
+  const key = `${indicatorCode}\u0000${held}\u0000${t}`;
+  let rare = cache.get(key);
+  if (rare === undefined) {
+    const n = stmt(db, 'SELECT count(*) FROM (SELECT 1 FROM observation_text WHERE search LIKE ? LIMIT ?)')
+      .pluck()
+      .get(`%${t}%`, RARE_TEXT_ROWS) as number;
+    rare = n < RARE_TEXT_ROWS;
+    if (cache.size >= 200) cache.clear();
+    cache.set(key, rare);
+  }
+  return rare;
 }
 
 function timeRangeAtLeast(db: Db, indicatorCode: string, filter: ObservationFilter, n: number): boolean {

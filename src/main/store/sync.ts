@@ -199,6 +199,20 @@ export function applyPulled(db: Db, o: WireObservation): 'inserted' | 'updated' 
   }
 }
 
+/**
+ * applyPulled for a page that is mostly new to the device (a first sync): the row is inserted
+ * without a look-up first; only when its uuid (or server id) is already here does applyPulled judge it.
+ */
+export function insertOrApplyPulled(db: Db, o: WireObservation): ReturnType<typeof applyPulled> {
+  const inserted = stmt(
+    db,
+    `INSERT INTO observation (uuid, id, indicator_code, import, timestamp, x, y, wkt, vals, author, created_at, updated_at, media_url, state, search)
+     VALUES (@uuid, @id, @indicator_code, @import, @timestamp, @x, @y, @wkt, @vals, @author, @created_at, @updated_at, @media_url, 'synced', @search)
+     ON CONFLICT DO NOTHING`,
+  ).run({ ...params(o), indicator_code: o.indicator });
+  return inserted.changes === 1 ? 'inserted' : applyPulled(db, o);
+}
+
 /** Applies one deletion pulled from the server. Returns the row removed, if any (to delete its files). */
 export function applyPulledDeletion(db: Db, uuid: string): ObsRecord | null {
   const r = findObservation(db, uuid);

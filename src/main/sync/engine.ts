@@ -52,6 +52,8 @@ export class SyncEngine {
       pushBatch: 500,
       // Fewer round trips and commits on a first sync; ~2 MB of JSON and one transaction per batch.
       pullBatch: 2000,
+      // Below this, maintaining the indexes row by row costs less than rebuilding them.
+      bulkPullMinRows: 5000,
       baseBackoffMs: 2_000,
       maxBackoffMs: 5 * 60_000,
       random: Math.random,
@@ -154,7 +156,11 @@ export class SyncEngine {
               signal,
               hooks: this.opts.hooks,
               progress: (phase: SyncPhase, u) => this.publish({ phase, projectKey: key, ...u }),
-              opts: { pushBatch: this.opts.pushBatch, pullBatch: this.opts.pullBatch },
+              opts: {
+                pushBatch: this.opts.pushBatch,
+                pullBatch: this.opts.pullBatch,
+                bulkPullMinRows: this.opts.bulkPullMinRows,
+              },
               report,
             },
             key,

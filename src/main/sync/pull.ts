@@ -8,28 +8,43 @@ import type { SyncPhase } from '../../shared/ipc';
 import { removeMediaFiles } from '../media/photos';
 import type { PullPage } from '../remote/types';
 import type { ObsRecord } from '../store/observations';
-import { applyPulled, applyPulledDeletion, loadPullCursor, savePullCursor } from '../store/sync';
+import { beginBulkLoad, endBulkLoads, repairBulkLoads, worthBulkLoad } from '../store/bulk';
+import { applyPulledDeletion, insertOrApplyPulled, loadPullCursor, savePullCursor } from '../store/sync';
 import { checkCancelled, type Step } from './step';
 
 export async function pullObservations(step: Step, code: string): Promise<void> {
   const db = step.store.db;
-  await pullLoop(
-    step,
-    code,
-    'pull',
-    (cursor) => step.client.pullObservations(code, cursor, step.opts.pullBatch, step.signal),
-    (items) => {
-      let changed = false;
-      for (const o of items) {
-        if (o.indicator !== code) continue;
-        if (applyPulled(db, o) !== 'kept') {
-          changed = true;
-          step.report.counts.received++;
+  let bulk = false;
+  try {
+    await pullLoop(
+      step,
+      code,
+      'pull',
+      (cursor) => step.client.pullObservations(code, cursor, step.opts.pullBatch, step.signal),
+      (items, remaining) => {
+        // Decided on the first page, in its transaction: a first sync (or any pull that brings more
+        // rows than the store holds) inserts without the indexes and builds them once at the end.
+        if (!bulk && remaining !== null && worthBulkLoad(db, items.length + remaining, step.opts.bulkPullMinRows)) {
+          beginBulkLoad(db, code);
+          bulk = true;
         }
-      }
-      return { changed };
-    },
-  );
+        let changed = false;
+        for (const o of items) {
+          if (o.indicator !== code) continue;
+          if (insertOrApplyPulled(db, o) !== 'kept') {
+            changed = true;
+            step.report.counts.received++;
+          }
+        }
+        return { changed };
+      },
+    );
+  } finally {
+    // Also when the pull failed or was cancelled: the store is never left without its indexes.
+    // (A crash here is repaired when the store is opened again.)
+    if (bulk) endBulkLoads(db);
+    else repairBulkLoads(db);
+  }
 }
 
 export async function pullDeletions(step: Step, code: string): Promise<void> {
@@ -60,7 +75,7 @@ async function pullLoop<T>(
   code: string,
   kind: 'pull' | 'deletions',
   fetchPage: (cursor: string | null) => Promise<PullPage<T>>,
-  apply: (items: T[]) => { changed: boolean; after?: () => void },
+  apply: (items: T[], remaining: number | null) => { changed: boolean; after?: () => void },
 ): Promise<void> {
   const db = step.store.db;
   const phase: SyncPhase = kind === 'pull' ? 'pull' : 'pull-deletions';
@@ -73,7 +88,7 @@ async function pullLoop<T>(
     const page = await fetchPage(cursor);
     let outcome: { changed: boolean; after?: () => void } = { changed: false };
     db.transaction(() => {
-      outcome = apply(page.items);
+      outcome = apply(page.items, page.remaining);
       // Stored with the page: if we die now, the next run hands back exactly what is stored.
       savePullCursor(db, code, kind, page.cursor);
     })();

@@ -10,6 +10,8 @@ export interface StepOptions {
   pushBatch: number;
   /** Observations per pull page. */
   pullBatch: number;
+  /** A pull of at least this many rows, more than the store holds, is a bulk load (store/bulk.ts). */
+  bulkPullMinRows: number;
 }
 
 export interface Progress {
