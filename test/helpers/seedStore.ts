@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { openAccountStore, saveSessionToken, type AccountRef } from '../../src/main/store/account';
 import { saveProjectIndicators } from '../../src/main/store/indicators';
 import { searchText } from '../../src/main/store/observations';
+import { beginBulkLoad, endBulkLoads } from '../../src/main/store/bulk';
 import { replaceProjects } from '../../src/main/store/projects';
 import type { Indicator as WireIndicator } from '../../src/shared/api';
 import { aesSecretStore, jsonFileSettings } from './desktop';
@@ -56,7 +57,7 @@ export function seedAccount(
   return ref;
 }
 
-/** Inserts `n` synced pluviometry observations quickly (one transaction). */
+/** Inserts `n` synced pluviometry observations quickly (one transaction, as a bulk pull does: store/bulk.ts). */
 export function seedObservations(dataDir: string, ref: AccountRef, n: number, start = Date.UTC(2020, 0, 1)): void {
   const store = openAccountStore(dataDir, ref);
   const insert = store.db.prepare(
@@ -64,6 +65,7 @@ export function seedObservations(dataDir: string, ref: AccountRef, n: number, st
      VALUES (?, ?, 'pluviometry', 1, ?, ?, ?, ?, ?, 'synced', ?)`,
   );
   store.db.transaction(() => {
+    beginBulkLoad(store.db, 'pluviometry');
     for (let i = 0; i < n; i++) {
       const uuid = randomUUID();
       const ts =
@@ -83,6 +85,7 @@ export function seedObservations(dataDir: string, ref: AccountRef, n: number, st
       );
     }
   })();
+  endBulkLoads(store.db);
   store.db.close();
 }
 
