@@ -7,6 +7,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ServerKind } from '../../shared/constants';
 import { openStore, type Db } from './db';
+import { repairBulkLoads } from './bulk';
 
 export interface AccountRef {
   serverUrl: string;
@@ -56,6 +57,8 @@ export function openAccountStore(dataDir: string, ref: AccountRef): AccountStore
     mkdirSync(documentsDir, { recursive: true });
     const db = openStore(join(dir, 'store.sqlite'));
     try {
+      // A bulk pull cut short by a crash left indexes to build: done before anything reads the store.
+      repairBulkLoads(db);
       db.prepare(
         `INSERT INTO account (id, server_url, username) VALUES (1, ?, ?)
          ON CONFLICT (id) DO NOTHING`,

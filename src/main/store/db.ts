@@ -5,7 +5,6 @@
  */
 import Database from 'better-sqlite3';
 import { MIGRATIONS, type Migration } from './migrations';
-import { repairBulkLoads } from './bulk';
 
 export type Db = Database.Database;
 
@@ -20,8 +19,6 @@ export function openStore(file: string, migrations: readonly Migration[] = MIGRA
     // Bounds the work of PRAGMA optimize (run after syncs and at close) on large tables.
     db.pragma('analysis_limit = 1000');
     migrate(db, migrations);
-    // A bulk pull cut short by a crash left indexes to build: done before anything reads the store.
-    repairBulkLoads(db);
     return db;
   } catch (err) {
     db.close();

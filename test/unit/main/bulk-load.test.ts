@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { Observation as WireObservation } from '../../../src/shared/api';
 import { openStore, type Db } from '../../../src/main/store/db';
+import { openAccountStore } from '../../../src/main/store/account';
 import { beginBulkLoad, endBulkLoads, inBulkLoad, worthBulkLoad } from '../../../src/main/store/bulk';
 import { insertOrApplyPulled } from '../../../src/main/store/sync';
 import { ensureDimensionIndexes } from '../../../src/main/store/indicators';
@@ -85,8 +86,8 @@ function expectCountsExact(db: Db): void {
 const content = { timestamp: '2024-02-01 10:00:00', x: 3, y: 43, wkt: null, values: { rain: 1, note: 'renamed' } };
 
 /** A store holding a few rows of another indicator, a local creation and a synced row of this one. */
-function prepared(file: string) {
-  const db = openStore(file);
+function prepared(file: string | Db) {
+  const db = typeof file === 'string' ? openStore(file) : file;
   ensureDimensionIndexes(db, DIMS);
   for (let i = 0; i < 5; i++) insertOrApplyPulled(db, wire(i, 'other'));
   const mine = insertLocal(db, 'rain', content, 'writer');
@@ -143,15 +144,18 @@ describe('bulk pulls', () => {
   });
 
   it('a crash during the load leaves a store that the next open completes', () => {
-    const file = tmp();
-    const { db, before } = prepared(file);
+    const dataDir = mkdtempSync(join(tmpdir(), 'gobs-bulk-'));
+    const ref = { serverUrl: 'https://gobs.example', username: 'writer' };
+    const store = openAccountStore(dataDir, ref);
+    const { db, before } = prepared(store.db);
     db.transaction(() => {
       beginBulkLoad(db, 'rain');
       for (let i = 0; i < 200; i++) insertOrApplyPulled(db, wire(10 + i));
     })();
     // No endBulkLoads: what a killed process leaves behind (every step committed on its own).
+    expect(indexNames(db).length).toBeLessThan(before.length);
     db.close();
-    const again = openStore(file);
+    const again = openAccountStore(dataDir, ref).db;
     expect(inBulkLoad(again, 'rain')).toBe(false);
     expect(indexNames(again)).toEqual(before);
     expectTextIndexWhole(again);
