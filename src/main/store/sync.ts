@@ -160,6 +160,12 @@ export function reviveAsNew(db: Db, uuid: string): string {
   return fresh;
 }
 
+/** A pulled observation new to the device, stored as the server sent it. */
+const INSERT_PULLED = `INSERT INTO observation (uuid, id, indicator_code, import, timestamp, end_timestamp, x, y, wkt, vals,
+                                author, created_at, updated_at, media_url, editable, not_editable, state, search)
+  VALUES (@uuid, @id, @indicator_code, @import, @timestamp, @end_timestamp, @x, @y, @wkt, @vals, @author,
+          @created_at, @updated_at, @media_url, @editable, @not_editable, 'synced', @search)`;
+
 /**
  * Applies one pulled observation. Local work is never overwritten: a row with a local change
  * keeps it, and a newer server version beside it becomes a conflict for the user to resolve.
@@ -168,13 +174,7 @@ export function applyPulled(db: Db, o: WireObservation): 'inserted' | 'updated' 
   const r = findObservation(db, o.uuid);
   const p = params(o);
   if (!r) {
-    stmt(
-      db,
-      `INSERT INTO observation (uuid, id, indicator_code, import, timestamp, end_timestamp, x, y, wkt, vals, author,
-                                created_at, updated_at, media_url, editable, not_editable, state, search)
-       VALUES (@uuid, @id, @indicator_code, @import, @timestamp, @end_timestamp, @x, @y, @wkt, @vals, @author,
-               @created_at, @updated_at, @media_url, @editable, @not_editable, 'synced', @search)`,
-    ).run({ ...p, indicator_code: o.indicator });
+    stmt(db, INSERT_PULLED).run({ ...p, indicator_code: o.indicator });
     return 'inserted';
   }
   switch (r.state) {
@@ -204,12 +204,10 @@ export function applyPulled(db: Db, o: WireObservation): 'inserted' | 'updated' 
  * without a look-up first; only when its uuid (or server id) is already here does applyPulled judge it.
  */
 export function insertOrApplyPulled(db: Db, o: WireObservation): ReturnType<typeof applyPulled> {
-  const inserted = stmt(
-    db,
-    `INSERT INTO observation (uuid, id, indicator_code, import, timestamp, x, y, wkt, vals, author, created_at, updated_at, media_url, state, search)
-     VALUES (@uuid, @id, @indicator_code, @import, @timestamp, @x, @y, @wkt, @vals, @author, @created_at, @updated_at, @media_url, 'synced', @search)
-     ON CONFLICT DO NOTHING`,
-  ).run({ ...params(o), indicator_code: o.indicator });
+  const inserted = stmt(db, `${INSERT_PULLED} ON CONFLICT DO NOTHING`).run({
+    ...params(o),
+    indicator_code: o.indicator,
+  });
   return inserted.changes === 1 ? 'inserted' : applyPulled(db, o);
 }
 

@@ -83,7 +83,15 @@ function expectCountsExact(db: Db): void {
   expect(kept).toEqual(real);
 }
 
-const content = { timestamp: '2024-02-01 10:00:00', x: 3, y: 43, wkt: null, values: { rain: 1, note: 'renamed' } };
+const content = {
+  timestamp: '2024-02-01 10:00:00',
+  endTimestamp: null,
+  x: 3,
+  y: 43,
+  wkt: null,
+  objectId: null,
+  values: { rain: 1, note: 'renamed' },
+};
 
 /** A store holding a few rows of another indicator, a local creation and a synced row of this one. */
 function prepared(file: string | Db) {
