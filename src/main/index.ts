@@ -109,6 +109,21 @@ if (!hasLock) {
               await copyFile(sourcePath, filePath);
               return filePath;
             },
+            saveDialog: async ({ title, defaultName, filters }) => {
+              const options = {
+                title,
+                defaultPath: join(app.getPath('documents'), defaultName),
+                filters,
+                properties: ['createDirectory', 'showOverwriteConfirmation'] as (
+                  | 'createDirectory'
+                  | 'showOverwriteConfirmation'
+                )[],
+              };
+              const { canceled, filePath } = mainWindow
+                ? await dialog.showSaveDialog(mainWindow, options)
+                : await dialog.showSaveDialog(options);
+              return canceled || !filePath ? null : filePath;
+            },
             appVersion: app.getVersion(),
             logFile: logger.file,
             // The OS's ordered list (with regions, for date formats); getLocale() is the fallback Chromium itself uses.

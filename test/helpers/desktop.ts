@@ -16,6 +16,7 @@ import {
   createMainCore,
   type MainCore,
   type MainCoreOptions,
+  type SaveDialogOptions,
   type SecretStore,
   type Settings,
   type SettingsStore,
@@ -59,6 +60,13 @@ export interface TestDesktop {
   openedPaths: string[];
   /** Every save dialog: the name it offered, the file it copied and where the copy went. */
   saved: { defaultName: string; sourcePath: string; savedTo: string }[];
+  /** Every save dialog main opened for a file it writes (exports), in order. */
+  savePrompts: SaveDialogOptions[];
+  /**
+   * What the user answers to those dialogs: a path, or null (cancelled). Default: the suggested
+   * name in `<dataDir>/exports/`.
+   */
+  exportTo: (options: SaveDialogOptions) => string | null;
   /** Closes the core and starts a new one over the same data (an app restart). */
   restart(): Promise<TestDesktop>;
   /** Closes the core (data kept unless `remove`). */
@@ -84,6 +92,7 @@ export function testCoreOptions(
   emit: MainCoreOptions['emit'] = () => undefined,
   openPath: MainCoreOptions['openPath'] = async () => undefined,
   saveAs: MainCoreOptions['saveAs'] = saveIntoDataDir(dataDir),
+  saveDialog: MainCoreOptions['saveDialog'] = async (o) => exportIntoDataDir(dataDir)(o),
 ): MainCoreOptions {
   return {
     dataDir,
@@ -92,6 +101,7 @@ export function testCoreOptions(
     emit,
     openPath,
     saveAs,
+    saveDialog,
     appVersion: '0.0.0-test',
     logFile: join(dataDir, 'logs', 'main.log'),
     autoSync: options.autoSync ?? false,
@@ -114,12 +124,23 @@ export function saveIntoDataDir(dataDir: string, log?: TestDesktop['saved']): Ma
   };
 }
 
+/** The export save dialog as a user who accepts the offered name: `<dataDir>/exports/<name>`. */
+export function exportIntoDataDir(dataDir: string): (options: SaveDialogOptions) => string {
+  return (options) => {
+    mkdirSync(join(dataDir, 'exports'), { recursive: true });
+    return join(dataDir, 'exports', options.defaultName);
+  };
+}
+
 export async function createTestDesktop(options: TestDesktopOptions = {}): Promise<TestDesktop> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'gobs-desktop-'));
   const events: TestDesktop['events'] = [];
   const listeners = new Map<string, Set<(payload: unknown) => void>>();
   const openedPaths: string[] = [];
   const saved: TestDesktop['saved'] = [];
+  const savePrompts: SaveDialogOptions[] = [];
+  // Assigned below, once the desktop exists: the dialog asks it at call time.
+  let answer: TestDesktop['exportTo'] = exportIntoDataDir(dataDir);
   const coreOptions = testCoreOptions(
     dataDir,
     options,
@@ -129,6 +150,10 @@ export async function createTestDesktop(options: TestDesktopOptions = {}): Promi
     },
     async (path) => void openedPaths.push(path),
     saveIntoDataDir(dataDir, saved),
+    async (o) => {
+      savePrompts.push(o);
+      return answer(o);
+    },
   );
   const core = await createMainCore(coreOptions);
   const gobs = buildBridge({
@@ -148,6 +173,13 @@ export async function createTestDesktop(options: TestDesktopOptions = {}): Promi
     events,
     openedPaths,
     saved,
+    savePrompts,
+    get exportTo() {
+      return answer;
+    },
+    set exportTo(f) {
+      answer = f;
+    },
     async restart() {
       await desktop.close();
       return createTestDesktop({ ...options, dataDir });

@@ -3,6 +3,11 @@
  * e2e harness both dispatch into exactly this object, so tests exercise what the app runs.
  */
 import type { Handlers } from '../../shared/ipc';
+import { chartSeries } from '../analyst/chart';
+import { ExportService } from '../analyst/exports/service';
+import { projectLayers, projectLayersExtent } from '../analyst/layers';
+import { mapView, projectExtent } from '../analyst/map';
+import { SummaryKeeper } from '../analyst/summaryKeeper';
 import { forget, loginAndUse, logout } from '../auth';
 import { openDocument, saveDocument, type DocumentDeps } from '../documents/documents';
 import { AppError } from '../errors';
@@ -13,8 +18,8 @@ import { ObservationService } from '../observations/service';
 import type { MainCoreOptions } from '../platform/options';
 import { refreshProjects, refreshProjectsOrOffline } from '../projects';
 import type { Session } from '../session';
-import { getIndicatorDef, listDocuments, listIndicators } from '../store/indicators';
-import { listProjects } from '../store/projects';
+import { getIndicatorDef, listDocuments, listIndicators, projectIndicatorCodes } from '../store/indicators';
+import { getProject, listProjects } from '../store/projects';
 import { SyncEngine, type EngineOptions } from '../sync/engine';
 
 export interface Services {
@@ -22,6 +27,8 @@ export interface Services {
   ready: Promise<void>;
   observations: ObservationService;
   sync: SyncEngine;
+  summaries: SummaryKeeper;
+  exports: ExportService;
   close(): Promise<void>;
 }
 
@@ -35,11 +42,19 @@ export function createServices(ctx: Session, options: MainCoreOptions, engineOpt
   const sync = new SyncEngine(ctx, options.settings, engineOptions);
   // A session restored at start: catch up with the server once it answers.
   if (ctx.token && engineOptions.autoSync) void ready.then(() => (ctx.online ? sync.start() : undefined));
+  const exports = new ExportService({
+    db: () => ctx.requireStore().db,
+    saveDialog: (o) => options.saveDialog(o),
+    emit: (progress) => ctx.emit('export.progress', progress),
+  });
   return {
     ready,
     observations: new ObservationService(ctx, () => ctx.account?.ref.username ?? null),
     sync,
+    summaries: new SummaryKeeper(),
+    exports,
     close: async () => {
+      await exports.cancelAll();
       await sync.close();
     },
   };
@@ -64,6 +79,7 @@ export function createHandlers(ctx: Session, services: Services, options: MainCo
         // The login may switch stores: no sync may be writing to the one being closed.
         services.sync.cancel();
         await services.sync.idle();
+        await services.exports.cancelAll();
         await loginAndUse(ctx, options.settings, args);
         // Best effort: the project list is there at once; the UI can still refresh on its own.
         await refreshProjects(ctx).catch(() => undefined);
@@ -80,12 +96,43 @@ export function createHandlers(ctx: Session, services: Services, options: MainCo
       forget: async ({ force }) => {
         services.sync.cancel();
         await services.sync.idle();
+        await services.exports.cancelAll();
         return forget(ctx, options.settings, force);
       },
     },
     projects: {
       list: async () => (ctx.account ? listProjects(ctx.account.db) : []),
       refresh: () => refreshProjectsOrOffline(ctx),
+      layers: async ({ projectKey }) => {
+        const store = ctx.requireStore();
+        requireProject(store.db, projectKey);
+        return projectLayers(store.dir, projectKey);
+      },
+      extent: async ({ projectKey }) => {
+        const store = ctx.requireStore();
+        requireProject(store.db, projectKey);
+        return projectExtent(
+          store.db,
+          projectIndicatorCodes(store.db, projectKey),
+          projectLayersExtent(store.dir, projectKey),
+        );
+      },
+    },
+    chart: {
+      series: async (args) => {
+        const db = ctx.requireStore().db;
+        return chartSeries(db, services.summaries, getIndicatorDef(db, args.indicatorCode), args);
+      },
+    },
+    map: {
+      view: async (args) => {
+        const db = ctx.requireStore().db;
+        return mapView(db, services.summaries, getIndicatorDef(db, args.indicatorCode), args);
+      },
+    },
+    exports: {
+      start: (args) => services.exports.start(args),
+      cancel: async ({ id }) => services.exports.cancel(id),
     },
     indicators: {
       list: async ({ projectKey }) => listIndicators(ctx.requireStore().db, projectKey),
@@ -140,6 +187,12 @@ export function createHandlers(ctx: Session, services: Services, options: MainCo
       },
     },
   };
+
+  function requireProject(db: Parameters<typeof getProject>[0], projectKey: string): void {
+    if (!getProject(db, projectKey)) {
+      throw new AppError('not_found', `Unknown project "${projectKey}". Refresh the projects first.`, 'projectKey');
+    }
+  }
 
   function settings() {
     return {

@@ -31,6 +31,13 @@ export interface SettingsStore {
   set<K extends keyof Settings>(key: K, value: Settings[K]): void;
 }
 
+export interface SaveDialogOptions {
+  title: string;
+  /** Suggested file name (the dialog opens in the user's documents folder). */
+  defaultName: string;
+  filters: { name: string; extensions: string[] }[];
+}
+
 export interface MainCoreOptions {
   /** Folder for the SQLite stores, media and document caches (Electron: app.getPath('userData')). */
   dataDir: string;
@@ -48,6 +55,11 @@ export interface MainCoreOptions {
    * and returns that path; null when the user cancelled.
    */
   saveAs(defaultName: string, sourcePath: string): Promise<string | null>;
+  /**
+   * Asks the user where main should write a new file (Electron: dialog.showSaveDialog): the chosen
+   * path, or null when the user cancelled. Main writes exports only to paths chosen this way.
+   */
+  saveDialog(options: SaveDialogOptions): Promise<string | null>;
   appVersion: string;
   /** The main process's log file, shown in Settings/About; null when there is none. */
   logFile?: string | null;

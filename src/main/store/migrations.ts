@@ -9,6 +9,93 @@ export interface Migration {
   sql: string;
 }
 
+/**
+ * The Web Mercator cell (tile x, y at level 12, as one integer y * 4096 + x) of an observation's
+ * x/y: the map's summary grid and its index. Migration 7's index and triggers are built from this
+ * exact text, and SQLite uses an expression index only for the same expression: never change it
+ * (a new grid is a new migration with a new function).
+ */
+export function placeCellSql(prefix = ''): string {
+  const lat = `min(85.0511287798066, max(-85.0511287798066, ${prefix}y))`;
+  const cx = `min(4095, max(0, CAST((${prefix}x + 180.0) / 360.0 * 4096 AS INTEGER)))`;
+  const cy = `min(4095, max(0, CAST((1.0 - ln(tan(radians(${lat})) + 1.0 / cos(radians(${lat}))) / pi()) / 2.0 * 4096 AS INTEGER)))`;
+  return `(${cy} * 4096 + ${cx})`;
+}
+export const PLACE_LEVEL = 12;
+
+/** A value of `json_each(vals)` as the summaries count it: present unless null or an empty text. */
+export const SUMMARY_PRESENT = `j.type <> 'null' AND NOT (j.type = 'text' AND j.value = '')`;
+/** Its number, when it has one: numbers as they are, booleans as 1/0, texts none. */
+export const SUMMARY_NUMBER = `CASE WHEN j.type IN ('integer', 'real', 'true', 'false') THEN j.value END`;
+
+interface SummaryShape {
+  table: 'series_hour' | 'place_cell';
+  stale: 'series_stale' | 'place_stale';
+  kind: 'series' | 'place';
+  /** Key column and its value for a row r ('new' / 'old'). */
+  key: 'hour' | 'cell';
+  keyOf: (r: string) => string;
+}
+
+const SERIES: SummaryShape = {
+  table: 'series_hour',
+  stale: 'series_stale',
+  kind: 'series',
+  key: 'hour',
+  keyOf: (r) => `substr(${r}.timestamp, 1, 13)`,
+};
+const PLACE: SummaryShape = {
+  table: 'place_cell',
+  stale: 'place_stale',
+  kind: 'place',
+  key: 'cell',
+  keyOf: (r) => placeCellSql(`${r}.`),
+};
+
+/** Adds a new row to a built summary: its observation ('') and each of its values. */
+function summaryAdd(s: SummaryShape): string {
+  const place = s.kind === 'place';
+  const built = `EXISTS (SELECT 1 FROM summary_built WHERE indicator_code = new.indicator_code AND kind = '${s.kind}')`;
+  const merge = `n = n + 1, vmin = coalesce(min(vmin, excluded.vmin), vmin, excluded.vmin),
+        vmax = coalesce(max(vmax, excluded.vmax), vmax, excluded.vmax),
+        vsum = coalesce(vsum + excluded.vsum, vsum, excluded.vsum)`;
+  return `
+    INSERT INTO ${s.table} (indicator_code, dim, ${s.key}, state, n, ${place ? 'sx, sy, ' : ''}first_id)
+      SELECT new.indicator_code, '', ${s.keyOf('new')}, new.state, 1, ${place ? 'new.x, new.y, ' : ''}new.local_id WHERE ${built}
+      ON CONFLICT (indicator_code, dim, ${s.key}, state) DO UPDATE SET n = n + 1,
+        ${place ? 'sx = sx + excluded.sx, sy = sy + excluded.sy, ' : ''}first_id = min(first_id, excluded.first_id);
+    INSERT INTO ${s.table} (indicator_code, dim, ${s.key}, state, n, vmin, vmax, vsum)
+      SELECT new.indicator_code, j.key, ${s.keyOf('new')}, new.state, 1, ${SUMMARY_NUMBER}, ${SUMMARY_NUMBER}, ${SUMMARY_NUMBER}
+        FROM json_each(new.vals) j WHERE ${SUMMARY_PRESENT} AND ${built}
+      ON CONFLICT (indicator_code, dim, ${s.key}, state) DO UPDATE SET ${merge};`;
+}
+
+/**
+ * Takes an old row out of a summary: counts and sums exactly; a group losing its smallest or
+ * largest value, or the observation it names, is marked stale (recomputed before the next read);
+ * an emptied group is deleted.
+ */
+function summaryRemove(s: SummaryShape): string {
+  const place = s.kind === 'place';
+  // Every statement names the whole primary key (dim through IN on the row's own value codes),
+  // so each is a few seeks whatever the size of the summary.
+  const group = (t: string) =>
+    `${t}.indicator_code = old.indicator_code AND ${t}.${s.key} = ${s.keyOf('old')} AND ${t}.state = old.state`;
+  const codes = `SELECT j.key FROM json_each(old.vals) j WHERE ${SUMMARY_PRESENT}`;
+  const numberOf = (t: string) => `(SELECT ${SUMMARY_NUMBER} FROM json_each(old.vals) j WHERE j.key = ${t}.dim)`;
+  return `
+    INSERT OR IGNORE INTO ${s.stale} (indicator_code, ${s.key})
+      SELECT old.indicator_code, ${s.keyOf('old')}
+       WHERE EXISTS (SELECT 1 FROM ${s.table} g WHERE ${group('g')} AND g.dim = '' AND g.n > 1 AND g.first_id = old.local_id)
+          OR EXISTS (SELECT 1 FROM ${s.table} g WHERE ${group('g')} AND g.dim IN (${codes}) AND g.n > 1
+                        AND (g.vmin = ${numberOf('g')} OR g.vmax = ${numberOf('g')}));
+    UPDATE ${s.table} SET n = n - 1${place ? ', sx = sx - old.x, sy = sy - old.y' : ''}
+     WHERE ${group(s.table)} AND dim = '';
+    UPDATE ${s.table} SET n = n - 1, vsum = vsum - ${numberOf(s.table)}
+     WHERE ${group(s.table)} AND dim IN (${codes});
+    DELETE FROM ${s.table} WHERE ${group(s.table)} AND n <= 0 AND dim IN (SELECT '' UNION ALL ${codes});`;
+}
+
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
@@ -199,6 +286,72 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE document ADD COLUMN cached_action TEXT CHECK (cached_action IN ('open', 'save'));
       ALTER TABLE document ADD COLUMN cached_type TEXT;
       ALTER TABLE document ADD COLUMN cached_mismatch INTEGER NOT NULL DEFAULT 0;
+    `,
+  },
+  {
+    version: 8,
+    name: 'summaries for the chart and the map',
+    // Charts and maps of a large indicator read sums per hour (series_hour) and per map cell
+    // (place_cell) instead of every observation: one row per group of observations with the same
+    // hour (or cell) and state, per dimension code found in their values ('' for the observations
+    // themselves). A summary is built on first use (summary_built records it); afterwards triggers
+    // keep it exact for insertions, and for deletions and edits too, except that a group losing its
+    // smallest or largest value is marked stale and recomputed before the next read. Indicators
+    // never charted cost a changed row a few primary-key probes. observation_by_cell finds the
+    // observations of a cell (stale cells, small map views).
+    sql: `
+      CREATE TABLE summary_built (
+        indicator_code TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('series', 'place')),
+        built_at TEXT, -- NULL while being built (a build cut short is started again)
+        PRIMARY KEY (indicator_code, kind)
+      ) WITHOUT ROWID;
+      CREATE TABLE series_hour (
+        indicator_code TEXT NOT NULL,
+        dim TEXT NOT NULL, -- dimension code; '' for the observations themselves
+        hour TEXT NOT NULL, -- 'YYYY-MM-DD HH': the first 13 characters of the timestamp
+        state TEXT NOT NULL,
+        n INTEGER NOT NULL, -- observations ('') / values present (an empty text is absent)
+        vmin REAL, -- numbers; booleans as 1/0; NULL for texts
+        vmax REAL,
+        vsum REAL,
+        first_id INTEGER, -- '': smallest local_id, the observation itself when n = 1
+        PRIMARY KEY (indicator_code, dim, hour, state)
+      ) WITHOUT ROWID;
+      CREATE TABLE series_stale (
+        indicator_code TEXT NOT NULL,
+        hour TEXT NOT NULL,
+        PRIMARY KEY (indicator_code, hour)
+      ) WITHOUT ROWID;
+      CREATE TABLE place_cell (
+        indicator_code TEXT NOT NULL,
+        dim TEXT NOT NULL,
+        cell INTEGER NOT NULL, -- placeCellSql (migrations.ts)
+        state TEXT NOT NULL,
+        n INTEGER NOT NULL,
+        sx REAL, -- '': sums of x and y, the centroid is (sx / n, sy / n)
+        sy REAL,
+        vmin REAL,
+        vmax REAL,
+        vsum REAL,
+        first_id INTEGER,
+        PRIMARY KEY (indicator_code, dim, cell, state)
+      ) WITHOUT ROWID;
+      CREATE TABLE place_stale (
+        indicator_code TEXT NOT NULL,
+        cell INTEGER NOT NULL,
+        PRIMARY KEY (indicator_code, cell)
+      ) WITHOUT ROWID;
+      CREATE INDEX observation_by_cell ON observation(indicator_code, ${placeCellSql()});
+      CREATE TRIGGER summary_insert AFTER INSERT ON observation BEGIN ${summaryAdd(SERIES)} ${summaryAdd(PLACE)}
+      END;
+      CREATE TRIGGER summary_delete AFTER DELETE ON observation BEGIN ${summaryRemove(SERIES)} ${summaryRemove(PLACE)}
+      END;
+      CREATE TRIGGER summary_update AFTER UPDATE OF timestamp, x, y, vals, state, indicator_code ON observation
+        WHEN old.timestamp IS NOT new.timestamp OR old.x IS NOT new.x OR old.y IS NOT new.y
+          OR old.vals IS NOT new.vals OR old.state IS NOT new.state OR old.indicator_code IS NOT new.indicator_code
+      BEGIN ${summaryRemove(SERIES)} ${summaryRemove(PLACE)} ${summaryAdd(SERIES)} ${summaryAdd(PLACE)}
+      END;
     `,
   },
 ];
