@@ -82,7 +82,8 @@ class GeoJsonWriter implements ExportWriter {
     for (const r of rows) {
       const properties: Record<string, unknown> = {};
       for (const c of this.columns) properties[c.name] = cellValue(c, r);
-      const feature = { type: 'Feature', id: r.uuid, geometry: rewindRfc7946(rowGeometry(r)), properties };
+      // No feature-level id: the uuid is a property, and GDAL would add a duplicate 'id' field.
+      const feature = { type: 'Feature', geometry: rewindRfc7946(rowGeometry(r)), properties };
       out += (this.first ? '' : ',\n') + JSON.stringify(feature);
       this.first = false;
     }
