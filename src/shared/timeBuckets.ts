@@ -83,6 +83,11 @@ export function alignedToHours(w: BucketWidth): boolean {
   return w.unit === 'month' || w.size % HOUR === 0;
 }
 
+/** True when every bucket of `w` is made of whole days (daily sums can build it). */
+export function alignedToDays(w: BucketWidth): boolean {
+  return w.unit === 'month' || w.size % DAY === 0;
+}
+
 const TS = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})/;
 
 /** 'YYYY-MM-DD HH:MM:SS' → epoch seconds (read as UTC); NaN when malformed. */

@@ -7,6 +7,7 @@
  */
 import type { ChartData, ChartSeriesArgs, Dimension, ObservationFilter } from '../../shared/ipc';
 import {
+  alignedToDays,
   alignedToHours,
   boundToEpoch,
   bucketStart,
@@ -57,13 +58,18 @@ function merge(into: Buckets, dim: string, r: SumRow): void {
   if (r.first_id !== null) a.firstId = a.firstId === null ? r.first_id : Math.min(a.firstId, r.first_id);
 }
 
-/** The bucket number of a text timestamp column, relative to the bucket starting at t0 (never negative). */
-function bucketSql(w: BucketWidth | 'all', t0: number, column: string): string {
+/**
+ * The bucket number of a time column, relative to the bucket starting at t0 (never negative: the
+ * column is never before t0). `epoch` says whether it holds epoch seconds or timestamp text.
+ */
+function bucketSql(w: BucketWidth | 'all', t0: number, column: string, epoch: boolean): string {
   if (w === 'all') return '0';
-  if (w.unit === 'second') return `(unixepoch(${column}) - ${Math.trunc(t0)}) / ${w.size}`;
+  const seconds = epoch ? column : `unixepoch(${column})`;
+  if (w.unit === 'second') return `(${seconds} - ${Math.trunc(t0)}) / ${w.size}`;
   const d = new Date(t0 * 1000);
   const m0 = d.getUTCFullYear() * 12 + d.getUTCMonth();
-  return `((CAST(substr(${column}, 1, 4) AS INTEGER) * 12 + CAST(substr(${column}, 6, 2) AS INTEGER) - 1) - ${m0}) / ${w.size}`;
+  const text = epoch ? `strftime('%Y-%m', ${column}, 'unixepoch')` : column;
+  return `((CAST(substr(${text}, 1, 4) AS INTEGER) * 12 + CAST(substr(${text}, 6, 2) AS INTEGER) - 1) - ${m0}) / ${w.size}`;
 }
 
 function bucketTime(w: BucketWidth, t0: number, k: number): number {
@@ -75,7 +81,7 @@ function bucketTime(w: BucketWidth, t0: number, k: number): number {
 }
 
 const HOUR = 3600;
-const hourText = (epoch: number) => epochToTimestamp(epoch).slice(0, 13);
+const DAY = 86_400;
 
 export interface ReduceQuery {
   indicatorCode: string;
@@ -105,7 +111,7 @@ export async function reduceSet(db: Db, keeper: SummaryKeeper, q: ReduceQuery): 
         to: epochToTimestamp(to),
         dims: q.dims,
       },
-      bucketSql(q.bucket, q.t0, 'o.timestamp'),
+      bucketSql(q.bucket, q.t0, 'o.timestamp', false),
     );
     for (const r of rows) merge(buckets, r.dim, r);
   };
@@ -114,7 +120,8 @@ export async function reduceSet(db: Db, keeper: SummaryKeeper, q: ReduceQuery): 
     raw(q.from, q.to);
     return buckets;
   }
-  // Whole hours [h0, h1) from the summary, the partial hours at each end from the rows.
+  // Whole days from the daily sums where buckets are made of days, whole hours from the hourly
+  // sums, the partial hours at each end from the rows.
   const h0 = Math.ceil(q.from / HOUR) * HOUR;
   const h1 = Math.floor((q.to + 1) / HOUR) * HOUR;
   if (h0 >= h1) {
@@ -122,21 +129,22 @@ export async function reduceSet(db: Db, keeper: SummaryKeeper, q: ReduceQuery): 
     return buckets;
   }
   await keeper.ensure(db, q.indicatorCode, 'series');
-  const bucket = bucketSql(q.bucket, q.t0, "(hour || ':00:00')");
-  for (const dim of ['', ...q.dims]) {
+  const states = q.filter.states && q.filter.states.length > 0 ? { states: q.filter.states } : {};
+  const sums = (grain: 'hour' | 'day', from: number, to: number) => {
+    if (from >= to) return;
     const rows = seriesSums(
       db,
-      {
-        indicatorCode: q.indicatorCode,
-        dim,
-        fromHour: hourText(h0),
-        toHour: hourText(h1),
-        ...(q.filter.states && q.filter.states.length > 0 ? { states: q.filter.states } : {}),
-      },
-      bucket,
+      { indicatorCode: q.indicatorCode, grain, dims: q.dims, from, to, ...states },
+      bucketSql(q.bucket, q.t0, grain, true),
     );
-    for (const r of rows) merge(buckets, dim, r);
-  }
+    for (const r of rows) merge(buckets, r.dim, r);
+  };
+  const byDays = q.bucket === 'all' || alignedToDays(q.bucket);
+  const d0 = byDays ? Math.ceil(h0 / DAY) * DAY : h1;
+  const d1 = byDays ? Math.max(d0, Math.floor(h1 / DAY) * DAY) : h1;
+  sums('day', d0, d1);
+  sums('hour', h0, Math.min(d0, h1));
+  sums('hour', Math.max(d1, h0), h1);
   raw(q.from, h0 - 1);
   raw(h1, q.to);
   return buckets;

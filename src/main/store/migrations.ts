@@ -27,73 +27,65 @@ export const PLACE_LEVEL = 12;
 export const SUMMARY_PRESENT = `j.type <> 'null' AND NOT (j.type = 'text' AND j.value = '')`;
 /** Its number, when it has one: numbers as they are, booleans as 1/0, texts none. */
 export const SUMMARY_NUMBER = `CASE WHEN j.type IN ('integer', 'real', 'true', 'false') THEN j.value END`;
+/** The values the map summary keeps (what colours a map): numbers and booleans. */
+export const PLACE_VALUE = `j.type IN ('integer', 'real', 'true', 'false')`;
 
-interface SummaryShape {
-  table: 'series_hour' | 'place_cell';
-  stale: 'series_stale' | 'place_stale';
-  kind: 'series' | 'place';
-  /** Key column and its value for a row r ('new' / 'old'). */
-  key: 'hour' | 'cell';
-  keyOf: (r: string) => string;
+/**
+ * The hour of a timestamp as epoch seconds (the wall clock read as UTC), the key of the chart
+ * summary; NULL for a malformed timestamp (such a row is left out, never fails a write).
+ */
+export function hourSql(timestamp: string): string {
+  return `unixepoch(substr(${timestamp}, 1, 13) || ':00:00')`;
 }
 
-const SERIES: SummaryShape = {
-  table: 'series_hour',
-  stale: 'series_stale',
-  kind: 'series',
-  key: 'hour',
-  keyOf: (r) => `substr(${r}.timestamp, 1, 13)`,
-};
-const PLACE: SummaryShape = {
-  table: 'place_cell',
-  stale: 'place_stale',
-  kind: 'place',
-  key: 'cell',
-  keyOf: (r) => placeCellSql(`${r}.`),
-};
-
-/** Adds a new row to a built summary: its observation ('') and each of its values. */
-function summaryAdd(s: SummaryShape): string {
-  const place = s.kind === 'place';
-  const built = `EXISTS (SELECT 1 FROM summary_built WHERE indicator_code = new.indicator_code AND kind = '${s.kind}')`;
-  const merge = `n = n + 1, vmin = coalesce(min(vmin, excluded.vmin), vmin, excluded.vmin),
-        vmax = coalesce(max(vmax, excluded.vmax), vmax, excluded.vmax),
-        vsum = coalesce(vsum + excluded.vsum, vsum, excluded.vsum)`;
+function seriesMark(row: 'new' | 'old'): string {
   return `
-    INSERT INTO ${s.table} (indicator_code, dim, ${s.key}, state, n, ${place ? 'sx, sy, ' : ''}first_id)
-      SELECT new.indicator_code, '', ${s.keyOf('new')}, new.state, 1, ${place ? 'new.x, new.y, ' : ''}new.local_id WHERE ${built}
-      ON CONFLICT (indicator_code, dim, ${s.key}, state) DO UPDATE SET n = n + 1,
-        ${place ? 'sx = sx + excluded.sx, sy = sy + excluded.sy, ' : ''}first_id = min(first_id, excluded.first_id);
-    INSERT INTO ${s.table} (indicator_code, dim, ${s.key}, state, n, vmin, vmax, vsum)
-      SELECT new.indicator_code, j.key, ${s.keyOf('new')}, new.state, 1, ${SUMMARY_NUMBER}, ${SUMMARY_NUMBER}, ${SUMMARY_NUMBER}
-        FROM json_each(new.vals) j WHERE ${SUMMARY_PRESENT} AND ${built}
-      ON CONFLICT (indicator_code, dim, ${s.key}, state) DO UPDATE SET ${merge};`;
+    INSERT OR IGNORE INTO series_stale (indicator_code, hour)
+      SELECT ${row}.indicator_code, ${hourSql(`${row}.timestamp`)}
+       WHERE EXISTS (SELECT 1 FROM summary_built WHERE indicator_code = ${row}.indicator_code AND kind = 'series');`;
+}
+
+const placeBuilt = `EXISTS (SELECT 1 FROM summary_built WHERE indicator_code = new.indicator_code AND kind = 'place')`;
+
+/** Adds a new row to a built map summary: its observation ('') and each of its numbers. */
+function placeAdd(): string {
+  const cell = placeCellSql('new.');
+  return `
+    INSERT INTO place_cell (indicator_code, dim, cell, state, n, sx, sy, first_id)
+      SELECT new.indicator_code, '', ${cell}, new.state, 1, new.x, new.y, new.local_id WHERE ${placeBuilt}
+      ON CONFLICT (indicator_code, dim, cell, state) DO UPDATE SET n = n + 1,
+        sx = sx + excluded.sx, sy = sy + excluded.sy, first_id = min(first_id, excluded.first_id);
+    INSERT INTO place_cell (indicator_code, dim, cell, state, n, vmin, vmax, vsum)
+      SELECT new.indicator_code, j.key, ${cell}, new.state, 1, ${SUMMARY_NUMBER}, ${SUMMARY_NUMBER}, ${SUMMARY_NUMBER}
+        FROM json_each(new.vals) j WHERE ${PLACE_VALUE} AND ${placeBuilt}
+      ON CONFLICT (indicator_code, dim, cell, state) DO UPDATE SET n = n + 1,
+        vmin = coalesce(min(vmin, excluded.vmin), vmin, excluded.vmin),
+        vmax = coalesce(max(vmax, excluded.vmax), vmax, excluded.vmax),
+        vsum = coalesce(vsum + excluded.vsum, vsum, excluded.vsum);`;
 }
 
 /**
- * Takes an old row out of a summary: counts and sums exactly; a group losing its smallest or
+ * Takes an old row out of the map summary: counts and sums exactly; a cell losing its smallest or
  * largest value, or the observation it names, is marked stale (recomputed before the next read);
- * an emptied group is deleted.
+ * an emptied group is deleted. Every statement names the whole primary key (dim through IN on the
+ * row's own value codes): a few seeks whatever the size of the summary.
  */
-function summaryRemove(s: SummaryShape): string {
-  const place = s.kind === 'place';
-  // Every statement names the whole primary key (dim through IN on the row's own value codes),
-  // so each is a few seeks whatever the size of the summary.
+function placeRemove(): string {
+  const cell = placeCellSql('old.');
   const group = (t: string) =>
-    `${t}.indicator_code = old.indicator_code AND ${t}.${s.key} = ${s.keyOf('old')} AND ${t}.state = old.state`;
-  const codes = `SELECT j.key FROM json_each(old.vals) j WHERE ${SUMMARY_PRESENT}`;
+    `${t}.indicator_code = old.indicator_code AND ${t}.cell = ${cell} AND ${t}.state = old.state`;
+  const codes = `SELECT j.key FROM json_each(old.vals) j WHERE ${PLACE_VALUE}`;
   const numberOf = (t: string) => `(SELECT ${SUMMARY_NUMBER} FROM json_each(old.vals) j WHERE j.key = ${t}.dim)`;
   return `
-    INSERT OR IGNORE INTO ${s.stale} (indicator_code, ${s.key})
-      SELECT old.indicator_code, ${s.keyOf('old')}
-       WHERE EXISTS (SELECT 1 FROM ${s.table} g WHERE ${group('g')} AND g.dim = '' AND g.n > 1 AND g.first_id = old.local_id)
-          OR EXISTS (SELECT 1 FROM ${s.table} g WHERE ${group('g')} AND g.dim IN (${codes}) AND g.n > 1
+    INSERT OR IGNORE INTO place_stale (indicator_code, cell)
+      SELECT old.indicator_code, ${cell}
+       WHERE EXISTS (SELECT 1 FROM place_cell g WHERE ${group('g')} AND g.dim = '' AND g.n > 1 AND g.first_id = old.local_id)
+          OR EXISTS (SELECT 1 FROM place_cell g WHERE ${group('g')} AND g.dim IN (${codes}) AND g.n > 1
                         AND (g.vmin = ${numberOf('g')} OR g.vmax = ${numberOf('g')}));
-    UPDATE ${s.table} SET n = n - 1${place ? ', sx = sx - old.x, sy = sy - old.y' : ''}
-     WHERE ${group(s.table)} AND dim = '';
-    UPDATE ${s.table} SET n = n - 1, vsum = vsum - ${numberOf(s.table)}
-     WHERE ${group(s.table)} AND dim IN (${codes});
-    DELETE FROM ${s.table} WHERE ${group(s.table)} AND n <= 0 AND dim IN (SELECT '' UNION ALL ${codes});`;
+    UPDATE place_cell SET n = n - 1, sx = sx - old.x, sy = sy - old.y WHERE ${group('place_cell')} AND dim = '';
+    UPDATE place_cell SET n = n - 1, vsum = vsum - ${numberOf('place_cell')}
+     WHERE ${group('place_cell')} AND dim IN (${codes});
+    DELETE FROM place_cell WHERE ${group('place_cell')} AND n <= 0 AND dim IN (SELECT '' UNION ALL ${codes});`;
 }
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -291,14 +283,15 @@ export const MIGRATIONS: readonly Migration[] = [
   {
     version: 8,
     name: 'summaries for the chart and the map',
-    // Charts and maps of a large indicator read sums per hour (series_hour) and per map cell
-    // (place_cell) instead of every observation: one row per group of observations with the same
-    // hour (or cell) and state, per dimension code found in their values ('' for the observations
-    // themselves). A summary is built on first use (summary_built records it); afterwards triggers
-    // keep it exact for insertions, and for deletions and edits too, except that a group losing its
-    // smallest or largest value is marked stale and recomputed before the next read. Indicators
-    // never charted cost a changed row a few primary-key probes. observation_by_cell finds the
-    // observations of a cell (stale cells, small map views).
+    // Charts and maps of a large indicator read sums per hour and per day (series_hour,
+    // series_day) and per map cell (place_cell) instead of every observation: one row per group of observations with the same
+    // hour (or cell) and state, per value code found in their values ('' for the observations
+    // themselves). A summary is built on first use (summary_built records it). Afterwards a
+    // change of an observation marks its hour stale (an hour holds few observations: recomputed
+    // before the next read), and updates the map summary exactly (a cell can hold a station's
+    // whole series), except that a cell losing its smallest or largest value is marked stale.
+    // Indicators never charted cost a changed row two primary-key probes. observation_by_cell
+    // finds the observations of a cell (stale cells, small map views).
     sql: `
       CREATE TABLE summary_built (
         indicator_code TEXT NOT NULL,
@@ -309,18 +302,31 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE TABLE series_hour (
         indicator_code TEXT NOT NULL,
         dim TEXT NOT NULL, -- dimension code; '' for the observations themselves
-        hour TEXT NOT NULL, -- 'YYYY-MM-DD HH': the first 13 characters of the timestamp
+        hour INTEGER NOT NULL, -- hourSql (migrations.ts): the hour's start, epoch seconds of the wall clock
         state TEXT NOT NULL,
         n INTEGER NOT NULL, -- observations ('') / values present (an empty text is absent)
         vmin REAL, -- numbers; booleans as 1/0; NULL for texts
         vmax REAL,
         vsum REAL,
         first_id INTEGER, -- '': smallest local_id, the observation itself when n = 1
-        PRIMARY KEY (indicator_code, dim, hour, state)
+        PRIMARY KEY (indicator_code, hour, dim, state)
+      ) WITHOUT ROWID;
+      -- The same sums per day (derived from series_hour): what charts over years read.
+      CREATE TABLE series_day (
+        indicator_code TEXT NOT NULL,
+        day INTEGER NOT NULL, -- the day's start, epoch seconds of the wall clock
+        dim TEXT NOT NULL,
+        state TEXT NOT NULL,
+        n INTEGER NOT NULL,
+        vmin REAL,
+        vmax REAL,
+        vsum REAL,
+        first_id INTEGER,
+        PRIMARY KEY (indicator_code, day, dim, state)
       ) WITHOUT ROWID;
       CREATE TABLE series_stale (
         indicator_code TEXT NOT NULL,
-        hour TEXT NOT NULL,
+        hour INTEGER NOT NULL,
         PRIMARY KEY (indicator_code, hour)
       ) WITHOUT ROWID;
       CREATE TABLE place_cell (
@@ -328,7 +334,7 @@ export const MIGRATIONS: readonly Migration[] = [
         dim TEXT NOT NULL,
         cell INTEGER NOT NULL, -- placeCellSql (migrations.ts)
         state TEXT NOT NULL,
-        n INTEGER NOT NULL,
+        n INTEGER NOT NULL, -- observations ('') / values present (numbers and booleans only)
         sx REAL, -- '': sums of x and y, the centroid is (sx / n, sy / n)
         sy REAL,
         vmin REAL,
@@ -343,14 +349,14 @@ export const MIGRATIONS: readonly Migration[] = [
         PRIMARY KEY (indicator_code, cell)
       ) WITHOUT ROWID;
       CREATE INDEX observation_by_cell ON observation(indicator_code, ${placeCellSql()});
-      CREATE TRIGGER summary_insert AFTER INSERT ON observation BEGIN ${summaryAdd(SERIES)} ${summaryAdd(PLACE)}
+      CREATE TRIGGER summary_insert AFTER INSERT ON observation BEGIN ${seriesMark('new')} ${placeAdd()}
       END;
-      CREATE TRIGGER summary_delete AFTER DELETE ON observation BEGIN ${summaryRemove(SERIES)} ${summaryRemove(PLACE)}
+      CREATE TRIGGER summary_delete AFTER DELETE ON observation BEGIN ${seriesMark('old')} ${placeRemove()}
       END;
       CREATE TRIGGER summary_update AFTER UPDATE OF timestamp, x, y, vals, state, indicator_code ON observation
         WHEN old.timestamp IS NOT new.timestamp OR old.x IS NOT new.x OR old.y IS NOT new.y
           OR old.vals IS NOT new.vals OR old.state IS NOT new.state OR old.indicator_code IS NOT new.indicator_code
-      BEGIN ${summaryRemove(SERIES)} ${summaryRemove(PLACE)} ${summaryAdd(SERIES)} ${summaryAdd(PLACE)}
+      BEGIN ${seriesMark('old')} ${seriesMark('new')} ${placeRemove()} ${placeAdd()}
       END;
     `,
   },

@@ -7,7 +7,7 @@
  */
 import type { SyncState } from '../../shared/ipc';
 import type { Db } from './db';
-import { placeCellSql, SUMMARY_NUMBER, SUMMARY_PRESENT } from './migrations';
+import { hourSql, PLACE_VALUE, placeCellSql, SUMMARY_NUMBER, SUMMARY_PRESENT } from './migrations';
 import { stmt } from './statements';
 
 export type SummaryKind = 'series' | 'place';
@@ -36,10 +36,8 @@ export function summaryState(db: Db, indicatorCode: string, kind: SummaryKind): 
  * triggers account for every change made while the chunks are computed.
  */
 export function beginSummary(db: Db, indicatorCode: string, kind: SummaryKind): void {
-  const t = TABLES[kind];
   db.transaction(() => {
-    stmt(db, `DELETE FROM ${t.table} WHERE indicator_code = ?`).run(indicatorCode);
-    stmt(db, `DELETE FROM ${t.stale} WHERE indicator_code = ?`).run(indicatorCode);
+    clearSummary(db, indicatorCode, kind);
     stmt(
       db,
       `INSERT INTO summary_built (indicator_code, kind, built_at) VALUES (?, ?, NULL)
@@ -59,12 +57,45 @@ export function completeSummary(
 
 /** Forgets an indicator's summary: the next read builds it again. */
 export function dropSummary(db: Db, indicatorCode: string, kind: SummaryKind): void {
-  const t = TABLES[kind];
   db.transaction(() => {
     stmt(db, 'DELETE FROM summary_built WHERE indicator_code = ? AND kind = ?').run(indicatorCode, kind);
-    stmt(db, `DELETE FROM ${t.table} WHERE indicator_code = ?`).run(indicatorCode);
-    stmt(db, `DELETE FROM ${t.stale} WHERE indicator_code = ?`).run(indicatorCode);
+    clearSummary(db, indicatorCode, kind);
   })();
+}
+
+function clearSummary(db: Db, indicatorCode: string, kind: SummaryKind): void {
+  const t = TABLES[kind];
+  stmt(db, `DELETE FROM ${t.table} WHERE indicator_code = ?`).run(indicatorCode);
+  stmt(db, `DELETE FROM ${t.stale} WHERE indicator_code = ?`).run(indicatorCode);
+  if (kind === 'series') stmt(db, 'DELETE FROM series_day WHERE indicator_code = ?').run(indicatorCode);
+}
+
+/** The day (epoch seconds of its start) of an hour column, also before 1970. */
+const DAY_OF_HOUR = '(hour - ((hour % 86400) + 86400) % 86400)';
+
+/**
+ * Adds the hours [from, to) (epoch seconds; null: open) of series_hour to series_day, merging with
+ * what the days already hold (a chunk may end mid-day).
+ */
+function addDays(db: Db, indicatorCode: string, from: number | null, to: number | null): void {
+  stmt(
+    db,
+    `INSERT INTO series_day (indicator_code, day, dim, state, n, vmin, vmax, vsum, first_id)
+     SELECT indicator_code, ${DAY_OF_HOUR}, dim, state, sum(n), min(vmin), max(vmax), sum(vsum), min(first_id)
+       FROM series_hour
+      WHERE indicator_code = @ind AND (@from IS NULL OR hour >= @from) AND (@to IS NULL OR hour < @to)
+      GROUP BY ${DAY_OF_HOUR}, dim, state
+     ON CONFLICT (indicator_code, day, dim, state) DO UPDATE SET
+       n = n + excluded.n,
+       vmin = coalesce(min(vmin, excluded.vmin), vmin, excluded.vmin),
+       vmax = coalesce(max(vmax, excluded.vmax), vmax, excluded.vmax),
+       vsum = coalesce(vsum + excluded.vsum, vsum, excluded.vsum),
+       first_id = coalesce(min(first_id, excluded.first_id), first_id, excluded.first_id)`,
+  ).run({ ind: indicatorCode, from, to });
+}
+
+function hourEpoch(text: string | null): number | null {
+  return text === null ? null : Date.parse(`${text.replace(' ', 'T')}:00:00Z`) / 1000;
 }
 
 /**
@@ -108,7 +139,8 @@ function groupInsert(kind: SummaryKind, source: string, merge: boolean): string 
       FROM o GROUP BY k, state
     UNION ALL
     SELECT @ind, dim, k, state, count(*), ${place ? 'NULL, NULL, ' : ''}min(num), max(num), sum(num), NULL
-      FROM (SELECT o.k, o.state, j.key AS dim, ${SUMMARY_NUMBER} AS num FROM o, json_each(o.vals) j WHERE ${SUMMARY_PRESENT})
+      FROM (SELECT o.k, o.state, j.key AS dim, ${SUMMARY_NUMBER} AS num FROM o, json_each(o.vals) j
+             WHERE ${place ? PLACE_VALUE : SUMMARY_PRESENT})
      GROUP BY k, state, dim`;
   const columns = `indicator_code, dim, ${t.key}, state, n, ${place ? 'sx, sy, ' : ''}vmin, vmax, vsum, first_id`;
   const upsert = merge
@@ -136,13 +168,14 @@ export function buildSummaryChunk(
   kind: SummaryKind,
   chunk: { from: string | null; to: string | null },
 ): void {
-  const k = kind === 'series' ? 'substr(o.timestamp, 1, 13)' : placeCellSql('o.');
-  const source = `SELECT ${k} AS k, o.state, o.local_id, o.x, o.y, o.vals
+  const k = kind === 'series' ? hourSql('o.timestamp') : placeCellSql('o.');
+  const source = `SELECT * FROM (SELECT ${k} AS k, o.state, o.local_id, o.x, o.y, o.vals
                     FROM observation o INDEXED BY observation_by_time
-                   WHERE o.indicator_code = @ind AND ${CHUNK_RANGE}`;
-  db.transaction(() =>
-    stmt(db, groupInsert(kind, source, kind === 'place')).run({ ind: indicatorCode, from: chunk.from, to: chunk.to }),
-  )();
+                   WHERE o.indicator_code = @ind AND ${CHUNK_RANGE}) WHERE k IS NOT NULL`;
+  db.transaction(() => {
+    stmt(db, groupInsert(kind, source, kind === 'place')).run({ ind: indicatorCode, from: chunk.from, to: chunk.to });
+    if (kind === 'series') addDays(db, indicatorCode, hourEpoch(chunk.from), hourEpoch(chunk.to));
+  })();
 }
 
 /** Stale hours or cells waiting. */
@@ -172,7 +205,8 @@ export function refreshStale(db: Db, indicatorCode: string, kind: SummaryKind, l
       kind === 'series'
         ? `SELECT s.value AS k, o.state, o.local_id, o.x, o.y, o.vals
              FROM json_each(@keys) s CROSS JOIN observation o INDEXED BY observation_by_time
-               ON o.indicator_code = @ind AND o.timestamp >= s.value AND o.timestamp < s.value || '~'`
+               ON o.indicator_code = @ind AND o.timestamp >= datetime(s.value, 'unixepoch')
+                  AND o.timestamp < datetime(s.value + 3600, 'unixepoch')`
         : `SELECT s.value AS k, o.state, o.local_id, o.x, o.y, o.vals
              FROM json_each(@keys) s CROSS JOIN observation o INDEXED BY observation_by_cell
                ON o.indicator_code = @ind AND ${placeCellSql('o.')} = s.value`;
@@ -181,6 +215,15 @@ export function refreshStale(db: Db, indicatorCode: string, kind: SummaryKind, l
       indicatorCode,
       list,
     );
+    if (kind === 'series') {
+      // The days of those hours are summed again from their hours.
+      const days = [...new Set((keys as number[]).map((h) => h - (((h % 86_400) + 86_400) % 86_400)))];
+      stmt(db, 'DELETE FROM series_day WHERE indicator_code = ? AND day IN (SELECT value FROM json_each(?))').run(
+        indicatorCode,
+        JSON.stringify(days),
+      );
+      for (const day of days) addDays(db, indicatorCode, day, day + 86_400);
+    }
     return keys.length;
   })();
 }
@@ -208,21 +251,31 @@ function statesSql(states: readonly SyncState[] | undefined, params: unknown[]):
 }
 
 /**
- * Hourly sums of one dimension ('' for the observations) over whole hours [fromHour, toHour),
- * grouped by the bucket expression (over the column `hour`).
+ * Sums over whole hours or days [from, to) (epoch seconds) of the observations ('') and of some
+ * value codes, grouped by the bucket expression (over the integer column `hour` or `day`).
  */
 export function seriesSums(
   db: Db,
-  q: { indicatorCode: string; dim: string; fromHour: string; toHour: string; states?: readonly SyncState[] },
+  q: {
+    indicatorCode: string;
+    /** 'hour': series_hour over whole hours; 'day': series_day over whole days. */
+    grain: 'hour' | 'day';
+    dims: readonly string[];
+    from: number;
+    to: number;
+    states?: readonly SyncState[];
+  },
   bucketSql: string,
-): SumRow[] {
-  const params: unknown[] = [q.indicatorCode, q.dim, q.fromHour, q.toHour];
-  const sql = `SELECT ${bucketSql} AS k, sum(n) AS n, min(vmin) AS vmin, max(vmax) AS vmax, sum(vsum) AS vsum,
+): (SumRow & { dim: string })[] {
+  const params: unknown[] = [q.indicatorCode, q.from, q.to, JSON.stringify(['', ...q.dims])];
+  const [table, column] = q.grain === 'hour' ? ['series_hour', 'hour'] : ['series_day', 'day'];
+  const sql = `SELECT dim, ${bucketSql} AS k, sum(n) AS n, min(vmin) AS vmin, max(vmax) AS vmax, sum(vsum) AS vsum,
                       min(first_id) AS first_id
-                 FROM series_hour
-                WHERE indicator_code = ? AND dim = ? AND hour >= ? AND hour < ?${statesSql(q.states, params)}
-                GROUP BY k`;
-  return stmt(db, sql).all(...params) as SumRow[];
+                 FROM ${table}
+                WHERE indicator_code = ? AND ${column} >= ? AND ${column} < ?
+                  AND dim IN (SELECT value FROM json_each(?))${statesSql(q.states, params)}
+                GROUP BY dim, k`;
+  return stmt(db, sql).all(...params) as (SumRow & { dim: string })[];
 }
 
 /**

@@ -65,20 +65,28 @@ function insert(row: ReturnType<typeof randomRow>): void {
 }
 
 function snapshot(kind: SummaryKind): unknown[] {
-  const [table, key] = kind === 'series' ? ['series_hour', 'hour'] : ['place_cell', 'cell'];
+  const tables: [string, string][] =
+    kind === 'series'
+      ? [
+          ['series_hour', 'hour'],
+          ['series_day', 'day'],
+        ]
+      : [['place_cell', 'cell']];
   const extra = kind === 'place' ? ', round(sx, 6) AS sx, round(sy, 6) AS sy' : '';
-  return db
-    .prepare(
-      `SELECT indicator_code, dim, ${key} AS k, state, n, vmin, vmax, round(vsum, 6) AS vsum, first_id${extra}
-         FROM ${table} ORDER BY indicator_code, dim, k, state`,
-    )
-    .all()
-    .map((row) => {
-      const r = row as Record<string, unknown>;
-      // first_id names the observation only when the group holds one.
-      if (r['n'] !== 1) r['first_id'] = null;
-      return r;
-    });
+  return tables.flatMap(([table, key]) =>
+    db
+      .prepare(
+        `SELECT '${table}' AS t, indicator_code, dim, ${key} AS k, state, n, vmin, vmax, round(vsum, 6) AS vsum, first_id${extra}
+           FROM ${table} ORDER BY indicator_code, dim, k, state`,
+      )
+      .all()
+      .map((row) => {
+        const r = row as Record<string, unknown>;
+        // first_id names the observation only when the group holds one.
+        if (r['n'] !== 1) r['first_id'] = null;
+        return r;
+      }),
+  );
 }
 
 function rebuild(kind: SummaryKind, indicator = 'ind'): void {
@@ -118,6 +126,7 @@ describe('chart and map summaries', () => {
         for (const kind of ['series', 'place'] as const) {
           while (refreshStale(db, 'ind', kind, 5) > 0);
           const kept = snapshot(kind);
+          expect(kept.length).toBeGreaterThan(10);
           rebuild(kind);
           expect(kept, `seed ${seed}, step ${step}, ${kind}`).toEqual(snapshot(kind));
         }
@@ -135,7 +144,7 @@ describe('chart and map summaries', () => {
     expect(staleCount(db, 'ind', 'series') + staleCount(db, 'ind', 'place')).toBe(0);
   });
 
-  it('values: numbers min/max/sum, booleans as 1/0, texts counted when not empty', () => {
+  it('values: numbers min/max/sum, booleans as 1/0, texts counted when not empty (the map keeps numbers only)', () => {
     insert({
       ...randomRow(rng(2)),
       timestamp: '2024-01-01 10:00:00',
@@ -151,7 +160,9 @@ describe('chart and map summaries', () => {
     insert({ ...randomRow(rng(4)), timestamp: '2024-01-01 10:59:59', state: 'synced', vals: '{"a":null,"b":true}' });
     rebuild('series');
     const rows = db
-      .prepare("SELECT dim, n, vmin, vmax, vsum, first_id FROM series_hour WHERE hour = '2024-01-01 10' ORDER BY dim")
+      .prepare(
+        "SELECT dim, n, vmin, vmax, vsum, first_id FROM series_hour WHERE hour = unixepoch('2024-01-01 10:00:00') ORDER BY dim",
+      )
       .all();
     expect(rows).toEqual([
       { dim: '', n: 3, vmin: null, vmax: null, vsum: null, first_id: 1 },
@@ -159,6 +170,8 @@ describe('chart and map summaries', () => {
       { dim: 'b', n: 3, vmin: 0, vmax: 1, vsum: 2, first_id: null },
       { dim: 'c', n: 1, vmin: null, vmax: null, vsum: null, first_id: null },
     ]);
+    rebuild('place');
+    expect(db.prepare('SELECT DISTINCT dim FROM place_cell ORDER BY dim').pluck().all()).toEqual(['', 'a', 'b']);
   });
 
   it('chunks cover the time line without gaps, on whole hours', () => {

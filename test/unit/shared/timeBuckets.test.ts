@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  alignedToDays,
   alignedToHours,
   boundToEpoch,
   bucketStart,
@@ -71,5 +72,8 @@ describe('chart time buckets', () => {
     expect(alignedToHours({ unit: 'second', size: 1800 })).toBe(false);
     expect(alignedToHours({ unit: 'second', size: 7200 })).toBe(true);
     expect(alignedToHours({ unit: 'month', size: 1 })).toBe(true);
+    expect(alignedToDays({ unit: 'second', size: 7 * 86_400 })).toBe(true);
+    expect(alignedToDays({ unit: 'second', size: 12 * 3600 })).toBe(false);
+    expect(alignedToDays({ unit: 'month', size: 3 })).toBe(true);
   });
 });
