@@ -10,7 +10,8 @@
  * back: reader.ts). See docs/ARCHITECTURE.md, "Analyst data".
  */
 import Database from 'better-sqlite3';
-import { unionBBox, type BBox, type Geometry, type OgcTypeName } from '../../shared/geometry';
+import { unionBBox, type BBox, type Geometry } from '../../shared/geometry';
+import type { OgcTypeName } from './geometryType';
 import { encodeGpkgGeometry } from './binary';
 
 /** 'GPKG' as a big-endian 32-bit integer (GeoPackage §1.1.1.1.1). */

@@ -5,14 +5,8 @@
  */
 import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
 import { CSV_BOM, csvLine } from '../../../shared/csv';
-import {
-  commonType,
-  rewindRfc7946,
-  toMulti,
-  type Geometry,
-  type GeometryType,
-  type OgcTypeName,
-} from '../../../shared/geometry';
+import { rewindRfc7946, type Geometry, type GeometryType } from '../../../shared/geometry';
+import { commonType, toMulti, type OgcTypeName } from '../../geopackage/geometryType';
 import type { ExportFormat } from '../../../shared/ipc';
 import { GeoPackageWriter } from '../../geopackage/writer';
 import { rowGeometry } from '../rowGeometry';
