@@ -115,8 +115,7 @@ if (!hasLock) {
                 defaultPath: join(app.getPath('documents'), defaultName),
                 filters,
                 properties: ['createDirectory', 'showOverwriteConfirmation'] as (
-                  | 'createDirectory'
-                  | 'showOverwriteConfirmation'
+                  'createDirectory' | 'showOverwriteConfirmation'
                 )[],
               };
               const { canceled, filePath } = mainWindow

@@ -7,7 +7,7 @@
  * Measures: time to the first chart data and the first map data (cold: the summary is built by
  * that call; warm: later calls), filtered variants, the export rate of each format over the whole
  * set with the process's peak RSS during it (VmHWM, reset before each export), and what migration
- * 7's triggers and index add to each pulled row (applyPulled, 2,000 per transaction as the engine
+ * 8's triggers and index add to each pulled row (applyPulled, 2,000 per transaction as the engine
  * does). Wall and CPU time are both given: this machine is shared, CPU time is what the work costs.
  * --json prints the rows as one JSON line at the end (npm run bench, item 8, runs it so).
  */
@@ -161,7 +161,7 @@ try {
   }
   await d.close();
 
-  // ---- what migration 7 adds to a pulled row ----
+  // ---- what migration 8 adds to a pulled row ----
   const prefill = Math.min(100_000, Math.max(10_000, Math.floor(n / 10)));
   const pulled = 20_000;
   const sites = stations(200);
@@ -191,9 +191,9 @@ try {
     };
   };
   const variants: [string, number, boolean][] = [
-    ['schema 6 (before)', 6, false],
-    ['schema 7, summaries not built', 7, false],
-    ['schema 7, both summaries built', 7, true],
+    ['schema 7 (before)', 7, false],
+    ['schema 8, summaries not built', 8, false],
+    ['schema 8, both summaries built', 8, true],
   ];
   const perRow: Record<string, number> = {};
   for (const [name, version, built] of variants) {

@@ -11,7 +11,7 @@ export interface Migration {
 
 /**
  * The Web Mercator cell (tile x, y at level 12, as one integer y * 4096 + x) of an observation's
- * x/y: the map's summary grid and its index. Migration 7's index and triggers are built from this
+ * x/y: the map's summary grid and its index. Migration 8's index and triggers are built from this
  * exact text, and SQLite uses an expression index only for the same expression: never change it
  * (a new grid is a new migration with a new function).
  */
@@ -45,19 +45,34 @@ function seriesMark(row: 'new' | 'old'): string {
        WHERE EXISTS (SELECT 1 FROM summary_built WHERE indicator_code = ${row}.indicator_code AND kind = 'series');`;
 }
 
-const placeBuilt = `EXISTS (SELECT 1 FROM summary_built WHERE indicator_code = new.indicator_code AND kind = 'place')`;
+/** The map summary of the row's indicator is complete (kept exactly), or being built (changes marked stale). */
+const placeState = (row: 'new' | 'old', complete: boolean) =>
+  `EXISTS (SELECT 1 FROM summary_built WHERE indicator_code = ${row}.indicator_code AND kind = 'place'
+             AND built_at IS ${complete ? 'NOT ' : ''}NULL)`;
 
-/** Adds a new row to a built map summary: its observation ('') and each of its numbers. */
+/**
+ * While the map summary is being built (in chunks, between which the store keeps changing), a
+ * change only marks its cell stale: adding or taking it out now would count it twice or not at all
+ * depending on whether its chunk is done. The cells are recomputed once the build ends.
+ */
+function placeMark(row: 'new' | 'old'): string {
+  return `
+    INSERT OR IGNORE INTO place_stale (indicator_code, cell)
+      SELECT ${row}.indicator_code, ${placeCellSql(`${row}.`)} WHERE ${placeState(row, false)};`;
+}
+
+/** Adds a new row to a complete map summary: its observation ('') and each of its numbers. */
 function placeAdd(): string {
   const cell = placeCellSql('new.');
+  const complete = placeState('new', true);
   return `
     INSERT INTO place_cell (indicator_code, dim, cell, state, n, sx, sy, first_id)
-      SELECT new.indicator_code, '', ${cell}, new.state, 1, new.x, new.y, new.local_id WHERE ${placeBuilt}
+      SELECT new.indicator_code, '', ${cell}, new.state, 1, new.x, new.y, new.local_id WHERE ${complete}
       ON CONFLICT (indicator_code, dim, cell, state) DO UPDATE SET n = n + 1,
         sx = sx + excluded.sx, sy = sy + excluded.sy, first_id = min(first_id, excluded.first_id);
     INSERT INTO place_cell (indicator_code, dim, cell, state, n, vmin, vmax, vsum)
       SELECT new.indicator_code, j.key, ${cell}, new.state, 1, ${SUMMARY_NUMBER}, ${SUMMARY_NUMBER}, ${SUMMARY_NUMBER}
-        FROM json_each(new.vals) j WHERE ${PLACE_VALUE} AND ${placeBuilt}
+        FROM json_each(new.vals) j WHERE ${PLACE_VALUE} AND ${complete}
       ON CONFLICT (indicator_code, dim, cell, state) DO UPDATE SET n = n + 1,
         vmin = coalesce(min(vmin, excluded.vmin), vmin, excluded.vmin),
         vmax = coalesce(max(vmax, excluded.vmax), vmax, excluded.vmax),
@@ -65,13 +80,14 @@ function placeAdd(): string {
 }
 
 /**
- * Takes an old row out of the map summary: counts and sums exactly; a cell losing its smallest or
- * largest value, or the observation it names, is marked stale (recomputed before the next read);
- * an emptied group is deleted. Every statement names the whole primary key (dim through IN on the
- * row's own value codes): a few seeks whatever the size of the summary.
+ * Takes an old row out of a complete map summary: counts and sums exactly; a cell losing its
+ * smallest or largest value, or the observation it names, is marked stale (recomputed before the
+ * next read); an emptied group is deleted. Every statement names the whole primary key (dim through
+ * IN on the row's own value codes): a few seeks whatever the size of the summary.
  */
 function placeRemove(): string {
   const cell = placeCellSql('old.');
+  const complete = placeState('old', true);
   const group = (t: string) =>
     `${t}.indicator_code = old.indicator_code AND ${t}.cell = ${cell} AND ${t}.state = old.state`;
   const codes = `SELECT j.key FROM json_each(old.vals) j WHERE ${PLACE_VALUE}`;
@@ -79,12 +95,14 @@ function placeRemove(): string {
   return `
     INSERT OR IGNORE INTO place_stale (indicator_code, cell)
       SELECT old.indicator_code, ${cell}
-       WHERE EXISTS (SELECT 1 FROM place_cell g WHERE ${group('g')} AND g.dim = '' AND g.n > 1 AND g.first_id = old.local_id)
+       WHERE ${complete} AND (
+             EXISTS (SELECT 1 FROM place_cell g WHERE ${group('g')} AND g.dim = '' AND g.n > 1 AND g.first_id = old.local_id)
           OR EXISTS (SELECT 1 FROM place_cell g WHERE ${group('g')} AND g.dim IN (${codes}) AND g.n > 1
-                        AND (g.vmin = ${numberOf('g')} OR g.vmax = ${numberOf('g')}));
-    UPDATE place_cell SET n = n - 1, sx = sx - old.x, sy = sy - old.y WHERE ${group('place_cell')} AND dim = '';
+                        AND (g.vmin = ${numberOf('g')} OR g.vmax = ${numberOf('g')})));
+    UPDATE place_cell SET n = n - 1, sx = sx - old.x, sy = sy - old.y
+     WHERE ${group('place_cell')} AND dim = '' AND ${complete};
     UPDATE place_cell SET n = n - 1, vsum = vsum - ${numberOf('place_cell')}
-     WHERE ${group('place_cell')} AND dim IN (${codes});
+     WHERE ${group('place_cell')} AND dim IN (${codes}) AND ${complete};
     DELETE FROM place_cell WHERE ${group('place_cell')} AND n <= 0 AND dim IN (SELECT '' UNION ALL ${codes});`;
 }
 
@@ -289,7 +307,8 @@ export const MIGRATIONS: readonly Migration[] = [
     // themselves). A summary is built on first use (summary_built records it). Afterwards a
     // change of an observation marks its hour stale (an hour holds few observations: recomputed
     // before the next read), and updates the map summary exactly (a cell can hold a station's
-    // whole series), except that a cell losing its smallest or largest value is marked stale.
+    // whole series), except that a cell losing its smallest or largest value is marked stale, and
+    // that changes made while the map summary is being built only mark their cells.
     // Indicators never charted cost a changed row two primary-key probes. observation_by_cell
     // finds the observations of a cell (stale cells, small map views).
     sql: `
@@ -349,14 +368,16 @@ export const MIGRATIONS: readonly Migration[] = [
         PRIMARY KEY (indicator_code, cell)
       ) WITHOUT ROWID;
       CREATE INDEX observation_by_cell ON observation(indicator_code, ${placeCellSql()});
-      CREATE TRIGGER summary_insert AFTER INSERT ON observation BEGIN ${seriesMark('new')} ${placeAdd()}
+      CREATE TRIGGER summary_insert AFTER INSERT ON observation
+      BEGIN ${seriesMark('new')} ${placeMark('new')} ${placeAdd()}
       END;
-      CREATE TRIGGER summary_delete AFTER DELETE ON observation BEGIN ${seriesMark('old')} ${placeRemove()}
+      CREATE TRIGGER summary_delete AFTER DELETE ON observation
+      BEGIN ${seriesMark('old')} ${placeMark('old')} ${placeRemove()}
       END;
       CREATE TRIGGER summary_update AFTER UPDATE OF timestamp, x, y, vals, state, indicator_code ON observation
         WHEN old.timestamp IS NOT new.timestamp OR old.x IS NOT new.x OR old.y IS NOT new.y
           OR old.vals IS NOT new.vals OR old.state IS NOT new.state OR old.indicator_code IS NOT new.indicator_code
-      BEGIN ${seriesMark('old')} ${seriesMark('new')} ${placeRemove()} ${placeAdd()}
+      BEGIN ${seriesMark('old')} ${seriesMark('new')} ${placeMark('old')} ${placeMark('new')} ${placeRemove()} ${placeAdd()}
       END;
     `,
   },

@@ -1,8 +1,8 @@
 /**
- * The chart's and the map's summaries of an indicator (migration 7): counts, sums, minima and
+ * The chart's and the map's summaries of an indicator (migration 8): counts, sums, minima and
  * maxima per hour and state (series_hour) and per Web Mercator cell and state (place_cell), one
  * row per value code plus one ('') for the observations themselves. Built on first use in time
- * chunks (so main keeps answering between them), then kept by the triggers of migration 7; the
+ * chunks (so main keeps answering between them), then kept by the triggers of migration 8; the
  * few groups they mark stale are recomputed by `refreshStale` before a read.
  */
 import type { SyncState } from '../../shared/ipc';

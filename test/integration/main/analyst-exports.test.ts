@@ -11,7 +11,7 @@ import { bbox } from '../../../src/shared/geometry';
 import { parseWkt } from '../../../src/shared/wkt';
 import { accountDir } from '../../../src/main/store/account';
 import type { ExportProgress, ExportStartArgs, ObservationFilter } from '../../../src/shared/ipc';
-import { createTestDesktop, saveInDataDir, type TestDesktop } from '../../helpers/desktop';
+import { createTestDesktop, exportIntoDataDir, type TestDesktop } from '../../helpers/desktop';
 import { hasGdal, ogrinfo, ogrSql } from '../../helpers/gdal';
 import { seedAnalystAccount, seedWaterObservations, TRICKY_TEXTS } from '../../helpers/seedAnalyst';
 import { rejection } from './support';
@@ -29,7 +29,7 @@ beforeAll(async () => {
   mkdirSync(join(d.dataDir, 'exports'), { recursive: true });
 });
 beforeEach(() => {
-  d.saveAs = saveInDataDir(d.dataDir);
+  d.exportTo = exportIntoDataDir(d.dataDir);
 });
 afterAll(() => d.close(true));
 
@@ -95,7 +95,7 @@ const FILTER_SQL = `timestamp >= '2021-01' AND timestamp <= '2023-06-15 12:30~' 
 
 describe('CSV export', () => {
   it('writes the filtered set: BOM, units in the header, RFC 4180 quoting, formulas neutralised, numbers numeric', async () => {
-    d.saveAs = (o) => join(d.dataDir, 'exports', `filtered-${o.defaultName}`);
+    d.exportTo = (o) => join(d.dataDir, 'exports', `filtered-${o.defaultName}`);
     const end = await exportAndWait({ indicatorCode: 'water_quality', format: 'csv', filter: FILTER });
     expect(end).toMatchObject({ state: 'done', error: null });
     const expected = oracle(FILTER_SQL);
@@ -350,7 +350,7 @@ describe('export lifecycle', () => {
   });
 
   it('cancelled at once or mid-way, leaves no file; the dialog cancelled starts nothing', async () => {
-    d.saveAs = (o) => join(d.dataDir, 'exports', `cancel-${o.defaultName}`);
+    d.exportTo = (o) => join(d.dataDir, 'exports', `cancel-${o.defaultName}`);
     const first = await d.gobs.exports.start({ indicatorCode: 'water_quality', format: 'gpkg' });
     await d.gobs.exports.cancel({ id: first!.id });
     expect((await waitEnd(first!.id)).state).toBe('cancelled');
@@ -369,14 +369,14 @@ describe('export lifecycle', () => {
     expect(end.state).toBe('cancelled');
     expect(exportsDir().filter((f) => f.startsWith('cancel-'))).toEqual([]);
 
-    d.saveAs = () => null;
+    d.exportTo = () => null;
     const before = d.events.length;
     expect(await d.gobs.exports.start({ indicatorCode: 'water_quality', format: 'csv' })).toBeNull();
     expect(d.events.slice(before).filter((e) => e.event === 'export.progress')).toEqual([]);
   });
 
   it('a file that cannot be written fails with a message and leaves nothing', async () => {
-    d.saveAs = () => join(d.dataDir, 'no-such-folder', 'x.gpkg');
+    d.exportTo = () => join(d.dataDir, 'no-such-folder', 'x.gpkg');
     const end = await exportAndWait({ indicatorCode: 'water_quality', format: 'gpkg' });
     expect(end.state).toBe('failed');
     expect(end.error?.message).toMatch(/x\.gpkg/);
