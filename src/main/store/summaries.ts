@@ -83,7 +83,7 @@ function addDays(db: Db, indicatorCode: string, from: number | null, to: number 
     `INSERT INTO series_day (indicator_code, day, dim, state, n, vmin, vmax, vsum, first_id)
      SELECT indicator_code, ${DAY_OF_HOUR}, dim, state, sum(n), min(vmin), max(vmax), sum(vsum), min(first_id)
        FROM series_hour
-      WHERE indicator_code = @ind AND (@from IS NULL OR hour >= @from) AND (@to IS NULL OR hour < @to)
+      WHERE indicator_code = @ind AND hour >= @from AND hour < @to
       GROUP BY ${DAY_OF_HOUR}, dim, state
      ON CONFLICT (indicator_code, day, dim, state) DO UPDATE SET
        n = n + excluded.n,
@@ -91,7 +91,7 @@ function addDays(db: Db, indicatorCode: string, from: number | null, to: number 
        vmax = coalesce(max(vmax, excluded.vmax), vmax, excluded.vmax),
        vsum = coalesce(vsum + excluded.vsum, vsum, excluded.vsum),
        first_id = coalesce(min(first_id, excluded.first_id), first_id, excluded.first_id)`,
-  ).run({ ind: indicatorCode, from, to });
+  ).run({ ind: indicatorCode, from: from ?? Number.MIN_SAFE_INTEGER, to: to ?? Number.MAX_SAFE_INTEGER });
 }
 
 function hourEpoch(text: string | null): number | null {
@@ -156,7 +156,9 @@ function groupInsert(kind: SummaryKind, source: string, merge: boolean): string 
     INSERT INTO ${t.table} (${columns}) SELECT * FROM r WHERE true ${upsert}`;
 }
 
-const CHUNK_RANGE = `(@from IS NULL OR o.timestamp >= @from) AND (@to IS NULL OR o.timestamp < @to)`;
+// Plain bounds (open ends as sentinels that sort before and after every timestamp): an
+// "@from IS NULL OR ..." test would keep SQLite from seeking the time index.
+const CHUNK_RANGE = 'o.timestamp >= @from AND o.timestamp < @to';
 
 /**
  * Adds the observations of one time chunk to a summary being built. Hours never straddle chunks;
@@ -173,7 +175,11 @@ export function buildSummaryChunk(
                     FROM observation o INDEXED BY observation_by_time
                    WHERE o.indicator_code = @ind AND ${CHUNK_RANGE}) WHERE k IS NOT NULL`;
   db.transaction(() => {
-    stmt(db, groupInsert(kind, source, kind === 'place')).run({ ind: indicatorCode, from: chunk.from, to: chunk.to });
+    stmt(db, groupInsert(kind, source, kind === 'place')).run({
+      ind: indicatorCode,
+      from: chunk.from ?? '',
+      to: chunk.to ?? '~',
+    });
     if (kind === 'series') addDays(db, indicatorCode, hourEpoch(chunk.from), hourEpoch(chunk.to));
   })();
 }
