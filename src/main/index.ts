@@ -87,14 +87,16 @@ if (!hasLock) {
   app
     .whenReady()
     .then(async () => {
-      serveAppProtocol();
-      hardenSession();
+      const settings = createElectronSettings();
+      const basemap = () => settings.get('basemap') === true;
+      serveAppProtocol(basemap);
+      hardenSession(basemap);
       core = await startWithRecovery({
         start: async () =>
           createMainCore({
             dataDir: join(app.getPath('userData'), 'data'),
             secrets: createSecretStore(),
-            settings: createElectronSettings(),
+            settings,
             emit: (event, payload) => sendEvent(mainWindow?.webContents ?? null, event, payload),
             openPath: async (path) => {
               const error = await shell.openPath(path);

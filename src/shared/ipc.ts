@@ -346,6 +346,8 @@ export interface AppSettings {
   serverUrl: string | null;
   username: string | null;
   language: LanguagePreference;
+  /** The online basemap is shown on maps (and allowed by the CSP); off by default. */
+  basemap: boolean;
   /** The OS's preferred languages, most preferred first (BCP 47 tags such as 'fr-FR'); may be empty. */
   systemLanguages: string[];
 }
@@ -353,6 +355,7 @@ export const SettingsSetArgs = z
   .object({
     syncIntervalMinutes: z.number().int('Whole minutes').min(0).max(1440, 'At most one day'),
     language: LanguagePreference,
+    basemap: z.boolean(),
   })
   .partial()
   .strict();

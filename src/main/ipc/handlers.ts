@@ -177,12 +177,13 @@ export function createHandlers(ctx: Session, services: Services, options: MainCo
     },
     settings: {
       get: async () => settings(),
-      set: async ({ syncIntervalMinutes, language }) => {
+      set: async ({ syncIntervalMinutes, language, basemap }) => {
         if (syncIntervalMinutes !== undefined) {
           options.settings.set('syncIntervalMinutes', syncIntervalMinutes);
           services.sync.scheduleInterval();
         }
         if (language !== undefined) options.settings.set('language', language);
+        if (basemap !== undefined) options.settings.set('basemap', basemap);
         return settings();
       },
     },
@@ -204,6 +205,7 @@ export function createHandlers(ctx: Session, services: Services, options: MainCo
       serverUrl: ctx.account?.ref.serverUrl ?? null,
       username: ctx.account?.ref.username ?? null,
       language: options.settings.get('language') ?? 'system',
+      basemap: options.settings.get('basemap') ?? false,
       systemLanguages: options.systemLanguages?.() ?? [],
     };
   }

@@ -20,6 +20,8 @@ export interface Settings {
   syncIntervalMinutes: number;
   /** The user interface language; 'system' (the default) follows `MainCoreOptions.systemLanguages`. */
   language?: LanguagePreference;
+  /** The online basemap is shown on maps (off by default: the app works offline). */
+  basemap?: boolean;
   /** Origins of plain-http servers on other computers the user accepted (platform/links.ts). */
   insecureServers?: string[];
   /** The account last logged in (its store is opened at start, for offline work); null after "forget". */
