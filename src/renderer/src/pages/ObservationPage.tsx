@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { t } from '../i18n';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { Breadcrumb } from '../components/Breadcrumb';
@@ -6,6 +6,7 @@ import { ConfirmDialog } from '../components/ConfirmDialog';
 import { Field } from '../components/Field';
 import { PhotoField, readBase64, type PhotoChange } from '../components/PhotoField';
 import { StateBadge } from '../components/StateBadge';
+import { LocationPicker } from '../components/LocationPicker';
 import { useAsync } from '../hooks/useAsync';
 import { useProjectLabel } from '../hooks/useProjectLabel';
 import { navigate, routeHref } from '../hooks/useRoute';
@@ -17,11 +18,14 @@ import {
   formatList,
   formatNumberInput,
   nowTimestampInput,
+  parseNumber,
   timestampPattern,
   toTimestampInput,
 } from '../lib/format';
 import { validateForm, type FieldErrors, type FormState } from '../lib/validate';
 import type { IndicatorSummary, MediaContent, ObservationDetail } from '../../../shared/ipc';
+import type { Geometry } from '../../../shared/geometry';
+import { formatWkt, parseWkt } from '../../../shared/wkt';
 import type { GobsError } from '../../../shared/errors';
 
 interface Props {
@@ -191,6 +195,31 @@ function ObservationForm({ projectKey, indicator, observation, onReload }: FormP
   }, [observation?.uuid, observation?.hasMedia]);
 
   const set = (patch: Partial<FormState>) => setForm((f) => ({ ...f, ...patch }));
+  const mapContext = useAsync(
+    () => Promise.all([window.gobs.settings.get(), window.gobs.projects.extent({ projectKey })]),
+    [projectKey],
+  );
+  /** What the location fields describe, read by the shared rule (null while empty or invalid). */
+  const geometry = useMemo<Geometry | null>(() => {
+    if (form.mode === 'point') {
+      const lon = parseNumber(form.lon);
+      const lat = parseNumber(form.lat);
+      return lon !== null && lat !== null && Math.abs(lon) <= 180 && Math.abs(lat) <= 90
+        ? { type: 'Point', coordinates: [lon, lat] }
+        : null;
+    }
+    try {
+      return parseWkt(form.wkt);
+    } catch {
+      return null;
+    }
+  }, [form.mode, form.lon, form.lat, form.wkt]);
+  const pickPoint = (lon: number, lat: number) => {
+    if (form.mode === 'point') set({ lon: formatNumberInput(lon), lat: formatNumberInput(lat) });
+    // A line or polygon is not replaced by a click: only an empty field or a point moves.
+    else if (!form.wkt.trim() || geometry?.type === 'Point')
+      set({ wkt: formatWkt({ type: 'Point', coordinates: [lon, lat] }) });
+  };
   const setValue = (c: string, v: string) => setForm((f) => ({ ...f, values: { ...f.values, [c]: v } }));
 
   function focusFirstError(errs: FieldErrors) {
@@ -501,6 +530,15 @@ function ObservationForm({ projectKey, indicator, observation, onReload }: FormP
                   />
                 )}
               </Field>
+            )}
+            {mapContext.data && (
+              <LocationPicker
+                geometry={geometry}
+                fallback={mapContext.data[1].extent}
+                basemap={mapContext.data[0].basemap}
+                disabled={deleted}
+                onPick={pickPoint}
+              />
             )}
           </fieldset>
         </div>
