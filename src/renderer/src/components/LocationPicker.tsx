@@ -6,8 +6,9 @@
 import { useEffect, useRef, useState } from 'react';
 import { Map as MapLibreMap, Marker, NavigationControl, type GeoJSONSource } from 'maplibre-gl';
 import { t } from '../i18n';
-import { baseStyle, canDrawMaps, padBBox } from '../lib/maps';
+import { addProjectLayers, baseStyle, canDrawMaps, padBBox } from '../lib/maps';
 import { bbox, type Geometry } from '../../../shared/geometry';
+import type { ProjectLayer } from '../../../shared/ipc';
 
 interface Props {
   /** The geometry the fields describe now, or null when they are empty or invalid. */
@@ -15,6 +16,8 @@ interface Props {
   /** Where to look when there is no geometry yet (the project's extent). */
   fallback: [number, number, number, number] | null;
   basemap: boolean;
+  /** The project's GeoPackage layers, for context. */
+  layers: readonly ProjectLayer[];
   disabled?: boolean;
   onPick(lon: number, lat: number): void;
 }
@@ -22,7 +25,7 @@ interface Props {
 /** Six decimals of a degree: about 0.1 m, finer than any field GPS. */
 const round = (v: number) => Math.round(v * 1e6) / 1e6;
 
-export function LocationPicker({ geometry, fallback, basemap, disabled, onPick }: Props) {
+export function LocationPicker({ geometry, fallback, basemap, layers, disabled, onPick }: Props) {
   const container = useRef<HTMLDivElement>(null);
   const mapRef = useRef<MapLibreMap | undefined>(undefined);
   const marker = useRef<Marker | undefined>(undefined);
@@ -30,6 +33,8 @@ export function LocationPicker({ geometry, fallback, basemap, disabled, onPick }
   const pick = useRef({ onPick, disabled });
   pick.current = { onPick, disabled };
   const framed = useRef(false);
+  // Read once, when the map loads: the layers do not change while the form is open.
+  const layersRef = useRef(layers);
   const [webgl] = useState(canDrawMaps);
 
   useEffect(() => {
@@ -48,6 +53,7 @@ export function LocationPicker({ geometry, fallback, basemap, disabled, onPick }
     (container.current as HTMLDivElement & { maplibre?: MapLibreMap }).maplibre = map;
     mapRef.current = map;
     map.on('load', () => {
+      addProjectLayers(map, layersRef.current);
       map.addSource('shape', { type: 'geojson', data: { type: 'FeatureCollection', features: [] } });
       map.addLayer({
         id: 'shape-fill',

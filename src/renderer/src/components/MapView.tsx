@@ -9,12 +9,14 @@ import { Map as MapLibreMap, Marker, NavigationControl, ScaleControl, type GeoJS
 import { t } from '../i18n';
 import { formatNumber } from '../lib/format';
 import {
+  addProjectLayers,
   baseStyle,
   canDrawMaps,
   FALSE_COLOUR,
   NO_VALUE_COLOUR,
   padBBox,
   PLAIN_COLOUR,
+  projectLayerIds,
   RAMP,
   rampExpression,
   TRUE_COLOUR,
@@ -34,8 +36,6 @@ interface Props {
   onOpen(uuid: string): void;
 }
 
-/** Grey shades for the project's own layers: context, not data. */
-const LAYER_COLOURS = ['#6b7785', '#8a6f4e', '#5f7f5a', '#7a5f8a'];
 const EMPTY = { type: 'FeatureCollection' as const, features: [] };
 /** Cluster labels are DOM markers (no glyphs to fetch offline): at most this many. */
 const MAX_LABELS = 400;
@@ -159,44 +159,8 @@ export function MapView({ projectKey, indicator, filter, basemap, onOpen }: Prop
     void window.gobs.projects.layers({ projectKey }).then(
       (result) => {
         if (stale) return;
-        result.layers.forEach((layer, i) => {
-          if (layer.unsupportedCrs || layer.features.length === 0) return;
-          const source = `layer-${i}`;
-          const colour = LAYER_COLOURS[i % LAYER_COLOURS.length]!;
-          map.addSource(source, { type: 'geojson', data: { type: 'FeatureCollection', features: layer.features } });
-          // Under the observations, whatever the order they arrive in.
-          const before = 'obs-fill';
-          map.addLayer(
-            {
-              id: `${source}-fill`,
-              type: 'fill',
-              source,
-              filter: ['==', ['geometry-type'], 'Polygon'],
-              paint: { 'fill-color': colour, 'fill-opacity': 0.12 },
-            },
-            before,
-          );
-          map.addLayer(
-            {
-              id: `${source}-line`,
-              type: 'line',
-              source,
-              filter: ['in', ['geometry-type'], ['literal', ['LineString', 'Polygon']]],
-              paint: { 'line-color': colour, 'line-width': 1.2 },
-            },
-            before,
-          );
-          map.addLayer(
-            {
-              id: `${source}-point`,
-              type: 'circle',
-              source,
-              filter: ['==', ['geometry-type'], 'Point'],
-              paint: { 'circle-color': colour, 'circle-radius': 3 },
-            },
-            before,
-          );
-        });
+        // Under the observations, whatever the order they arrive in.
+        addProjectLayers(map, result.layers, 'obs-fill');
         setLayers(result.layers);
       },
       (err: unknown) => !stale && setError(toGobsError(err)),
@@ -211,8 +175,7 @@ export function MapView({ projectKey, indicator, filter, basemap, onOpen }: Prop
     const map = mapRef.current;
     if (!ready || !map) return;
     layers.forEach((layer, i) => {
-      for (const kind of ['fill', 'line', 'point']) {
-        const id = `layer-${i}-${kind}`;
+      for (const id of projectLayerIds(i)) {
         if (map.getLayer(id)) map.setLayoutProperty(id, 'visibility', hidden.has(layer.name) ? 'none' : 'visible');
       }
     });

@@ -3,12 +3,13 @@
  * file of the build, not a blob), the offline style (a plain background, no glyphs or sprites to
  * fetch), the optional online basemap, and the colour scale of a dimension.
  */
-import { setWorkerUrl } from 'maplibre-gl';
+import { setWorkerUrl, type GeoJSONSourceSpecification, type Map as MapLibreMap } from 'maplibre-gl';
 import type { ExpressionSpecification, StyleSpecification } from '@maplibre/maplibre-gl-style-spec';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import { BASEMAP } from '../../../shared/basemap';
 import type { BBox } from '../../../shared/geometry';
+import type { ProjectLayer } from '../../../shared/ipc';
 
 setWorkerUrl(workerUrl);
 
@@ -73,4 +74,54 @@ export function rampExpression(min: number, max: number, property = 'value'): Ex
     ['interpolate', ['linear'], ['get', property], ...stops] as ExpressionSpecification,
     NO_VALUE_COLOUR,
   ];
+}
+
+/** Muted colours for the project's own layers: context, not data. */
+const LAYER_COLOURS = ['#6b7785', '#8a6f4e', '#5f7f5a', '#7a5f8a'];
+
+/** The ids of the MapLibre layers that draw project layer `i`. */
+export function projectLayerIds(i: number): string[] {
+  return ['fill', 'line', 'point'].map((k) => `layer-${i}-${k}`);
+}
+
+/** Draws the project's GeoPackage layers under `before` (the first layer of the map's own data). */
+export function addProjectLayers(map: MapLibreMap, layers: readonly ProjectLayer[], before?: string): void {
+  layers.forEach((layer, i) => {
+    if (layer.unsupportedCrs || layer.features.length === 0) return;
+    const source = `layer-${i}`;
+    const colour = LAYER_COLOURS[i % LAYER_COLOURS.length]!;
+    const data = { type: 'FeatureCollection', features: layer.features } as GeoJSONSourceSpecification['data'];
+    map.addSource(source, { type: 'geojson', data });
+    const [fill, line, point] = projectLayerIds(i) as [string, string, string];
+    map.addLayer(
+      {
+        id: fill,
+        type: 'fill',
+        source,
+        filter: ['==', ['geometry-type'], 'Polygon'],
+        paint: { 'fill-color': colour, 'fill-opacity': 0.12 },
+      },
+      before,
+    );
+    map.addLayer(
+      {
+        id: line,
+        type: 'line',
+        source,
+        filter: ['in', ['geometry-type'], ['literal', ['LineString', 'Polygon']]],
+        paint: { 'line-color': colour, 'line-width': 1.2 },
+      },
+      before,
+    );
+    map.addLayer(
+      {
+        id: point,
+        type: 'circle',
+        source,
+        filter: ['==', ['geometry-type'], 'Point'],
+        paint: { 'circle-color': colour, 'circle-radius': 3 },
+      },
+      before,
+    );
+  });
 }

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { t, type MessageId } from '../i18n';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { Breadcrumb } from '../components/Breadcrumb';
@@ -6,8 +6,6 @@ import { StateBadge } from '../components/StateBadge';
 import { NO_FILTER, ObservationFilters, toFilter, type FilterInputs } from '../components/ObservationFilters';
 import { recall, remember } from '../hooks/useViewMemory';
 import { VirtualTable, type Column, type Sort } from '../components/VirtualTable';
-import { ChartView } from '../components/ChartView';
-import { MapView } from '../components/MapView';
 import { ExportDialog } from '../components/ExportDialog';
 import { useAsync } from '../hooks/useAsync';
 import { useProjectLabel } from '../hooks/useProjectLabel';
@@ -186,6 +184,10 @@ function Documents({ indicatorCode }: { indicatorCode: string }) {
   );
 }
 
+// The chart and map libraries load when first shown: the table opens without them.
+const ChartView = lazy(() => import('../components/ChartView').then((m) => ({ default: m.ChartView })));
+const MapView = lazy(() => import('../components/MapView').then((m) => ({ default: m.MapView })));
+
 const VIEWS = ['table', 'chart', 'map'] as const;
 type View = (typeof VIEWS)[number];
 
@@ -251,7 +253,7 @@ function ObservationViews({
         <h2 id="obs-title">{t('indicator.observations')}</h2>
         <span className="muted" role="status">
           {total !== undefined &&
-            (total === indicator.observationCount
+            (Object.keys(filter).length === 0
               ? t('indicator.count', { total })
               : t('indicator.countFiltered', { shown: total, total: indicator.observationCount }))}
         </span>
@@ -280,16 +282,18 @@ function ObservationViews({
         {view === 'table' && (
           <ObservationTable projectKey={projectKey} indicator={indicator} filter={filter} onOpen={open} />
         )}
-        {view === 'chart' && <ChartView indicator={indicator} filter={filter} onRange={onRange} onOpen={open} />}
-        {view === 'map' && settings.data && (
-          <MapView
-            projectKey={projectKey}
-            indicator={indicator}
-            filter={filter}
-            basemap={settings.data.basemap}
-            onOpen={open}
-          />
-        )}
+        <Suspense fallback={<p className="muted">{t('common.loading')}</p>}>
+          {view === 'chart' && <ChartView indicator={indicator} filter={filter} onRange={onRange} onOpen={open} />}
+          {view === 'map' && settings.data && (
+            <MapView
+              projectKey={projectKey}
+              indicator={indicator}
+              filter={filter}
+              basemap={settings.data.basemap}
+              onOpen={open}
+            />
+          )}
+        </Suspense>
       </div>
       <ExportDialog
         open={exporting}

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { t } from '../i18n';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { Breadcrumb } from '../components/Breadcrumb';
@@ -6,7 +6,6 @@ import { ConfirmDialog } from '../components/ConfirmDialog';
 import { Field } from '../components/Field';
 import { PhotoField, readBase64, type PhotoChange } from '../components/PhotoField';
 import { StateBadge } from '../components/StateBadge';
-import { LocationPicker } from '../components/LocationPicker';
 import { useAsync } from '../hooks/useAsync';
 import { useProjectLabel } from '../hooks/useProjectLabel';
 import { navigate, routeHref } from '../hooks/useRoute';
@@ -27,6 +26,9 @@ import type { IndicatorSummary, MediaContent, ObservationDetail } from '../../..
 import type { Geometry } from '../../../shared/geometry';
 import { formatWkt, parseWkt } from '../../../shared/wkt';
 import type { GobsError } from '../../../shared/errors';
+
+// MapLibre loads with the first form that shows the map, not with the app.
+const LocationPicker = lazy(() => import('../components/LocationPicker').then((m) => ({ default: m.LocationPicker })));
 
 interface Props {
   projectKey: string;
@@ -196,7 +198,12 @@ function ObservationForm({ projectKey, indicator, observation, onReload }: FormP
 
   const set = (patch: Partial<FormState>) => setForm((f) => ({ ...f, ...patch }));
   const mapContext = useAsync(
-    () => Promise.all([window.gobs.settings.get(), window.gobs.projects.extent({ projectKey })]),
+    () =>
+      Promise.all([
+        window.gobs.settings.get(),
+        window.gobs.projects.extent({ projectKey }),
+        window.gobs.projects.layers({ projectKey }).catch(() => ({ file: null, layers: [] })),
+      ]),
     [projectKey],
   );
   /** What the location fields describe, read by the shared rule (null while empty or invalid). */
@@ -532,13 +539,16 @@ function ObservationForm({ projectKey, indicator, observation, onReload }: FormP
               </Field>
             )}
             {mapContext.data && (
-              <LocationPicker
-                geometry={geometry}
-                fallback={mapContext.data[1].extent}
-                basemap={mapContext.data[0].basemap}
-                disabled={deleted}
-                onPick={pickPoint}
-              />
+              <Suspense fallback={null}>
+                <LocationPicker
+                  geometry={geometry}
+                  fallback={mapContext.data[1].extent}
+                  basemap={mapContext.data[0].basemap}
+                  layers={mapContext.data[2].layers}
+                  disabled={deleted}
+                  onPick={pickPoint}
+                />
+              </Suspense>
             )}
           </fieldset>
         </div>
