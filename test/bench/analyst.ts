@@ -25,6 +25,9 @@ import type { ExportFormat, ExportProgress } from '../../src/shared/ipc';
 import { createTestDesktop } from '../helpers/desktop';
 import { seedAnalystAccount, seedWaterObservations, stations } from '../helpers/seedAnalyst';
 import { procMemory, resetPeak } from './lib/procs';
+import { findChromium } from '../harness/chromium';
+import { launchApp } from '../harness/app';
+import { createDevice } from '../harness/device';
 import { median, type Row } from './lib/report';
 
 const args = process.argv.slice(2);
@@ -47,6 +50,65 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number; c
   const value = await fn();
   const cpu = process.cpuUsage(c);
   return { value, ms: performance.now() - t, cpuMs: (cpu.user + cpu.system) / 1000 };
+}
+
+/**
+ * Time from clicking the Chart (Map) tab of the Indicator page to the chart (map) drawn with its
+ * data, in the built renderer in Chromium over the real main core: what the user waits for. The
+ * summaries are already built by the measures above (their cold cost is reported there); the
+ * times include loading uPlot or MapLibre on first use, the IPC round trip and the drawing.
+ */
+async function renderInBrowser(dir: string): Promise<void> {
+  const browser = findChromium();
+  if (!browser) {
+    log("browser render measures skipped: no Chromium (install Debian's chromium or set GOBS_CHROMIUM)");
+    return;
+  }
+  const device = await createDevice({ dataDir: dir });
+  const app = await launchApp(device, browser);
+  try {
+    const page = app.page;
+    await page.getByRole('button', { name: 'Work offline as tester' }).click();
+    await page.getByRole('heading', { name: 'Projects', level: 1 }).waitFor();
+    await page.goto(`${app.url}#/p/water/i/${IND}`);
+    await page.getByRole('tab', { name: 'Chart' }).waitFor();
+    let t0 = performance.now();
+    await page.getByRole('tab', { name: 'Chart' }).click();
+    await page.waitForFunction(
+      () => {
+        const doc = (globalThis as unknown as { document: { querySelector(s: string): unknown } }).document;
+        const el = doc.querySelector('.chart-view') as { dataset: { buckets?: string } } | null;
+        return Number(el?.dataset.buckets) > 0 && Boolean(doc.querySelector('.chart-view .uplot canvas'));
+      },
+      undefined,
+      { timeout: 120_000, polling: 'raf' },
+    );
+    const chartMs = performance.now() - t0;
+    const buckets = await page.locator('.chart-view').getAttribute('data-buckets');
+    add(`first chart drawn in the browser, ${n.toLocaleString('en')} obs`, chartMs, 'ms', `${buckets} buckets`);
+    t0 = performance.now();
+    await page.getByRole('tab', { name: 'Map' }).click();
+    await page.waitForFunction(
+      () => {
+        const doc = (globalThis as unknown as { document: { querySelector(s: string): unknown } }).document;
+        const el = doc.querySelector('.map-canvas') as {
+          dataset: { mode?: string };
+          maplibre?: { loaded(): boolean; areTilesLoaded(): boolean };
+        } | null;
+        return Boolean(el?.dataset.mode && el.maplibre?.loaded() && el.maplibre.areTilesLoaded());
+      },
+      undefined,
+      { timeout: 120_000, polling: 'raf' },
+    );
+    const mapMs = performance.now() - t0;
+    const mode = await page.locator('.map-canvas').getAttribute('data-mode');
+    add(`first map drawn in the browser, ${n.toLocaleString('en')} obs`, mapMs, 'ms', `${mode}, SwiftShader WebGL`);
+    if (app.pageErrors.length) log(`page errors: ${app.pageErrors.join(' | ')}`);
+  } finally {
+    await app.close();
+    // Keeps the folder: the measures after this one write into it.
+    await device.desktop.close(false);
+  }
 }
 
 const dataDir = mkdtempSync(join(tmpdir(), 'gobs-bench-analyst-'));
@@ -160,6 +222,9 @@ try {
     rmSync(run.value.file, { force: true });
   }
   await d.close();
+
+  // ---- the views drawn in a real browser (Debian Chromium, WebGL in software) ----
+  await renderInBrowser(dataDir);
 
   // ---- what migration 8 adds to a pulled row ----
   const prefill = Math.min(100_000, Math.max(10_000, Math.floor(n / 10)));

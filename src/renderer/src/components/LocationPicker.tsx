@@ -6,7 +6,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { Map as MapLibreMap, Marker, NavigationControl, type GeoJSONSource } from 'maplibre-gl';
 import { t } from '../i18n';
-import { addProjectLayers, baseStyle, canDrawMaps, padBBox } from '../lib/maps';
+import { addProjectLayers, AREAS, baseStyle, canDrawMaps, OUTLINES, padBBox } from '../lib/maps';
 import { bbox, type Geometry } from '../../../shared/geometry';
 import type { ProjectLayer } from '../../../shared/ipc';
 
@@ -59,14 +59,14 @@ export function LocationPicker({ geometry, fallback, basemap, layers, disabled, 
         id: 'shape-fill',
         type: 'fill',
         source: 'shape',
-        filter: ['==', ['geometry-type'], 'Polygon'],
+        filter: AREAS,
         paint: { 'fill-color': '#1f6fb2', 'fill-opacity': 0.25 },
       });
       map.addLayer({
         id: 'shape-line',
         type: 'line',
         source: 'shape',
-        filter: ['in', ['geometry-type'], ['literal', ['LineString', 'Polygon']]],
+        filter: OUTLINES,
         paint: { 'line-color': '#1f6fb2', 'line-width': 2 },
       });
       setReady(true);

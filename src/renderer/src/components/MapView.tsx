@@ -10,6 +10,9 @@ import { t } from '../i18n';
 import { formatNumber } from '../lib/format';
 import {
   addProjectLayers,
+  AREAS,
+  OUTLINES,
+  POINTS,
   baseStyle,
   canDrawMaps,
   FALSE_COLOUR,
@@ -87,21 +90,21 @@ export function MapView({ projectKey, indicator, filter, basemap, onOpen }: Prop
         id: 'obs-fill',
         type: 'fill',
         source: 'obs',
-        filter: ['==', ['geometry-type'], 'Polygon'],
+        filter: AREAS,
         paint: { 'fill-color': PLAIN_COLOUR, 'fill-opacity': 0.35 },
       });
       map.addLayer({
         id: 'obs-line',
         type: 'line',
         source: 'obs',
-        filter: ['in', ['geometry-type'], ['literal', ['LineString', 'Polygon']]],
+        filter: OUTLINES,
         paint: { 'line-color': PLAIN_COLOUR, 'line-width': 2.5 },
       });
       map.addLayer({
         id: 'obs-point',
         type: 'circle',
         source: 'obs',
-        filter: ['==', ['geometry-type'], 'Point'],
+        filter: POINTS,
         paint: {
           'circle-color': PLAIN_COLOUR,
           'circle-radius': 5,

@@ -4,7 +4,11 @@
  * fetch), the optional online basemap, and the colour scale of a dimension.
  */
 import { setWorkerUrl, type GeoJSONSourceSpecification, type Map as MapLibreMap } from 'maplibre-gl';
-import type { ExpressionSpecification, StyleSpecification } from '@maplibre/maplibre-gl-style-spec';
+import type {
+  ExpressionSpecification,
+  FilterSpecification,
+  StyleSpecification,
+} from '@maplibre/maplibre-gl-style-spec';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import { BASEMAP } from '../../../shared/basemap';
@@ -76,6 +80,18 @@ export function rampExpression(min: number, max: number, property = 'value'): Ex
   ];
 }
 
+/**
+ * Layer filters by geometry: `geometry-type` names multi-part geometries 'MultiPoint', 'MultiPolygon'…
+ * so each filter lists both forms.
+ */
+export const POINTS: FilterSpecification = ['in', ['geometry-type'], ['literal', ['Point', 'MultiPoint']]];
+export const AREAS: FilterSpecification = ['in', ['geometry-type'], ['literal', ['Polygon', 'MultiPolygon']]];
+export const OUTLINES: FilterSpecification = [
+  'in',
+  ['geometry-type'],
+  ['literal', ['LineString', 'MultiLineString', 'Polygon', 'MultiPolygon']],
+];
+
 /** Muted colours for the project's own layers: context, not data. */
 const LAYER_COLOURS = ['#6b7785', '#8a6f4e', '#5f7f5a', '#7a5f8a'];
 
@@ -98,7 +114,7 @@ export function addProjectLayers(map: MapLibreMap, layers: readonly ProjectLayer
         id: fill,
         type: 'fill',
         source,
-        filter: ['==', ['geometry-type'], 'Polygon'],
+        filter: AREAS,
         paint: { 'fill-color': colour, 'fill-opacity': 0.12 },
       },
       before,
@@ -108,7 +124,7 @@ export function addProjectLayers(map: MapLibreMap, layers: readonly ProjectLayer
         id: line,
         type: 'line',
         source,
-        filter: ['in', ['geometry-type'], ['literal', ['LineString', 'Polygon']]],
+        filter: OUTLINES,
         paint: { 'line-color': colour, 'line-width': 1.2 },
       },
       before,
@@ -118,7 +134,7 @@ export function addProjectLayers(map: MapLibreMap, layers: readonly ProjectLayer
         id: point,
         type: 'circle',
         source,
-        filter: ['==', ['geometry-type'], 'Point'],
+        filter: POINTS,
         paint: { 'circle-color': colour, 'circle-radius': 3 },
       },
       before,
