@@ -93,9 +93,10 @@ async function renderInBrowser(dir: string): Promise<void> {
         const doc = (globalThis as unknown as { document: { querySelector(s: string): unknown } }).document;
         const el = doc.querySelector('.map-canvas') as {
           dataset: { mode?: string };
-          maplibre?: { loaded(): boolean; areTilesLoaded(): boolean };
+          getAttribute(name: string): string | null;
+          maplibre?: { loaded(): boolean };
         } | null;
-        return Boolean(el?.dataset.mode && el.maplibre?.loaded() && el.maplibre.areTilesLoaded());
+        return Boolean(el?.dataset.mode && el.getAttribute('aria-busy') === 'false' && el.maplibre?.loaded());
       },
       undefined,
       { timeout: 120_000, polling: 'raf' },

@@ -191,6 +191,7 @@ export function MapView({ projectKey, indicator, filter, basemap, onOpen }: Prop
     let request = 0;
     const load = () => {
       const mine = ++request;
+      container.current?.setAttribute('aria-busy', 'true');
       const b = map.getBounds();
       const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
       const bbox: BBox = [
@@ -250,6 +251,9 @@ export function MapView({ projectKey, indicator, filter, basemap, onOpen }: Prop
     map.setPaintProperty('obs-line', 'line-color', colour);
     map.setPaintProperty('obs-point', 'circle-color', colour);
     map.setPaintProperty('clusters', 'circle-color', colour);
+    // Busy until MapLibre has drawn the new data (its worker tiles GeoJSON asynchronously).
+    map.once('idle', () => container.current?.setAttribute('aria-busy', 'false'));
+    map.triggerRepaint();
     for (const m of markers.current) m.remove();
     markers.current = data.clusters
       .filter((c) => c.count > 1)
