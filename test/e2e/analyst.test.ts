@@ -213,11 +213,17 @@ describe.skipIf(!browser)("the analyst's desk: chart, map, exports, mini-map", (
     expect(await canvas.getAttribute('data-mode')).toBe('features');
     const point = await canvas.evaluate((el) => {
       const map = (el as unknown as { maplibre: PageMap }).maplibre;
-      const hit = map.queryRenderedFeatures({ layers: ['obs-point', 'obs-line'] })[0];
-      // A vertex of whatever was drawn: the point itself, or a corner of a line or an outline.
-      let c: unknown = hit?.geometry.coordinates;
-      while (Array.isArray(c) && Array.isArray(c[0])) c = c[0];
-      return hit ? map.project(c as [number, number]) : null;
+      const size = el as unknown as { clientWidth: number; clientHeight: number };
+      // A vertex of whatever was drawn (the point itself, or a corner of a line or an outline),
+      // the one nearest the middle: well inside the map, away from its controls.
+      const vertices = map.queryRenderedFeatures({ layers: ['obs-point', 'obs-line'] }).map((hit) => {
+        let c: unknown = hit.geometry.coordinates;
+        while (Array.isArray(c) && Array.isArray(c[0])) c = c[0];
+        return map.project(c as [number, number]);
+      });
+      const mid = { x: size.clientWidth / 2, y: size.clientHeight / 2 };
+      vertices.sort((a, b) => Math.hypot(a.x - mid.x, a.y - mid.y) - Math.hypot(b.x - mid.x, b.y - mid.y));
+      return vertices[0] ?? null;
     });
     expect(point).not.toBeNull();
     await app.screenshot('analyst-map-features-en');
