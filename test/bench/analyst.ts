@@ -104,6 +104,17 @@ async function renderInBrowser(dir: string): Promise<void> {
     const mapMs = performance.now() - t0;
     const mode = await page.locator('.map-canvas').getAttribute('data-mode');
     add(`first map drawn in the browser, ${n.toLocaleString('en')} obs`, mapMs, 'ms', `${mode}, SwiftShader WebGL`);
+    // The same calls from the page, timed there: what of the above is main and the bridge, not drawing.
+    const roundTrips = await page.evaluate(async (indicatorCode) => {
+      const gobs = (globalThis as unknown as { gobs: import('../../src/shared/ipc').GobsApi }).gobs;
+      const t1 = performance.now();
+      await gobs.chart.series({ indicatorCode, pixels: 1000 });
+      const t2 = performance.now();
+      await gobs.map.view({ indicatorCode, bbox: [-6, 41, 10, 52], zoom: 5, dimension: 'temperature' });
+      return { chart: t2 - t1, map: performance.now() - t2 };
+    }, IND);
+    add('chart data from the page (bridge round trip, warm)', roundTrips.chart, 'ms');
+    add('map data from the page (bridge round trip, warm)', roundTrips.map, 'ms');
     if (app.pageErrors.length) log(`page errors: ${app.pageErrors.join(' | ')}`);
   } finally {
     await app.close();
