@@ -21,7 +21,7 @@ import { MIGRATIONS } from '../../src/main/store/migrations';
 import { beginSummary, buildSummaryChunk, completeSummary, hourChunks } from '../../src/main/store/summaries';
 import { applyPulled } from '../../src/main/store/sync';
 import type { WireObservation } from '../../src/main/sync/wire';
-import type { ExportFormat, ExportProgress } from '../../src/shared/ipc';
+import type { ExportFormat, ExportProgress, GobsApi } from '../../src/shared/ipc';
 import { createTestDesktop } from '../helpers/desktop';
 import { seedAnalystAccount, seedWaterObservations, stations } from '../helpers/seedAnalyst';
 import { procMemory, resetPeak } from './lib/procs';
@@ -106,7 +106,7 @@ async function renderInBrowser(dir: string): Promise<void> {
     add(`first map drawn in the browser, ${n.toLocaleString('en')} obs`, mapMs, 'ms', `${mode}, SwiftShader WebGL`);
     // The same calls from the page, timed there: what of the above is main and the bridge, not drawing.
     const roundTrips = await page.evaluate(async (indicatorCode) => {
-      const gobs = (globalThis as unknown as { gobs: import('../../src/shared/ipc').GobsApi }).gobs;
+      const gobs = (globalThis as unknown as { gobs: GobsApi }).gobs;
       const t1 = performance.now();
       await gobs.chart.series({ indicatorCode, pixels: 1000 });
       const t2 = performance.now();
