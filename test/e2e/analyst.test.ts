@@ -295,6 +295,15 @@ describe.skipIf(!browser)("the analyst's desk: chart, map, exports, mini-map", (
     expect(x).toBeLessThan(10);
     expect(y).toBeGreaterThan(41);
     expect(y).toBeLessThan(52);
+    // Dragging the point moves it: east and south.
+    const pin = map.locator('.maplibregl-marker');
+    const p = (await pin.boundingBox())!;
+    await page().mouse.move(p.x + p.width / 2, p.y + p.height / 2);
+    await page().mouse.down();
+    await page().mouse.move(p.x + p.width / 2 + 80, p.y + p.height / 2 + 40, { steps: 10 });
+    await page().mouse.up();
+    await poll(async () => Number(await lon.inputValue())).toBeGreaterThan(x);
+    expect(Number(await lat.inputValue())).toBeLessThan(y);
     await page().mouse.click(b.x + b.width / 2, b.y + b.height / 2);
     await app.screenshot('analyst-form-map-en', { fullPage: true });
 

@@ -1,7 +1,7 @@
 /**
  * A small map beside the observation's location fields: it shows the point (or the line or
- * polygon of the WKT) and a click sets the point. The fields stay the truth: the map reads them
- * through the shared WKT rule and writes back through it.
+ * polygon of the WKT); a click sets the point, and the point can be dragged. The fields stay the
+ * truth: the map reads them through the shared WKT rule and writes back through it.
  */
 import { useEffect, useRef, useState } from 'react';
 import { Map as MapLibreMap, Marker, NavigationControl, type GeoJSONSource } from 'maplibre-gl';
@@ -94,7 +94,16 @@ export function LocationPicker({ geometry, fallback, basemap, layers, disabled, 
       features: geometry && !point ? [{ type: 'Feature', geometry, properties: {} }] : [],
     });
     if (point) {
-      marker.current ??= new Marker({ color: '#c2410c' });
+      if (!marker.current) {
+        // The point can be dragged too; the fields take where it is dropped.
+        const m = new Marker({ color: '#c2410c', draggable: true });
+        m.on('dragend', () => {
+          const at = m.getLngLat();
+          if (!pick.current.disabled) pick.current.onPick(round(at.lng), round(at.lat));
+        });
+        marker.current = m;
+      }
+      marker.current.setDraggable(!disabled);
       marker.current.setLngLat(point).addTo(map);
     } else {
       marker.current?.remove();
@@ -107,7 +116,7 @@ export function LocationPicker({ geometry, fallback, basemap, layers, disabled, 
         framed.current = true;
       }
     }
-  }, [ready, geometry, fallback]);
+  }, [ready, geometry, fallback, disabled]);
 
   if (!webgl) return null;
   return (
