@@ -195,12 +195,20 @@ describe.skipIf(!browser)("the analyst's desk: chart, map, exports, mini-map", (
 
     // Clicking a group zooms in until the observations themselves are drawn; clicking one opens it.
     for (let i = 0; i < 6 && (await canvas.getAttribute('data-mode')) !== 'features'; i++) {
-      const target = await canvas.evaluate((el) => {
-        const map = (el as unknown as { maplibre: PageMap }).maplibre;
-        const hit = map.queryRenderedFeatures({ layers: ['clusters'] })[0];
-        return hit ? map.project(hit.geometry.coordinates) : null;
-      });
-      expect(target).not.toBeNull();
+      // The group nearest the middle, once the latest data is drawn (a new colouring redraws them).
+      const nearestCluster = () =>
+        canvas.evaluate((el) => {
+          const map = (el as unknown as { maplibre: PageMap }).maplibre;
+          const size = el as unknown as { clientWidth: number; clientHeight: number };
+          const mid = { x: size.clientWidth / 2, y: size.clientHeight / 2 };
+          const at = map
+            .queryRenderedFeatures({ layers: ['clusters'] })
+            .map((h) => map.project(h.geometry.coordinates));
+          at.sort((a, c) => Math.hypot(a.x - mid.x, a.y - mid.y) - Math.hypot(c.x - mid.x, c.y - mid.y));
+          return at[0] ?? null;
+        });
+      await poll(nearestCluster).not.toBeNull();
+      const target = await nearestCluster();
       const b = (await canvas.boundingBox())!;
       const zoom = await canvas.evaluate((el) => (el as unknown as { maplibre: PageMap }).maplibre.getZoom());
       await page().mouse.click(b.x + target!.x, b.y + target!.y);
