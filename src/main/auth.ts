@@ -22,11 +22,14 @@ export async function loginAndUse(ctx: Session, settings: SettingsStore, args: L
       'serverUrl',
     );
   }
-  const { baseUrl, token } = await connect(args.serverUrl, args.username, args.password, ctx.deviceId);
+  const { kind, baseUrl, token } = await connect(args.serverUrl, args.username, args.password, ctx.deviceId);
   if (insecure && !accepted.includes(insecure)) settings.set('insecureServers', [...accepted, insecure]);
   const ref = { serverUrl: baseUrl, username: args.username.trim() };
   ctx.useAccount(ref);
+  ctx.setKind(kind);
   ctx.setToken(token);
+  // Only ever in the OS secret store, and only when the user asked for it (and there is one).
+  ctx.rememberPassword(args.rememberPassword && ctx.passwords.available ? args.password : null);
   settings.set('currentAccount', ref);
   ctx.sessionExpired = false;
   ctx.recordOutcome('ok');
@@ -46,7 +49,17 @@ export async function logout(ctx: Session): Promise<AuthStatus> {
     }
   }
   ctx.setToken(null);
+  // Logging out means not being logged in again by the app.
+  ctx.rememberPassword(null);
   ctx.sessionExpired = false;
+  const status = ctx.status();
+  ctx.emit('auth.changed', status);
+  return status;
+}
+
+/** Forgets the remembered password; the session goes on until the server ends it. */
+export function forgetPassword(ctx: Session): AuthStatus {
+  ctx.rememberPassword(null);
   const status = ctx.status();
   ctx.emit('auth.changed', status);
   return status;
@@ -70,6 +83,7 @@ export async function forget(ctx: Session, settings: SettingsStore, force: boole
     );
   }
   if (ctx.token) await logout(ctx);
+  ctx.rememberPassword(null);
   ctx.closeAccount();
   removeAccountFiles(account);
   settings.set('currentAccount', null);

@@ -102,6 +102,7 @@ if (!hasLock) {
               const error = await shell.openPath(path);
               if (error) throw new Error(error);
             },
+            openExternal: (url) => shell.openExternal(url),
             saveAs: async (defaultName, sourcePath) => {
               const options = { defaultPath: join(app.getPath('downloads'), defaultName) };
               const { canceled, filePath } = mainWindow

@@ -1,4 +1,6 @@
 /** Projects: listed from the store (works offline), refreshed from the server. */
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import type { ProjectsRefreshResult } from '../shared/ipc';
 import type { Connectivity, RemoteAccess, StoreAccess } from './deps';
 import { AppError } from './errors';
@@ -10,7 +12,8 @@ export async function refreshProjects(
   timeoutMs?: number,
 ): Promise<void> {
   const projects = await deps.client().projects(signal, timeoutMs);
-  replaceProjects(deps.requireStore().db, projects);
+  const store = deps.requireStore();
+  for (const file of replaceProjects(store.db, projects)) rmSync(join(store.documentsDir, file), { force: true });
 }
 
 /** Refreshes from the server when it can be reached; otherwise answers from the store. */

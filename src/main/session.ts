@@ -3,21 +3,28 @@
  * the session token and what we last learnt about reachability. Only the account lifecycle
  * (auth.ts) switches accounts; other modules see it through the narrow interfaces of deps.ts.
  */
-import type { AuthStatus, IpcEvents } from '../shared/ipc';
+import type { AuthStatus, IpcEvents, ServerKind } from '../shared/ipc';
 import type { Connectivity, Events, RemoteAccess, StoreAccess } from './deps';
 import { AppError } from './errors';
 import { insecureOrigin } from './platform/links';
 import type { MainCoreOptions } from './platform/options';
-import { createClient } from './remote';
+import { PasswordVault } from './platform/passwords';
+import { createClient, loginAgain } from './remote';
+import type { SeriesEntry } from './remote/lizmap/map';
 import type { ServerClient } from './remote/types';
 import {
+  accountKey,
+  loadServerKind,
   loadSessionToken,
   openAccountStore,
+  saveServerKind,
   saveSessionToken,
   type AccountRef,
   type AccountStore,
 } from './store/account';
 import { optimize } from './store/db';
+import { getIndicatorDef } from './store/indicators';
+import { heldSeriesOf } from './store/observations';
 
 type SessionPlatform = Pick<
   MainCoreOptions,
@@ -30,13 +37,18 @@ export class Session implements StoreAccess, RemoteAccess, Connectivity, Events 
   token: string | null = null;
   online = false;
   sessionExpired = false;
+  /** The kind of server the account is on (stored with the account, so the app starts offline too). */
+  kind: ServerKind | null = null;
   private remote: ServerClient | null = null;
   private readonly listeners = new Set<(online: boolean) => void>();
+  readonly passwords: PasswordVault;
 
   private constructor(
     private readonly platform: SessionPlatform,
     readonly deviceId: string,
-  ) {}
+  ) {
+    this.passwords = new PasswordVault(platform.dataDir, platform.secrets);
+  }
 
   /** The session at start: the account last used is opened (for offline work), with its saved token. */
   static open(platform: SessionPlatform, deviceId: string): Session {
@@ -64,6 +76,7 @@ export class Session implements StoreAccess, RemoteAccess, Connectivity, Events 
     if (!this.account) {
       this.account = openAccountStore(this.platform.dataDir, ref);
       this.platform.storeOpened?.(this.account.db);
+      this.kind = loadServerKind(this.account.db);
       this.remote = null;
       this.token = null;
       const saved = loadSessionToken(this.account.db);
@@ -89,8 +102,68 @@ export class Session implements StoreAccess, RemoteAccess, Connectivity, Events 
     }
     this.account?.db.close();
     this.account = null;
+    this.kind = null;
     this.remote = null;
     this.token = null;
+  }
+
+  /** Records which kind of server the account in use is on (at login). */
+  setKind(kind: ServerKind): void {
+    if (!this.account) return;
+    saveServerKind(this.account.db, kind);
+    if (this.kind !== kind) this.remote = null;
+    this.kind = kind;
+  }
+
+  /** The name the account's remembered password is kept under. */
+  private get passwordKey(): string | null {
+    return this.account ? accountKey(this.account.ref) : null;
+  }
+
+  /** Keeps the password in the OS secret store (or forgets it), as the user chose at login. */
+  rememberPassword(password: string | null): void {
+    const key = this.passwordKey;
+    if (!key) return;
+    if (password === null) this.passwords.forget(key);
+    else this.passwords.save(key, password);
+  }
+
+  get passwordRemembered(): boolean {
+    const key = this.passwordKey;
+    return key !== null && this.passwords.has(key);
+  }
+
+  /**
+   * Logs in again with the remembered password when the server ended the session: the new token,
+   * or null (nothing remembered, or the server no longer takes it: then it is forgotten). The
+   * client in use keeps going with the new token.
+   */
+  private async renew(): Promise<string | null> {
+    const account = this.account;
+    const key = this.passwordKey;
+    const password = key ? this.passwords.load(key) : null;
+    if (!account || !key || !password) return null;
+    let token: string;
+    try {
+      token = await loginAgain(
+        this.kind ?? 'gobs-sync',
+        account.ref.serverUrl,
+        account.ref.username,
+        password,
+        this.deviceId,
+      );
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'invalid_credentials') {
+        this.passwords.forget(key);
+        return null;
+      }
+      throw err;
+    }
+    if (this.account !== account) return null;
+    this.token = token;
+    const secrets = this.platform.secrets;
+    saveSessionToken(account.db, secrets ? secrets.encrypt(token) : null);
+    return token;
   }
 
   setToken(token: string | null): void {
@@ -110,12 +183,21 @@ export class Session implements StoreAccess, RemoteAccess, Connectivity, Events 
   client(): ServerClient {
     const account = this.requireStore();
     if (!this.token) throw new AppError('unauthorized', 'Log in again to reach the server.');
-    this.remote ??= createClient('gobs-sync', {
-      baseUrl: account.ref.serverUrl,
-      deviceId: this.deviceId,
-      token: this.token,
-      onOutcome: (o) => this.recordOutcome(o),
-    });
+    this.remote ??= createClient(
+      this.kind ?? 'gobs-sync',
+      {
+        baseUrl: account.ref.serverUrl,
+        deviceId: this.deviceId,
+        token: this.token,
+        onOutcome: (o) => this.recordOutcome(o),
+        renew: () => this.renew(),
+      },
+      {
+        login: account.ref.username,
+        seriesInfo: (key) => seriesEntry(account, key),
+        heldIn: (uuid) => (account.db.open ? heldSeriesOf(account.db, uuid) : null),
+      },
+    );
     return this.remote;
   }
 
@@ -147,7 +229,30 @@ export class Session implements StoreAccess, RemoteAccess, Connectivity, Events 
       sessionPersisted: this.platform.secrets !== null,
       sessionExpired: this.sessionExpired,
       insecure: this.account ? insecureOrigin(this.account.ref.serverUrl) !== null : false,
+      serverKind: this.account ? this.kind : null,
+      passwordRemembered: this.passwordRemembered,
     };
+  }
+}
+
+/** A Lizmap series as the store knows it (for its client: URLs and positional values). */
+function seriesEntry(account: AccountStore, key: string): SeriesEntry | null {
+  if (!account.db.open) return null;
+  try {
+    const def = getIndicatorDef(account.db, key);
+    if (!def.series) return null;
+    return {
+      key,
+      id: def.series.id,
+      projectKey: def.series.projectKey,
+      indicatorCode: def.serverCode,
+      layerCode: def.layerCode,
+      dateFormat: def.dateFormat,
+      dimensions: def.dimensions,
+    };
+  } catch (err) {
+    if (err instanceof AppError && err.code === 'not_found') return null;
+    throw err;
   }
 }
 

@@ -5,8 +5,32 @@
 export const DATE_FORMATS = ['second', 'minute', 'hour', 'day', 'month', 'year'] as const;
 export type DateFormat = (typeof DATE_FORMATS)[number];
 
-export const DIMENSION_TYPES = ['integer', 'real', 'boolean', 'string'] as const;
+/**
+ * Our server's four types, plus the three a Lizmap G-Obs server also has: `text` (as `string`),
+ * `date` ('YYYY-MM-DD') and `timestamp` ('YYYY-MM-DD HH:MM:SS'), both wall-clock texts.
+ */
+export const DIMENSION_TYPES = ['integer', 'real', 'boolean', 'string', 'text', 'date', 'timestamp'] as const;
 export type DimensionType = (typeof DIMENSION_TYPES)[number];
+
+/** Dimension types whose values are texts (sorted and filtered as text). */
+export const TEXT_DIMENSION_TYPES: readonly DimensionType[] = ['string', 'text', 'date', 'timestamp'];
+
+/**
+ * The kinds of server the desktop speaks to: our sync server (device-aware protocol), or Lizmap
+ * with the G-Obs module (its API 0.9: time windows, no device tracking).
+ */
+export const SERVER_KINDS = ['gobs-sync', 'lizmap-gobs'] as const;
+export type ServerKind = (typeof SERVER_KINDS)[number];
+
+/** Images a Lizmap G-Obs server accepts as observation media (others are converted or refused). */
+export const LIZMAP_MEDIA_TYPES = ['image/jpeg', 'image/png', 'image/gif'] as const;
+
+/** Why an observation cannot be edited on the server (Lizmap tells it per observation). */
+export const NOT_EDITABLE_REASONS = ['author', 'window', 'area', 'server'] as const;
+export type NotEditableReason = (typeof NOT_EDITABLE_REASONS)[number];
+
+/** How the observations of a series are placed: a point entered by the user, or a picked shared object. */
+export type SeriesGeometry = 'point' | 'object';
 
 /**
  * `local` created here, never accepted by the server; `modified` edited here since the version it

@@ -15,6 +15,9 @@ import {
   type DateFormat,
   type DimensionType,
   type DocumentKind,
+  type NotEditableReason,
+  type SeriesGeometry,
+  type ServerKind,
   type SyncPhase,
   type SyncState,
 } from './constants';
@@ -52,6 +55,11 @@ export const LoginArgs = z.object({
   password: z.string().min(1, 'Password is required').max(1024),
   /** The user confirmed a plain-http server on another computer (asked once per server). */
   allowInsecure: z.boolean().optional(),
+  /**
+   * Keep the password in the OS secret store (never in the store file or the settings) to log in
+   * again by itself when the server ends the session (a Lizmap token lives one hour).
+   */
+  rememberPassword: z.boolean().default(false),
 });
 export type LoginArgs = z.infer<typeof LoginArgs>;
 
@@ -68,6 +76,10 @@ export interface AuthStatus {
   sessionExpired: boolean;
   /** The server is reached over plain http on another computer: passwords and data travel unencrypted. */
   insecure: boolean;
+  /** Which kind of G-Obs server the account is on; null before the first login. */
+  serverKind: ServerKind | null;
+  /** The password is kept in the OS secret store: an ended session is renewed without asking. */
+  passwordRemembered: boolean;
 }
 
 export interface ProjectSummary {
@@ -81,6 +93,11 @@ export interface ProjectSummary {
   lastSyncAt: string | null;
   /** Local changes not yet accepted by the server (created, modified, deleted, conflict, rejected). */
   pendingChanges: number;
+  /** The project's area as the server gives it (longitude/latitude), when it does. */
+  extent: { xmin: number; ymin: number; xmax: number; ymax: number } | null;
+  /** The project's illustration and GeoPackage are stored on this computer (for offline use). */
+  hasIllustration: boolean;
+  hasGeopackage: boolean;
 }
 
 export interface ProjectsRefreshResult {
@@ -99,8 +116,22 @@ export interface Dimension {
   unit: string | null;
 }
 
+/**
+ * A series: what the device syncs and the user browses (project → series → indicator). For our
+ * server each indicator of a project is one series and `code` is the indicator's code; for a
+ * Lizmap server `code` is '<indicator code>@<series id>' and `series` says which series it is.
+ * (The name stays IndicatorSummary, and arguments `indicatorCode`, so every existing caller keeps working.)
+ */
 export interface IndicatorSummary {
   code: string;
+  /** The indicator's own code on the server (for our server, the same as `code`). */
+  serverCode: string;
+  /** The Lizmap series behind it (id, protocol, spatial layer); null for our server. */
+  series: { id: string; protocolCode: string | null; layerCode: string | null } | null;
+  /** Point entered by the user, or a shared object picked from the project's layer; null when unknown. */
+  geometry: SeriesGeometry | null;
+  hasPreview: boolean;
+  hasIcon: boolean;
   label: string;
   description: string | null;
   category: string | null;
@@ -121,6 +152,8 @@ export interface DocumentSummary {
   description: string | null;
   type: string;
   updatedAt: string | null;
+  /** A link to a web page (type 'url'): opened in the browser, never downloaded. */
+  link: string | null;
   /** A copy is in the local cache (opens offline). */
   cached: boolean;
   /**
@@ -160,13 +193,21 @@ export interface ObservationRow {
   import: number | null;
   /** 'YYYY-MM-DD HH:MM:SS' */
   timestamp: string;
+  /** When the observation ended (Lizmap), 'YYYY-MM-DD HH:MM:SS'; null when it has no end. */
+  endTimestamp: string | null;
   x: number;
   y: number;
   wkt: string | null;
+  /** The shared spatial object it is on (unique id in the series' layer), when this device knows it. */
+  objectId: string | null;
   values: Record<string, DimensionValue>;
   author: string | null;
   createdAt: string | null;
   updatedAt: string | null;
+  /** Whether the server lets this user change it; null when the server does not say. */
+  editable: boolean | null;
+  /** Why it cannot be changed, when the server said it cannot. */
+  notEditable: NotEditableReason | null;
   state: SyncState;
   hasMedia: boolean;
   /** The server's message when rejected. */
@@ -178,6 +219,7 @@ export interface ObservationRow {
 export interface ServerVersion {
   import: number;
   timestamp: string;
+  endTimestamp: string | null;
   x: number;
   y: number;
   wkt: string | null;
@@ -264,6 +306,10 @@ const observationFields = {
   y: z.number().optional(),
   /** A POINT/LINESTRING/POLYGON/MULTI* WKT; x/y default to its centroid (observation.ts). */
   wkt: z.string().trim().max(WKT_MAX_LENGTH, `WKT is longer than ${WKT_MAX_LENGTH} characters.`).nullish(),
+  /** End of the observation (Lizmap servers), same forms as `timestamp`; null or absent: none. */
+  endTimestamp: z.string().trim().max(TIMESTAMP_MAX_LENGTH).nullish(),
+  /** The shared spatial object picked for a series on such objects: its unique id in the series' layer. */
+  objectId: z.string().trim().min(1).max(200).nullish(),
   values: z.record(z.string().max(100), dimensionValue),
 };
 export const ObservationCreateArgs = z.object({ indicatorCode: key('Indicator'), ...observationFields }).strict();
@@ -283,13 +329,27 @@ export const MediaAttachArgs = z
   .object({
     uuid: ObservationId,
     fileName: z.string().trim().min(1).max(255),
-    /** The image bytes, base64 (JPEG, PNG, GIF or WebP, at most 10 MB). */
+    /** The image bytes, base64 (JPEG, PNG, GIF or WebP, at most 10 MB; a Lizmap server takes no WebP). */
     dataBase64: z
       .string()
       .min(1, 'The image is empty')
       .max(Math.ceil((MAX_MEDIA_BYTES * 4) / 3) + 4, 'The image is larger than 10 MB'),
   })
   .strict();
+
+/** A shared spatial object of a series' layer, read from the project's GeoPackage. */
+export interface SpatialObjectSummary {
+  uniqueId: string;
+  label: string;
+  /** A point inside or at the middle of it (longitude/latitude), to show where it is. */
+  x: number;
+  y: number;
+}
+
+export interface SeriesImages {
+  preview: MediaContent | null;
+  icon: MediaContent | null;
+}
 
 export interface MediaContent {
   mimeType: string;
@@ -345,6 +405,7 @@ export interface AppSettings {
   logFile: string | null;
   serverUrl: string | null;
   username: string | null;
+  serverKind: ServerKind | null;
   language: LanguagePreference;
   /** The online basemap is shown on maps (and allowed by the CSP); off by default. */
   basemap: boolean;
@@ -574,6 +635,8 @@ export const ipcContract = {
     login: channel<AuthStatus>()(LoginArgs),
     logout: channel<AuthStatus>()(none),
     status: channel<AuthStatus>()(none),
+    /** Removes the password kept in the OS secret store (the session stays until it ends). */
+    forgetPassword: channel<AuthStatus>()(none),
   },
   account: {
     /** Deletes this account's local store; refuses (code 'conflict') with unsynced changes unless force. */
@@ -582,6 +645,8 @@ export const ipcContract = {
   projects: {
     list: channel<ProjectSummary[]>()(none),
     refresh: channel<ProjectsRefreshResult>()(none),
+    /** The project's illustration as stored on this computer; null when it has none. */
+    illustration: channel<MediaContent | null>()(ProjectArgs),
     /** The project's reference layers, from its cached GeoPackage, as GeoJSON in EPSG:4326 (size-bounded). */
     layers: channel<ProjectLayers>()(ProjectArgs),
     /** Extent of the project's observations and layers (to frame the map). */
@@ -590,12 +655,17 @@ export const ipcContract = {
   indicators: {
     list: channel<IndicatorSummary[]>()(ProjectArgs),
     get: channel<IndicatorSummary>()(IndicatorArgs),
+    /** The series' indicator preview and icon, as stored on this computer. */
+    images: channel<SeriesImages>()(IndicatorArgs),
+    /** The shared objects an observation of this series can be placed on (from the project's GeoPackage). */
+    objects: channel<SpatialObjectSummary[]>()(IndicatorArgs),
   },
   documents: {
     list: channel<DocumentSummary[]>()(IndicatorArgs),
     /**
      * Opens the cached copy with the OS (downloading it first when online). Refused ('forbidden')
-     * for a document whose content is not on the viewer allow-list: save it instead.
+     * for a document whose content is not on the viewer allow-list: save it instead. A link
+     * (type 'url') opens in the browser, only over https or on the server's own origin.
      */
     open: channel<void>()(DocumentArgs),
     /** Saves a copy where the user chooses (save dialog); the only way to get a save-only document. */
@@ -605,6 +675,11 @@ export const ipcContract = {
     list: channel<ObservationPage>()(ObservationListArgs),
     count: channel<number>()(ObservationCountArgs),
     get: channel<ObservationDetail>()(UuidArgs),
+    /**
+     * Reads the observation from the server again (what the server lets this user do with it, the
+     * latest version) before it is edited; the stored copy when the server cannot be reached.
+     */
+    refresh: channel<ObservationDetail>()(UuidArgs),
     create: channel<ObservationDetail>()(ObservationCreateArgs),
     update: channel<ObservationDetail>()(ObservationUpdateArgs),
     /** Marks it deleted (sent at the next sync); undo with restore until then. */

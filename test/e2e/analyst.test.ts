@@ -16,10 +16,9 @@ import { launchApp } from '../harness/app';
 import { createDevice, type Device } from '../harness/device';
 import { useHooks } from '../harness/suite';
 import { expectVisible } from '../harness/ui';
-import { seedAnalystAccount, seedWaterObservations } from '../helpers/seedAnalyst';
+import { seedAnalystAccount, seededGeoPackagePath, seedWaterObservations } from '../helpers/seedAnalyst';
 import { hasGdal, ogrinfo } from '../helpers/gdal';
 import { accountDir } from '../../src/main/store/account';
-import { projectGeoPackagePath } from '../../src/main/analyst/layers';
 import { BASEMAP } from '../../src/shared/basemap';
 import type { ObservationDetail } from '../../src/shared/ipc';
 import type { Envelope } from '../../src/shared/errors';
@@ -55,7 +54,7 @@ describe.skipIf(!browser)("the analyst's desk: chart, map, exports, mini-map", (
       mkdirSync(dataDir, { recursive: true });
       const ref = seedAnalystAccount(dataDir);
       seedWaterObservations(dataDir, ref, N, { stations: 60, years: 2, start: '2024-01-01 00:00:00' });
-      if (hasGdal) writeProjectLayers(projectGeoPackagePath(accountDir(dataDir, ref), 'water'));
+      if (hasGdal) writeProjectLayers(seededGeoPackagePath(dataDir, ref));
       device = await createDevice({ dataDir });
       // A few observations made through main's own channel: one per day, so each is a chart point.
       for (const [day, count] of [

@@ -58,6 +58,8 @@ export interface TestDesktop {
   dataDir: string;
   events: { event: keyof IpcEvents; payload: unknown }[];
   openedPaths: string[];
+  /** Web pages handed to the browser (document links). */
+  openedUrls: string[];
   /** Every save dialog: the name it offered, the file it copied and where the copy went. */
   saved: { defaultName: string; sourcePath: string; savedTo: string }[];
   /** Every save dialog main opened for a file it writes (exports), in order. */
@@ -93,6 +95,7 @@ export function testCoreOptions(
   openPath: MainCoreOptions['openPath'] = async () => undefined,
   saveAs: MainCoreOptions['saveAs'] = saveIntoDataDir(dataDir),
   saveDialog: MainCoreOptions['saveDialog'] = async (o) => exportIntoDataDir(dataDir)(o),
+  openExternal: MainCoreOptions['openExternal'] = async () => undefined,
 ): MainCoreOptions {
   return {
     dataDir,
@@ -102,6 +105,7 @@ export function testCoreOptions(
     openPath,
     saveAs,
     saveDialog,
+    openExternal,
     appVersion: '0.0.0-test',
     logFile: join(dataDir, 'logs', 'main.log'),
     autoSync: options.autoSync ?? false,
@@ -137,6 +141,7 @@ export async function createTestDesktop(options: TestDesktopOptions = {}): Promi
   const events: TestDesktop['events'] = [];
   const listeners = new Map<string, Set<(payload: unknown) => void>>();
   const openedPaths: string[] = [];
+  const openedUrls: string[] = [];
   const saved: TestDesktop['saved'] = [];
   const savePrompts: SaveDialogOptions[] = [];
   // Assigned below, once the desktop exists: the dialog asks it at call time.
@@ -154,6 +159,7 @@ export async function createTestDesktop(options: TestDesktopOptions = {}): Promi
       savePrompts.push(o);
       return answer(o);
     },
+    async (url) => void openedUrls.push(url),
   );
   const core = await createMainCore(coreOptions);
   const gobs = buildBridge({
@@ -172,6 +178,7 @@ export async function createTestDesktop(options: TestDesktopOptions = {}): Promi
     dataDir,
     events,
     openedPaths,
+    openedUrls,
     saved,
     savePrompts,
     get exportTo() {

@@ -8,10 +8,10 @@
 import { randomUUID } from 'node:crypto';
 import { centroid } from '../../src/shared/geometry';
 import { parseWkt } from '../../src/shared/wkt';
-import { openAccountStore, type AccountRef } from '../../src/main/store/account';
+import { accountDir, openAccountStore, type AccountRef } from '../../src/main/store/account';
 import { saveProjectIndicators } from '../../src/main/store/indicators';
 import { searchText } from '../../src/main/store/observations';
-import { replaceProjects } from '../../src/main/store/projects';
+import { replaceProjects, setProjectFile } from '../../src/main/store/projects';
 import type { WireIndicator } from '../../src/main/sync/wire';
 import { jsonFileSettings } from './desktop';
 import { join } from 'node:path';
@@ -51,6 +51,13 @@ export const TRICKY_TEXTS = [
   'é ü ß 雨 💧',
 ];
 
+const SEEDED_GEOPACKAGE = 'water-layers.gpkg';
+
+/** The file a seeded account reads as its project's downloaded GeoPackage. */
+export function seededGeoPackagePath(dataDir: string, ref: AccountRef): string {
+  return join(accountDir(dataDir, ref), 'documents', SEEDED_GEOPACKAGE);
+}
+
 export function seedAnalystAccount(
   dataDir: string,
   ref: AccountRef = { serverUrl: 'http://127.0.0.1:9/api', username: 'tester' },
@@ -58,6 +65,8 @@ export function seedAnalystAccount(
   const store = openAccountStore(dataDir, ref);
   replaceProjects(store.db, [{ key: 'water', label: 'Water', description: null, media_url: null }]);
   saveProjectIndicators(store.db, 'water', [PLUVIO, FAUNA, WATER]);
+  // Where a sync would have downloaded the project's GeoPackage; tests write one there (or not).
+  setProjectFile(store.db, 'water', 'geopackage', SEEDED_GEOPACKAGE, null);
   store.db.close();
   jsonFileSettings(join(dataDir, 'settings.json')).set('currentAccount', ref);
   return ref;

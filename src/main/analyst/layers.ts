@@ -1,28 +1,26 @@
 /**
  * A project's reference layers: the GeoPackage the server offers for it (Lizmap's geopackage_url,
- * our server's per-project GeoPackage), cached in the account's folder as
- * `geopackages/<project key>.gpkg`, read into GeoJSON for the map.
+ * our server's per-project GeoPackage), downloaded for offline use with the project's files
+ * (documents/projectFiles.ts), read into GeoJSON for the map.
  */
-import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ProjectLayers } from '../../shared/ipc';
 import type { BBox } from '../../shared/geometry';
 import { AppError } from '../errors';
+import type { AccountStore } from '../store/account';
+import { projectFiles } from '../store/projects';
 import { geoPackageExtent, GeoPackageError, readGeoPackageLayers, type ReadLimits } from '../geopackage/reader';
 
-/** Where a project's GeoPackage is cached (the download will write it there). */
-export function projectGeoPackagePath(accountDir: string, projectKey: string): string {
-  const plain = /^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,100}$/.test(projectKey);
-  const name = plain
-    ? projectKey
-    : `${projectKey.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 60)}-${createHash('sha256').update(projectKey).digest('hex').slice(0, 12)}`;
-  return join(accountDir, 'geopackages', `${name}.gpkg`);
+/** The downloaded copy of a project's GeoPackage; null when the server offers none or it is not here yet. */
+export function projectGeoPackageFile(store: AccountStore, projectKey: string): string | null {
+  const name = projectFiles(store.db, projectKey)?.geopackageFile ?? null;
+  const file = name ? join(store.documentsDir, name) : null;
+  return file && existsSync(file) ? file : null;
 }
 
-export function projectLayers(accountDir: string, projectKey: string, limits?: ReadLimits): ProjectLayers {
-  const file = projectGeoPackagePath(accountDir, projectKey);
-  if (!existsSync(file)) return { file: null, layers: [] };
+export function projectLayers(file: string | null, limits?: ReadLimits): ProjectLayers {
+  if (!file) return { file: null, layers: [] };
   try {
     return { file, layers: readGeoPackageLayers(file, limits) };
   } catch (err) {
@@ -33,10 +31,9 @@ export function projectLayers(accountDir: string, projectKey: string, limits?: R
   }
 }
 
-/** Extent of the cached layers, from the GeoPackage's own metadata (no feature is read); null without one. */
-export function projectLayersExtent(accountDir: string, projectKey: string): BBox | null {
-  const file = projectGeoPackagePath(accountDir, projectKey);
-  if (!existsSync(file)) return null;
+/** Extent of the layers, from the GeoPackage's own metadata (no feature is read); null without one. */
+export function projectLayersExtent(file: string | null): BBox | null {
+  if (!file) return null;
   try {
     return geoPackageExtent(file);
   } catch {

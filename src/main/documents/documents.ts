@@ -8,9 +8,16 @@ import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'nod
 import { extname, join } from 'node:path';
 import type { DocumentSaveResult } from '../../shared/ipc';
 import { AppError } from '../errors';
+import { externalLinkAllowed } from '../platform/links';
 import type { ServerClient } from '../remote/types';
 import type { AccountStore } from '../store/account';
-import { getDocument, setDocumentCache, type CachedFile, type DocumentRecord } from '../store/indicators';
+import {
+  getDocument,
+  LINK_DOCUMENT_TYPE,
+  setDocumentCache,
+  type CachedFile,
+  type DocumentRecord,
+} from '../store/indicators';
 import { classifyDocument, mediaType, type DocumentVerdict } from './doctype';
 
 /** What opening or saving a document needs: the account, its server (when reachable) and the OS. */
@@ -20,6 +27,19 @@ export interface DocumentDeps {
   client(): ServerClient;
   openPath(path: string): Promise<void>;
   saveAs(defaultName: string, sourcePath: string): Promise<string | null>;
+  /** Opens a web page in the browser (documents of type 'url'). */
+  openExternal?(url: string): Promise<void>;
+}
+
+async function openLink(deps: DocumentDeps, doc: DocumentRecord): Promise<void> {
+  if (!externalLinkAllowed(doc.url, deps.store.ref.serverUrl) || !deps.openExternal) {
+    throw new AppError(
+      'forbidden',
+      `"${doc.label}" links to ${doc.url}: G-Obs opens only secure (https) links, or links to the server itself.`,
+      'uuid',
+    );
+  }
+  await deps.openExternal(new URL(doc.url).href);
 }
 
 export interface CachedDocument {
@@ -102,6 +122,8 @@ async function cachedCopy(deps: DocumentDeps, uuid: string): Promise<CachedDocum
 }
 
 export async function openDocument(deps: DocumentDeps, uuid: string): Promise<void> {
+  const doc = getDocument(deps.store.db, uuid);
+  if (doc?.type === LINK_DOCUMENT_TYPE) return openLink(deps, doc);
   const cached = await cachedCopy(deps, uuid);
   if (cached.verdict.action !== 'open') {
     throw new AppError(
@@ -115,6 +137,9 @@ export async function openDocument(deps: DocumentDeps, uuid: string): Promise<vo
 }
 
 export async function saveDocument(deps: DocumentDeps, uuid: string): Promise<DocumentSaveResult> {
+  if (getDocument(deps.store.db, uuid)?.type === LINK_DOCUMENT_TYPE) {
+    throw new AppError('invalid_argument', 'This document is a link to a web page: open it in the browser.', 'uuid');
+  }
   const cached = await cachedCopy(deps, uuid);
   const savedTo = await deps.saveAs(suggestedFileName(cached.record.label, cached.verdict), cached.path);
   return { savedTo };

@@ -19,7 +19,7 @@ export const GPKG_APPLICATION_ID = 0x47504b47;
 /** 1.3.0: what GDAL 3.6 (Debian 12) and every QGIS 3 read without a warning. */
 export const GPKG_USER_VERSION = 10300;
 
-export type GpkgColumnType = 'INTEGER' | 'REAL' | 'TEXT' | 'BOOLEAN' | 'DATETIME';
+export type GpkgColumnType = 'INTEGER' | 'REAL' | 'TEXT' | 'BOOLEAN' | 'DATE' | 'DATETIME';
 
 export interface GpkgColumn {
   name: string;

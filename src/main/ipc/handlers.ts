@@ -5,15 +5,17 @@
 import type { Handlers } from '../../shared/ipc';
 import { chartSeries } from '../analyst/chart';
 import { ExportService } from '../analyst/exports/service';
-import { projectLayers, projectLayersExtent } from '../analyst/layers';
+import { projectGeoPackageFile, projectLayers, projectLayersExtent } from '../analyst/layers';
 import { mapView, projectExtent } from '../analyst/map';
 import { SummaryKeeper } from '../analyst/summaryKeeper';
-import { forget, loginAndUse, logout } from '../auth';
+import { forget, forgetPassword, loginAndUse, logout } from '../auth';
 import { openDocument, saveDocument, type DocumentDeps } from '../documents/documents';
+import { projectIllustration, seriesImagesOf, seriesObjects } from '../documents/projectFiles';
 import { AppError } from '../errors';
 import { attachMedia, getMedia, removeMedia } from '../media/photos';
 import { resolveConflict } from '../observations/conflicts';
 import { discardChange } from '../observations/discard';
+import { refreshObservation } from '../observations/refresh';
 import { ObservationService } from '../observations/service';
 import type { MainCoreOptions } from '../platform/options';
 import { refreshProjects, refreshProjectsOrOffline } from '../projects';
@@ -67,6 +69,7 @@ export function createHandlers(ctx: Session, services: Services, options: MainCo
     client: () => ctx.client(),
     openPath: options.openPath,
     saveAs: options.saveAs,
+    ...(options.openExternal ? { openExternal: options.openExternal } : {}),
   });
   /** A photo change is a local change like an edit: the UI is told. */
   const photoChanged = <T extends { indicatorCode: string }>(detail: T): T => {
@@ -91,6 +94,7 @@ export function createHandlers(ctx: Session, services: Services, options: MainCo
         await services.ready;
         return ctx.status();
       },
+      forgetPassword: async () => forgetPassword(ctx),
     },
     account: {
       forget: async ({ force }) => {
@@ -103,10 +107,11 @@ export function createHandlers(ctx: Session, services: Services, options: MainCo
     projects: {
       list: async () => (ctx.account ? listProjects(ctx.account.db) : []),
       refresh: () => refreshProjectsOrOffline(ctx),
+      illustration: async ({ projectKey }) => projectIllustration(ctx.requireStore(), projectKey),
       layers: async ({ projectKey }) => {
         const store = ctx.requireStore();
         requireProject(store.db, projectKey);
-        return projectLayers(store.dir, projectKey);
+        return projectLayers(projectGeoPackageFile(store, projectKey));
       },
       extent: async ({ projectKey }) => {
         const store = ctx.requireStore();
@@ -114,7 +119,7 @@ export function createHandlers(ctx: Session, services: Services, options: MainCo
         return projectExtent(
           store.db,
           projectIndicatorCodes(store.db, projectKey),
-          projectLayersExtent(store.dir, projectKey),
+          projectLayersExtent(projectGeoPackageFile(store, projectKey)),
         );
       },
     },
@@ -141,6 +146,8 @@ export function createHandlers(ctx: Session, services: Services, options: MainCo
         getIndicatorDef(db, indicatorCode);
         return listIndicators(db, null, indicatorCode)[0]!;
       },
+      images: async ({ indicatorCode }) => seriesImagesOf(ctx.requireStore(), indicatorCode),
+      objects: async ({ indicatorCode }) => seriesObjects(ctx.requireStore(), indicatorCode),
     },
     documents: {
       list: async ({ indicatorCode }) => listDocuments(ctx.requireStore().db, indicatorCode),
@@ -151,6 +158,7 @@ export function createHandlers(ctx: Session, services: Services, options: MainCo
       list: async (args) => obs.list(args),
       count: async ({ indicatorCode, filter }) => obs.count(indicatorCode, filter),
       get: async ({ uuid }) => obs.get(uuid),
+      refresh: ({ uuid }) => refreshObservation(ctx, ctx.kind, uuid),
       create: async (args) => obs.create(args),
       update: async (args) => obs.update(args),
       delete: async ({ uuid }) => obs.delete(uuid),
@@ -162,7 +170,7 @@ export function createHandlers(ctx: Session, services: Services, options: MainCo
       resolve: async ({ uuid, keep }) => resolveConflict(ctx, uuid, keep),
     },
     media: {
-      attach: async ({ uuid, dataBase64 }) => photoChanged(attachMedia(ctx.requireStore(), uuid, dataBase64)),
+      attach: async ({ uuid, dataBase64 }) => photoChanged(attachMedia(ctx.requireStore(), uuid, dataBase64, ctx.kind)),
       remove: async ({ uuid }) => photoChanged(removeMedia(ctx.requireStore(), uuid)),
       get: ({ uuid }) => getMedia(ctx.requireStore(), () => ctx.client(), uuid),
     },
@@ -204,6 +212,7 @@ export function createHandlers(ctx: Session, services: Services, options: MainCo
       logFile: options.logFile ?? null,
       serverUrl: ctx.account?.ref.serverUrl ?? null,
       username: ctx.account?.ref.username ?? null,
+      serverKind: ctx.account ? ctx.kind : null,
       language: options.settings.get('language') ?? 'system',
       basemap: options.settings.get('basemap') ?? false,
       systemLanguages: options.systemLanguages?.() ?? [],

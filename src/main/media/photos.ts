@@ -7,7 +7,13 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { IMAGE_TYPES, sniffImage } from '../../shared/images';
-import { MAX_MEDIA_BYTES, type MediaContent, type ObservationDetail } from '../../shared/ipc';
+import {
+  LIZMAP_MEDIA_TYPES,
+  MAX_MEDIA_BYTES,
+  type MediaContent,
+  type ObservationDetail,
+  type ServerKind,
+} from '../../shared/ipc';
 import { AppError } from '../errors';
 import type { ServerClient } from '../remote/types';
 import type { AccountStore } from '../store/account';
@@ -25,8 +31,16 @@ function writeAtomic(path: string, bytes: Buffer): void {
   renameSync(`${path}.part`, path);
 }
 
+/** A Lizmap server's upload form takes at most 10,000,000 bytes (its "10 Mo"). */
+const LIZMAP_MAX_BYTES = 10_000_000;
+
 /** Copies the image into the account's media folder and marks it for upload. */
-export function attachMedia(store: AccountStore, uuid: string, dataBase64: string): ObservationDetail {
+export function attachMedia(
+  store: AccountStore,
+  uuid: string,
+  dataBase64: string,
+  kind: ServerKind | null = 'gobs-sync',
+): ObservationDetail {
   const bytes = Buffer.from(dataBase64, 'base64');
   if (bytes.length === 0) throw new AppError('invalid_argument', 'The image is empty.', 'dataBase64');
   if (bytes.length > MAX_MEDIA_BYTES)
@@ -34,6 +48,15 @@ export function attachMedia(store: AccountStore, uuid: string, dataBase64: strin
   const type = sniffImage(bytes);
   if (!type)
     throw new AppError('invalid_argument', 'Only JPEG, PNG, GIF and WebP images can be attached.', 'dataBase64');
+  if (kind === 'lizmap-gobs') {
+    // The module's upload form takes these three only: the form converts others before they get here.
+    if (!(LIZMAP_MEDIA_TYPES as readonly string[]).includes(type.mime)) {
+      throw new AppError('invalid_argument', 'This server accepts only JPEG, PNG and GIF images.', 'dataBase64');
+    }
+    if (bytes.length > LIZMAP_MAX_BYTES) {
+      throw new AppError('invalid_argument', 'This server accepts images of at most 10,000,000 bytes.', 'dataBase64');
+    }
+  }
   const r = requireObservation(store.db, uuid);
   if (r.state === 'deleted') throw new AppError('conflict', 'This observation is deleted: undo the deletion first.');
   const name = `${uuid}-${randomBytes(4).toString('hex')}${type.ext}`;

@@ -3,7 +3,7 @@
  * observation, a reader's edit). The server's version is fetched, because a device that already
  * holds an import is never sent it again by a pull.
  */
-import type { Observation } from '../../shared/api';
+import type { ServerObservation as Observation } from '../../shared/model';
 import type { ObservationDetail } from '../../shared/ipc';
 import type { Events, RemoteAccess, StoreAccess } from '../deps';
 import { AppError } from '../errors';
@@ -21,7 +21,7 @@ export async function discardChange(
   let server: Observation | null = null;
   if (r.id !== null || r.push_attempted) {
     try {
-      const side = await deps.client().fetch({ id: r.id, uuid: r.uuid });
+      const side = await deps.client().fetch({ id: r.id, uuid: r.uuid, indicator: r.indicator_code });
       server = 'observation' in side ? side.observation : null;
     } catch (err) {
       if (err instanceof AppError && err.code === 'offline') {

@@ -1,7 +1,15 @@
-/** What the observation channels do: validate against the indicator, write the store, tell the UI. */
+/**
+ * What the observation channels do: validate against the series, write the store, tell the UI.
+ * The kind of server adds its rules: a Lizmap series places an observation on a point or on a
+ * shared object picked from the project's layer, keeps its place once sent (the module rewrites
+ * the spatial object from what an edit sends), and says who may change what.
+ */
 import type { ArgsOf, Contract, ObservationDetail, ObservationFilter, ObservationPage } from '../../shared/ipc';
 import type { Events, StoreAccess } from '../deps';
-import { getIndicatorDef } from '../store/indicators';
+import { seriesObjects } from '../documents/projectFiles';
+import { AppError } from '../errors';
+import { pointWkt } from '../remote/lizmap/map';
+import { getIndicatorDef, type IndicatorDef } from '../store/indicators';
 import {
   countObservations,
   insertLocal,
@@ -12,8 +20,16 @@ import {
   restoreDeleted,
   toDetail,
   updateLocal,
+  type ObsRecord,
 } from '../store/observations';
-import { validateObservation } from './validate';
+import { validateObservation, type ObservationInput, type ValidObservation } from './validate';
+
+const NOT_EDITABLE: Record<string, string> = {
+  author: 'only its author may change it',
+  window: 'the time allowed to change it after its creation has passed',
+  area: 'it lies outside the area you may work in',
+  server: 'the server does not let you change it',
+};
 
 export class ObservationService {
   /** Called after every local change, so the engine can schedule a sync. */
@@ -50,7 +66,7 @@ export class ObservationService {
 
   create(args: ArgsOf<Contract['observations']['create']>): ObservationDetail {
     const def = getIndicatorDef(this.db, args.indicatorCode);
-    const valid = validateObservation(args, def.dimensions, def.dateFormat);
+    const valid = this.placed(def, args, validateObservation(this.located(def, args), def.dimensions, def.dateFormat));
     const rec = insertLocal(this.db, def.code, valid, this.author());
     this.changed(def.code);
     return toDetail(rec);
@@ -58,14 +74,96 @@ export class ObservationService {
 
   update(args: ArgsOf<Contract['observations']['update']>): ObservationDetail {
     const current = requireObservation(this.db, args.uuid);
+    this.checkEditable(current);
     const def = getIndicatorDef(this.db, current.indicator_code);
-    const valid = validateObservation(args, def.dimensions, def.dateFormat, current.timestamp);
+    let valid: ValidObservation;
+    if (def.series && (current.id !== null || current.push_attempted)) {
+      // On the server already: its place is the server's (an edit sends the server's own geometry back).
+      if (this.movedFrom(current, args)) {
+        throw new AppError(
+          'invalid_argument',
+          'The place of an observation already sent to this server cannot be changed: delete it and enter it again.',
+          current.object_id !== null ? 'objectId' : 'x',
+        );
+      }
+      const kept = { x: current.x, y: current.y, wkt: current.wkt, objectId: current.object_id };
+      valid = {
+        ...validateObservation({ ...args, ...kept }, def.dimensions, def.dateFormat, current.timestamp),
+        ...kept,
+      };
+    } else {
+      valid = this.placed(
+        def,
+        args,
+        validateObservation(this.located(def, args), def.dimensions, def.dateFormat, current.timestamp),
+      );
+    }
     const rec = updateLocal(this.db, args.uuid, valid);
     this.changed(rec.indicator_code);
     return toDetail(rec);
   }
 
+  /** The server said this user may not change it: the UI shows it read only, main refuses too. */
+  private checkEditable(r: ObsRecord): void {
+    if (r.editable === 0 && r.state === 'synced') {
+      throw new AppError(
+        'forbidden',
+        `This observation cannot be changed: ${NOT_EDITABLE[r.not_editable ?? 'server'] ?? NOT_EDITABLE['server']}.`,
+      );
+    }
+  }
+
+  private movedFrom(r: ObsRecord, args: ObservationInput): boolean {
+    const squeeze = (w: string | null | undefined) => (w ?? '').replace(/\s+/g, '').toUpperCase();
+    if (args.objectId !== undefined && (args.objectId ?? null) !== r.object_id) return true;
+    if (args.x !== undefined && args.x !== r.x) return true;
+    if (args.y !== undefined && args.y !== r.y) return true;
+    return Boolean(args.wkt) && squeeze(args.wkt) !== squeeze(r.wkt);
+  }
+
+  /**
+   * The place as the series takes it. On a series of shared objects, the object picked gives the
+   * point shown (its middle, until the server gives its own); no other place is accepted.
+   */
+  private located(def: IndicatorDef, args: ObservationInput): ObservationInput {
+    if (args.endTimestamp && !def.series) {
+      throw new AppError('invalid_argument', 'This server keeps no end time for observations.', 'endTimestamp');
+    }
+    if (def.geometry === 'object') {
+      if (!args.objectId)
+        throw new AppError('invalid_argument', 'Choose the place this observation is about.', 'objectId');
+      const object = seriesObjects(this.deps.requireStore(), def.code).find((o) => o.uniqueId === args.objectId);
+      if (!object) {
+        throw new AppError(
+          'invalid_argument',
+          `There is no place "${args.objectId}" in this series' layer.`,
+          'objectId',
+        );
+      }
+      return { ...args, x: object.x, y: object.y, wkt: null };
+    }
+    if (args.objectId) {
+      throw new AppError('invalid_argument', 'This series does not place observations on shared objects.', 'objectId');
+    }
+    return args;
+  }
+
+  /** A Lizmap point series takes a point: its WKT is written from the coordinates. */
+  private placed(def: IndicatorDef, args: ObservationInput, valid: ValidObservation): ValidObservation {
+    if (!def.series || def.geometry === 'object') return valid;
+    if (def.geometry === 'point' && valid.wkt !== null && !/^POINT\s*\(/i.test(valid.wkt)) {
+      throw new AppError(
+        'invalid_argument',
+        "This series' observations are points: give a longitude and a latitude.",
+        'wkt',
+      );
+    }
+    const wkt = valid.wkt ?? (args.x !== undefined && args.y !== undefined ? pointWkt(valid.x, valid.y) : null);
+    return { ...valid, wkt: wkt ?? pointWkt(valid.x, valid.y) };
+  }
+
   delete(uuid: string): ObservationDetail {
+    this.checkEditable(requireObservation(this.db, uuid));
     const rec = markDeleted(this.db, uuid);
     this.changed(rec.indicator_code);
     return toDetail(rec);

@@ -62,6 +62,11 @@ export interface MainCoreOptions {
    * path, or null when the user cancelled. Main writes exports only to paths chosen this way.
    */
   saveDialog(options: SaveDialogOptions): Promise<string | null>;
+  /**
+   * Opens a web page in the user's browser (Electron: shell.openExternal). Only ever given links of
+   * documents main checked: https, or the server's own origin (src/main/documents/documents.ts).
+   */
+  openExternal?(url: string): Promise<void>;
   appVersion: string;
   /** The main process's log file, shown in Settings/About; null when there is none. */
   logFile?: string | null;

@@ -15,6 +15,7 @@ import {
   NotFoundResponse,
   Observation,
   Project,
+  PUSH_MAX_ITEMS,
   REMAINING_HEADER,
   SYNC_TOKEN_HEADER,
   WRITE_ID_HEADER,
@@ -58,6 +59,8 @@ function message(res: AxiosResponse, fallback: string): string {
 
 export class GobsClient implements ServerClient {
   readonly kind = 'gobs-sync' as const;
+  /** The server stores a batch in one transaction (all or nothing). */
+  readonly createBatchSize = PUSH_MAX_ITEMS;
 
   constructor(private readonly http: HttpClient) {}
 
@@ -282,7 +285,7 @@ export class GobsClient implements ServerClient {
     return this.fetch(target, signal);
   }
 
-  async fetch(target: Pick<Target, 'id' | 'uuid'>, signal?: AbortSignal): Promise<ServerSide> {
+  async fetch(target: Pick<Target, 'id' | 'uuid' | 'indicator'>, signal?: AbortSignal): Promise<ServerSide> {
     try {
       const { data } = await this.http.request('get', `/observation/${target.id ?? target.uuid}`, {
         schema: Observation,

@@ -4,7 +4,7 @@
  * Server bodies are validated with the shared zod schemas before anything trusts them.
  */
 import axios, { type AxiosInstance, type AxiosResponse, type Method } from 'axios';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { ApiResponse, DEVICE_HEADER, SESSION_COOKIE } from '../../shared/api';
 import { AppError } from '../errors';
 
@@ -18,6 +18,20 @@ export interface HttpOptions {
   timeoutMs?: number;
   /** Told the outcome of every request: reachability and session validity are tracked from real traffic. */
   onOutcome?: (outcome: 'ok' | 'offline' | 'unauthorized') => void;
+  /** How the token travels: our server's session cookie (the design's), or `Authorization: Bearer` (Lizmap). */
+  auth?: 'cookie' | 'bearer';
+  /** Whether the device UUID goes with every request (our protocol needs it; a Lizmap server does not). */
+  sendDeviceId?: boolean;
+  /**
+   * Which 401 answers mean the session is over (default: every one, as on our server). A Lizmap
+   * server also answers 401 for "not the author" and "outside your area".
+   */
+  sessionRefused?: (res: AxiosResponse) => boolean;
+  /**
+   * Logs in again with the password the OS secret store keeps (when the user chose so) and returns
+   * the new token, or null; a request refused for its session is then sent once more.
+   */
+  renew?: () => Promise<string | null>;
 }
 
 export interface RequestOptions<S extends z.ZodType> {
@@ -107,16 +121,59 @@ export class HttpClient {
     path: string,
     opts: Omit<RequestOptions<z.ZodType>, 'schema'> & { schema?: unknown },
   ): Promise<AxiosResponse> {
+    let res = await this.exchange(method, path, opts);
+    const refused = res.status === 401 && (this.options.sessionRefused?.(res) ?? true);
+    if (refused && this.options.renew) {
+      // The session ended and the user let the OS keep the password: log in again, send once more.
+      const token = await this.renewOnce();
+      if (token) res = await this.exchange(method, path, opts);
+    }
+    const stillRefused = res.status === 401 && (this.options.sessionRefused?.(res) ?? true);
+    if (stillRefused) this.options.onOutcome?.('unauthorized');
+    else if (res.status === 502 || res.status === 503 || res.status === 504) this.options.onOutcome?.('offline');
+    else this.options.onOutcome?.('ok');
+    if (res.status >= 200 && res.status < 300) return res;
+    if (opts.accept?.includes(res.status)) return res;
+    if (res.status === 401 && !stillRefused) {
+      // A refusal that is not about the session (a Lizmap server: "not the author", "outside your area").
+      throw new ServerError('forbidden', serverMessage(res.data) ?? 'The server does not allow this.', 401, res.data);
+    }
+    throw statusError(res);
+  }
+
+  private renewing: Promise<string | null> | null = null;
+
+  /** Requests refused together share one new login. */
+  private renewOnce(): Promise<string | null> {
+    const renew = this.options.renew;
+    if (!renew) return Promise.resolve(null);
+    this.renewing ??= renew()
+      .then((token) => {
+        if (token) this.token = token;
+        return token;
+      })
+      .finally(() => {
+        this.renewing = null;
+      });
+    return this.renewing;
+  }
+
+  /** One request and its answer, whatever the status; network failures are mapped (and reported). */
+  private async exchange(
+    method: Method,
+    path: string,
+    opts: Omit<RequestOptions<z.ZodType>, 'schema'>,
+  ): Promise<AxiosResponse> {
     const headers: Record<string, string> = {
-      [DEVICE_HEADER]: this.options.deviceId,
+      ...(this.options.sendDeviceId === false ? {} : { [DEVICE_HEADER]: this.options.deviceId }),
       Accept: 'application/json',
       ...opts.headers,
     };
     // Absolute URLs (document and media links) get the session only on the server's own origin.
     if (this.token && (!/^https?:\/\//i.test(path) || sameOrigin(path, this.options.baseUrl))) {
-      headers.Cookie = `${SESSION_COOKIE}=${this.token}`;
+      if (this.options.auth === 'bearer') headers['Authorization'] = `Bearer ${this.token}`;
+      else headers.Cookie = `${SESSION_COOKIE}=${this.token}`;
     }
-    let res: AxiosResponse;
     const send = () =>
       this.ax.request({
         method,
@@ -130,25 +187,19 @@ export class HttpClient {
       });
     try {
       try {
-        res = await send();
+        return await send();
       } catch (err) {
         // A kept-alive connection the server closed meanwhile (e.g. it restarted) fails at once on
         // reuse; like browsers, retry such a request once on a fresh connection. Every request of
         // the protocol is safe to repeat (pushes are idempotent by uuid, updates carry their base).
         if (!isStaleSocket(err)) throw err;
-        res = await send();
+        return await send();
       }
     } catch (err) {
       const mapped = mapNetworkError(err, this.options.baseUrl);
       if (mapped.code === 'offline') this.options.onOutcome?.('offline');
       throw mapped;
     }
-    if (res.status === 401) this.options.onOutcome?.('unauthorized');
-    else if (res.status === 502 || res.status === 503 || res.status === 504) this.options.onOutcome?.('offline');
-    else this.options.onOutcome?.('ok');
-    if (res.status >= 200 && res.status < 300) return res;
-    if (opts.accept?.includes(res.status)) return res;
-    throw statusError(res);
   }
 }
 
@@ -192,7 +243,10 @@ function serverMessage(data: unknown): string | null {
     }
   }
   const parsed = ApiResponse.safeParse(body);
-  return parsed.success ? parsed.data.message : null;
+  if (parsed.success) return parsed.data.message;
+  // A Lizmap G-Obs server writes `status` where ours writes `type`.
+  const lizmap = ApiResponse.omit({ type: true }).extend({ status: z.string() }).safeParse(body);
+  return lizmap.success ? lizmap.data.message : null;
 }
 
 export function statusError(res: AxiosResponse): ServerError {

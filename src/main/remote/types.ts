@@ -5,16 +5,21 @@
  * module, say) is one more implementation, with no change to the steps. docs/ARCHITECTURE.md
  * ("A second kind of server") says what each operation promises.
  */
-import type { Indicator, Observation, Project } from '../../shared/api';
 import type { Dimension, DimensionValue } from '../../shared/ipc';
+import type { NotEditableReason, ServerKind } from '../../shared/constants';
+import type { ServerObservation, ServerProject, ServerSeries } from '../../shared/model';
 
-export type ServerKind = 'gobs-sync';
+export type { ServerKind };
 
 /** The content of an observation as the device sends it; server-owned fields are the server's. */
 export interface OutgoingObservation {
   uuid: string;
+  /** The key of its series on this device (our server: the indicator's code). */
   indicator: string;
   timestamp: string;
+  endTimestamp: string | null;
+  /** The shared spatial object it is placed on (a series on such objects), instead of its own geometry. */
+  objectId: string | null;
   x: number;
   y: number;
   wkt: string | null;
@@ -25,21 +30,26 @@ export interface OutgoingObservation {
 export interface Target {
   id: number | null;
   uuid: string;
+  /** The key of its series on this device: a server whose URLs name the series needs it. */
+  indicator: string;
   /** The server version (import) the change started from; null when the device never learnt it. */
   import: number | null;
 }
 
 /** What the server holds of an observation: a version, or a deletion (with its write id when known). */
-export type ServerSide = { observation: Observation } | { deleted: { writeId: string | null } };
+export type ServerSide = { observation: ServerObservation } | { deleted: { writeId: string | null } };
 
 /** The outcome of a change to one observation (update, deletion, media change). */
 export type WriteOutcome =
   /** Done; the observation at its new version when the server says (never for a deletion). */
-  | { kind: 'done'; observation: Observation | null }
+  | { kind: 'done'; observation: ServerObservation | null }
   /** Refused because the server's version is not the one the change was based on (or it is gone). */
   | { kind: 'stale'; server: ServerSide }
-  /** Refused for good as sent (invalid, not allowed): the server's message and the field it names. */
-  | { kind: 'refused'; message: string; field: string | null };
+  /**
+   * Refused for good as sent (invalid, not allowed): the server's message and the field it names;
+   * `notEditable` when the refusal says this user may no longer change the observation at all.
+   */
+  | { kind: 'refused'; message: string; field: string | null; notEditable?: NotEditableReason };
 
 export interface ItemRefusal {
   uuid: string | null;
@@ -51,7 +61,7 @@ export interface ItemRefusal {
 
 /** The outcome of a batch of creations (all or nothing on the server). */
 export type CreateOutcome =
-  | { kind: 'done'; observations: Observation[] }
+  | { kind: 'done'; observations: ServerObservation[] }
   /** Nothing stored. `items` names the culprits when the server does; `forbidden`: true of the whole batch. */
   | { kind: 'refused'; message: string; forbidden: boolean; items: ItemRefusal[] }
   /** Nothing stored: a uuid of the batch exists on the server with other content. */
@@ -80,11 +90,17 @@ export interface Download {
 export interface ServerClient {
   readonly kind: ServerKind;
   readonly baseUrl: string;
+  /**
+   * Most observations one `create` call sends. Our server stores a batch in one transaction; a
+   * Lizmap server takes one observation per request, so its client creates one at a time and
+   * each outcome is exact.
+   */
+  readonly createBatchSize: number;
   logout(): Promise<void>;
-  projects(signal?: AbortSignal, timeoutMs?: number): Promise<Project[]>;
-  project(key: string, signal?: AbortSignal): Promise<Project>;
-  /** The project's indicators, each with its dimensions and documents. */
-  indicators(projectKey: string, signal?: AbortSignal): Promise<Indicator[]>;
+  projects(signal?: AbortSignal, timeoutMs?: number): Promise<ServerProject[]>;
+  project(key: string, signal?: AbortSignal): Promise<ServerProject>;
+  /** The project's series (our server: its indicators), each with its dimensions and documents. */
+  indicators(projectKey: string, signal?: AbortSignal): Promise<ServerSeries[]>;
   /** A document's or a photo's bytes (an absolute URL the server gave, or a path on it). */
   download(url: string, signal?: AbortSignal): Promise<Download>;
   pullObservations(
@@ -92,7 +108,7 @@ export interface ServerClient {
     cursor: string | null,
     limit: number,
     signal?: AbortSignal,
-  ): Promise<PullPage<Observation>>;
+  ): Promise<PullPage<ServerObservation>>;
   /** Uuids of observations deleted on the server that the device may hold. */
   pullDeletions(
     indicator: string,
@@ -122,7 +138,7 @@ export interface ServerClient {
   ): Promise<WriteOutcome>;
   deleteMedia(target: Target, writeId: string, signal?: AbortSignal): Promise<WriteOutcome>;
   /** The server's current side of one observation. */
-  fetch(target: Pick<Target, 'id' | 'uuid'>, signal?: AbortSignal): Promise<ServerSide>;
+  fetch(target: Pick<Target, 'id' | 'uuid' | 'indicator'>, signal?: AbortSignal): Promise<ServerSide>;
   /** Which of these write ids (the device's own) the server committed; empty when it keeps none. */
   committedWrites(writeIds: readonly string[], signal?: AbortSignal): Promise<ReadonlySet<string>>;
 }

@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ServerKind } from '../../shared/constants';
 import { openStore, type Db } from './db';
 
 export interface AccountRef {
@@ -84,4 +85,15 @@ export function loadSessionToken(db: Db): Buffer | null {
   const row = db.prepare('SELECT session_token FROM account WHERE id = 1').get() as
     { session_token: Buffer | null } | undefined;
   return row?.session_token ?? null;
+}
+
+/** Which kind of server the account is on (set at login, read when the app starts offline). */
+export function saveServerKind(db: Db, kind: ServerKind): void {
+  db.prepare('UPDATE account SET server_kind = ? WHERE id = 1').run(kind);
+}
+
+export function loadServerKind(db: Db): ServerKind {
+  const row = db.prepare('SELECT server_kind FROM account WHERE id = 1').get() as
+    { server_kind: ServerKind } | undefined;
+  return row?.server_kind ?? 'gobs-sync';
 }

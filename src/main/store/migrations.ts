@@ -381,4 +381,47 @@ export const MIGRATIONS: readonly Migration[] = [
       END;
     `,
   },
+  {
+    version: 9,
+    name: 'series, server kinds, project files, end times and editability',
+    // A second kind of server (Lizmap with the G-Obs module) has series: project → series →
+    // indicator, observations belonging to a series. A row of `indicator` is now a series — what
+    // the device syncs and the user browses — keyed as before by `code` (our server: one series
+    // per indicator, so every existing row is already a series and keeps its key; a Lizmap series
+    // is '<indicator code>@<series id>'). `server_code` is the indicator's own code on the server:
+    // existing rows get theirs from the key. Existing accounts are on our server.
+    sql: `
+      ALTER TABLE account ADD COLUMN server_kind TEXT NOT NULL DEFAULT 'gobs-sync'
+        CHECK (server_kind IN ('gobs-sync', 'lizmap-gobs'));
+
+      ALTER TABLE project ADD COLUMN geopackage_url TEXT;
+      ALTER TABLE project ADD COLUMN extent TEXT; -- JSON {xmin, ymin, xmax, ymax} (longitude/latitude)
+      -- copies kept for offline use, in the account's documents folder, and the URL each came from
+      ALTER TABLE project ADD COLUMN illustration_file TEXT;
+      ALTER TABLE project ADD COLUMN illustration_from TEXT;
+      ALTER TABLE project ADD COLUMN geopackage_file TEXT;
+      ALTER TABLE project ADD COLUMN geopackage_from TEXT;
+      ALTER TABLE project ADD COLUMN files_at TEXT; -- when the copies were last downloaded
+
+      ALTER TABLE indicator ADD COLUMN server_code TEXT;
+      UPDATE indicator SET server_code = code;
+      ALTER TABLE indicator ADD COLUMN series_id TEXT; -- Lizmap series id; NULL for our server
+      ALTER TABLE indicator ADD COLUMN series_project TEXT; -- the project the series belongs to
+      ALTER TABLE indicator ADD COLUMN layer_code TEXT;
+      ALTER TABLE indicator ADD COLUMN protocol_code TEXT;
+      -- 'point': the user enters a point; 'object': the user picks a shared object of the layer
+      ALTER TABLE indicator ADD COLUMN geometry TEXT CHECK (geometry IN ('point', 'object'));
+      ALTER TABLE indicator ADD COLUMN preview_url TEXT;
+      ALTER TABLE indicator ADD COLUMN preview_file TEXT;
+      ALTER TABLE indicator ADD COLUMN icon_url TEXT;
+      ALTER TABLE indicator ADD COLUMN icon_file TEXT;
+
+      ALTER TABLE observation ADD COLUMN end_timestamp TEXT; -- 'YYYY-MM-DD HH:MM:SS' or NULL
+      -- the shared spatial object (unique id in the series' layer) it was placed on here
+      ALTER TABLE observation ADD COLUMN object_id TEXT;
+      -- whether the server lets this user change it (NULL: it does not say), and why not
+      ALTER TABLE observation ADD COLUMN editable INTEGER;
+      ALTER TABLE observation ADD COLUMN not_editable TEXT CHECK (not_editable IN ('author', 'window', 'area', 'server'));
+    `,
+  },
 ];

@@ -3,18 +3,21 @@
  * Paging is keyset (the last row's sort value + local_id), so page 500 costs what page 1 does.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import type {
-  DimensionValue,
-  ObservationDetail,
-  ObservationFilter,
-  ObservationPage,
-  ObservationRow,
-  ServerVersion,
-  SortColumn,
-  SyncState,
+import {
+  TEXT_DIMENSION_TYPES,
+  type DimensionType,
+  type DimensionValue,
+  type NotEditableReason,
+  type ObservationDetail,
+  type ObservationFilter,
+  type ObservationPage,
+  type ObservationRow,
+  type ServerVersion,
+  type SortColumn,
+  type SyncState,
 } from '../../shared/ipc';
+import type { ServerObservation as WireObservation } from '../../shared/model';
 import { AppError } from '../errors';
-import type { Observation as WireObservation } from '../../shared/api';
 import type { Db } from './db';
 import { stmt } from './statements';
 
@@ -25,9 +28,11 @@ export interface ObsRecord {
   indicator_code: string;
   import: number | null;
   timestamp: string;
+  end_timestamp: string | null;
   x: number;
   y: number;
   wkt: string | null;
+  object_id: string | null;
   vals: string;
   media_url: string | null;
   author: string | null;
@@ -43,6 +48,8 @@ export interface ObsRecord {
   media_file: string | null;
   media_pending: 'upload' | 'delete' | null;
   media_cache: string | null;
+  editable: number | null;
+  not_editable: NotEditableReason | null;
 }
 
 export function searchText(
@@ -67,13 +74,17 @@ export function toRow(r: ObsRecord): ObservationRow {
     indicatorCode: r.indicator_code,
     import: r.import,
     timestamp: r.timestamp,
+    endTimestamp: r.end_timestamp,
     x: r.x,
     y: r.y,
     wkt: r.wkt,
+    objectId: r.object_id,
     values: JSON.parse(r.vals) as Record<string, DimensionValue>,
     author: r.author,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
+    editable: r.editable === null ? null : r.editable === 1,
+    notEditable: r.not_editable,
     state: r.state,
     hasMedia: r.media_pending === 'delete' ? false : r.media_file !== null || r.media_url !== null,
     error: r.error,
@@ -89,6 +100,7 @@ export function toDetail(r: ObsRecord): ObservationDetail {
     serverVersion = {
       import: s.import,
       timestamp: s.timestamp,
+      endTimestamp: s.end_timestamp ?? null,
       x: s.x,
       y: s.y,
       wkt: s.wkt ?? null,
@@ -114,9 +126,11 @@ export function requireObservation(db: Db, uuid: string): ObsRecord {
 /** An observation's content, validated against its indicator (observations/validate.ts). */
 export interface ObservationContent {
   timestamp: string;
+  endTimestamp: string | null;
   x: number;
   y: number;
   wkt: string | null;
+  objectId: string | null;
   values: Record<string, number | boolean | string>;
 }
 
@@ -125,15 +139,18 @@ export function insertLocal(db: Db, indicatorCode: string, v: ObservationContent
   const now = new Date().toISOString();
   stmt(
     db,
-    `INSERT INTO observation (uuid, indicator_code, timestamp, x, y, wkt, vals, author, created_at, updated_at, state, search)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'local', ?)`,
+    `INSERT INTO observation (uuid, indicator_code, timestamp, end_timestamp, x, y, wkt, object_id, vals, author,
+                              created_at, updated_at, state, search)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'local', ?)`,
   ).run(
     uuid,
     indicatorCode,
     v.timestamp,
+    v.endTimestamp,
     v.x,
     v.y,
     v.wkt,
+    v.objectId,
     JSON.stringify(v.values),
     author,
     now,
@@ -157,13 +174,15 @@ export function updateLocal(db: Db, uuid: string, v: ObservationContent): ObsRec
           : 'modified';
     stmt(
       db,
-      `UPDATE observation SET timestamp = ?, x = ?, y = ?, wkt = ?, vals = ?, state = ?, error = NULL, error_field = NULL,
-         local_rev = local_rev + 1, updated_at = ?, search = ? WHERE uuid = ?`,
+      `UPDATE observation SET timestamp = ?, end_timestamp = ?, x = ?, y = ?, wkt = ?, object_id = ?, vals = ?, state = ?,
+         error = NULL, error_field = NULL, local_rev = local_rev + 1, updated_at = ?, search = ? WHERE uuid = ?`,
     ).run(
       v.timestamp,
+      v.endTimestamp,
       v.x,
       v.y,
       v.wkt,
+      v.objectId,
       JSON.stringify(v.values),
       state,
       new Date().toISOString(),
@@ -232,7 +251,7 @@ function sortSpec(column: SortColumn, dims: ReadonlyMap<string, string>): SortSp
       if (!type) throw new AppError('invalid_argument', `This indicator has no dimension "${code}".`, 'sort.column');
       return {
         expr: dimensionSortExpr(code, type, 'o.'),
-        numeric: type !== 'string',
+        numeric: !isTextType(type),
         ...(type === 'boolean' ? {} : { index: dimensionIndexName(code, type) }),
       };
     }
@@ -243,10 +262,14 @@ function sortSpec(column: SortColumn, dims: ReadonlyMap<string, string>): SortSp
  * The sort expression of a dimension; its index (created per indicator) uses the very same text,
  * which is what lets SQLite walk the index instead of sorting the table.
  */
+function isTextType(type: string): boolean {
+  return TEXT_DIMENSION_TYPES.includes(type as DimensionType);
+}
+
 export function dimensionSortExpr(code: string, type: string, prefix = ''): string {
   // The code is checked against the indicator's dimensions and quoted for the JSON path.
   const path = `'$."${code.replace(/["'\\]/g, '')}"'`;
-  return type === 'string'
+  return isTextType(type)
     ? `coalesce(json_extract(${prefix}vals, ${path}), '')`
     : `coalesce(json_extract(${prefix}vals, ${path}), -1e308)`;
 }
@@ -417,6 +440,15 @@ export function rowsInState(
     db,
     'SELECT * FROM observation WHERE indicator_code = ? AND state = ? AND local_id > ? ORDER BY local_id LIMIT ?',
   ).all(indicatorCode, state, afterLocalId, limit) as ObsRecord[];
+}
+
+/** The series of an observation the server has (sent from here or received), or null. */
+export function heldSeriesOf(db: Db, uuid: string): string | null {
+  return (
+    (stmt(db, 'SELECT indicator_code FROM observation WHERE uuid = ? AND (id IS NOT NULL OR push_attempted = 1)')
+      .pluck()
+      .get(uuid) as string | undefined) ?? null
+  );
 }
 
 /** These rows again, as they are now, keeping only those still waiting to be created. */

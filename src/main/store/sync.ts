@@ -3,7 +3,8 @@
  * the row as it is *now* (the user may have edited it while a request was in flight): a server
  * answer only overwrites local content when the revision it was computed for is still current.
  */
-import type { Observation as WireObservation } from '../../shared/api';
+import type { NotEditableReason } from '../../shared/constants';
+import type { ServerObservation as WireObservation } from '../../shared/model';
 import type { Db } from './db';
 import { stmt } from './statements';
 import { randomUUID } from 'node:crypto';
@@ -16,11 +17,21 @@ export function markPushAttempted(db: Db, uuids: readonly string[]): void {
   db.transaction(() => uuids.forEach((u) => mark.run(u)))();
 }
 
-const SERVER_CONTENT = `timestamp = @timestamp, x = @x, y = @y, wkt = @wkt, vals = @vals, search = @search`;
+const SERVER_CONTENT = `timestamp = @timestamp, end_timestamp = @end_timestamp, x = @x, y = @y, wkt = @wkt, vals = @vals,
+  search = @search`;
 // The media URL of an observation does not change when its photo is replaced, but the import
-// does: a cached download is only trusted for the version it was downloaded with.
-const SERVER_META = `id = @id, import = @import, author = @author, created_at = @created_at, updated_at = @updated_at,
-  media_url = @media_url, media_cache = CASE WHEN media_url IS @media_url AND import IS @import THEN media_cache END`;
+// does: a cached download is only trusted for the version it was downloaded with. Whether the user
+// may edit it comes with every version; a passed editing window never comes back (a Lizmap list
+// does not look at the window, only the detail and refusals do).
+const SERVER_META = `id = @id, import = @import, author = CASE WHEN @author_known THEN @author ELSE author END,
+  created_at = @created_at, updated_at = @updated_at,
+  media_url = @media_url, media_cache = CASE WHEN media_url IS @media_url AND import IS @import THEN media_cache END,
+  editable = CASE WHEN not_editable = 'window' THEN 0 ELSE @editable END,
+  not_editable = CASE
+    WHEN not_editable = 'window' THEN 'window'
+    WHEN @editable = 0 AND @from_detail AND editable = 1 THEN 'window'
+    WHEN @editable = 0 AND @from_detail AND not_editable IS NOT NULL THEN not_editable
+    ELSE @not_editable END`;
 
 function params(o: WireObservation) {
   const values = valuesFromWire(o.values);
@@ -29,6 +40,7 @@ function params(o: WireObservation) {
     id: o.id,
     import: o.import,
     timestamp: o.timestamp,
+    end_timestamp: o.end_timestamp ?? null,
     x: o.x,
     y: o.y,
     wkt: o.wkt ?? null,
@@ -37,6 +49,10 @@ function params(o: WireObservation) {
     created_at: o.created_at ?? null,
     updated_at: o.updated_at ?? null,
     media_url: o.media_url ?? null,
+    author_known: o.author === undefined ? 0 : 1,
+    editable: o.editable === undefined || o.editable === null ? null : o.editable ? 1 : 0,
+    not_editable: o.editable === false ? (o.not_editable ?? 'server') : null,
+    from_detail: o.editable_from === 'detail' ? 1 : 0,
     search: searchText(o.timestamp, values, o.author ?? null, o.uuid),
   };
 }
@@ -154,15 +170,18 @@ export function applyPulled(db: Db, o: WireObservation): 'inserted' | 'updated' 
   if (!r) {
     stmt(
       db,
-      `INSERT INTO observation (uuid, id, indicator_code, import, timestamp, x, y, wkt, vals, author, created_at, updated_at, media_url, state, search)
-       VALUES (@uuid, @id, @indicator_code, @import, @timestamp, @x, @y, @wkt, @vals, @author, @created_at, @updated_at, @media_url, 'synced', @search)`,
+      `INSERT INTO observation (uuid, id, indicator_code, import, timestamp, end_timestamp, x, y, wkt, vals, author,
+                                created_at, updated_at, media_url, editable, not_editable, state, search)
+       VALUES (@uuid, @id, @indicator_code, @import, @timestamp, @end_timestamp, @x, @y, @wkt, @vals, @author,
+               @created_at, @updated_at, @media_url, @editable, @not_editable, 'synced', @search)`,
     ).run({ ...p, indicator_code: o.indicator });
     return 'inserted';
   }
   switch (r.state) {
     case 'synced':
       stmt(db, `UPDATE observation SET ${SERVER_META}, ${SERVER_CONTENT} WHERE uuid = @uuid`).run(p);
-      return 'updated';
+      // The version held here again (a batch sent twice, an overlapping time window): nothing new.
+      return r.import === o.import ? 'kept' : 'updated';
     case 'local':
       // Our own create whose answer we never saw: adopt the server's identity, keep our content to re-send.
       stmt(db, `UPDATE observation SET ${SERVER_META}, state = 'modified' WHERE uuid = @uuid`).run(p);
@@ -283,5 +302,20 @@ export function resolveConflict(
       ).run(mineDeleted ? 'deleted' : 'modified', mineDeleted ? 'synced' : null, server.import, uuid);
     }
     return { row: requireObservation(db, uuid), removed: null };
+  })();
+}
+
+/** The server said this user may no longer change the observation (editing window, author, area). */
+export function markNotEditable(db: Db, uuid: string, reason: NotEditableReason): void {
+  stmt(db, 'UPDATE observation SET editable = 0, not_editable = ? WHERE uuid = ?').run(reason, uuid);
+}
+
+/** Applies one observation read on its own (a detail); true when the row changed. */
+export function applyPulledDetail(db: Db, o: WireObservation): boolean {
+  return db.transaction(() => {
+    const before = findObservation(db, o.uuid);
+    const outcome = applyPulled(db, o);
+    const after = findObservation(db, o.uuid);
+    return outcome !== 'kept' || before?.editable !== after?.editable || before?.media_url !== after?.media_url;
   })();
 }

@@ -1,12 +1,13 @@
 /**
- * One project's sync, in the order the design prescribes: refresh the project, its indicators and
- * their documents; then per indicator push creations, updates, deletions and photo changes, then
- * pull observations and deletions.
+ * One project's sync, in the order the design prescribes: refresh the project, its files, its
+ * series (indicators) and their documents; then per series push creations, updates, deletions and
+ * photo changes, then pull observations and deletions.
  */
-import type { Indicator } from '../../shared/api';
+import type { ServerSeries } from '../../shared/model';
 import { downloadDocument, removeCachedFiles } from '../documents/documents';
+import { refreshProjectFiles } from '../documents/projectFiles';
 import { AppError } from '../errors';
-import { getIndicatorDef, saveDocuments, saveProjectIndicators } from '../store/indicators';
+import { getIndicatorDef, LINK_DOCUMENT_TYPE, saveDocuments, saveProjectIndicators } from '../store/indicators';
 import { updateProjectDetails } from '../store/projects';
 import { pullDeletions, pullObservations } from './pull';
 import { pushCreations, pushDeletions, pushMedia, pushUpdates } from './push';
@@ -18,6 +19,8 @@ export async function syncProject(step: Step, projectKey: string): Promise<void>
   updateProjectDetails(db, await step.client.project(projectKey, step.signal));
   const indicators = await step.client.indicators(projectKey, step.signal);
   saveProjectIndicators(db, projectKey, indicators);
+  step.progress('documents', { indicatorCode: null, done: 0, total: null });
+  step.report.problems.push(...(await refreshProjectFiles(step.store, step.client, projectKey, step.signal)));
   await refreshDocuments(step, indicators);
   for (const ind of indicators) {
     checkCancelled(step);
@@ -33,12 +36,14 @@ export async function syncProject(step: Step, projectKey: string): Promise<void>
   }
 }
 
-async function refreshDocuments(step: Step, indicators: readonly Indicator[]): Promise<void> {
+async function refreshDocuments(step: Step, indicators: readonly ServerSeries[]): Promise<void> {
   let done = 0;
   for (const ind of indicators) {
     step.progress('documents', { indicatorCode: ind.code, done, total: indicators.length });
     removeCachedFiles(step.store, saveDocuments(step.store.db, ind.code, ind.documents));
     for (const doc of ind.documents) {
+      // A link to a web page is opened in the browser when asked, never downloaded.
+      if (doc.type === LINK_DOCUMENT_TYPE) continue;
       try {
         await downloadDocument(step.store, step.client, doc.uuid, step.signal);
       } catch (err) {

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Observation } from '../../shared/api';
+import type { ServerObservation as Observation } from '../../shared/model';
 import type { Dimension, DimensionValue } from '../../shared/ipc';
 import { sniffImage } from '../../shared/images';
 import { removeMediaFiles } from '../media/photos';
@@ -26,6 +26,7 @@ import {
   dropMediaChange,
   markConflict,
   markDeletionRejected,
+  markNotEditable,
   markPushAttempted,
   markRejected,
   mediaWriteDone,
@@ -45,6 +46,8 @@ function outgoing(r: ObsRecord): OutgoingObservation {
     uuid: r.uuid,
     indicator: r.indicator_code,
     timestamp: r.timestamp,
+    endTimestamp: r.end_timestamp,
+    objectId: r.object_id,
     x: r.x,
     y: r.y,
     wkt: r.wkt,
@@ -52,7 +55,7 @@ function outgoing(r: ObsRecord): OutgoingObservation {
   };
 }
 
-const target = (r: ObsRecord): Target => ({ id: r.id, uuid: r.uuid, import: r.import });
+const target = (r: ObsRecord): Target => ({ id: r.id, uuid: r.uuid, indicator: r.indicator_code, import: r.import });
 
 function sameContent(r: ObsRecord, o: Observation): boolean {
   const mine = JSON.parse(r.vals) as Record<string, unknown>;
@@ -60,6 +63,7 @@ function sameContent(r: ObsRecord, o: Observation): boolean {
   const keys = new Set([...Object.keys(mine), ...Object.keys(theirs)]);
   return (
     r.timestamp === o.timestamp &&
+    (r.end_timestamp ?? null) === (o.end_timestamp ?? null) &&
     r.x === o.x &&
     r.y === o.y &&
     (r.wkt === null || r.wkt === o.wkt) &&
@@ -166,7 +170,7 @@ export async function pushCreations(step: Step, code: string, dims: readonly Dim
   let after = 0;
   for (;;) {
     checkCancelled(step);
-    const rows = rowsInState(db, code, 'local', after, step.opts.pushBatch);
+    const rows = rowsInState(db, code, 'local', after, Math.min(step.opts.pushBatch, step.client.createBatchSize));
     if (rows.length === 0) break;
     after = rows.at(-1)!.local_id;
     await pushCreationBatch(step, rows, dims);
@@ -333,6 +337,7 @@ async function pushChange(
     if (outcome.kind === 'refused') {
       if (kind === 'update') markRejected(db, r.uuid, outcome.message, outcome.field, r.local_rev);
       else markDeletionRejected(db, r.uuid, outcome.message, r.local_rev);
+      if (outcome.notEditable) markNotEditable(db, r.uuid, outcome.notEditable);
       const what = kind === 'update' ? 'Change to' : 'Deletion of';
       step.report.problems.push(`${what} observation ${r.uuid} refused by the server: ${outcome.message}`);
       return false;
@@ -407,7 +412,10 @@ async function pushMediaChange(step: Step, r: ObsRecord): Promise<ObsRecord | nu
   }
   if (outcome.kind === 'refused') {
     step.report.problems.push(`Photo of observation ${r.uuid} refused by the server: ${outcome.message}`);
-    applyAnswer(step, 'media', r.uuid, () => dropMediaChange(db, r.uuid, r.media_pending));
+    applyAnswer(step, 'media', r.uuid, () => {
+      dropMediaChange(db, r.uuid, r.media_pending);
+      if (outcome.notEditable) markNotEditable(db, r.uuid, outcome.notEditable);
+    });
     return null;
   }
   await settle(step, 'media', r.uuid, outcome.server);

@@ -13,7 +13,7 @@
  *   edited here since, the device has nothing newer: adopt the server's version; otherwise the same
  *   observation was changed on both sides: a conflict.
  */
-import type { Observation } from '../../shared/api';
+import type { ServerObservation as Observation } from '../../shared/model';
 import type { SyncState } from '../../shared/ipc';
 import type { PendingWrite } from '../store/writes';
 

@@ -7,13 +7,12 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { projectGeoPackagePath } from '../../../src/main/analyst/layers';
 import { readGeoPackageLayers } from '../../../src/main/geopackage/reader';
 import { accountDir } from '../../../src/main/store/account';
 import type { ExportProgress } from '../../../src/shared/ipc';
 import { createTestDesktop, type TestDesktop } from '../../helpers/desktop';
 import { hasGdal } from '../../helpers/gdal';
-import { seedAnalystAccount, seedWaterObservations } from '../../helpers/seedAnalyst';
+import { seedAnalystAccount, seededGeoPackagePath, seedWaterObservations } from '../../helpers/seedAnalyst';
 import { rejection } from './support';
 
 let d: TestDesktop;
@@ -80,7 +79,7 @@ beforeAll(async () => {
   seedWaterObservations(d.dataDir, ref, 500, { stations: 20 });
   account = accountDir(d.dataDir, ref);
   d = await d.restart();
-  gpkg = projectGeoPackagePath(account, 'water');
+  gpkg = seededGeoPackagePath(d.dataDir, ref);
 });
 afterAll(() => d.close(true));
 

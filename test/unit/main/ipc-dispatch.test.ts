@@ -27,7 +27,8 @@ describe('IPC dispatch', () => {
   it('passes the parsed argument (trimmed) to the handler and wraps its result', async () => {
     const dispatch = createDispatcher(partialHandlers(async (args) => args));
     const result = await dispatch('auth.login', { ...goodLogin, username: '  demo  ' });
-    expect(result).toEqual({ ok: true, value: goodLogin });
+    // The password is remembered only when the user asks (the schema's default).
+    expect(result).toEqual({ ok: true, value: { ...goodLogin, rememberPassword: false } });
   });
 
   it('refuses unknown channels', async () => {

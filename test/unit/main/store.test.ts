@@ -40,6 +40,56 @@ describe('store migrations', () => {
     again.close();
   });
 
+  it('moves a store of our server to series (migration 9) without losing anything', () => {
+    const file = join(tmp(), 's.sqlite');
+    const old = new Database(file);
+    const before = MIGRATIONS.filter((m) => m.version < 9);
+    migrate(old, before);
+    old
+      .prepare("INSERT INTO account (id, server_url, username) VALUES (1, 'https://gobs.example.org/api', 'al')")
+      .run();
+    old.prepare("INSERT INTO project (key, label, media_url) VALUES ('p', 'P', 'https://x/p.png')").run();
+    old
+      .prepare(
+        "INSERT INTO indicator (code, label, date_format, dimensions, pull_ack) VALUES ('rain', 'Rain', 'day', '[]', 'tok')",
+      )
+      .run();
+    old
+      .prepare(
+        "INSERT INTO observation (uuid, indicator_code, timestamp, x, y, wkt, vals, state) VALUES ('u1', 'rain', '2024-01-01 00:00:00', 3.5, 43.6, 'POINT(3.5 43.6)', '{\"rain\":2}', 'modified')",
+      )
+      .run();
+    old.close();
+    const db = openStore(file);
+    expect(schemaVersion(db)).toBe(MIGRATIONS.at(-1)?.version);
+    expect(db.prepare('SELECT server_kind FROM account').pluck().get()).toBe('gobs-sync');
+    expect(db.prepare('SELECT label, media_url, geopackage_url FROM project').get()).toEqual({
+      label: 'P',
+      media_url: 'https://x/p.png',
+      geopackage_url: null,
+    });
+    expect(db.prepare('SELECT code, server_code, series_id, pull_ack FROM indicator').get()).toEqual({
+      code: 'rain',
+      server_code: 'rain',
+      series_id: null,
+      pull_ack: 'tok',
+    });
+    expect(
+      db.prepare('SELECT uuid, x, y, wkt, vals, state, end_timestamp, object_id, editable FROM observation').get(),
+    ).toEqual({
+      uuid: 'u1',
+      x: 3.5,
+      y: 43.6,
+      wkt: 'POINT(3.5 43.6)',
+      vals: '{"rain":2}',
+      state: 'modified',
+      end_timestamp: null,
+      object_id: null,
+      editable: null,
+    });
+    db.close();
+  });
+
   it('rolls a failing migration back whole, leaving the previous version', () => {
     const file = join(tmp(), 's.sqlite');
     const broken = [

@@ -24,6 +24,11 @@ const GPKG_TYPES: Record<Dimension['type'], GpkgColumnType> = {
   real: 'REAL',
   boolean: 'BOOLEAN',
   string: 'TEXT',
+  text: 'TEXT',
+  date: 'DATE', // 'YYYY-MM-DD', as GeoPackage's DATE is
+  // GeoPackage's DATETIME is UTC ('…Z'); a Lizmap timestamp is the server's local time with no
+  // zone, so it stays text rather than being given a zone it does not have.
+  timestamp: 'TEXT',
 };
 
 /** Columns for a format: CSV carries x, y and the WKT; GeoJSON and GeoPackage carry a geometry instead. */
@@ -80,6 +85,9 @@ export function cellValue(c: ExportColumn, r: DecodedRow): string | number | boo
     case 'boolean':
       return typeof v === 'boolean' ? v : null;
     case 'string':
+    case 'text':
+    case 'date':
+    case 'timestamp':
       return typeof v === 'string' ? v : String(v);
   }
 }

@@ -16,10 +16,15 @@ interface Props {
   change: PhotoChange;
   onChange(change: PhotoChange): void;
   error?: string;
+  /** The image types the server takes, when it takes fewer than this app (a Lizmap server: no WebP). */
+  accepted?: readonly string[];
+  disabled?: boolean;
 }
 
 /** Attach, preview, replace or remove the photo; nothing reaches main until the form is saved. */
-export function PhotoField({ current, change, onChange, error }: Props) {
+const ALL_TYPES = IMAGE_TYPES.map((type) => type.mime);
+
+export function PhotoField({ current, change, onChange, error, accepted = ALL_TYPES, disabled = false }: Props) {
   const id = useId();
   const input = useRef<HTMLInputElement>(null);
   const [localError, setLocalError] = useState<string>();
@@ -43,8 +48,13 @@ export function PhotoField({ current, change, onChange, error }: Props) {
     if (!file) return;
     // Recognised from its bytes, as main and the server will: the name and declared type prove nothing.
     const head = new Uint8Array(await file.slice(0, IMAGE_SNIFF_BYTES).arrayBuffer());
-    if (!sniffImage(head)) {
+    const type = sniffImage(head);
+    if (!type) {
       setLocalError(t('observation.photoNotImage'));
+      return;
+    }
+    if (!accepted.includes(type.mime)) {
+      setLocalError(t('observation.errors.photoType'));
       return;
     }
     if (file.size > MAX_MEDIA_BYTES) {
@@ -56,7 +66,7 @@ export function PhotoField({ current, change, onChange, error }: Props) {
   }
 
   return (
-    <fieldset className="photo-field" aria-describedby={message ? `${id}-error` : undefined}>
+    <fieldset className="photo-field" disabled={disabled} aria-describedby={message ? `${id}-error` : undefined}>
       <legend>{t('observation.photo')}</legend>
       <div className="photo-body">
         <div className="photo-frame">
@@ -71,7 +81,9 @@ export function PhotoField({ current, change, onChange, error }: Props) {
             ref={input}
             id={`${id}-file`}
             type="file"
-            accept={IMAGE_TYPES.map((type) => type.mime).join(',')}
+            accept={IMAGE_TYPES.filter((type) => accepted.includes(type.mime))
+              .map((type) => type.mime)
+              .join(',')}
             className="visually-hidden"
             tabIndex={-1}
             aria-label={hasPhoto ? t('observation.replacePhoto') : t('observation.attachPhoto')}

@@ -9,7 +9,8 @@ import { parseNumber, parseTimestamp } from './format';
 import type { DateFormat, Dimension, DimensionValue } from '../../../shared/ipc';
 import { checkObservation, type CleanObservation, type RuleError } from '../../../shared/observation';
 
-export type LocationMode = 'point' | 'wkt';
+/** A point, a WKT geometry, or a shared object of the series' layer (Lizmap series on shared objects). */
+export type LocationMode = 'point' | 'wkt' | 'object';
 
 export interface FormState {
   timestamp: string;
@@ -19,6 +20,10 @@ export interface FormState {
   lon: string;
   lat: string;
   wkt: string;
+  /** The end time as typed (servers that keep one); '' or absent: none. */
+  end?: string;
+  /** The picked shared object's unique id ('' or absent when none is picked). */
+  objectId?: string;
 }
 
 export interface Parsed {
@@ -27,6 +32,7 @@ export interface Parsed {
   x?: number;
   y?: number;
   wkt: string | null;
+  objectId?: string;
 }
 
 export type FieldErrors = Record<string, string>;
@@ -40,7 +46,9 @@ const WHOLE = /^[-+−]?[\d\s\u00a0\u202f]+$/;
  */
 function ruleInput(raw: string, d: Dimension): unknown {
   const text = raw.trim();
-  if (d.type === 'string') return raw;
+  if (d.type === 'string' || d.type === 'text') return raw;
+  // A date or date-and-time input gives 'YYYY-MM-DD' or 'YYYY-MM-DDTHH:MM[:SS]': the rule reads both.
+  if (d.type === 'date' || d.type === 'timestamp') return text;
   if (d.type === 'boolean' || text === '') return text;
   const n = d.type === 'integer' && !WHOLE.test(text) ? null : parseNumber(text);
   return n ?? text;
@@ -69,6 +77,10 @@ function messageOf(e: RuleError): string {
       return t('observation.errors.integer');
     case 'real':
       return t('observation.errors.real');
+    case 'date':
+      return t('observation.errors.date');
+    case 'timestamp':
+      return t('observation.errors.dateTime');
     default:
       return t('observation.errors.text');
   }
@@ -87,7 +99,12 @@ export function validateForm(
   let x: number | undefined;
   let y: number | undefined;
   let wkt: string | null = null;
-  if (form.mode === 'point') {
+  if (form.mode === 'object') {
+    // The object's own geometry places it (the server's); the rule checks the rest on a stand-in point.
+    x = 0;
+    y = 0;
+    if (!form.objectId) own['objectId'] = t('observation.errors.spatialObject');
+  } else if (form.mode === 'point') {
     x = parseNumber(form.lon) ?? undefined;
     y = parseNumber(form.lat) ?? undefined;
     if (form.lon.trim() !== '' && x === undefined) own['x'] = t('observation.errors.longitude');
@@ -116,7 +133,7 @@ export function validateForm(
   }
   Object.assign(found, own);
   // In the form's order, so the summary reads top to bottom and focus goes to the first field.
-  const order = ['timestamp', ...dimensions.map((d) => `values.${d.code}`), 'x', 'y', 'wkt'];
+  const order = ['timestamp', ...dimensions.map((d) => `values.${d.code}`), 'x', 'y', 'wkt', 'objectId'];
   const errors: FieldErrors = {};
   for (const field of [...order, ...Object.keys(found)]) if (found[field] !== undefined) errors[field] ??= found[field];
   if (Object.keys(errors).length > 0 || 'errors' in r) return { errors };
@@ -127,6 +144,7 @@ export function validateForm(
       values: ok.values,
       ...(form.mode === 'point' ? { x: ok.x, y: ok.y } : {}),
       wkt: form.mode === 'wkt' ? ok.wkt : null,
+      ...(form.mode === 'object' && form.objectId ? { objectId: form.objectId } : {}),
     },
     normalised: ok,
     errors,

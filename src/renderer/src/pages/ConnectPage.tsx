@@ -16,6 +16,7 @@ export function ConnectPage() {
   const [serverUrl, setServerUrl] = useState(status.serverUrl ?? DEFAULT_URL);
   const [username, setUsername] = useState(status.username ?? '');
   const [password, setPassword] = useState('');
+  const [rememberPassword, setRememberPassword] = useState(status.passwordRemembered);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<GobsError>();
   const [confirmInsecure, setConfirmInsecure] = useState(false);
@@ -45,6 +46,7 @@ export function ConnectPage() {
         serverUrl,
         username,
         password,
+        rememberPassword,
         ...(allowInsecure ? { allowInsecure } : {}),
       });
       setPassword('');
@@ -135,6 +137,10 @@ export function ConnectPage() {
             />
           )}
         </Field>
+        <label className="checkbox-row">
+          <input type="checkbox" checked={rememberPassword} onChange={(e) => setRememberPassword(e.target.checked)} />{' '}
+          <span className="small">{t('connect.remember')}</span>
+        </label>
         <div className="form-actions">
           <button type="submit" className="btn btn-primary" disabled={busy}>
             {busy ? t('connect.submitting') : t('connect.submit')}

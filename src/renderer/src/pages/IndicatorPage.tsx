@@ -25,7 +25,7 @@ import type {
 import type { GobsError } from '../../../shared/errors';
 import { SAVE_ONLY_DOCUMENT_KINDS } from '../../../shared/constants';
 
-const DOCUMENT_TYPES = ['preview', 'image', 'video', 'document'];
+const DOCUMENT_TYPES = ['preview', 'image', 'video', 'document', 'url'];
 
 /** Which save-only kind the warning names; any other reads as a file of unknown type. */
 function unsafeKindKey(kind: string): MessageId {
@@ -172,7 +172,11 @@ function Documents({ indicatorCode }: { indicatorCode: string }) {
                   </span>
                 ) : (
                   <span className={`small ${d.cached ? 'is-cached' : 'muted'}`}>
-                    {d.cached ? t('indicator.cached') : t('indicator.notCached')}
+                    {d.link
+                      ? t('indicator.opensInBrowser')
+                      : d.cached
+                        ? t('indicator.cached')
+                        : t('indicator.notCached')}
                   </span>
                 )}
               </li>

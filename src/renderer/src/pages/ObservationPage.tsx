@@ -18,11 +18,18 @@ import {
   formatNumberInput,
   nowTimestampInput,
   parseNumber,
+  parseTimestamp,
   timestampPattern,
   toTimestampInput,
 } from '../lib/format';
 import { validateForm, type FieldErrors, type FormState } from '../lib/validate';
-import type { IndicatorSummary, MediaContent, ObservationDetail } from '../../../shared/ipc';
+import {
+  LIZMAP_MEDIA_TYPES,
+  type IndicatorSummary,
+  type MediaContent,
+  type ObservationDetail,
+  type SpatialObjectSummary,
+} from '../../../shared/ipc';
 import type { Geometry } from '../../../shared/geometry';
 import { formatWkt, parseWkt } from '../../../shared/wkt';
 import type { GobsError } from '../../../shared/errors';
@@ -39,9 +46,18 @@ interface Props {
 
 export function ObservationPage({ projectKey, indicatorCode, uuid }: Props) {
   const indicator = useAsync(() => window.gobs.indicators.get({ indicatorCode }), [indicatorCode]);
+  const { status } = useSession();
+  // A Lizmap server's list does not say whether the editing window has passed: read the
+  // observation from the server before showing it for editing (the stored copy when offline).
+  const fresh = status.serverKind === 'lizmap-gobs';
   const existing = useAsync<ObservationDetail | null>(
-    () => (uuid ? window.gobs.observations.get({ uuid }) : Promise.resolve(null)),
-    [uuid],
+    () =>
+      uuid
+        ? fresh
+          ? window.gobs.observations.refresh({ uuid })
+          : window.gobs.observations.get({ uuid })
+        : Promise.resolve(null),
+    [uuid, fresh],
   );
   const projectLabel = useProjectLabel(projectKey);
   const ind = indicator.data;
@@ -102,9 +118,11 @@ function initialForm(indicator: IndicatorSummary, o: ObservationDetail | null): 
   }
   const isPoint = !o?.wkt || /^\s*POINT\s*\(/i.test(o.wkt);
   return {
+    objectId: o?.objectId ?? '',
+    end: o?.endTimestamp ? toTimestampInput(o.endTimestamp, indicator.dateFormat) : '',
     timestamp: o ? toTimestampInput(o.timestamp, indicator.dateFormat) : nowTimestampInput(indicator.dateFormat),
     values,
-    mode: isPoint ? 'point' : 'wkt',
+    mode: indicator.geometry === 'object' ? 'object' : isPoint ? 'point' : 'wkt',
     lon: o ? formatNumberInput(o.x) : '',
     lat: o ? formatNumberInput(o.y) : '',
     wkt: o?.wkt ?? '',
@@ -139,6 +157,8 @@ function ObservationForm({ projectKey, indicator, observation, onReload }: FormP
       x: t('observation.longitude'),
       y: t('observation.latitude'),
       wkt: t('observation.wkt'),
+      objectId: t('observation.spatialObject'),
+      endTimestamp: t('observation.endTimestamp'),
     };
     return known[field] ?? indicator.dimensions.find((d) => `values.${d.code}` === field)?.name ?? null;
   };
@@ -149,6 +169,11 @@ function ObservationForm({ projectKey, indicator, observation, onReload }: FormP
   const [photo, setPhoto] = useState<PhotoChange>({ file: null, remove: false });
   const [media, setMedia] = useState<MediaContent | null>(null);
   const [summary, setSummary] = useState<string>();
+  const onObjects = indicator.geometry === 'object';
+  const objects = useAsync<SpatialObjectSummary[]>(
+    () => (onObjects ? window.gobs.indicators.objects({ indicatorCode: indicator.code }) : Promise.resolve([])),
+    [indicator.code, onObjects],
+  );
   const formRef = useRef<HTMLFormElement>(null);
   const code = indicator.code;
   const back = () => {
@@ -240,8 +265,26 @@ function ObservationForm({ projectKey, indicator, observation, onReload }: FormP
   async function save(ev: FormEvent) {
     ev.preventDefault();
     setSaveError(undefined);
-    const { parsed, errors: errs } = validateForm(form, indicator.dimensions, indicator.dateFormat);
+    // The series' geometry may be learnt after the form opened (the project's GeoPackage comes with the sync).
+    const checked = onObjects ? { ...form, mode: 'object' as const } : form;
+    const { parsed, errors: errs } = validateForm(checked, indicator.dimensions, indicator.dateFormat);
+    // An end time, on a server that keeps one (Lizmap series): optional, read like the start.
+    const endText = form.end ?? '';
+    const endUntouched =
+      observation?.endTimestamp != null && endText === toTimestampInput(observation.endTimestamp, indicator.dateFormat);
+    const end =
+      endText.trim() === ''
+        ? null
+        : endUntouched
+          ? observation.endTimestamp
+          : parseTimestamp(endText, indicator.dateFormat);
+    if (endText.trim() !== '' && end === null) errs['endTimestamp'] = t('observation.errors.timestamp');
     setErrors(errs);
+    if (errs['endTimestamp']) {
+      setSummary(summaryOf(errs));
+      focusFirstError(errs);
+      return;
+    }
     if (!parsed) {
       setSummary(summaryOf(errs));
       focusFirstError(errs);
@@ -253,10 +296,15 @@ function ObservationForm({ projectKey, indicator, observation, onReload }: FormP
       // A time the user did not touch goes back exactly as stored, not rounded to the input's precision.
       const untouched = observation && form.timestamp === toTimestampInput(observation.timestamp, indicator.dateFormat);
       const timestamp = untouched ? observation.timestamp : parsed.timestamp;
-      const fields = { timestamp, values: parsed.values, x: parsed.x, y: parsed.y, wkt: parsed.wkt };
+      // On a shared object only the object is named: its geometry is the server's.
+      const fields =
+        checked.mode === 'object'
+          ? { timestamp, values: parsed.values, ...(parsed.objectId ? { objectId: parsed.objectId } : {}) }
+          : { timestamp, values: parsed.values, x: parsed.x, y: parsed.y, wkt: parsed.wkt };
+      const withEnd = indicator.series ? { ...fields, endTimestamp: end } : fields;
       let saved = observation
-        ? await window.gobs.observations.update({ uuid: observation.uuid, ...fields })
-        : await window.gobs.observations.create({ indicatorCode: code, ...fields });
+        ? await window.gobs.observations.update({ uuid: observation.uuid, ...withEnd })
+        : await window.gobs.observations.create({ indicatorCode: code, ...withEnd });
       if (photo.file) {
         saved = await window.gobs.media.attach({
           uuid: saved.uuid,
@@ -340,6 +388,10 @@ function ObservationForm({ projectKey, indicator, observation, onReload }: FormP
 
   const someoneElses = Boolean(observation?.author && status.username && observation.author !== status.username);
   const deleted = observation?.state === 'deleted';
+  const readOnly = observation?.editable === false;
+  const locked = deleted || readOnly;
+  // Once on the server, a shared object's place stays: the module would rewrite the object itself.
+  const placeFixed = observation !== null && observation.id !== null;
 
   return (
     <form
@@ -374,7 +426,12 @@ function ObservationForm({ projectKey, indicator, observation, onReload }: FormP
           </a>
         </div>
       )}
-      {someoneElses && observation?.author && observation.state === 'synced' && (
+      {readOnly && (
+        <p className="banner banner-info" role="note" data-testid="read-only">
+          {t(`observation.readOnly.${observation?.notEditable ?? 'server'}`)}
+        </p>
+      )}
+      {!readOnly && someoneElses && observation?.author && observation.state === 'synced' && (
         <p className="banner banner-info">{t('observation.othersAuthor', { author: observation.author })}</p>
       )}
       {deleted && (
@@ -394,7 +451,7 @@ function ObservationForm({ projectKey, indicator, observation, onReload }: FormP
 
       <div className="obs-form-grid">
         <div className="obs-form-main">
-          <fieldset disabled={deleted}>
+          <fieldset disabled={locked}>
             <legend>{t('observation.values')}</legend>
             <div className="form-grid">
               <Field
@@ -421,6 +478,27 @@ function ObservationForm({ projectKey, indicator, observation, onReload }: FormP
                   />
                 )}
               </Field>
+              {indicator.series && (
+                <Field
+                  label={t('observation.endTimestamp')}
+                  hint={t('observation.endTimestampHint', { pattern: timestampPattern(indicator.dateFormat) })}
+                  error={errors['endTimestamp']}
+                >
+                  {({ id, describedBy, invalid }) => (
+                    <input
+                      id={id}
+                      data-field="endTimestamp"
+                      type="text"
+                      autoComplete="off"
+                      spellCheck={false}
+                      value={form.end ?? ''}
+                      onChange={(e) => set({ end: e.target.value })}
+                      aria-describedby={describedBy}
+                      aria-invalid={invalid}
+                    />
+                  )}
+                </Field>
+              )}
               {indicator.dimensions.map((d) => {
                 const key = `values.${d.code}`;
                 return (
@@ -445,6 +523,27 @@ function ObservationForm({ projectKey, indicator, observation, onReload }: FormP
                           <option value="true">{t('observation.yes')}</option>
                           <option value="false">{t('observation.no')}</option>
                         </select>
+                      ) : d.type === 'date' || d.type === 'timestamp' ? (
+                        <input
+                          id={id}
+                          data-field={key}
+                          type={d.type === 'date' ? 'date' : 'datetime-local'}
+                          step={d.type === 'timestamp' ? 1 : undefined}
+                          value={(form.values[d.code] ?? '').replace(' ', 'T')}
+                          onChange={(e) => setValue(d.code, e.target.value)}
+                          aria-describedby={describedBy}
+                          aria-invalid={invalid}
+                        />
+                      ) : d.type === 'text' ? (
+                        <textarea
+                          id={id}
+                          data-field={key}
+                          rows={3}
+                          value={form.values[d.code] ?? ''}
+                          onChange={(e) => setValue(d.code, e.target.value)}
+                          aria-describedby={describedBy}
+                          aria-invalid={invalid}
+                        />
                       ) : (
                         <input
                           id={id}
@@ -464,79 +563,123 @@ function ObservationForm({ projectKey, indicator, observation, onReload }: FormP
             </div>
           </fieldset>
 
-          <fieldset disabled={deleted}>
+          <fieldset disabled={locked}>
             <legend>{t('observation.location')}</legend>
-            <div className="segmented" role="radiogroup" aria-label={t('observation.locationMode')}>
-              {(['point', 'wkt'] as const).map((m) => (
-                <label key={m} className={form.mode === m ? 'is-on' : undefined}>
-                  <input
-                    type="radio"
-                    name="location-mode"
-                    value={m}
-                    checked={form.mode === m}
-                    onChange={() => set({ mode: m })}
-                  />
-                  {m === 'point' ? t('observation.modePoint') : t('observation.modeWkt')}
-                </label>
-              ))}
-            </div>
-            {form.mode === 'point' ? (
-              <div className="form-grid">
-                <Field
-                  label={t('observation.longitude')}
-                  unit={t('observation.degrees')}
-                  error={errors['x']}
-                  hint={t('observation.longitudeRange')}
-                >
-                  {({ id, describedBy, invalid }) => (
-                    <input
-                      id={id}
-                      data-field="x"
-                      inputMode="decimal"
-                      className="num-input"
-                      value={form.lon}
-                      onChange={(e) => set({ lon: e.target.value })}
-                      aria-describedby={describedBy}
-                      aria-invalid={invalid}
-                    />
-                  )}
-                </Field>
-                <Field
-                  label={t('observation.latitude')}
-                  unit={t('observation.degrees')}
-                  error={errors['y']}
-                  hint={t('observation.latitudeRange')}
-                >
-                  {({ id, describedBy, invalid }) => (
-                    <input
-                      id={id}
-                      data-field="y"
-                      inputMode="decimal"
-                      className="num-input"
-                      value={form.lat}
-                      onChange={(e) => set({ lat: e.target.value })}
-                      aria-describedby={describedBy}
-                      aria-invalid={invalid}
-                    />
-                  )}
-                </Field>
-              </div>
-            ) : (
-              <Field label={t('observation.wkt')} hint={t('observation.wktHint')} error={errors['wkt']}>
+            {onObjects ? (
+              <Field
+                label={t('observation.spatialObject')}
+                hint={
+                  placeFixed
+                    ? t('observation.spatialObjectFixed')
+                    : t('observation.spatialObjectHint', { layer: indicator.series?.layerCode ?? '' })
+                }
+                error={
+                  errors['objectId'] ?? (objects.data?.length === 0 ? t('observation.spatialObjectNone') : undefined)
+                }
+              >
                 {({ id, describedBy, invalid }) => (
-                  <textarea
+                  <select
                     id={id}
-                    data-field="wkt"
-                    className="mono"
-                    rows={3}
-                    value={form.wkt}
-                    onChange={(e) => set({ wkt: e.target.value })}
+                    data-field="objectId"
+                    value={form.objectId ?? ''}
+                    disabled={placeFixed}
+                    onChange={(e) => set({ objectId: e.target.value })}
                     aria-describedby={describedBy}
                     aria-invalid={invalid}
-                    spellCheck={false}
-                  />
+                  >
+                    {!form.objectId && (
+                      <option value="">
+                        {placeFixed && observation
+                          ? t('observation.spatialObjectUnknown', {
+                              x: formatNumberInput(observation.x),
+                              y: formatNumberInput(observation.y),
+                            })
+                          : t('observation.spatialObjectPick')}
+                      </option>
+                    )}
+                    {(objects.data ?? []).map((o) => (
+                      <option key={o.uniqueId} value={o.uniqueId}>
+                        {o.label === o.uniqueId ? o.label : `${o.label} (${o.uniqueId})`}
+                      </option>
+                    ))}
+                  </select>
                 )}
               </Field>
+            ) : (
+              <>
+                <div className="segmented" role="radiogroup" aria-label={t('observation.locationMode')}>
+                  {(['point', 'wkt'] as const).map((m) => (
+                    <label key={m} className={form.mode === m ? 'is-on' : undefined}>
+                      <input
+                        type="radio"
+                        name="location-mode"
+                        value={m}
+                        checked={form.mode === m}
+                        onChange={() => set({ mode: m })}
+                      />
+                      {m === 'point' ? t('observation.modePoint') : t('observation.modeWkt')}
+                    </label>
+                  ))}
+                </div>
+                {form.mode === 'point' ? (
+                  <div className="form-grid">
+                    <Field
+                      label={t('observation.longitude')}
+                      unit={t('observation.degrees')}
+                      error={errors['x']}
+                      hint={t('observation.longitudeRange')}
+                    >
+                      {({ id, describedBy, invalid }) => (
+                        <input
+                          id={id}
+                          data-field="x"
+                          inputMode="decimal"
+                          className="num-input"
+                          value={form.lon}
+                          onChange={(e) => set({ lon: e.target.value })}
+                          aria-describedby={describedBy}
+                          aria-invalid={invalid}
+                        />
+                      )}
+                    </Field>
+                    <Field
+                      label={t('observation.latitude')}
+                      unit={t('observation.degrees')}
+                      error={errors['y']}
+                      hint={t('observation.latitudeRange')}
+                    >
+                      {({ id, describedBy, invalid }) => (
+                        <input
+                          id={id}
+                          data-field="y"
+                          inputMode="decimal"
+                          className="num-input"
+                          value={form.lat}
+                          onChange={(e) => set({ lat: e.target.value })}
+                          aria-describedby={describedBy}
+                          aria-invalid={invalid}
+                        />
+                      )}
+                    </Field>
+                  </div>
+                ) : (
+                  <Field label={t('observation.wkt')} hint={t('observation.wktHint')} error={errors['wkt']}>
+                    {({ id, describedBy, invalid }) => (
+                      <textarea
+                        id={id}
+                        data-field="wkt"
+                        className="mono"
+                        rows={3}
+                        value={form.wkt}
+                        onChange={(e) => set({ wkt: e.target.value })}
+                        aria-describedby={describedBy}
+                        aria-invalid={invalid}
+                        spellCheck={false}
+                      />
+                    )}
+                  </Field>
+                )}
+              </>
             )}
             {mapContext.data && (
               <Suspense fallback={null}>
@@ -545,7 +688,7 @@ function ObservationForm({ projectKey, indicator, observation, onReload }: FormP
                   fallback={mapContext.data[1].extent}
                   basemap={mapContext.data[0].basemap}
                   layers={mapContext.data[2].layers}
-                  disabled={deleted}
+                  disabled={locked || onObjects}
                   onPick={pickPoint}
                 />
               </Suspense>
@@ -554,7 +697,14 @@ function ObservationForm({ projectKey, indicator, observation, onReload }: FormP
         </div>
 
         <aside className="obs-form-side">
-          <PhotoField current={media} change={photo} onChange={setPhoto} error={errors['photo']} />
+          <PhotoField
+            current={media}
+            change={photo}
+            onChange={setPhoto}
+            error={errors['photo']}
+            disabled={locked}
+            accepted={status.serverKind === 'lizmap-gobs' ? LIZMAP_MEDIA_TYPES : undefined}
+          />
           {observation && (
             <section className="panel meta" aria-labelledby="meta-title">
               <h2 id="meta-title">{t('observation.meta')}</h2>
@@ -562,7 +712,13 @@ function ObservationForm({ projectKey, indicator, observation, onReload }: FormP
                 <dt>{t('indicator.colState')}</dt>
                 <dd>
                   <StateBadge state={observation.state} />{' '}
-                  <span className="small muted">{t(`stateHelp.${observation.state}`)}</span>
+                  <span className="small muted">
+                    {t(
+                      readOnly && observation.state === 'rejected'
+                        ? 'stateHelp.rejectedReadOnly'
+                        : `stateHelp.${observation.state}`,
+                    )}
+                  </span>
                 </dd>
                 <dt>{t('observation.author')}</dt>
                 <dd>{observation.author ?? t('common.none')}</dd>
@@ -581,9 +737,11 @@ function ObservationForm({ projectKey, indicator, observation, onReload }: FormP
       </div>
 
       <div className="form-actions sticky-actions">
-        <button type="submit" className="btn btn-primary" disabled={saving || deleted}>
-          {saving ? t('observation.saving') : t('observation.save')}
-        </button>
+        {!readOnly && (
+          <button type="submit" className="btn btn-primary" disabled={saving || deleted}>
+            {saving ? t('observation.saving') : t('observation.save')}
+          </button>
+        )}
         <button type="button" className="btn" onClick={cancel}>
           {t('observation.cancel')}
         </button>
@@ -593,7 +751,7 @@ function ObservationForm({ projectKey, indicator, observation, onReload }: FormP
             {t('observation.discardChange')}
           </button>
         )}
-        {observation && !deleted && (
+        {observation && !locked && (
           <button type="button" className="btn btn-danger" onClick={() => setConfirmDelete(true)}>
             {t('observation.delete')}
           </button>

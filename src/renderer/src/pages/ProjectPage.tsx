@@ -81,6 +81,11 @@ export function ProjectPage({ projectKey }: { projectKey: string }) {
           />
           <h1 id="project-title">{project?.label ?? projectKey}</h1>
           {project?.description && <p className="muted subtitle">{project.description}</p>}
+          {status.serverKind === 'lizmap-gobs' && (
+            <p className="small muted" data-testid="server-kind-note">
+              {t('serverKind.lizmapNote')}
+            </p>
+          )}
         </div>
       </header>
       <SyncBar projectKey={projectKey} pendingChanges={project?.pendingChanges ?? 0} labels={labels} />

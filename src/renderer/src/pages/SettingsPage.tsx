@@ -56,6 +56,15 @@ export function SettingsPage() {
             <dl className="kv">
               <dt>{t('settings.server')}</dt>
               <dd>{s.serverUrl ?? t('settings.notSet')}</dd>
+              {s.serverKind && (
+                <>
+                  <dt>{t('settings.serverKind')}</dt>
+                  <dd data-testid="server-kind">
+                    {t(`serverKind.${s.serverKind}`)}
+                    {s.serverKind === 'lizmap-gobs' && <p className="small muted">{t('serverKind.lizmapNote')}</p>}
+                  </dd>
+                </>
+              )}
               <dt>{t('settings.user')}</dt>
               <dd>{s.username ?? t('settings.notSet')}</dd>
               <dt>{t('settings.deviceId')}</dt>
