@@ -18,7 +18,6 @@ import { useHooks } from '../harness/suite';
 import { expectVisible } from '../harness/ui';
 import { seedAnalystAccount, seededGeoPackagePath, seedWaterObservations } from '../helpers/seedAnalyst';
 import { hasGdal, ogrinfo } from '../helpers/gdal';
-import { accountDir } from '../../src/main/store/account';
 import { BASEMAP } from '../../src/shared/basemap';
 import type { ObservationDetail } from '../../src/shared/ipc';
 import type { Envelope } from '../../src/shared/errors';
