@@ -192,9 +192,10 @@ export default tseslint.config(
   },
   {
     // The store owns every table and its SQL (as Signal Desktop's ts/sql): nothing else in main
-    // prepares or runs a statement. Modules that own another SQLite file format say so here.
+    // prepares or runs a statement. Modules that own another SQLite file format say so here:
+    // src/main/geopackage writes and reads GeoPackages (OGC GeoPackage: their own SQLite files).
     files: ['src/main/**/*.ts'],
-    ignores: ['src/main/store/**/*.ts'],
+    ignores: ['src/main/store/**/*.ts', 'src/main/geopackage/**/*.ts'],
     rules: {
       'no-restricted-syntax': [
         'error',

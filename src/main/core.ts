@@ -10,7 +10,7 @@ import { deviceIdOf } from './platform/device';
 import type { MainCoreOptions } from './platform/options';
 import { Session } from './session';
 
-export type { MainCoreOptions, SecretStore, Settings, SettingsStore } from './platform/options';
+export type { MainCoreOptions, SaveDialogOptions, SecretStore, Settings, SettingsStore } from './platform/options';
 
 export interface MainCore {
   handlers: Handlers;

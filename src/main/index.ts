@@ -87,14 +87,16 @@ if (!hasLock) {
   app
     .whenReady()
     .then(async () => {
-      serveAppProtocol();
-      hardenSession();
+      const settings = createElectronSettings();
+      const basemap = () => settings.get('basemap') === true;
+      serveAppProtocol(basemap);
+      hardenSession(basemap);
       core = await startWithRecovery({
         start: async () =>
           createMainCore({
             dataDir: join(app.getPath('userData'), 'data'),
             secrets: createSecretStore(),
-            settings: createElectronSettings(),
+            settings,
             emit: (event, payload) => sendEvent(mainWindow?.webContents ?? null, event, payload),
             openPath: async (path) => {
               const error = await shell.openPath(path);
@@ -109,6 +111,20 @@ if (!hasLock) {
               if (canceled || !filePath) return null;
               await copyFile(sourcePath, filePath);
               return filePath;
+            },
+            saveDialog: async ({ title, defaultName, filters }) => {
+              const options = {
+                title,
+                defaultPath: join(app.getPath('documents'), defaultName),
+                filters,
+                properties: ['createDirectory', 'showOverwriteConfirmation'] as (
+                  'createDirectory' | 'showOverwriteConfirmation'
+                )[],
+              };
+              const { canceled, filePath } = mainWindow
+                ? await dialog.showSaveDialog(mainWindow, options)
+                : await dialog.showSaveDialog(options);
+              return canceled || !filePath ? null : filePath;
             },
             appVersion: app.getVersion(),
             logFile: logger.file,

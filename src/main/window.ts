@@ -7,7 +7,7 @@ import {
   APP_ENTRY_URL,
   APP_SCHEME,
   APP_SCHEME_PRIVILEGES,
-  CONTENT_SECURITY_POLICY,
+  contentSecurityPolicy,
   handleAppRequest,
 } from './platform/appProtocol';
 
@@ -34,12 +34,15 @@ export function registerAppScheme(): void {
 }
 
 /** After app ready: app:// serves the built renderer folder and nothing else. */
-export function serveAppProtocol(): void {
+export function serveAppProtocol(basemap: () => boolean): void {
   const rendererDir = join(here, '../renderer');
-  protocol.handle(APP_SCHEME, (request) => handleAppRequest(request, rendererDir));
+  protocol.handle(APP_SCHEME, (request) =>
+    handleAppRequest(request, rendererDir, () => contentSecurityPolicy({ basemap: basemap() })),
+  );
 }
 
-export function hardenSession(): void {
+/** `basemap`: whether the user enabled the online basemap (read for every response). */
+export function hardenSession(basemap: () => boolean): void {
   const ses = session.defaultSession;
   ses.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
   ses.setPermissionCheckHandler(() => false);
@@ -50,8 +53,11 @@ export function hardenSession(): void {
         // The dev server (`npm run dev`) needs React refresh's inline preamble; never in a build.
         'Content-Security-Policy': [
           devServerUrl()
-            ? CONTENT_SECURITY_POLICY.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'")
-            : CONTENT_SECURITY_POLICY,
+            ? contentSecurityPolicy({ basemap: basemap() }).replace(
+                "script-src 'self'",
+                "script-src 'self' 'unsafe-inline'",
+              )
+            : contentSecurityPolicy({ basemap: basemap() }),
         ],
       },
     });

@@ -32,3 +32,13 @@ export function csvRow(values: readonly CsvValue[]): string {
 export function csvText(field: string): string {
   return field.length >= 2 && field[0] === "'" && FORMULA_START.test(field.slice(1)) ? field.slice(1) : field;
 }
+
+/** UTF-8 byte order mark: spreadsheets (Excel above all) read a file as UTF-8 only with it. */
+export const CSV_BOM = '\uFEFF';
+/** RFC 4180 line break. */
+export const CSV_EOL = '\r\n';
+
+/** One record with its line break, as files meant for spreadsheets end their lines. */
+export function csvLine(values: readonly CsvValue[]): string {
+  return csvRow(values) + CSV_EOL;
+}

@@ -25,6 +25,8 @@ import { TIMESTAMP_MAX_LENGTH } from './timestamp';
 import { UUID_PATTERN } from './uuid';
 import { STRING_VALUE_MAX_LENGTH } from './values';
 import { WKT_MAX_LENGTH } from './wkt';
+import type { BBox, Geometry } from './geometry';
+import type { BucketWidth } from './timeBuckets';
 
 export * from './constants';
 
@@ -405,6 +407,8 @@ export interface AppSettings {
   username: string | null;
   serverKind: ServerKind | null;
   language: LanguagePreference;
+  /** The online basemap is shown on maps (and allowed by the CSP); off by default. */
+  basemap: boolean;
   /** The OS's preferred languages, most preferred first (BCP 47 tags such as 'fr-FR'); may be empty. */
   systemLanguages: string[];
 }
@@ -412,9 +416,217 @@ export const SettingsSetArgs = z
   .object({
     syncIntervalMinutes: z.number().int('Whole minutes').min(0).max(1440, 'At most one day'),
     language: LanguagePreference,
+    basemap: z.boolean(),
   })
   .partial()
   .strict();
+
+// ---- analyst data: chart, map, exports, project layers -------------------------------------
+
+/** A numeric dimension over time: one entry per bucket of `ChartData.times`; null where no value. */
+export interface ChartNumericSeries {
+  code: string;
+  name: string;
+  unit: string | null;
+  type: 'integer' | 'real';
+  /** Values present in the bucket. */
+  count: number[];
+  min: (number | null)[];
+  max: (number | null)[];
+  mean: (number | null)[];
+}
+
+export interface ChartBooleanSeries {
+  code: string;
+  name: string;
+  trues: number[];
+  falses: number[];
+}
+
+export interface ChartTextSeries {
+  code: string;
+  name: string;
+  /** Observations with a non-empty text in the bucket. */
+  nonEmpty: number[];
+}
+
+export const ChartSeriesArgs = z
+  .object({
+    indicatorCode: key('Indicator'),
+    filter: ObservationFilter.default({}),
+    /** Width of the plot area in CSS pixels: main returns about two buckets per pixel, whatever the set's size. */
+    pixels: z.number().int().min(10, 'At least 10 pixels').max(10_000, 'At most 10,000 pixels'),
+    /** Dimensions to include (default: every dimension of the indicator). */
+    dimensions: z.array(z.string().max(100)).max(100).optional(),
+  })
+  .strict();
+export type ChartSeriesArgs = z.input<typeof ChartSeriesArgs>;
+
+/**
+ * The filtered set reduced to what a chart of `pixels` can show. Times are epoch seconds of the
+ * wall-clock timestamps read as UTC (format them with UTC getters to get the stored text back).
+ * Only non-empty buckets are listed; every series array is parallel to `times`.
+ */
+export interface ChartData {
+  indicatorCode: string;
+  /** The range shown: the filter's bounds, else the first and last observation; null when the set is empty. */
+  from: number | null;
+  to: number | null;
+  bucket: BucketWidth;
+  /** Start of each non-empty bucket, ascending. */
+  times: number[];
+  /** Observations per bucket. */
+  counts: number[];
+  /** The observation of a bucket holding exactly one (click opens it), else null. */
+  uuids: (string | null)[];
+  numeric: ChartNumericSeries[];
+  booleans: ChartBooleanSeries[];
+  texts: ChartTextSeries[];
+  /** Observations in the set. */
+  total: number;
+}
+
+const longitude = z.number().min(-180).max(180);
+const latitude = z.number().min(-90).max(90);
+
+export const MapViewArgs = z
+  .object({
+    indicatorCode: key('Indicator'),
+    filter: ObservationFilter.default({}),
+    /** The visible area, [west, south, east, north] in degrees. */
+    bbox: z
+      .tuple([longitude, latitude, longitude, latitude])
+      .refine(([w, s, e, n]) => w <= e && s <= n, 'bbox must be [west, south, east, north] with west ≤ east'),
+    /** The map's zoom (Web Mercator, 256-pixel tiles): clusters are cells of about 64 pixels at it. */
+    zoom: z.number().min(0).max(24),
+    /** The dimension that colours features and clusters (and whose range the legend shows). */
+    dimension: z.string().max(100).optional(),
+    /** Above this many observations in view, clusters are returned instead of features. */
+    maxFeatures: z.number().int().min(1).max(20_000).default(5000),
+  })
+  .strict();
+export type MapViewArgs = z.input<typeof MapViewArgs>;
+
+export interface MapFeature {
+  uuid: string;
+  geometry: Geometry;
+  /** Value of the colouring dimension (null when none is chosen or the observation has none). */
+  value: DimensionValue;
+  state: SyncState;
+}
+
+export interface MapCluster {
+  /** Mean position of the observations in the cell. */
+  x: number;
+  y: number;
+  count: number;
+  /** Range of the colouring dimension in the cell (booleans as 0/1); null when none. */
+  min: number | null;
+  max: number | null;
+  mean: number | null;
+  /** The observation when the cell holds exactly one, else null. */
+  uuid: string | null;
+}
+
+export interface MapView {
+  mode: 'features' | 'clusters';
+  features: MapFeature[];
+  clusters: MapCluster[];
+  /** Grid level of the clusters (Web Mercator tile level: cells of 360° / 2^level across). */
+  level: number;
+  /** Observations of the filtered set in view. */
+  total: number;
+  /** Range of the colouring dimension over the whole filtered set, for the legend (numbers; booleans 0..1). */
+  valueRange: { min: number; max: number } | null;
+}
+
+export interface ProjectExtent {
+  /** Extent of the observations' positions (x/y: the centre of a line or polygon) over the project's indicators. */
+  observations: BBox | null;
+  /** Extent of the project's GeoPackage layers (in EPSG:4326 ones). */
+  layers: BBox | null;
+  /** Both together. */
+  extent: BBox | null;
+}
+
+export interface LayerFeature {
+  type: 'Feature';
+  id: number;
+  geometry: Geometry | null;
+  properties: Record<string, string | number | boolean | null>;
+}
+
+export interface ProjectLayer {
+  /** Table name in the GeoPackage. */
+  name: string;
+  title: string;
+  description: string | null;
+  /** GeoPackage geometry type name (POINT, MULTIPOLYGON, GEOMETRY...). */
+  geometryType: string;
+  /** e.g. 'EPSG:4326'. */
+  srs: string;
+  /** The layer's CRS is neither EPSG:4326 nor Web Mercator: not drawn (no features). */
+  unsupportedCrs: boolean;
+  /** Features in the layer (all of them, even beyond the size bound). */
+  featureCount: number;
+  /** The size bound was reached: `features` holds only the first ones. */
+  truncated: boolean;
+  /** Features whose geometry could not be read (curves, collections, damage). */
+  skipped: number;
+  bbox: BBox | null;
+  /** GeoJSON (RFC 7946) features in EPSG:4326. */
+  features: LayerFeature[];
+}
+
+export interface ProjectLayers {
+  /** The cached GeoPackage read, or null when the project has none yet. */
+  file: string | null;
+  layers: ProjectLayer[];
+}
+
+export const EXPORT_FORMATS = ['csv', 'geojson', 'gpkg'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+/** A selection is exported as it is; larger sets are exported through their filter. */
+export const MAX_EXPORT_SELECTION = 100_000;
+
+export const ExportStartArgs = z
+  .object({
+    indicatorCode: key('Indicator'),
+    format: z.enum(EXPORT_FORMATS),
+    /** The filtered set, as observations.list pages over it. */
+    filter: ObservationFilter.default({}),
+    /** Or a selection: exactly these observations (the filter is then ignored). */
+    uuids: z
+      .array(z.uuid('Not a valid observation id'))
+      .min(1, 'The selection is empty')
+      .max(MAX_EXPORT_SELECTION, `At most ${MAX_EXPORT_SELECTION.toLocaleString('en')} selected observations`)
+      .optional(),
+  })
+  .strict();
+export type ExportStartArgs = z.input<typeof ExportStartArgs>;
+
+export interface ExportStarted {
+  /** Identifies the export in `export.progress` events and `exports.cancel`. */
+  id: string;
+  /** The file being written (the one the user chose). */
+  file: string;
+  format: ExportFormat;
+  /** Observations to write. */
+  total: number;
+}
+
+export const ExportCancelArgs = z.object({ id: z.uuid() }).strict();
+
+export interface ExportProgress {
+  id: string;
+  format: ExportFormat;
+  file: string;
+  done: number;
+  total: number;
+  /** running → done | cancelled | failed. A cancelled or failed export leaves no file behind. */
+  state: 'running' | 'done' | 'cancelled' | 'failed';
+  error: { code: string; message: string } | null;
+}
 
 // ---- the contract -------------------------------------------------------------------
 
@@ -435,6 +647,10 @@ export const ipcContract = {
     refresh: channel<ProjectsRefreshResult>()(none),
     /** The project's illustration as stored on this computer; null when it has none. */
     illustration: channel<MediaContent | null>()(ProjectArgs),
+    /** The project's reference layers, from its cached GeoPackage, as GeoJSON in EPSG:4326 (size-bounded). */
+    layers: channel<ProjectLayers>()(ProjectArgs),
+    /** Extent of the project's observations and layers (to frame the map). */
+    extent: channel<ProjectExtent>()(ProjectArgs),
   },
   indicators: {
     list: channel<IndicatorSummary[]>()(ProjectArgs),
@@ -475,6 +691,23 @@ export const ipcContract = {
      */
     discard: channel<ObservationDetail | null>()(UuidArgs),
   },
+  chart: {
+    /** The filtered set over time, reduced in main to about two buckets per pixel. */
+    series: channel<ChartData>()(ChartSeriesArgs),
+  },
+  map: {
+    /** The filtered set in a bbox: features when few, grid clusters when dense, and the legend's range. */
+    view: channel<MapView>()(MapViewArgs),
+  },
+  exports: {
+    /**
+     * Asks where to save (the OS dialog), then writes the filtered set or the selection in the
+     * background; progress comes as `export.progress` events. Null when the dialog was cancelled.
+     */
+    start: channel<ExportStarted | null>()(ExportStartArgs),
+    /** Stops an export; its partial file is removed. */
+    cancel: channel<void>()(ExportCancelArgs),
+  },
   conflicts: {
     list: channel<ObservationDetail[]>()(ConflictListArgs),
     /** Keep mine (re-sent on the server's current version) or take the server's. Null if that removed it. */
@@ -504,11 +737,14 @@ export interface IpcEvents {
   'sync.progress': SyncStatus;
   /** Observations of these indicators changed in the store (pull, push result): refresh views. */
   'observations.changed': { indicatorCodes: string[] };
+  /** An export's progress, at most every ~100 ms while running, and once at its end. */
+  'export.progress': ExportProgress;
 }
 export const IPC_EVENTS = [
   'auth.changed',
   'sync.progress',
   'observations.changed',
+  'export.progress',
 ] as const satisfies readonly (keyof IpcEvents)[];
 
 // ---- derived types ---------------------------------------------------------------------

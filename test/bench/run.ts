@@ -7,11 +7,13 @@
  * The server runs as its own process (its real CLI, `serve`), every device as another
  * (test/bench/device-child.ts: the real main core over a temp folder); so do the peer's.
  * --quick divides every N by 10 (CI checks that it completes, not its figures).
+ * Item 8 (test/bench/analyst.ts, its own process) measures the analyst views and exports at N.large.
  * --profile writes V8 CPU profiles of the server and device processes to bench/profiles/ and prints
  * their top functions; EXPLAIN ANALYZE of the server's pull queries is printed with it.
  * The peer runs with items 1–4 (or alone: --only P) unless --no-peer; --peer-defaults adds its first sync
  * with PouchDB's default batch settings.
  */
+import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -71,7 +73,7 @@ const N = {
 /** What the engine asks per pull request and sends per push request (its defaults). */
 const PULL_BATCH = 2000;
 const PUSH_BATCH = 500;
-const only = new Set((opts.only ?? '1,2,3,4,5,6,7').split(',').map((s) => s.trim().toUpperCase()));
+const only = new Set((opts.only ?? '1,2,3,4,5,6,7,8').split(',').map((s) => s.trim().toUpperCase()));
 const engines: Engine[] = opts['no-pglite'] ? ['postgres'] : ['postgres', 'pglite'];
 const profileDir = opts.profile ? join(ROOT, 'bench', 'profiles') : undefined;
 if (profileDir) mkdirSync(profileDir, { recursive: true });
@@ -742,6 +744,28 @@ async function fleet(cluster: PgCluster): Promise<void> {
   }
 }
 
+// ---- 8. the analyst's desk: chart, map, exports ------------------------------------------------
+
+/** Runs test/bench/analyst.ts in its own process (its peak RSS is the export's alone). */
+async function analyst(n: number): Promise<void> {
+  const out = await new Promise<string>((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(ROOT, 'test', 'bench', 'analyst.ts'), String(n), '--json'],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    let stdout = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve(stdout) : reject(new Error(`analyst bench exited with ${code}`))));
+  });
+  const measured = JSON.parse(out.trim().split('\n').at(-1)!) as Row[];
+  rows.push(...measured);
+  details['analyst'] = { n, rows: measured };
+}
+
 // ---- main ------------------------------------------------------------------------------------------
 
 async function step(name: string, fn: () => Promise<void>): Promise<void> {
@@ -789,6 +813,7 @@ try {
   }
   if (only.has('4')) for (const e of pgEngines) await step(`4. push (${e})`, () => push(e, cluster));
   if (cluster && only.has('7')) await step('7. server under load', () => fleet(cluster));
+  if (only.has('8')) await step(`8. analyst views and exports at ${N.large} observations`, () => analyst(N.large));
   if (peer) await step('P. PouchDB peer: measures not taken beside ours', peerRest);
 } finally {
   await peer?.close();

@@ -136,7 +136,7 @@ describe.skipIf(!browser)('the app in French', () => {
 
   it('indicator: the table shows dates at the indicator precision and decimal commas', async () => {
     await page().getByRole('link', { name: 'Ouvrir l’indicateur Hourly pluviometry' }).click();
-    await expectVisible(page().getByRole('heading', { name: 'Hourly pluviometry', level: 1 }));
+    await expectVisible(page().getByRole('heading', { name: 'Hourly pluviometry', level: 1, exact: true }));
     await expectVisible(page().getByText('Précision temporelle\u00a0: heure'));
     await expectVisible(page().getByRole('link', { name: 'Nouvelle observation' }));
     const total = (await gobs.indicators.get({ indicatorCode: pluvio })).observationCount;

@@ -60,12 +60,16 @@ describe.skipIf(!browser)('observation form', () => {
       expect(await errorOf(control), label).toBe('Required.');
     }
     expect(await form().getByLabel('Species', { exact: true }).getAttribute('aria-invalid')).not.toBe('true');
-    // Focus goes to the first field to fix.
-    expect(
-      await form()
-        .getByLabel('Count (individuals)', { exact: true })
-        .evaluate((el) => el === el.ownerDocument.activeElement),
-    ).toBe(true);
+    // Focus goes to the first field to fix (on the next frame: the error messages are laid out first).
+    await expect
+      .poll(
+        () =>
+          form()
+            .getByLabel('Count (individuals)', { exact: true })
+            .evaluate((el) => el === el.ownerDocument.activeElement),
+        { timeout: 5000 },
+      )
+      .toBe(true);
     expect(await count('fauna')).toBe(0);
     await suite.app.screenshot('form-required');
   });
@@ -116,7 +120,7 @@ describe.skipIf(!browser)('observation form', () => {
     await form().getByLabel('Time').fill('2024-05-17');
     await form().getByRole('button', { name: 'Save', exact: true }).click();
     await expectVisible(page().getByText('Saved on this computer. Not sent yet'));
-    await expectVisible(page().getByRole('heading', { name: 'Fauna count', level: 1 }));
+    await expectVisible(page().getByRole('heading', { name: 'Fauna count', level: 1, exact: true }));
     const row = page().getByRole('grid', { name: 'Observations' }).getByRole('row').filter({ hasText: 'Grey heron' });
     await expectVisible(row);
     for (const text of ['17/05/2024', 'Grey heron', '3', 'Yes', '3.60000, 43.40000', 'Not sent'])
@@ -146,7 +150,7 @@ describe.skipIf(!browser)('observation form', () => {
     await expectVisible(page().getByText(/^4 fields need attention/));
     await form().getByRole('button', { name: 'Cancel' }).click();
     await dialog.getByRole('button', { name: 'Discard changes' }).click();
-    await expectVisible(page().getByRole('heading', { name: 'Fauna count', level: 1 }));
+    await expectVisible(page().getByRole('heading', { name: 'Fauna count', level: 1, exact: true }));
     expect(await count('fauna')).toBe(1);
   });
 
@@ -161,7 +165,7 @@ describe.skipIf(!browser)('observation form', () => {
     expect(await errorOf(form().getByLabel('Rain (mm)'))).toBe('Enter a number, for example 12.5.');
     await form().getByLabel('Rain (mm)').fill('12,5');
     await form().getByRole('button', { name: 'Save', exact: true }).click();
-    await expectVisible(page().getByRole('heading', { name: 'Hourly pluviometry', level: 1 }));
+    await expectVisible(page().getByRole('heading', { name: 'Hourly pluviometry', level: 1, exact: true }));
     const [o] = (await suite.device.desktop.gobs.observations.list({ indicatorCode: 'pluviometry' })).rows;
     expect(o).toMatchObject({
       values: { rain: 12.5 },
@@ -184,7 +188,7 @@ describe.skipIf(!browser)('observation form', () => {
     expect(Number(await form().getByLabel('Latitude (°)').inputValue())).toBeCloseTo(43.4);
     await form().getByLabel('Count (individuals)').fill('4');
     await form().getByRole('button', { name: 'Save', exact: true }).click();
-    await expectVisible(page().getByRole('heading', { name: 'Fauna count', level: 1 }));
+    await expectVisible(page().getByRole('heading', { name: 'Fauna count', level: 1, exact: true }));
     const o = await suite.device.desktop.gobs.observations.get({ uuid: createdUuid });
     expect(o.values['count']).toBe(4);
     expect(o.state).toBe('local');
@@ -204,7 +208,7 @@ describe.skipIf(!browser)('observation form', () => {
     await expectVisible(page().getByRole('heading', { name: 'Observation · Hourly pluviometry' }));
     await form().getByLabel('Rain (mm)').fill('3');
     await form().getByRole('button', { name: 'Save', exact: true }).click();
-    await expectVisible(page().getByRole('heading', { name: 'Hourly pluviometry', level: 1 }));
+    await expectVisible(page().getByRole('heading', { name: 'Hourly pluviometry', level: 1, exact: true }));
     expect(await suite.device.desktop.gobs.observations.get({ uuid })).toMatchObject({
       timestamp: '2024-03-01 05:37:00',
       values: { rain: 3 },
@@ -223,7 +227,7 @@ describe.skipIf(!browser)('observation form', () => {
     await expectVisible(photo.getByText('heron.png will be attached when you save.'));
     await suite.app.screenshot('form-photo');
     await form().getByRole('button', { name: 'Save', exact: true }).click();
-    await expectVisible(page().getByRole('heading', { name: 'Fauna count', level: 1 }));
+    await expectVisible(page().getByRole('heading', { name: 'Fauna count', level: 1, exact: true }));
     expect((await suite.device.desktop.gobs.observations.get({ uuid: createdUuid })).hasMedia).toBe(true);
     const stored = await suite.device.desktop.gobs.media.get({ uuid: createdUuid });
     expect(Buffer.from(stored!.dataUrl.split(',')[1]!, 'base64').equals(RED_PNG)).toBe(true);
@@ -235,8 +239,10 @@ describe.skipIf(!browser)('observation form', () => {
     await photo
       .getByLabel('Replace photo')
       .setInputFiles({ name: 'heron2.png', mimeType: 'image/png', buffer: BLUE_PNG });
+    // The file is read (its first bytes checked) before the form takes it.
+    await expectVisible(photo.getByText('heron2.png will be attached when you save.'));
     await form().getByRole('button', { name: 'Save', exact: true }).click();
-    await expectVisible(page().getByRole('heading', { name: 'Fauna count', level: 1 }));
+    await expectVisible(page().getByRole('heading', { name: 'Fauna count', level: 1, exact: true }));
     const replaced = await suite.device.desktop.gobs.media.get({ uuid: createdUuid });
     expect(Buffer.from(replaced!.dataUrl.split(',')[1]!, 'base64').equals(BLUE_PNG)).toBe(true);
 
@@ -251,7 +257,7 @@ describe.skipIf(!browser)('observation form', () => {
     await photo.getByRole('button', { name: 'Remove photo' }).click();
     await expectVisible(photo.getByText('The photo will be removed when you save.'));
     await form().getByRole('button', { name: 'Save', exact: true }).click();
-    await expectVisible(page().getByRole('heading', { name: 'Fauna count', level: 1 }));
+    await expectVisible(page().getByRole('heading', { name: 'Fauna count', level: 1, exact: true }));
     expect((await suite.device.desktop.gobs.observations.get({ uuid: createdUuid })).hasMedia).toBe(false);
   });
 
@@ -270,7 +276,7 @@ describe.skipIf(!browser)('observation form', () => {
     await dialog.getByRole('button', { name: 'Delete', exact: true }).click();
     const toast = page().getByRole('status').filter({ hasText: 'Observation deleted.' });
     await expectVisible(toast);
-    await expectVisible(page().getByRole('heading', { name: 'Fauna count', level: 1 }));
+    await expectVisible(page().getByRole('heading', { name: 'Fauna count', level: 1, exact: true }));
     await toast.getByRole('button', { name: 'Undo' }).click();
     await expectVisible(page().getByText('Observation restored.'));
     expect((await suite.device.desktop.gobs.observations.get({ uuid: createdUuid })).state).toBe('local');
@@ -280,7 +286,7 @@ describe.skipIf(!browser)('observation form', () => {
     await page().goto(`${suite.app.url}#/p/water/i/fauna/o/${createdUuid}`);
     await form().getByRole('button', { name: 'Delete observation' }).click();
     await page().getByRole('dialog').getByRole('button', { name: 'Delete', exact: true }).click();
-    await expectVisible(page().getByRole('heading', { name: 'Fauna count', level: 1 }));
+    await expectVisible(page().getByRole('heading', { name: 'Fauna count', level: 1, exact: true }));
     const deleted = await suite.device.desktop.gobs.observations.get({ uuid: createdUuid }).catch(() => null);
     expect(deleted?.state).toBe('deleted');
     await expectVisible(page().getByRole('grid', { name: 'Observations' }).getByText('Deleting'));

@@ -28,11 +28,15 @@ describe.skipIf(!browser)('settings, navigation and status line', () => {
     await page.keyboard.press('Enter');
     await expectVisible(page.getByRole('heading', { name: 'Settings', level: 1 }));
     // Focus moves to the new page's title; the active section is marked for assistive technology.
-    expect(
-      await page
-        .getByRole('heading', { name: 'Settings', level: 1 })
-        .evaluate((el) => el === el.ownerDocument.activeElement),
-    ).toBe(true);
+    await expect
+      .poll(
+        () =>
+          page
+            .getByRole('heading', { name: 'Settings', level: 1 })
+            .evaluate((el) => el === el.ownerDocument.activeElement),
+        { timeout: 5000 },
+      )
+      .toBe(true);
     expect(await nav.getByRole('link', { name: 'Settings' }).getAttribute('aria-current')).toBe('page');
   });
 

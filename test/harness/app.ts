@@ -10,6 +10,8 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { CHROMIUM_ARGS } from './chromium';
 import { bridgeInitScript, buildRenderer, releaseRenderer, ROOT } from './renderer-build';
 import { serveStatic } from './static-server';
+import { contentSecurityPolicy } from '../../src/main/platform/appProtocol';
+import { jsonFileSettings } from '../helpers/desktop';
 import type { Device, EventSink } from './device';
 
 export const SCREENSHOT_DIR = resolve(ROOT, 'test-output/screenshots');
@@ -30,7 +32,11 @@ export async function launchApp(device: Device, executablePath: string): Promise
   const rendererDir = await buildRenderer();
   const [script, server, profile] = await Promise.all([
     bridgeInitScript(),
-    serveStatic(rendererDir),
+    // The header main sends, following the device's basemap setting as main does.
+    serveStatic(rendererDir, () => {
+      const settings = jsonFileSettings(join(device.desktop.dataDir, 'settings.json'));
+      return contentSecurityPolicy({ basemap: settings.get('basemap') === true });
+    }),
     mkdtemp(join(tmpdir(), 'gobs-e2e-chromium-')),
   ]);
   const context = await chromium.launchPersistentContext(profile, {

@@ -29,10 +29,16 @@ export function chromiumOrSkip(): string | null {
   return null;
 }
 
+/**
+ * No GPU here: WebGL (the maps) runs in software through SwiftShader, which Chromium only offers
+ * when asked for explicitly.
+ */
 export const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
-  '--disable-gpu',
+  '--use-angle=swiftshader',
+  '--enable-unsafe-swiftshader',
+  '--ignore-gpu-blocklist',
   '--disable-quic',
   '--no-first-run',
   '--disable-background-networking',

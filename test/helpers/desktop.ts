@@ -16,6 +16,7 @@ import {
   createMainCore,
   type MainCore,
   type MainCoreOptions,
+  type SaveDialogOptions,
   type SecretStore,
   type Settings,
   type SettingsStore,
@@ -61,6 +62,13 @@ export interface TestDesktop {
   openedUrls: string[];
   /** Every save dialog: the name it offered, the file it copied and where the copy went. */
   saved: { defaultName: string; sourcePath: string; savedTo: string }[];
+  /** Every save dialog main opened for a file it writes (exports), in order. */
+  savePrompts: SaveDialogOptions[];
+  /**
+   * What the user answers to those dialogs: a path, or null (cancelled). Default: the suggested
+   * name in `<dataDir>/exports/`.
+   */
+  exportTo: (options: SaveDialogOptions) => string | null;
   /** Closes the core and starts a new one over the same data (an app restart). */
   restart(): Promise<TestDesktop>;
   /** Closes the core (data kept unless `remove`). */
@@ -86,6 +94,7 @@ export function testCoreOptions(
   emit: MainCoreOptions['emit'] = () => undefined,
   openPath: MainCoreOptions['openPath'] = async () => undefined,
   saveAs: MainCoreOptions['saveAs'] = saveIntoDataDir(dataDir),
+  saveDialog: MainCoreOptions['saveDialog'] = async (o) => exportIntoDataDir(dataDir)(o),
   openExternal: MainCoreOptions['openExternal'] = async () => undefined,
 ): MainCoreOptions {
   return {
@@ -95,6 +104,7 @@ export function testCoreOptions(
     emit,
     openPath,
     saveAs,
+    saveDialog,
     openExternal,
     appVersion: '0.0.0-test',
     logFile: join(dataDir, 'logs', 'main.log'),
@@ -118,6 +128,14 @@ export function saveIntoDataDir(dataDir: string, log?: TestDesktop['saved']): Ma
   };
 }
 
+/** The export save dialog as a user who accepts the offered name: `<dataDir>/exports/<name>`. */
+export function exportIntoDataDir(dataDir: string): (options: SaveDialogOptions) => string {
+  return (options) => {
+    mkdirSync(join(dataDir, 'exports'), { recursive: true });
+    return join(dataDir, 'exports', options.defaultName);
+  };
+}
+
 export async function createTestDesktop(options: TestDesktopOptions = {}): Promise<TestDesktop> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'gobs-desktop-'));
   const events: TestDesktop['events'] = [];
@@ -125,6 +143,9 @@ export async function createTestDesktop(options: TestDesktopOptions = {}): Promi
   const openedPaths: string[] = [];
   const openedUrls: string[] = [];
   const saved: TestDesktop['saved'] = [];
+  const savePrompts: SaveDialogOptions[] = [];
+  // Assigned below, once the desktop exists: the dialog asks it at call time.
+  let answer: TestDesktop['exportTo'] = exportIntoDataDir(dataDir);
   const coreOptions = testCoreOptions(
     dataDir,
     options,
@@ -134,6 +155,10 @@ export async function createTestDesktop(options: TestDesktopOptions = {}): Promi
     },
     async (path) => void openedPaths.push(path),
     saveIntoDataDir(dataDir, saved),
+    async (o) => {
+      savePrompts.push(o);
+      return answer(o);
+    },
     async (url) => void openedUrls.push(url),
   );
   const core = await createMainCore(coreOptions);
@@ -155,6 +180,13 @@ export async function createTestDesktop(options: TestDesktopOptions = {}): Promi
     openedPaths,
     openedUrls,
     saved,
+    savePrompts,
+    get exportTo() {
+      return answer;
+    },
+    set exportTo(f) {
+      answer = f;
+    },
     async restart() {
       await desktop.close();
       return createTestDesktop({ ...options, dataDir });

@@ -16,6 +16,7 @@ export function createElectronSettings(): SettingsStore {
       },
       syncIntervalMinutes: { type: 'number', minimum: 0, maximum: 1440 },
       language: { type: 'string', enum: [...LanguagePreference.options] },
+      basemap: { type: 'boolean' },
     },
     clearInvalidConfig: false,
   });

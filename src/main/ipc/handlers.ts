@@ -3,6 +3,11 @@
  * e2e harness both dispatch into exactly this object, so tests exercise what the app runs.
  */
 import type { Handlers } from '../../shared/ipc';
+import { chartSeries } from '../analyst/chart';
+import { ExportService } from '../analyst/exports/service';
+import { projectGeoPackageFile, projectLayers, projectLayersExtent } from '../analyst/layers';
+import { mapView, projectExtent } from '../analyst/map';
+import { SummaryKeeper } from '../analyst/summaryKeeper';
 import { forget, forgetPassword, loginAndUse, logout } from '../auth';
 import { openDocument, saveDocument, type DocumentDeps } from '../documents/documents';
 import { projectIllustration, seriesImagesOf, seriesObjects } from '../documents/projectFiles';
@@ -15,8 +20,8 @@ import { ObservationService } from '../observations/service';
 import type { MainCoreOptions } from '../platform/options';
 import { refreshProjects, refreshProjectsOrOffline } from '../projects';
 import type { Session } from '../session';
-import { getIndicatorDef, listDocuments, listIndicators } from '../store/indicators';
-import { listProjects } from '../store/projects';
+import { getIndicatorDef, listDocuments, listIndicators, projectIndicatorCodes } from '../store/indicators';
+import { getProject, listProjects } from '../store/projects';
 import { SyncEngine, type EngineOptions } from '../sync/engine';
 
 export interface Services {
@@ -24,6 +29,8 @@ export interface Services {
   ready: Promise<void>;
   observations: ObservationService;
   sync: SyncEngine;
+  summaries: SummaryKeeper;
+  exports: ExportService;
   close(): Promise<void>;
 }
 
@@ -37,11 +44,19 @@ export function createServices(ctx: Session, options: MainCoreOptions, engineOpt
   const sync = new SyncEngine(ctx, options.settings, engineOptions);
   // A session restored at start: catch up with the server once it answers.
   if (ctx.token && engineOptions.autoSync) void ready.then(() => (ctx.online ? sync.start() : undefined));
+  const exports = new ExportService({
+    db: () => ctx.requireStore().db,
+    saveDialog: (o) => options.saveDialog(o),
+    emit: (progress) => ctx.emit('export.progress', progress),
+  });
   return {
     ready,
     observations: new ObservationService(ctx, () => ctx.account?.ref.username ?? null),
     sync,
+    summaries: new SummaryKeeper(),
+    exports,
     close: async () => {
+      await exports.cancelAll();
       await sync.close();
     },
   };
@@ -67,6 +82,7 @@ export function createHandlers(ctx: Session, services: Services, options: MainCo
         // The login may switch stores: no sync may be writing to the one being closed.
         services.sync.cancel();
         await services.sync.idle();
+        await services.exports.cancelAll();
         await loginAndUse(ctx, options.settings, args);
         // Best effort: the project list is there at once; the UI can still refresh on its own.
         await refreshProjects(ctx).catch(() => undefined);
@@ -84,6 +100,7 @@ export function createHandlers(ctx: Session, services: Services, options: MainCo
       forget: async ({ force }) => {
         services.sync.cancel();
         await services.sync.idle();
+        await services.exports.cancelAll();
         return forget(ctx, options.settings, force);
       },
     },
@@ -91,6 +108,36 @@ export function createHandlers(ctx: Session, services: Services, options: MainCo
       list: async () => (ctx.account ? listProjects(ctx.account.db) : []),
       refresh: () => refreshProjectsOrOffline(ctx),
       illustration: async ({ projectKey }) => projectIllustration(ctx.requireStore(), projectKey),
+      layers: async ({ projectKey }) => {
+        const store = ctx.requireStore();
+        requireProject(store.db, projectKey);
+        return projectLayers(projectGeoPackageFile(store, projectKey));
+      },
+      extent: async ({ projectKey }) => {
+        const store = ctx.requireStore();
+        requireProject(store.db, projectKey);
+        return projectExtent(
+          store.db,
+          projectIndicatorCodes(store.db, projectKey),
+          projectLayersExtent(projectGeoPackageFile(store, projectKey)),
+        );
+      },
+    },
+    chart: {
+      series: async (args) => {
+        const db = ctx.requireStore().db;
+        return chartSeries(db, services.summaries, getIndicatorDef(db, args.indicatorCode), args);
+      },
+    },
+    map: {
+      view: async (args) => {
+        const db = ctx.requireStore().db;
+        return mapView(db, services.summaries, getIndicatorDef(db, args.indicatorCode), args);
+      },
+    },
+    exports: {
+      start: (args) => services.exports.start(args),
+      cancel: async ({ id }) => services.exports.cancel(id),
     },
     indicators: {
       list: async ({ projectKey }) => listIndicators(ctx.requireStore().db, projectKey),
@@ -138,16 +185,23 @@ export function createHandlers(ctx: Session, services: Services, options: MainCo
     },
     settings: {
       get: async () => settings(),
-      set: async ({ syncIntervalMinutes, language }) => {
+      set: async ({ syncIntervalMinutes, language, basemap }) => {
         if (syncIntervalMinutes !== undefined) {
           options.settings.set('syncIntervalMinutes', syncIntervalMinutes);
           services.sync.scheduleInterval();
         }
         if (language !== undefined) options.settings.set('language', language);
+        if (basemap !== undefined) options.settings.set('basemap', basemap);
         return settings();
       },
     },
   };
+
+  function requireProject(db: Parameters<typeof getProject>[0], projectKey: string): void {
+    if (!getProject(db, projectKey)) {
+      throw new AppError('not_found', `Unknown project "${projectKey}". Refresh the projects first.`, 'projectKey');
+    }
+  }
 
   function settings() {
     return {
@@ -160,6 +214,7 @@ export function createHandlers(ctx: Session, services: Services, options: MainCo
       username: ctx.account?.ref.username ?? null,
       serverKind: ctx.account ? ctx.kind : null,
       language: options.settings.get('language') ?? 'system',
+      basemap: options.settings.get('basemap') ?? false,
       systemLanguages: options.systemLanguages?.() ?? [],
     };
   }

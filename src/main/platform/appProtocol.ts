@@ -7,6 +7,7 @@
  */
 import { readFile, realpath } from 'node:fs/promises';
 import { extname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { BASEMAP } from '../../shared/basemap';
 
 export const APP_SCHEME = 'app';
 export const APP_HOST = 'gobs';
@@ -16,18 +17,35 @@ export const APP_ENTRY_URL = `${APP_ORIGIN}/index.html`;
 /** For `protocol.registerSchemesAsPrivileged`: a standard, secure origin; nothing else. */
 export const APP_SCHEME_PRIVILEGES = { standard: true, secure: true, supportFetchAPI: true } as const;
 
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data: blob:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+export interface CspOptions {
+  /** The user enabled the online basemap in Settings: its one origin may be fetched. */
+  basemap?: boolean;
+}
+
+/**
+ * The Content-Security-Policy of the app's pages. MapLibre's worker is a module file of the build
+ * (worker-src 'self'); it draws into WebGL and needs neither eval nor inline styles. The basemap's
+ * origin is allowed only while the basemap is enabled (the page reloads when it changes).
+ */
+export function contentSecurityPolicy(options: CspOptions = {}): string {
+  const remote = options.basemap ? ` ${BASEMAP.origin}` : '';
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "worker-src 'self'",
+    "style-src 'self'",
+    `img-src 'self' data: blob:${remote}`,
+    "font-src 'self'",
+    `connect-src 'self'${remote}`,
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+/** The policy with the basemap off (the default). */
+export const CONTENT_SECURITY_POLICY = contentSecurityPolicy();
 
 /** What the renderer build contains; anything else is not served. */
 const MIME_TYPES: Record<string, string> = {
@@ -91,10 +109,10 @@ export function resolveAppRequest(url: string, rootDir: string, method = 'GET'):
 }
 
 /** Headers of every response of the app origin, errors included. */
-export function appHeaders(contentType: string): Record<string, string> {
+export function appHeaders(contentType: string, csp = CONTENT_SECURITY_POLICY): Record<string, string> {
   return {
     'Content-Type': contentType,
-    'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+    'Content-Security-Policy': csp,
     'X-Content-Type-Options': 'nosniff',
     'Cross-Origin-Opener-Policy': 'same-origin',
     'Cross-Origin-Resource-Policy': 'same-origin',
@@ -104,7 +122,11 @@ export function appHeaders(contentType: string): Record<string, string> {
 }
 
 /** The `protocol.handle('app', …)` handler: a WHATWG Request in, a Response out. */
-export async function handleAppRequest(request: Pick<Request, 'url' | 'method'>, rootDir: string): Promise<Response> {
+export async function handleAppRequest(
+  request: Pick<Request, 'url' | 'method'>,
+  rootDir: string,
+  csp: () => string = () => CONTENT_SECURITY_POLICY,
+): Promise<Response> {
   const r = resolveAppRequest(request.url, rootDir, request.method);
   if (r.status !== 200) {
     return new Response(r.reason, { status: r.status, headers: appHeaders('text/plain; charset=utf-8') });
@@ -128,6 +150,6 @@ export async function handleAppRequest(request: Pick<Request, 'url' | 'method'>,
   }
   return new Response(request.method === 'HEAD' ? null : new Uint8Array(body), {
     status: 200,
-    headers: appHeaders(r.mimeType),
+    headers: appHeaders(r.mimeType, csp()),
   });
 }

@@ -20,6 +20,8 @@ export interface Settings {
   syncIntervalMinutes: number;
   /** The user interface language; 'system' (the default) follows `MainCoreOptions.systemLanguages`. */
   language?: LanguagePreference;
+  /** The online basemap is shown on maps (off by default: the app works offline). */
+  basemap?: boolean;
   /** Origins of plain-http servers on other computers the user accepted (platform/links.ts). */
   insecureServers?: string[];
   /** The account last logged in (its store is opened at start, for offline work); null after "forget". */
@@ -29,6 +31,13 @@ export interface Settings {
 export interface SettingsStore {
   get<K extends keyof Settings>(key: K): Settings[K] | undefined;
   set<K extends keyof Settings>(key: K, value: Settings[K]): void;
+}
+
+export interface SaveDialogOptions {
+  title: string;
+  /** Suggested file name (the dialog opens in the user's documents folder). */
+  defaultName: string;
+  filters: { name: string; extensions: string[] }[];
 }
 
 export interface MainCoreOptions {
@@ -48,6 +57,11 @@ export interface MainCoreOptions {
    * and returns that path; null when the user cancelled.
    */
   saveAs(defaultName: string, sourcePath: string): Promise<string | null>;
+  /**
+   * Asks the user where main should write a new file (Electron: dialog.showSaveDialog): the chosen
+   * path, or null when the user cancelled. Main writes exports only to paths chosen this way.
+   */
+  saveDialog(options: SaveDialogOptions): Promise<string | null>;
   /**
    * Opens a web page in the user's browser (Electron: shell.openExternal). Only ever given links of
    * documents main checked: https, or the server's own origin (src/main/documents/documents.ts).

@@ -54,3 +54,30 @@ export function migrate(db: Db, migrations: readonly Migration[]): void {
 export function optimize(db: Db): void {
   db.pragma('optimize');
 }
+
+/**
+ * A second, read-only connection to a store holding one read transaction: in WAL mode it sees the
+ * store as it was when its first read ran, whatever the main connection commits meanwhile. For long
+ * reads (an export of a million rows while a sync writes) that must be one consistent set.
+ */
+export function openReadSnapshot(db: Db): { db: Db; close(): void } {
+  const snapshot = new Database(db.name, { readonly: true, fileMustExist: true });
+  try {
+    snapshot.pragma('busy_timeout = 5000');
+    snapshot.exec('BEGIN');
+  } catch (err) {
+    snapshot.close();
+    throw err;
+  }
+  return {
+    db: snapshot,
+    close: () => {
+      if (!snapshot.open) return;
+      try {
+        if (snapshot.inTransaction) snapshot.exec('COMMIT');
+      } finally {
+        snapshot.close();
+      }
+    },
+  };
+}

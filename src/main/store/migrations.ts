@@ -9,6 +9,103 @@ export interface Migration {
   sql: string;
 }
 
+/**
+ * The Web Mercator cell (tile x, y at level 12, as one integer y * 4096 + x) of an observation's
+ * x/y: the map's summary grid and its index. Migration 8's index and triggers are built from this
+ * exact text, and SQLite uses an expression index only for the same expression: never change it
+ * (a new grid is a new migration with a new function).
+ */
+export function placeCellSql(prefix = ''): string {
+  const lat = `min(85.0511287798066, max(-85.0511287798066, ${prefix}y))`;
+  const cx = `min(4095, max(0, CAST((${prefix}x + 180.0) / 360.0 * 4096 AS INTEGER)))`;
+  const cy = `min(4095, max(0, CAST((1.0 - ln(tan(radians(${lat})) + 1.0 / cos(radians(${lat}))) / pi()) / 2.0 * 4096 AS INTEGER)))`;
+  return `(${cy} * 4096 + ${cx})`;
+}
+export const PLACE_LEVEL = 12;
+
+/** A value of `json_each(vals)` as the summaries count it: present unless null or an empty text. */
+export const SUMMARY_PRESENT = `j.type <> 'null' AND NOT (j.type = 'text' AND j.value = '')`;
+/** Its number, when it has one: numbers as they are, booleans as 1/0, texts none. */
+export const SUMMARY_NUMBER = `CASE WHEN j.type IN ('integer', 'real', 'true', 'false') THEN j.value END`;
+/** The values the map summary keeps (what colours a map): numbers and booleans. */
+export const PLACE_VALUE = `j.type IN ('integer', 'real', 'true', 'false')`;
+
+/**
+ * The hour of a timestamp as epoch seconds (the wall clock read as UTC), the key of the chart
+ * summary; NULL for a malformed timestamp (such a row is left out, never fails a write).
+ */
+export function hourSql(timestamp: string): string {
+  return `unixepoch(substr(${timestamp}, 1, 13) || ':00:00')`;
+}
+
+function seriesMark(row: 'new' | 'old'): string {
+  return `
+    INSERT OR IGNORE INTO series_stale (indicator_code, hour)
+      SELECT ${row}.indicator_code, ${hourSql(`${row}.timestamp`)}
+       WHERE EXISTS (SELECT 1 FROM summary_built WHERE indicator_code = ${row}.indicator_code AND kind = 'series');`;
+}
+
+/** The map summary of the row's indicator is complete (kept exactly), or being built (changes marked stale). */
+const placeState = (row: 'new' | 'old', complete: boolean) =>
+  `EXISTS (SELECT 1 FROM summary_built WHERE indicator_code = ${row}.indicator_code AND kind = 'place'
+             AND built_at IS ${complete ? 'NOT ' : ''}NULL)`;
+
+/**
+ * While the map summary is being built (in chunks, between which the store keeps changing), a
+ * change only marks its cell stale: adding or taking it out now would count it twice or not at all
+ * depending on whether its chunk is done. The cells are recomputed once the build ends.
+ */
+function placeMark(row: 'new' | 'old'): string {
+  return `
+    INSERT OR IGNORE INTO place_stale (indicator_code, cell)
+      SELECT ${row}.indicator_code, ${placeCellSql(`${row}.`)} WHERE ${placeState(row, false)};`;
+}
+
+/** Adds a new row to a complete map summary: its observation ('') and each of its numbers. */
+function placeAdd(): string {
+  const cell = placeCellSql('new.');
+  const complete = placeState('new', true);
+  return `
+    INSERT INTO place_cell (indicator_code, dim, cell, state, n, sx, sy, first_id)
+      SELECT new.indicator_code, '', ${cell}, new.state, 1, new.x, new.y, new.local_id WHERE ${complete}
+      ON CONFLICT (indicator_code, dim, cell, state) DO UPDATE SET n = n + 1,
+        sx = sx + excluded.sx, sy = sy + excluded.sy, first_id = min(first_id, excluded.first_id);
+    INSERT INTO place_cell (indicator_code, dim, cell, state, n, vmin, vmax, vsum)
+      SELECT new.indicator_code, j.key, ${cell}, new.state, 1, ${SUMMARY_NUMBER}, ${SUMMARY_NUMBER}, ${SUMMARY_NUMBER}
+        FROM json_each(new.vals) j WHERE ${PLACE_VALUE} AND ${complete}
+      ON CONFLICT (indicator_code, dim, cell, state) DO UPDATE SET n = n + 1,
+        vmin = coalesce(min(vmin, excluded.vmin), vmin, excluded.vmin),
+        vmax = coalesce(max(vmax, excluded.vmax), vmax, excluded.vmax),
+        vsum = coalesce(vsum + excluded.vsum, vsum, excluded.vsum);`;
+}
+
+/**
+ * Takes an old row out of a complete map summary: counts and sums exactly; a cell losing its
+ * smallest or largest value, or the observation it names, is marked stale (recomputed before the
+ * next read); an emptied group is deleted. Every statement names the whole primary key (dim through
+ * IN on the row's own value codes): a few seeks whatever the size of the summary.
+ */
+function placeRemove(): string {
+  const cell = placeCellSql('old.');
+  const complete = placeState('old', true);
+  const group = (t: string) =>
+    `${t}.indicator_code = old.indicator_code AND ${t}.cell = ${cell} AND ${t}.state = old.state`;
+  const codes = `SELECT j.key FROM json_each(old.vals) j WHERE ${PLACE_VALUE}`;
+  const numberOf = (t: string) => `(SELECT ${SUMMARY_NUMBER} FROM json_each(old.vals) j WHERE j.key = ${t}.dim)`;
+  return `
+    INSERT OR IGNORE INTO place_stale (indicator_code, cell)
+      SELECT old.indicator_code, ${cell}
+       WHERE ${complete} AND (
+             EXISTS (SELECT 1 FROM place_cell g WHERE ${group('g')} AND g.dim = '' AND g.n > 1 AND g.first_id = old.local_id)
+          OR EXISTS (SELECT 1 FROM place_cell g WHERE ${group('g')} AND g.dim IN (${codes}) AND g.n > 1
+                        AND (g.vmin = ${numberOf('g')} OR g.vmax = ${numberOf('g')})));
+    UPDATE place_cell SET n = n - 1, sx = sx - old.x, sy = sy - old.y
+     WHERE ${group('place_cell')} AND dim = '' AND ${complete};
+    UPDATE place_cell SET n = n - 1, vsum = vsum - ${numberOf('place_cell')}
+     WHERE ${group('place_cell')} AND dim IN (${codes}) AND ${complete};
+    DELETE FROM place_cell WHERE ${group('place_cell')} AND n <= 0 AND dim IN (SELECT '' UNION ALL ${codes});`;
+}
+
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
@@ -199,6 +296,89 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE document ADD COLUMN cached_action TEXT CHECK (cached_action IN ('open', 'save'));
       ALTER TABLE document ADD COLUMN cached_type TEXT;
       ALTER TABLE document ADD COLUMN cached_mismatch INTEGER NOT NULL DEFAULT 0;
+    `,
+  },
+  {
+    version: 8,
+    name: 'summaries for the chart and the map',
+    // Charts and maps of a large indicator read sums per hour and per day (series_hour,
+    // series_day) and per map cell (place_cell) instead of every observation: one row per group of observations with the same
+    // hour (or cell) and state, per value code found in their values ('' for the observations
+    // themselves). A summary is built on first use (summary_built records it). Afterwards a
+    // change of an observation marks its hour stale (an hour holds few observations: recomputed
+    // before the next read), and updates the map summary exactly (a cell can hold a station's
+    // whole series), except that a cell losing its smallest or largest value is marked stale, and
+    // that changes made while the map summary is being built only mark their cells.
+    // Indicators never charted cost a changed row two primary-key probes. observation_by_cell
+    // finds the observations of a cell (stale cells, small map views).
+    sql: `
+      CREATE TABLE summary_built (
+        indicator_code TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('series', 'place')),
+        built_at TEXT, -- NULL while being built (a build cut short is started again)
+        PRIMARY KEY (indicator_code, kind)
+      ) WITHOUT ROWID;
+      CREATE TABLE series_hour (
+        indicator_code TEXT NOT NULL,
+        dim TEXT NOT NULL, -- dimension code; '' for the observations themselves
+        hour INTEGER NOT NULL, -- hourSql (migrations.ts): the hour's start, epoch seconds of the wall clock
+        state TEXT NOT NULL,
+        n INTEGER NOT NULL, -- observations ('') / values present (an empty text is absent)
+        vmin REAL, -- numbers; booleans as 1/0; NULL for texts
+        vmax REAL,
+        vsum REAL,
+        first_id INTEGER, -- '': smallest local_id, the observation itself when n = 1
+        PRIMARY KEY (indicator_code, hour, dim, state)
+      ) WITHOUT ROWID;
+      -- The same sums per day (derived from series_hour): what charts over years read.
+      CREATE TABLE series_day (
+        indicator_code TEXT NOT NULL,
+        day INTEGER NOT NULL, -- the day's start, epoch seconds of the wall clock
+        dim TEXT NOT NULL,
+        state TEXT NOT NULL,
+        n INTEGER NOT NULL,
+        vmin REAL,
+        vmax REAL,
+        vsum REAL,
+        first_id INTEGER,
+        PRIMARY KEY (indicator_code, day, dim, state)
+      ) WITHOUT ROWID;
+      CREATE TABLE series_stale (
+        indicator_code TEXT NOT NULL,
+        hour INTEGER NOT NULL,
+        PRIMARY KEY (indicator_code, hour)
+      ) WITHOUT ROWID;
+      CREATE TABLE place_cell (
+        indicator_code TEXT NOT NULL,
+        dim TEXT NOT NULL,
+        cell INTEGER NOT NULL, -- placeCellSql (migrations.ts)
+        state TEXT NOT NULL,
+        n INTEGER NOT NULL, -- observations ('') / values present (numbers and booleans only)
+        sx REAL, -- '': sums of x and y, the centroid is (sx / n, sy / n)
+        sy REAL,
+        vmin REAL,
+        vmax REAL,
+        vsum REAL,
+        first_id INTEGER,
+        PRIMARY KEY (indicator_code, dim, cell, state)
+      ) WITHOUT ROWID;
+      CREATE TABLE place_stale (
+        indicator_code TEXT NOT NULL,
+        cell INTEGER NOT NULL,
+        PRIMARY KEY (indicator_code, cell)
+      ) WITHOUT ROWID;
+      CREATE INDEX observation_by_cell ON observation(indicator_code, ${placeCellSql()});
+      CREATE TRIGGER summary_insert AFTER INSERT ON observation
+      BEGIN ${seriesMark('new')} ${placeMark('new')} ${placeAdd()}
+      END;
+      CREATE TRIGGER summary_delete AFTER DELETE ON observation
+      BEGIN ${seriesMark('old')} ${placeMark('old')} ${placeRemove()}
+      END;
+      CREATE TRIGGER summary_update AFTER UPDATE OF timestamp, x, y, vals, state, indicator_code ON observation
+        WHEN old.timestamp IS NOT new.timestamp OR old.x IS NOT new.x OR old.y IS NOT new.y
+          OR old.vals IS NOT new.vals OR old.state IS NOT new.state OR old.indicator_code IS NOT new.indicator_code
+      BEGIN ${seriesMark('old')} ${seriesMark('new')} ${placeMark('old')} ${placeMark('new')} ${placeRemove()} ${placeAdd()}
+      END;
     `,
   },
   {

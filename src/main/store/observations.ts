@@ -285,7 +285,11 @@ export function dimensionIndexName(code: string, type: string): string {
 /** Above this many rows in the time range, walking the sort's index beats sorting the range. */
 const WIDE_RANGE = 5000;
 
-function filterSql(filter: ObservationFilter, params: unknown[]): string {
+/**
+ * The WHERE terms (each starting with ' AND ', over the alias `o`) of the UI's filter: the one
+ * definition of "the filtered set" that the table, the chart, the map and the exports share.
+ */
+export function filterSql(filter: ObservationFilter, params: unknown[]): string {
   const where: string[] = [];
   if (filter.from) {
     where.push('o.timestamp >= ?');

@@ -3,17 +3,22 @@
  * is refused, types come from a fixed table, and every response carries the CSP. The handler is
  * the one `protocol.handle('app', …)` runs, fed WHATWG Requests as Electron does.
  */
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   APP_ENTRY_URL,
   CONTENT_SECURITY_POLICY,
+  contentSecurityPolicy,
   handleAppRequest,
   resolveAppRequest,
 } from '../../../src/main/platform/appProtocol';
 import { isAppUrl } from '../../../src/main/ipc/sender';
+import { BASEMAP } from '../../../src/shared/basemap';
+
+const ROOT_DIR = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
 
 let base: string;
 let root: string;
@@ -107,5 +112,46 @@ describe('the app:// handler', () => {
   it('is the page the IPC sender check and the navigation rules accept', () => {
     expect(isAppUrl(`${APP_ENTRY_URL}#/projects`, APP_ENTRY_URL)).toBe(true);
     expect(isAppUrl('app://gobs/assets/index.js', APP_ENTRY_URL)).toBe(false);
+  });
+});
+
+describe('the Content-Security-Policy and the online basemap', () => {
+  const directive = (csp: string, name: string) =>
+    csp
+      .split(';')
+      .map((d) => d.trim().split(/\s+/))
+      .find(([n]) => n === name)
+      ?.slice(1) ?? [];
+
+  it('allows the basemap origin only when the basemap is enabled', () => {
+    for (const name of ['img-src', 'connect-src']) {
+      expect(directive(contentSecurityPolicy(), name)).not.toContain(BASEMAP.origin);
+      expect(directive(contentSecurityPolicy({ basemap: false }), name)).not.toContain(BASEMAP.origin);
+      expect(directive(contentSecurityPolicy({ basemap: true }), name)).toContain(BASEMAP.origin);
+    }
+    expect(contentSecurityPolicy()).toBe(CONTENT_SECURITY_POLICY);
+    // Nothing else widens: scripts and workers stay the app's own.
+    expect(directive(contentSecurityPolicy({ basemap: true }), 'script-src')).toEqual(["'self'"]);
+    expect(directive(contentSecurityPolicy({ basemap: true }), 'worker-src')).toEqual(["'self'"]);
+  });
+
+  it('serves pages with the policy of the moment', async () => {
+    let basemap = false;
+    const csp = () => contentSecurityPolicy({ basemap });
+    const first = await handleAppRequest(new Request('app://gobs/index.html'), root, csp);
+    expect(first.headers.get('content-security-policy')).not.toContain(BASEMAP.origin);
+    basemap = true;
+    const second = await handleAppRequest(new Request('app://gobs/index.html'), root, csp);
+    expect(second.headers.get('content-security-policy')).toContain(BASEMAP.origin);
+  });
+
+  it("the page's meta tag never allows more than the header with the basemap on", () => {
+    const html = readFileSync(join(ROOT_DIR, 'src/renderer/index.html'), 'utf8');
+    const meta = /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(html)?.[1];
+    expect(meta).toBeDefined();
+    const header = contentSecurityPolicy({ basemap: true });
+    for (const d of meta!.split(';').map((x) => x.trim().split(/\s+/)[0]!)) {
+      expect(directive(header, d), d).toEqual(directive(meta!, d));
+    }
   });
 });

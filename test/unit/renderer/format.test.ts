@@ -5,6 +5,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { activate, resolveLocale } from '../../../src/renderer/src/i18n';
 import {
+  epochToStored,
+  formatBucket,
+  formatChartTick,
   formatLocation,
   formatNumberInput,
   formatRelative,
@@ -142,5 +145,36 @@ describe('relative times', () => {
     activate({ language: 'en', locale: 'en-GB' });
     expect(formatRelative(at(-60), now)).toBe('1 minute ago');
     expect(formatRelative(at(30), now)).toBe('in 30 seconds');
+  });
+});
+
+describe('chart times and periods', () => {
+  it('epoch seconds of the chart go back to the stored wall-clock text', () => {
+    expect(epochToStored(Date.UTC(2024, 2, 31, 23, 59, 59) / 1000)).toBe('2024-03-31 23:59:59');
+    expect(epochToStored(0)).toBe('1970-01-01 00:00:00');
+  });
+
+  it('periods are named in the language, with plurals', () => {
+    expect(formatBucket({ unit: 'second', size: 3600 })).toBe('1 hour');
+    expect(formatBucket({ unit: 'second', size: 43_200 })).toBe('12 hours');
+    expect(formatBucket({ unit: 'second', size: 604_800 })).toBe('1 week');
+    expect(formatBucket({ unit: 'month', size: 3 })).toBe('3 months');
+    expect(formatBucket({ unit: 'month', size: 24 })).toBe('2 years');
+    activate({ language: 'fr', locale: 'fr-FR' });
+    // CLDR's spaces (no-break or not) between the number and the unit, read as spaces.
+    const plain = (b: Parameters<typeof formatBucket>[0]) => formatBucket(b).replace(/\s/g, ' ');
+    expect(plain({ unit: 'second', size: 86_400 * 2 })).toBe('2 jours');
+    expect(plain({ unit: 'second', size: 600 })).toBe('10 minutes');
+    expect(plain({ unit: 'month', size: 1 })).toBe('1 mois');
+  });
+
+  it('axis ticks are as detailed as the span needs, in the wall clock (no time zone shift)', () => {
+    const t = Date.UTC(2024, 6, 14, 23, 30) / 1000;
+    expect(formatChartTick(t, 10 * 365 * 86_400)).toBe('2024');
+    expect(formatChartTick(t, 400 * 86_400)).toBe('Jul 2024');
+    expect(formatChartTick(t, 10 * 86_400)).toBe('14 Jul');
+    expect(formatChartTick(t, 3600)).toBe('23:30');
+    activate({ language: 'fr', locale: 'fr-FR' });
+    expect(formatChartTick(t, 400 * 86_400)).toBe('juil. 2024');
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { csvCell, csvRow, csvText } from '../../../src/shared/csv.js';
+import { parseCsv } from '../../../src/server/admin/csv';
+import { CSV_EOL, csvCell, csvLine, csvRow, csvText } from '../../../src/shared/csv.js';
 
 // The one rule for every CSV the project writes (server export, demo files, the desktop's exports).
 const CASES: [input: string | number | boolean | null, cell: string][] = [
@@ -43,4 +44,14 @@ describe('shared CSV cells', () => {
   it('joins a row', () => expect(csvRow([1, '=x', null, 'a,b'])).toBe('1,\'=x,,"a,b"'));
 
   it('writes non-finite numbers as empty cells', () => expect(csvCell(Number.NaN)).toBe(''));
+});
+
+describe('CSV lines of the desktop exports', () => {
+  it('end with CRLF, and an RFC 4180 reader gets every text back as written', () => {
+    const values = ['plain', 'a,b', 'say "x"', 'two\nlines', 'cr\r\nlf', 'é ü 雨', ' padded '];
+    const line = csvLine(values);
+    expect(line.endsWith(CSV_EOL)).toBe(true);
+    expect(parseCsv(line)[0]!.fields).toEqual(values);
+    expect(parseCsv(csvLine(['=1+1', -1, '-1']))[0]!.fields).toEqual(["'=1+1", '-1', "'-1"]);
+  });
 });

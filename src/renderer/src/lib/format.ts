@@ -261,3 +261,36 @@ export function hostOf(url: string | null | undefined): string {
     return url;
   }
 }
+
+/** Epoch seconds of a wall-clock time read as UTC (the chart's axis) → the stored text. */
+export function epochToStored(seconds: number): string {
+  return stored(new Date(seconds * 1000));
+}
+
+/** A tick of the chart's time axis, as detailed as the visible span needs. */
+export function formatChartTick(seconds: number, spanSeconds: number): string {
+  const day = 86_400;
+  const options: Intl.DateTimeFormatOptions =
+    spanSeconds > 3 * 365 * day
+      ? { year: 'numeric' }
+      : spanSeconds > 90 * day
+        ? { year: 'numeric', month: 'short' }
+        : spanSeconds > 3 * day
+          ? { day: 'numeric', month: 'short' }
+          : spanSeconds > day / 2
+            ? { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' }
+            : { hour: '2-digit', minute: '2-digit' };
+  return currentIntl().formatDate(new Date(seconds * 1000), { ...options, timeZone: 'UTC' });
+}
+
+/** A chart bucket's width: '1 hour', '7 jours', '3 months'. */
+export function formatBucket(b: { unit: 'second' | 'month'; size: number }): string {
+  const long = (n: number, unit: string) =>
+    currentIntl().formatNumber(n, { style: 'unit', unit, unitDisplay: 'long' } as FormatNumberOptions);
+  if (b.unit === 'month') return b.size % 12 === 0 ? long(b.size / 12, 'year') : long(b.size, 'month');
+  if (b.size % 604_800 === 0) return long(b.size / 604_800, 'week');
+  if (b.size % 86_400 === 0) return long(b.size / 86_400, 'day');
+  if (b.size % 3600 === 0) return long(b.size / 3600, 'hour');
+  if (b.size % 60 === 0) return long(b.size / 60, 'minute');
+  return long(b.size, 'second');
+}

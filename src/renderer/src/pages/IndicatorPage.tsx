@@ -1,4 +1,4 @@
-import { useCallback, useMemo, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { t, type MessageId } from '../i18n';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { Breadcrumb } from '../components/Breadcrumb';
@@ -6,6 +6,7 @@ import { StateBadge } from '../components/StateBadge';
 import { NO_FILTER, ObservationFilters, toFilter, type FilterInputs } from '../components/ObservationFilters';
 import { recall, remember } from '../hooks/useViewMemory';
 import { VirtualTable, type Column, type Sort } from '../components/VirtualTable';
+import { ExportDialog } from '../components/ExportDialog';
 import { useAsync } from '../hooks/useAsync';
 import { useProjectLabel } from '../hooks/useProjectLabel';
 import { usePagedRows } from '../hooks/usePagedRows';
@@ -77,7 +78,7 @@ export function IndicatorPage({ projectKey, indicatorCode }: Props) {
             <DimensionList indicator={ind} />
             <Documents indicatorCode={indicatorCode} />
           </div>
-          <ObservationTable projectKey={projectKey} indicator={ind} onCountsChanged={indicator.reload} />
+          <ObservationViews projectKey={projectKey} indicator={ind} onCountsChanged={indicator.reload} />
         </>
       )}
     </section>
@@ -187,7 +188,18 @@ function Documents({ indicatorCode }: { indicatorCode: string }) {
   );
 }
 
-function ObservationTable({
+// The chart and map libraries load when first shown: the table opens without them.
+const ChartView = lazy(() => import('../components/ChartView').then((m) => ({ default: m.ChartView })));
+const MapView = lazy(() => import('../components/MapView').then((m) => ({ default: m.MapView })));
+
+const VIEWS = ['table', 'chart', 'map'] as const;
+type View = (typeof VIEWS)[number];
+
+/**
+ * Table, chart and map of one filtered set: the filter (time range, state, text) is shared, so
+ * a range dragged on the chart filters the table and the map too.
+ */
+function ObservationViews({
   projectKey,
   indicator,
   onCountsChanged,
@@ -197,17 +209,129 @@ function ObservationTable({
   onCountsChanged(): void;
 }) {
   const code = indicator.code;
+  const memoryKey = `indicator-views:${code}`;
+  const saved = recall(memoryKey, { inputs: NO_FILTER, view: 'table' as View });
+  const [inputs, setInputs] = useState<FilterInputs>(saved.inputs);
+  const [view, setViewState] = useState<View>(saved.view);
+  /** Bumped when something else than the filter fields sets the filter (a chart drag): they re-read it. */
+  const [filterFieldsKey, setFilterFieldsKey] = useState(0);
+  const [exporting, setExporting] = useState(false);
+  const filterKey = JSON.stringify(toFilter(inputs));
+  const filter = useMemo<ObservationFilter>(() => JSON.parse(filterKey) as ObservationFilter, [filterKey]);
+  const settings = useAsync(() => window.gobs.settings.get(), []);
+  const count = useAsync(() => window.gobs.observations.count({ indicatorCode: code, filter }), [code, filter]);
+  const reloadCount = count.reload;
+  const onChanged = useCallback(() => {
+    reloadCount();
+    onCountsChanged();
+  }, [reloadCount, onCountsChanged]);
+  useObservationsChanged([code], onChanged);
+
+  const setFilterInputs = useCallback(
+    (f: FilterInputs) => {
+      setInputs(f);
+      remember(memoryKey, { ...recall(memoryKey, saved), inputs: f });
+    },
+    [memoryKey],
+  );
+  const setView = (v: View) => {
+    setViewState(v);
+    remember(memoryKey, { ...recall(memoryKey, saved), view: v });
+  };
+  const onRange = useCallback(
+    (from: string, to: string) => {
+      setFilterInputs({ ...inputs, from, to });
+      setFilterFieldsKey((k) => k + 1);
+    },
+    [inputs, setFilterInputs],
+  );
+  const open = useCallback(
+    (uuid: string) => navigate({ name: 'observation', projectKey, indicatorCode: code, uuid }),
+    [projectKey, code],
+  );
+  const total = count.data;
+
+  return (
+    <section className="obs-section" aria-labelledby="obs-title">
+      <div className="obs-toolbar">
+        <h2 id="obs-title">{t('indicator.observations')}</h2>
+        <span className="muted" role="status">
+          {total !== undefined &&
+            (Object.keys(filter).length === 0
+              ? t('indicator.count', { total })
+              : t('indicator.countFiltered', { shown: total, total: indicator.observationCount }))}
+        </span>
+        <div className="view-tabs" role="tablist" aria-label={t('views.label')}>
+          {VIEWS.map((v) => (
+            <button
+              key={v}
+              type="button"
+              role="tab"
+              id={`view-tab-${v}`}
+              aria-selected={view === v}
+              aria-controls="view-panel"
+              className={view === v ? 'is-on' : undefined}
+              onClick={() => setView(v)}
+            >
+              {t(`views.${v}`)}
+            </button>
+          ))}
+        </div>
+        <button type="button" className="btn" onClick={() => setExporting(true)}>
+          {t('export.open')}
+        </button>
+      </div>
+      <ObservationFilters key={filterFieldsKey} initial={inputs} onChange={setFilterInputs} />
+      <div id="view-panel" role="tabpanel" aria-labelledby={`view-tab-${view}`} className="view-panel">
+        {view === 'table' && (
+          <ObservationTable projectKey={projectKey} indicator={indicator} filter={filter} onOpen={open} />
+        )}
+        <Suspense fallback={<p className="muted">{t('common.loading')}</p>}>
+          {view === 'chart' && <ChartView indicator={indicator} filter={filter} onRange={onRange} onOpen={open} />}
+          {view === 'map' && settings.data && (
+            <MapView
+              projectKey={projectKey}
+              indicator={indicator}
+              filter={filter}
+              basemap={settings.data.basemap}
+              onOpen={open}
+            />
+          )}
+        </Suspense>
+      </div>
+      <ExportDialog
+        open={exporting}
+        indicatorCode={code}
+        filter={filter}
+        total={total}
+        onClose={() => setExporting(false)}
+      />
+    </section>
+  );
+}
+
+function ObservationTable({
+  projectKey,
+  indicator,
+  filter,
+  onOpen,
+}: {
+  projectKey: string;
+  indicator: IndicatorSummary;
+  filter: ObservationFilter;
+  onOpen(uuid: string): void;
+}) {
+  const code = indicator.code;
   const memoryKey = `indicator:${code}`;
   const saved = recall(memoryKey, {
     sort: { column: 'timestamp', direction: 'desc' } as Sort,
-    inputs: NO_FILTER,
+    filterKey: '{}',
     scrollTop: 0,
   });
   const [sort, setSortState] = useState<Sort>(saved.sort);
-  const [inputs, setInputs] = useState<FilterInputs>(saved.inputs);
-  const filterKey = JSON.stringify(toFilter(inputs));
-  const filter = useMemo<ObservationFilter>(() => JSON.parse(filterKey) as ObservationFilter, [filterKey]);
-  const scrollTop = useRef(saved.scrollTop);
+  const filterKey = JSON.stringify(filter);
+  // Another filter than the one the position was kept for starts at the top.
+  const scrollTop = useRef(saved.filterKey === filterKey ? saved.scrollTop : 0);
   const save = useCallback(
     (patch: Partial<typeof saved>) => remember(memoryKey, { ...recall(memoryKey, saved), ...patch }),
     [memoryKey],
@@ -220,16 +344,12 @@ function ObservationTable({
     },
     [save],
   );
-  const setFilterInputs = useCallback(
-    (f: FilterInputs) => {
-      setInputs((prev) => {
-        if (JSON.stringify(toFilter(prev)) !== JSON.stringify(toFilter(f))) scrollTop.current = 0;
-        return f;
-      });
-      save({ inputs: f });
-    },
-    [save],
-  );
+  useEffect(() => {
+    if (recall(memoryKey, saved).filterKey !== filterKey) {
+      scrollTop.current = 0;
+      save({ filterKey, scrollTop: 0 });
+    }
+  }, [filterKey, save]);
   const queryKey = JSON.stringify([code, sort, filter]);
 
   const fetchPage = useCallback(
@@ -249,12 +369,7 @@ function ObservationTable({
   const fetchTotal = useCallback(() => window.gobs.observations.count({ indicatorCode: code, filter }), [code, filter]);
   const paged = usePagedRows<ObservationRow, string>(fetchPage, fetchTotal, queryKey);
 
-  const { reload } = paged;
-  const onChanged = useCallback(() => {
-    reload();
-    onCountsChanged();
-  }, [reload, onCountsChanged]);
-  useObservationsChanged([code], onChanged);
+  useObservationsChanged([code], paged.reload);
 
   const columns = useMemo<Column<ObservationRow>[]>(
     () => [
@@ -299,23 +414,10 @@ function ObservationTable({
     [indicator, projectKey, code],
   );
 
-  const open = useCallback(
-    (r: ObservationRow) => navigate({ name: 'observation', projectKey, indicatorCode: code, uuid: r.uuid }),
-    [projectKey, code],
-  );
+  const open = useCallback((r: ObservationRow) => onOpen(r.uuid), [onOpen]);
 
   return (
-    <section className="obs-section" aria-labelledby="obs-title">
-      <div className="obs-toolbar">
-        <h2 id="obs-title">{t('indicator.observations')}</h2>
-        <span className="muted" role="status">
-          {paged.total !== undefined &&
-            (paged.total === indicator.observationCount
-              ? t('indicator.count', { total: paged.total })
-              : t('indicator.countFiltered', { shown: paged.total, total: indicator.observationCount }))}
-        </span>
-      </div>
-      <ObservationFilters initial={saved.inputs} onChange={setFilterInputs} />
+    <>
       {paged.error && <ErrorBanner error={paged.error} onRetry={paged.reload} />}
       <VirtualTable
         label={t('indicator.tableLabel')}
@@ -344,6 +446,6 @@ function ObservationTable({
               : t('indicator.noneYet')
         }
       />
-    </section>
+    </>
   );
 }

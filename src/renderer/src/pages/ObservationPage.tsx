@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { t } from '../i18n';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { Breadcrumb } from '../components/Breadcrumb';
@@ -17,6 +17,7 @@ import {
   formatList,
   formatNumberInput,
   nowTimestampInput,
+  parseNumber,
   parseTimestamp,
   timestampPattern,
   toTimestampInput,
@@ -29,7 +30,12 @@ import {
   type ObservationDetail,
   type SpatialObjectSummary,
 } from '../../../shared/ipc';
+import type { Geometry } from '../../../shared/geometry';
+import { formatWkt, parseWkt } from '../../../shared/wkt';
 import type { GobsError } from '../../../shared/errors';
+
+// MapLibre loads with the first form that shows the map, not with the app.
+const LocationPicker = lazy(() => import('../components/LocationPicker').then((m) => ({ default: m.LocationPicker })));
 
 interface Props {
   projectKey: string;
@@ -216,6 +222,36 @@ function ObservationForm({ projectKey, indicator, observation, onReload }: FormP
   }, [observation?.uuid, observation?.hasMedia]);
 
   const set = (patch: Partial<FormState>) => setForm((f) => ({ ...f, ...patch }));
+  const mapContext = useAsync(
+    () =>
+      Promise.all([
+        window.gobs.settings.get(),
+        window.gobs.projects.extent({ projectKey }),
+        window.gobs.projects.layers({ projectKey }).catch(() => ({ file: null, layers: [] })),
+      ]),
+    [projectKey],
+  );
+  /** What the location fields describe, read by the shared rule (null while empty or invalid). */
+  const geometry = useMemo<Geometry | null>(() => {
+    if (form.mode === 'point') {
+      const lon = parseNumber(form.lon);
+      const lat = parseNumber(form.lat);
+      return lon !== null && lat !== null && Math.abs(lon) <= 180 && Math.abs(lat) <= 90
+        ? { type: 'Point', coordinates: [lon, lat] }
+        : null;
+    }
+    try {
+      return parseWkt(form.wkt);
+    } catch {
+      return null;
+    }
+  }, [form.mode, form.lon, form.lat, form.wkt]);
+  const pickPoint = (lon: number, lat: number) => {
+    if (form.mode === 'point') set({ lon: formatNumberInput(lon), lat: formatNumberInput(lat) });
+    // A line or polygon is not replaced by a click: only an empty field or a point moves.
+    else if (!form.wkt.trim() || geometry?.type === 'Point')
+      set({ wkt: formatWkt({ type: 'Point', coordinates: [lon, lat] }) });
+  };
   const setValue = (c: string, v: string) => setForm((f) => ({ ...f, values: { ...f.values, [c]: v } }));
 
   function focusFirstError(errs: FieldErrors) {
@@ -644,6 +680,18 @@ function ObservationForm({ projectKey, indicator, observation, onReload }: FormP
                   </Field>
                 )}
               </>
+            )}
+            {mapContext.data && (
+              <Suspense fallback={null}>
+                <LocationPicker
+                  geometry={geometry}
+                  fallback={mapContext.data[1].extent}
+                  basemap={mapContext.data[0].basemap}
+                  layers={mapContext.data[2].layers}
+                  disabled={locked || onObjects}
+                  onPick={pickPoint}
+                />
+              </Suspense>
             )}
           </fieldset>
         </div>

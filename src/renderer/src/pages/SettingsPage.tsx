@@ -8,6 +8,7 @@ import { useToast } from '../hooks/useToast';
 import { errorText, toGobsError } from '../lib/errors';
 import { LANGUAGES, LanguagePreference } from '../../../shared/ipc';
 import type { GobsError } from '../../../shared/errors';
+import { BASEMAP } from '../../../shared/basemap';
 
 const MAX_INTERVAL = 1440;
 
@@ -108,6 +109,7 @@ export function SettingsPage() {
             </div>
           </form>
           <LanguagePanel />
+          <MapPanel enabled={s.basemap} onChanged={settings.reload} />
           <section className="panel" aria-labelledby="about-title">
             <h2 id="about-title">{t('settings.about')}</h2>
             <p className="muted">{t('settings.aboutText')}</p>
@@ -153,6 +155,47 @@ function LanguagePanel() {
           </select>
         )}
       </Field>
+      {error && <ErrorBanner error={error} />}
+    </section>
+  );
+}
+
+/**
+ * The online basemap. The CSP main sends allows its origin only while it is on, and a page keeps the
+ * policy it was loaded with: the window reloads after the change.
+ */
+function MapPanel({ enabled, onChanged }: { enabled: boolean; onChanged(): void }) {
+  const [error, setError] = useState<GobsError>();
+  const [busy, setBusy] = useState(false);
+  return (
+    <section className="panel" aria-labelledby="map-settings-title">
+      <h2 id="map-settings-title">{t('settings.map')}</h2>
+      <label className="check">
+        <input
+          type="checkbox"
+          checked={enabled}
+          disabled={busy}
+          aria-describedby="basemap-hint"
+          onChange={(e) => {
+            setError(undefined);
+            setBusy(true);
+            window.gobs.settings.set({ basemap: e.target.checked }).then(
+              () => {
+                onChanged();
+                location.reload();
+              },
+              (err: unknown) => {
+                setBusy(false);
+                setError(toGobsError(err));
+              },
+            );
+          }}
+        />
+        <span>{t('settings.basemap')}</span>
+      </label>
+      <p id="basemap-hint" className="small muted">
+        {t('settings.basemapHint', { origin: BASEMAP.origin })}
+      </p>
       {error && <ErrorBanner error={error} />}
     </section>
   );
