@@ -19,6 +19,7 @@ import { parseArgs } from 'node:util';
 import { type Db } from '../../src/server/db/types';
 import type { DeviceReply } from './device-child';
 import { explainPulls } from './lib/explain';
+import { holdingsBench } from './holdings';
 import { firstSyncFloor, pushFloor, pushHandler } from './lib/floors';
 import { openCluster, type PgCluster } from './lib/postgres';
 import {
@@ -71,7 +72,7 @@ const N = {
 /** What the engine asks per pull request and sends per push request (its defaults). */
 const PULL_BATCH = 2000;
 const PUSH_BATCH = 500;
-const only = new Set((opts.only ?? '1,2,3,4,5,6,7').split(',').map((s) => s.trim().toUpperCase()));
+const only = new Set((opts.only ?? '1,2,3,4,5,6,7,8').split(',').map((s) => s.trim().toUpperCase()));
 const engines: Engine[] = opts['no-pglite'] ? ['postgres'] : ['postgres', 'pglite'];
 const profileDir = opts.profile ? join(ROOT, 'bench', 'profiles') : undefined;
 if (profileDir) mkdirSync(profileDir, { recursive: true });
@@ -789,6 +790,13 @@ try {
   }
   if (only.has('4')) for (const e of pgEngines) await step(`4. push (${e})`, () => push(e, cluster));
   if (cluster && only.has('7')) await step('7. server under load', () => fleet(cluster));
+  if (cluster && only.has('8')) {
+    await step('8. server storage per device', async () => {
+      const r = await holdingsBench(cluster, { n: N.large, devices: 100, changed: N.changed, log });
+      rows.push(...r.rows);
+      Object.assign(details, r.details);
+    });
+  }
   if (peer) await step('P. PouchDB peer: measures not taken beside ours', peerRest);
 } finally {
   await peer?.close();

@@ -7,7 +7,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Observation } from '../../../src/shared/api.js';
 import { observationDevices, deviceReport } from '../../../src/server/admin/devices.js';
-import { startTestServer, testEngines, type TestServer } from '../../helpers/server.js';
+import { loadMigrations, migrate, splitStatements } from '../../../src/server/db/migrate.js';
+import { openMemoryPglite } from '../../../src/server/db/pglite.js';
+import { openPostgres } from '../../../src/server/db/postgres.js';
+import { type Db } from '../../../src/server/db/types.js';
+import {
+  createIndicator,
+  createProject,
+  createUser,
+  grantRole,
+  insertObservations,
+  linkIndicator,
+  registerDevice,
+} from '../../../src/server/admin/seed.js';
+import { createTestDatabase, postgresUrl } from '../../helpers/postgres.js';
+import { PLUVIOMETRY, startTestServer, testEngines, type TestServer } from '../../helpers/server.js';
 import { Client, pull, syncAll } from './client.js';
 import { DEVICE_A, DEVICE_B, DEVICE_C, OBSERVATION_1, newObs, seedRows } from './fixtures.js';
 
@@ -281,5 +295,109 @@ describe.each(testEngines())('holdings as cursor + exceptions (%s)', (engine) =>
     expect(after.items.map((o) => o.uuid)).toContain(lateUuid);
     expect((await syncAll(c, code)).items).toEqual([]);
     expect(await rows(DEVICE_B, code)).toBe(0);
+  });
+});
+
+describe('migration 010 keeps what every device holds', () => {
+  const engines: { name: string; open(): Promise<{ db: Db; close(): Promise<void> }> }[] = [
+    {
+      name: 'pglite',
+      async open() {
+        const db = await openMemoryPglite();
+        return { db, close: () => db.close() };
+      },
+    },
+  ];
+  if (postgresUrl()) {
+    engines.push({
+      name: 'postgres',
+      async open() {
+        const t = await createTestDatabase();
+        const db = await openPostgres(t.url);
+        return {
+          db,
+          async close() {
+            await db.close();
+            await t.drop();
+          },
+        };
+      },
+    });
+  }
+
+  it.each(engines.map((e) => [e.name, e] as const))('%s', async (_name, engine) => {
+    const { db, close } = await engine.open();
+    try {
+      // The schema as it was before: migrations up to 009.
+      for (const m of loadMigrations().filter((x) => x.version < 10)) {
+        await db.tx(async (q) => {
+          await q.query(`CREATE TABLE IF NOT EXISTS schema_version (
+            version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+          for (const st of splitStatements(m.sql)) await q.query(st);
+          await q.query('INSERT INTO schema_version (version, name) VALUES ($1, $2)', [m.version, m.name]);
+        });
+      }
+      await createProject(db, { key: 'p1', label: 'P', description: null });
+      const ann = await createUser(db, 'ann', 'ann-password-1');
+      await grantRole(db, 'ann', 'p1', 'writer');
+      await createIndicator(db, PLUVIOMETRY);
+      await linkIndicator(db, 'p1', 'pluviometry');
+      const seeded = await insertObservations(db, { indicator: 'pluviometry', observations: seedRows(8) });
+      const ind = (await db.query<{ id: number }>(`SELECT id FROM indicator WHERE code = 'pluviometry'`))[0]!.id;
+      // The one-row-per-observation model as syncs left it: A completed a round holding all 8, then
+      // observation 1 changed; A is half-way through its next round (nothing acknowledged yet).
+      // B pushed observation 2 and never pulled. C is half-way through its first round: 3 acknowledged.
+      const [a, b, c] = [
+        await registerDevice(db, DEVICE_A, ann.id),
+        await registerDevice(db, DEVICE_B, ann.id),
+        await registerDevice(db, DEVICE_C, ann.id),
+      ];
+      const holdAll = (dev: number, ids: number[]) =>
+        db.query(
+          `INSERT INTO device_observation (device_id, observation_id, indicator_id, import_id)
+           SELECT $1, id, indicator_id, import_id FROM observation WHERE id = ANY($2::bigint[])`,
+          [dev, ids],
+        );
+      await holdAll(a, seeded.ids);
+      await db.query(
+        `INSERT INTO sync_cursor (device_id, indicator_id, base_snapshot) VALUES ($1, $2, pg_current_snapshot())`,
+        [a, ind],
+      );
+      const next = await insertObservations(db, { indicator: 'pluviometry', observations: [] });
+      await db.query('UPDATE observation SET import_id = $2 WHERE id = $1', [seeded.ids[0], next.importId]);
+      await db.query(
+        `UPDATE sync_cursor SET round_snapshot = pg_current_snapshot(), round_after_id = 0 WHERE device_id = $1`,
+        [a],
+      );
+      await holdAll(b, [seeded.ids[1]!]);
+      await holdAll(c, seeded.ids.slice(0, 3));
+      await db.query(
+        `INSERT INTO sync_cursor (device_id, indicator_id, round_snapshot, round_after_id) VALUES ($1, $2, pg_current_snapshot(), $3)`,
+        [c, ind, seeded.ids[2]],
+      );
+      const before = await db.query<{ uuid: string; observation_id: number; import_id: number }>(
+        `SELECT d.uuid::text AS uuid, h.observation_id, h.import_id FROM device_observation h JOIN device d ON d.id = h.device_id`,
+      );
+      const expected = new Map<number, Record<string, number>>();
+      for (const r of before)
+        expected.set(r.observation_id, { ...expected.get(r.observation_id), [r.uuid]: r.import_id });
+
+      expect(await migrate(db)).toEqual([10]);
+      const mapOf = async (id: number) =>
+        Object.fromEntries(
+          (await observationDevices(db, String(id)))
+            .map((l) => /^ {4}'([0-9a-f-]{36})': (\d+)/.exec(l))
+            .filter((m): m is RegExpExecArray => m !== null)
+            .map((m) => [m[1]!, Number(m[2])]),
+        );
+      for (const id of seeded.ids) expect(await mapOf(id)).toEqual(expected.get(id) ?? {});
+      const left = await db.query<{ uuid: string; n: number }>(
+        `SELECT d.uuid::text AS uuid, count(*)::int8 AS n FROM device_observation h JOIN device d ON d.id = h.device_id GROUP BY 1 ORDER BY 1`,
+      );
+      // A keeps the older import of observation 1; B its push; C's acknowledged rows are implied by its round.
+      expect(Object.fromEntries(left.map((r) => [r.uuid, r.n]))).toEqual({ [DEVICE_A]: 1, [DEVICE_B]: 1 });
+    } finally {
+      await close();
+    }
   });
 });
