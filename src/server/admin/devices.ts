@@ -40,8 +40,8 @@ export async function deviceReport(db: Db, indicator: string | null): Promise<st
                      FROM observation o
                      LEFT JOIN device_observation h ON h.device_id = p.device_id AND h.observation_id = o.id
                     WHERE o.indicator_id = p.indicator_id
-                      AND (c.base_snapshot IS NULL OR o.change_xid >= pg_snapshot_xmax(c.base_snapshot)
-                           OR o.change_xid = ANY (ARRAY(SELECT pg_snapshot_xip(c.base_snapshot))))) s) u)
+                      AND o.change_xid >= coalesce(pg_snapshot_xmin(c.base_snapshot), '0'::xid8)
+                      AND NOT coalesce(pg_visible_in_snapshot(o.change_xid, c.base_snapshot), false)) s) u)
      SELECT d.uuid::text AS uuid, us.login, to_char(d.last_seen AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI') AS last_seen, i.code,
             k.total, (k.total - k.unseen + k.unseen_current)::int8 AS current, k.stale,
             (SELECT count(*) FROM device_deletion dd WHERE dd.device_id = d.id AND dd.indicator_id = i.id)::int8 AS deletions,
