@@ -1,5 +1,5 @@
 /**
- * Item 8: what the server stores per device (issue 12 §3). N observations, then DEVICES devices that
+ * Item 8: what the server stores per device. N observations, then DEVICES devices that
  * completed a first sync: the first one syncs for real over HTTP against the server process (its
  * cursor, batches and holdings are what a real sync leaves); the others get a copy of its sync state
  * under their own device rows, which is the state their own first syncs would leave. Measured: rows
