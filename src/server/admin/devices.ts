@@ -27,10 +27,12 @@ export async function deviceReport(db: Db, indicator: string | null): Promise<st
        SELECT device_id, indicator_id FROM device_observation GROUP BY 1, 2
        UNION SELECT device_id, indicator_id FROM sync_cursor
        UNION SELECT device_id, indicator_id FROM device_deletion GROUP BY 1, 2),
+     totals AS (
+       SELECT o.indicator_id, count(*)::int8 AS total FROM observation o
+        WHERE o.indicator_id IN (SELECT indicator_id FROM pairs) GROUP BY 1),
      counted AS (
-       SELECT p.device_id, p.indicator_id,
-              (SELECT count(*) FROM observation o WHERE o.indicator_id = p.indicator_id)::int8 AS total, u.*
-         FROM pairs p LEFT JOIN sync_cursor c ON c.device_id = p.device_id AND c.indicator_id = p.indicator_id
+       SELECT p.device_id, p.indicator_id, coalesce(t.total, 0)::int8 AS total, u.*
+         FROM pairs p LEFT JOIN totals t ON t.indicator_id = p.indicator_id LEFT JOIN sync_cursor c ON c.device_id = p.device_id AND c.indicator_id = p.indicator_id
          CROSS JOIN LATERAL (
            SELECT count(*) FILTER (WHERE s.implied OR s.held = s.import_id)::int8 AS unseen_current,
                   count(*) FILTER (WHERE NOT s.implied AND s.held <> s.import_id)::int8 AS stale,
