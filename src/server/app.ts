@@ -7,7 +7,7 @@ import { DEVICE_HEADER, MEDIA_MAX_BYTES, SESSION_COOKIE } from '../shared/api.js
 import { type Db } from './db/types.js';
 import { isDatabaseUnavailable } from './db/errors.js';
 import { findSession, DEFAULT_SESSION_TTL_MS } from './auth/sessions.js';
-import { LoginThrottle, type ThrottleOptions } from './auth/throttle.js';
+import { DbLoginThrottle, LoginThrottle, type ThrottleOptions } from './auth/throttle.js';
 import { type ServerContext } from './context.js';
 import { HttpError, apiError } from './errors.js';
 import { type LogOptions, loggerOptions, redactUrl } from './logging.js';
@@ -79,7 +79,11 @@ export async function buildServer(opts: BuildServerOptions): Promise<FastifyInst
     sessionTtlMs: opts.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS,
     apiBase: () => publicBase ?? listeningBase(app.server.address()),
   };
-  const throttle = new LoginThrottle(opts.loginThrottle);
+  // PGlite has one process per data folder; on PostgreSQL every process shares the counters.
+  const throttle =
+    opts.db.engine === 'postgres'
+      ? new DbLoginThrottle(opts.db, opts.loginThrottle)
+      : new LoginThrottle(opts.loginThrottle);
   // Only the origin the public URL names, or else the one the browser says it is talking to, may
   // write with the session cookie.
   const ownOrigin = (request: FastifyRequest) =>

@@ -21,6 +21,8 @@ import { parseArgs } from 'node:util';
 import { type Db } from '../../src/server/db/types';
 import type { DeviceReply } from './device-child';
 import { explainPulls } from './lib/explain';
+import { holdingsBench } from './holdings';
+import { startBalancer } from './lib/balancer';
 import { firstSyncFloor, pushFloor, pushHandler } from './lib/floors';
 import { openCluster, type PgCluster } from './lib/postgres';
 import {
@@ -73,7 +75,7 @@ const N = {
 /** What the engine asks per pull request and sends per push request (its defaults). */
 const PULL_BATCH = 2000;
 const PUSH_BATCH = 500;
-const only = new Set((opts.only ?? '1,2,3,4,5,6,7,8').split(',').map((s) => s.trim().toUpperCase()));
+const only = new Set((opts.only ?? '1,2,3,4,5,6,7,8,9').split(',').map((s) => s.trim().toUpperCase()));
 const engines: Engine[] = opts['no-pglite'] ? ['postgres'] : ['postgres', 'pglite'];
 const profileDir = opts.profile ? join(ROOT, 'bench', 'profiles') : undefined;
 if (profileDir) mkdirSync(profileDir, { recursive: true });
@@ -686,9 +688,13 @@ async function fleet(cluster: PgCluster): Promise<void> {
   const { storage, db, s } = await seeded('postgres', 'fleet', N.fleetBase, cluster, N.fleet);
   try {
     await withServer(storage, 'fleet', async (srv) => {
+      // A second server process on the same database, and a round-robin balancer in front of both:
+      // the devices talk to the balancer, which uses one or both processes as each measure says.
+      const srv2 = await startServer(storage.server, storage.mediaDir, prof('fleet-server-2'));
+      const lb = await startBalancer([srv.baseUrl, srv2.baseUrl]);
       const devices: Device[] = [];
       try {
-        for (let i = 1; i <= N.fleet; i++) devices.push(await device(srv, benchUser(i)));
+        for (let i = 1; i <= N.fleet; i++) devices.push(await device({ ...srv, baseUrl: lb.baseUrl }, benchUser(i)));
         await Promise.all(devices.map((d) => d.sync('fleet first sync')));
         const create = (round: number) =>
           Promise.all(
@@ -702,40 +708,64 @@ async function fleet(cluster: PgCluster): Promise<void> {
           for (const d of devices) await expectSame(d, expected, what);
           return expected.count;
         };
+        const together = async (what: string) => {
+          const t = performance.now();
+          const results = await Promise.allSettled(devices.map((d) => d.sync(what)));
+          const ms = performance.now() - t;
+          const failed = results
+            .filter((r) => r.status === 'rejected')
+            .map((r) => String((r as PromiseRejectedResult).reason));
+          ensure(failed.length === 0, `${failed.length} of ${N.fleet} concurrent syncs failed (${what}): ${failed[0]}`);
+          return ms;
+        };
 
-        // One device at a time: each pushes its changes and pulls what the earlier ones pushed.
+        // One device at a time, one process: each pushes its changes and pulls what the earlier ones pushed.
+        lb.use([srv.baseUrl]);
         await create(1);
         const alone: number[] = [];
         for (const d of devices) alone.push((await d.sync('fleet, one at a time')).ms);
         await converge('fleet convergence after the sequential round');
 
-        // All at once, each with its own changes.
+        // All at once, each with its own changes: one process, then two.
         await create(2);
-        const t = performance.now();
-        const results = await Promise.allSettled(devices.map((d) => d.sync('fleet, all at once')));
-        const together = performance.now() - t;
-        const failed = results
-          .filter((r) => r.status === 'rejected')
-          .map((r) => String((r as PromiseRejectedResult).reason));
-        ensure(failed.length === 0, `${failed.length} of ${N.fleet} concurrent syncs failed: ${failed[0]}`);
-        const total = await converge('fleet convergence after the concurrent round');
-        ensure(total === N.fleetBase + 2 * N.fleet * N.fleetChanges, `server holds ${total} observations`);
+        const one = await together('fleet, all at once, one process');
+        await converge('fleet convergence after the concurrent round (one process)');
+        lb.use([srv.baseUrl, srv2.baseUrl]);
+        await create(3);
+        const two = await together('fleet, all at once, two processes');
+        const split = lb.counts();
+        const total = await converge('fleet convergence after the concurrent round (two processes)');
+        ensure(total === N.fleetBase + 3 * N.fleet * N.fleetChanges, `server holds ${total} observations`);
         const sum = alone.reduce((a, b) => a + b, 0);
         rows.push({
           item: '7',
           measure: `${N.fleet} devices at once, ${N.fleetChanges} changes each (${N.fleetBase.toLocaleString('en')} base)`,
           engine: 'postgres',
-          value: together / 1000,
+          value: one / 1000,
           unit: 's',
           floor: sum / 1000,
-          ratio: together / sum,
+          ratio: one / sum,
           target: 'no errors, all converge; vs 1 device × 20',
           met: true,
           note: `floor/ref column = the ${N.fleet} same syncs one at a time (sum); every device converged to the server's ${total} observations, 0 errors`,
         });
-        details.fleet = { alone, togetherMs: together, total };
+        rows.push({
+          item: '7',
+          measure: `${N.fleet} devices at once on 2 server processes (one PostgreSQL, round-robin balancer)`,
+          engine: 'postgres',
+          value: two / 1000,
+          unit: 's',
+          floor: one / 1000,
+          ratio: two / one,
+          target: 'no errors, all converge',
+          met: true,
+          note: `floor/ref column = the same round on one process; connections per process ${split.join(' / ')}; all converged, 0 errors`,
+        });
+        details.fleet = { alone, togetherMs: one, twoProcessesMs: two, connectionsPerProcess: split, total };
       } finally {
         for (const d of devices) await d.close();
+        await lb.close();
+        await srv2.stop();
       }
     });
   } finally {
@@ -814,6 +844,13 @@ try {
   if (only.has('4')) for (const e of pgEngines) await step(`4. push (${e})`, () => push(e, cluster));
   if (cluster && only.has('7')) await step('7. server under load', () => fleet(cluster));
   if (only.has('8')) await step(`8. analyst views and exports at ${N.large} observations`, () => analyst(N.large));
+  if (cluster && only.has('9')) {
+    await step('9. server storage per device', async () => {
+      const r = await holdingsBench(cluster, { n: N.large, devices: 100, changed: N.changed, log });
+      rows.push(...r.rows);
+      Object.assign(details, r.details);
+    });
+  }
   if (peer) await step('P. PouchDB peer: measures not taken beside ours', peerRest);
 } finally {
   await peer?.close();

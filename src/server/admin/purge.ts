@@ -6,6 +6,7 @@
  * Run on a schedule by `serve` and on demand by `purge`; idempotent, safe on several instances.
  */
 import { type Queryable } from '../db/types.js';
+import { DEFAULT_THROTTLE } from '../auth/throttle.js';
 
 /** Unacknowledged batches older than this are forgotten (a sync takes minutes, not hours). */
 export const STALE_BATCH_AGE = '1 day';
@@ -23,6 +24,8 @@ export interface PurgeResult {
 export async function purge(db: Queryable): Promise<PurgeResult> {
   const count = async (sql: string) =>
     (await db.query<{ n: number }>(`WITH d AS (${sql} RETURNING 1) SELECT count(*)::int8 AS n FROM d`))[0]!.n;
+  // Failed-login counters nobody failed on for an hour are forgotten anyway (auth/throttle.ts).
+  await db.query('DELETE FROM login_failure WHERE last_at_ms < $1', [Date.now() - DEFAULT_THROTTLE.forgetAfterMs]);
   return {
     sessions: await count('DELETE FROM session WHERE expires_at < now() OR revoked_at IS NOT NULL'),
     batches: await count(`DELETE FROM sync_batch WHERE created_at < now() - interval '${STALE_BATCH_AGE}'`),

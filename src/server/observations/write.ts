@@ -323,10 +323,15 @@ export async function deleteObservation(
       if (writeIdReused(err)) throw reusedWriteId();
       throw err;
     }
+    // Every device holding some version of it: an exception row, or a cursor that implies it.
     await q.query(
       `INSERT INTO device_deletion (device_id, deletion_id, indicator_id)
-         SELECT h.device_id, $2, $3 FROM device_observation h
-          WHERE h.observation_id = $1 AND h.device_id IS DISTINCT FROM $4::bigint`,
+         SELECT h.device_id, $2::bigint, $3::bigint FROM device_observation h
+          WHERE h.observation_id = $1 AND h.device_id IS DISTINCT FROM $4::bigint
+         UNION
+         SELECT c.device_id, $2::bigint, $3::bigint FROM sync_cursor c JOIN observation o ON o.id = $1
+          WHERE c.indicator_id = $3::bigint AND c.device_id IS DISTINCT FROM $4::bigint
+            AND holding_implied(c.base_snapshot, c.round_snapshot, c.round_after_id, o.id, o.change_xid)`,
       [row.id, del[0]!.id, row.indicator_id, deviceRowId],
     );
     await q.query('DELETE FROM device_observation WHERE observation_id = $1', [row.id]);

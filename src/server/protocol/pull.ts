@@ -87,7 +87,12 @@ async function lockCursor(q: Queryable, deviceRowId: number, indicatorId: number
   return rows[0]!;
 }
 
-/** Records an acknowledged observation batch as held (at the imports it was sent with). */
+/**
+ * Records an acknowledged observation batch as held (at the imports it was sent with). A batch of the
+ * current round only moves the round's progress: the cursor then implies its rows (protocol note in
+ * the migration 010). Rows the cursor cannot imply — changed since they were sent, or sent in an
+ * earlier round — are written as exceptions.
+ */
 async function ackObservations(q: Queryable, deviceRowId: number, indicatorId: number, batchId: number, cur: Cursor) {
   const rows = await q.query<{ items: [number, number][]; round_snapshot: string | null; last_id: number }>(
     `SELECT items, round_snapshot::text AS round_snapshot, last_id FROM sync_batch
@@ -98,18 +103,29 @@ async function ackObservations(q: Queryable, deviceRowId: number, indicatorId: n
   if (!batch) return; // already acknowledged (or superseded): acknowledging twice is harmless
   const ids = batch.items.map(([id]) => id);
   const imports = batch.items.map(([, imp]) => imp);
-  // FOR SHARE orders us against a concurrent delete of these rows (see deleteObservation).
+  // FOR SHARE orders us against a concurrent change or delete of these rows: a writer that got
+  // there first has committed before we read them (and its trigger saw the cursor before this
+  // acknowledgement); one that comes after sees the cursor this acknowledgement leaves.
   const present = new Set(
     (await q.query<{ id: number }>('SELECT id FROM observation WHERE id = ANY($1::bigint[]) FOR SHARE', [ids])).map(
       (r) => r.id,
     ),
   );
+  if (
+    batch.round_snapshot !== null &&
+    batch.round_snapshot === cur.round_snapshot &&
+    batch.last_id > cur.round_after_id
+  ) {
+    cur.round_after_id = batch.last_id;
+    cur.round_served += batch.items.length;
+  }
   await q.query(
     `INSERT INTO device_observation (device_id, observation_id, indicator_id, import_id)
-       SELECT $1, s.id, $2, s.imp FROM unnest($3::bigint[], $4::bigint[]) AS s(id, imp) WHERE s.id = ANY($5::bigint[])
+       SELECT $1, s.id, $2, s.imp FROM unnest($3::bigint[], $4::bigint[]) AS s(id, imp) JOIN observation o ON o.id = s.id
+        WHERE NOT (o.import_id = s.imp AND holding_implied($5::pg_snapshot, $6::pg_snapshot, $7, o.id, o.change_xid))
      ON CONFLICT (device_id, observation_id) DO UPDATE SET import_id = EXCLUDED.import_id
        WHERE device_observation.import_id < EXCLUDED.import_id`,
-    [deviceRowId, indicatorId, ids, imports, [...present]],
+    [deviceRowId, indicatorId, ids, imports, cur.base_snapshot, cur.round_snapshot, cur.round_after_id],
   );
   const gone = ids.filter((id) => !present.has(id));
   if (gone.length > 0) {
@@ -121,17 +137,25 @@ async function ackObservations(q: Queryable, deviceRowId: number, indicatorId: n
       [deviceRowId, gone],
     );
   }
-  if (
-    batch.round_snapshot !== null &&
-    batch.round_snapshot === cur.round_snapshot &&
-    batch.last_id > cur.round_after_id
-  ) {
-    cur.round_after_id = batch.last_id;
-    cur.round_served += batch.items.length;
-  }
   await q.query(
     `DELETE FROM sync_batch WHERE device_id = $1 AND indicator_id = $2 AND kind = 'observations' AND id <= $3`,
     [deviceRowId, indicatorId, batchId],
+  );
+}
+
+/**
+ * Once a round completes, its snapshot is the base and implies every row it sees: the exceptions
+ * of those rows are dropped. FOR SHARE waits for a writer changing one of them; the row is then
+ * re-checked at its new version (no longer seen by the base), and its exception stays.
+ */
+async function compactHoldings(q: Queryable, deviceRowId: number, indicatorId: number, base: string) {
+  await q.query(
+    `WITH covered AS (
+       SELECT o.id FROM device_observation h JOIN observation o ON o.id = h.observation_id
+        WHERE h.device_id = $1 AND h.indicator_id = $2 AND pg_visible_in_snapshot(o.change_xid, $3::pg_snapshot)
+        FOR SHARE OF o)
+     DELETE FROM device_observation h USING covered c WHERE h.device_id = $1 AND h.observation_id = c.id`,
+    [deviceRowId, indicatorId, base],
   );
 }
 
@@ -185,6 +209,7 @@ export async function pullObservationBatch(ctx: ServerContext, a: PullArgs): Pro
   }
   return ctx.db.tx(async (q) => {
     const cur = await lockCursor(q, a.deviceRowId, a.indicatorId);
+    const baseBefore = cur.base_snapshot;
     if (a.ack && a.ack.b > 0) await ackObservations(q, a.deviceRowId, a.indicatorId, a.ack.b, cur);
 
     let rows: ObservationRow[] = [];
@@ -255,6 +280,9 @@ export async function pullObservationBatch(ctx: ServerContext, a: PullArgs): Pro
         cur.round_served,
       ],
     );
+    if (cur.base_snapshot !== null && cur.base_snapshot !== baseBefore) {
+      await compactHoldings(q, a.deviceRowId, a.indicatorId, cur.base_snapshot);
+    }
     const items = await rowsToObservations(q, ctx.apiBase(), rows);
     const token = makeToken(ctx.secret, { b: batchId, d: a.deviceUuid, i: a.indicatorId, k: 'observations' });
     return { items, token, remaining };

@@ -3,14 +3,14 @@ import { LoginBody, SESSION_COOKIE } from '../../shared/api.js';
 import { type ServerContext, requireUser } from '../context.js';
 import { createSession, revokeSession } from '../auth/sessions.js';
 import { DUMMY_HASH, verifyPassword } from '../auth/passwords.js';
-import { type LoginThrottle } from '../auth/throttle.js';
+import { type Throttle } from '../auth/throttle.js';
 import { HttpError, apiSuccess, badRequest } from '../errors.js';
 import { listUserProjects } from '../access.js';
 
 const INVALID_LOGIN = 'Invalid username/password supplied';
 
 export interface UserRouteOptions {
-  throttle: LoginThrottle;
+  throttle: Throttle;
   /** Whether the session cookie gets `Secure` (the public URL, or the request, is https). */
   secureCookie(request: FastifyRequest): boolean;
 }
@@ -26,7 +26,8 @@ export async function userRoutes(app: FastifyInstance, ctx: ServerContext, opts:
       throw badRequest(`${INVALID_LOGIN}: ${field} ${parsed.error.issues[0]?.message ?? 'is invalid'}`);
     }
     const { username, password } = parsed.data;
-    const waitMs = opts.throttle.retryAfterMs(username, request.ip);
+    // Counted as a failure from here until it succeeds, so that parallel guesses see each other.
+    const waitMs = await opts.throttle.begin(username, request.ip);
     if (waitMs > 0) {
       const seconds = Math.ceil(waitMs / 1000);
       throw new HttpError(
@@ -36,7 +37,6 @@ export async function userRoutes(app: FastifyInstance, ctx: ServerContext, opts:
         { 'Retry-After': String(seconds) },
       );
     }
-    opts.throttle.attempt(username, request.ip);
     let user: { id: number; password_hash: string } | undefined;
     let ok: boolean;
     try {
@@ -49,11 +49,11 @@ export async function userRoutes(app: FastifyInstance, ctx: ServerContext, opts:
       // An unknown login costs the same scrypt run as a wrong password.
       ok = await verifyPassword(password, user?.password_hash ?? DUMMY_HASH);
     } catch (err) {
-      opts.throttle.cancel(username, request.ip);
+      await opts.throttle.cancel(username, request.ip);
       throw err;
     }
     if (!user || !ok) throw new HttpError(400, INVALID_LOGIN);
-    opts.throttle.succeeded(username, request.ip);
+    await opts.throttle.succeeded(username, request.ip);
     const token = await createSession(ctx.db, user.id, ctx.sessionTtlMs);
     reply.setCookie(SESSION_COOKIE, token, cookieOptions(request));
     return { token };

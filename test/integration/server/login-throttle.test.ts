@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiResponse } from '../../../src/shared/api.js';
+import { buildServer } from '../../../src/server/app.js';
 import { startTestServer, testEngines, type TestServer } from '../../helpers/server.js';
 
 describe.each(testEngines())('login throttling (%s)', (engine) => {
@@ -91,4 +92,34 @@ describe.each(testEngines())('login throttling (%s)', (engine) => {
     }
     expect((await login('writer', 'writer', '10.0.0.4')).status).toBe(200);
   });
+
+  it.skipIf(engine !== 'postgres')(
+    'counts failures across server processes on one database (several behind a load balancer)',
+    async () => {
+      // A second server on the same database keeps its own process state, as another process would.
+      const other = await buildServer({ db: srv.db, trustProxy: true, loginThrottle: { now: () => now } });
+      await other.listen({ host: '127.0.0.1', port: 0 });
+      const otherUrl = `http://127.0.0.1:${(other.server.address() as { port: number }).port}/api`;
+      try {
+        await srv.seed.user('dan', 'dan-pw');
+        const viaOther = (password: string) =>
+          fetch(`${otherUrl}/user/login`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', 'x-forwarded-for': '10.0.0.9' },
+            body: JSON.stringify({ username: 'dan', password }),
+          });
+        // Failures alternate between the two processes; together they reach the limit.
+        for (let k = 0; k < 6; k++) {
+          const r = k % 2 === 0 ? await login('dan', 'wrong', '10.0.0.9') : await viaOther('wrong');
+          expect(r.status).toBe(400);
+        }
+        expect((await viaOther('dan-pw')).status).toBe(429);
+        expect((await login('dan', 'dan-pw', '10.0.0.9')).status).toBe(429);
+        now += 1000;
+        expect((await viaOther('dan-pw')).status).toBe(200);
+      } finally {
+        await other.close();
+      }
+    },
+  );
 });
