@@ -20,7 +20,7 @@ import { openStore } from '../../src/main/store/db';
 import { MIGRATIONS } from '../../src/main/store/migrations';
 import { beginSummary, buildSummaryChunk, completeSummary, hourChunks } from '../../src/main/store/summaries';
 import { applyPulled } from '../../src/main/store/sync';
-import type { WireObservation } from '../../src/main/sync/wire';
+import type { Observation as WireObservation } from '../../src/shared/api';
 import type { ExportFormat, ExportProgress, GobsApi } from '../../src/shared/ipc';
 import { createTestDesktop } from '../helpers/desktop';
 import { seedAnalystAccount, seedWaterObservations, stations } from '../helpers/seedAnalyst';

@@ -12,7 +12,7 @@ import { accountDir, openAccountStore, type AccountRef } from '../../src/main/st
 import { saveProjectIndicators } from '../../src/main/store/indicators';
 import { searchText } from '../../src/main/store/observations';
 import { replaceProjects, setProjectFile } from '../../src/main/store/projects';
-import type { WireIndicator } from '../../src/main/sync/wire';
+import type { Indicator as WireIndicator } from '../../src/shared/api';
 import { jsonFileSettings } from './desktop';
 import { join } from 'node:path';
 import { FAUNA, PLUVIO } from './seedStore';
