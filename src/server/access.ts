@@ -35,7 +35,11 @@ export async function listUserProjects(
     label: r.label,
     description: r.description,
     media_url: null,
-    geopackage_url: r.geopackage_file ? `${apiBase}/project/${encodeURIComponent(r.key)}/geopackage` : null,
+    // The version in the link changes with the file, so a desktop holding a copy sees at its next
+    // sync that there is a new one, without asking for the file itself.
+    geopackage_url: r.geopackage_file
+      ? `${apiBase}/project/${encodeURIComponent(r.key)}/geopackage?v=${r.geopackage_file.replace(/^project-|\.gpkg$/g, '')}`
+      : null,
     extent: r.xmin === null ? null : { xmin: r.xmin, ymin: r.ymin!, xmax: r.xmax!, ymax: r.ymax! },
   }));
 }

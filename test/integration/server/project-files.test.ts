@@ -71,7 +71,7 @@ describe.each(testEngines())('project GeoPackage and extent (%s)', (engine) => {
     await srv.seed.projectGeopackage('p1', WATER);
     await srv.seed.projectExtent('p1', { xmin: 3.15, ymin: 43.25, xmax: 4, ymax: 44.1 });
     const p = await project(reader, 'p1');
-    expect(p.geopackage_url).toBe('https://gobs.example.org/api/project/p1/geopackage');
+    expect(p.geopackage_url).toMatch(/^https:\/\/gobs\.example\.org\/api\/project\/p1\/geopackage\?v=[0-9a-f]{24}$/);
     expect(p.extent).toEqual({ xmin: 3.15, ymin: 43.25, xmax: 4, ymax: 44.1 });
     const listed = (await reader.get<Project[]>('/user/projects')).body.find((x) => x.key === 'p1');
     expect(listed).toEqual(p);
@@ -98,8 +98,10 @@ describe.each(testEngines())('project GeoPackage and extent (%s)', (engine) => {
   it('replaces the file under a new ETag, removing the old copy, and removes it entirely', async () => {
     const before = await files();
     const oldTag = (await download(reader, 'p1')).headers.get('etag')!;
+    const oldUrl = (await project(reader, 'p1')).geopackage_url;
     await srv.seed.projectGeopackage('p1', AIR);
     expect(await files()).toBe(before);
+    expect((await project(reader, 'p1')).geopackage_url).not.toBe(oldUrl);
     const replaced = await download(reader, 'p1', { 'if-none-match': oldTag });
     expect(replaced.status).toBe(200);
     expect(replaced.headers.get('etag')).not.toBe(oldTag);
