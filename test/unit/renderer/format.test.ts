@@ -11,6 +11,7 @@ import {
   formatLocation,
   formatNumberInput,
   formatRelative,
+  formatSince,
   formatTimestamp,
   formatValue,
   parseNumber,
@@ -145,6 +146,14 @@ describe('relative times', () => {
     activate({ language: 'en', locale: 'en-GB' });
     expect(formatRelative(at(-60), now)).toBe('1 minute ago');
     expect(formatRelative(at(30), now)).toBe('in 30 seconds');
+  });
+
+  it('a sync newer than the view’s last clock tick happened just now, not in the future', () => {
+    activate({ language: 'en', locale: 'en-GB' });
+    const tick = Date.now() - 25_000; // the view's clock ticks every 30 s
+    expect(formatSince(new Date(Date.now() - 1000).toISOString(), tick)).toBe('just now');
+    expect(formatSince(new Date(Date.now() - 5 * 60_000).toISOString(), tick)).toBe('5 minutes ago');
+    expect(formatSince(null, tick)).toBe('never');
   });
 });
 

@@ -1,5 +1,5 @@
 import { t } from '../i18n';
-import { formatRelative, hostOf } from '../lib/format';
+import { formatSince, hostOf } from '../lib/format';
 import { useSession } from '../hooks/useSession';
 import { useSyncStatus } from '../hooks/useSync';
 import { useNow } from '../hooks/useNow';
@@ -36,7 +36,7 @@ export function StatusLine() {
         {pending > 0 ? t('status.waiting', { count: pending }) : t('status.noneWaiting')}
       </span>
       <span className="status-sep" aria-hidden="true" />
-      <span className="status-item">{t('status.lastSync', { when: formatRelative(sync?.lastSyncAt, now) })}</span>
+      <span className="status-item">{t('status.lastSync', { when: formatSince(sync?.lastSyncAt, now) })}</span>
       <span className="status-spacer" />
       {status.insecure && (
         <span className="status-item is-waiting" title={t('status.insecureHint')}>

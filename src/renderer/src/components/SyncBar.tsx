@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { t } from '../i18n';
 import { errorText, toGobsError } from '../lib/errors';
-import { formatRelative } from '../lib/format';
+import { formatRelative, formatSince } from '../lib/format';
 import { useSyncStatus } from '../hooks/useSync';
 import { useNow } from '../hooks/useNow';
 import { useSession } from '../hooks/useSession';
@@ -87,9 +87,7 @@ export function SyncBar({
         ) : (
           <div className="sync-summary">
             <strong>
-              {sync?.lastSyncAt
-                ? t('sync.idle', { when: formatRelative(sync.lastSyncAt, now) })
-                : t('sync.neverSynced')}
+              {sync?.lastSyncAt ? t('sync.idle', { when: formatSince(sync.lastSyncAt, now) }) : t('sync.neverSynced')}
             </strong>
             {sync?.lastResult && sync.lastSyncAt && <span className="muted">{t('sync.result', sync.lastResult)}</span>}
             <span className={pendingChanges > 0 ? 'is-waiting' : 'muted'}>

@@ -71,6 +71,14 @@ export function formatRelative(iso: string | null | undefined, now = Date.now())
   return formatInstant(iso);
 }
 
+/**
+ * formatRelative for something that has happened (a last sync): the clock a view re-renders by
+ * ticks only now and then, so a moment newer than its last tick is "just now", never "in 20 seconds".
+ */
+export function formatSince(iso: string | null | undefined, now = Date.now()): string {
+  return formatRelative(iso, Math.max(now, Date.now()));
+}
+
 export function formatNumber(n: number, options?: FormatNumberOptions): string {
   return currentIntl().formatNumber(n, options);
 }

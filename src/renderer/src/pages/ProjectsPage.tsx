@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { t } from '../i18n';
 import { toGobsError } from '../lib/errors';
-import { formatRelative } from '../lib/format';
+import { formatSince } from '../lib/format';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { useSession } from '../hooks/useSession';
 import { useObservationsChanged, useSyncStatus } from '../hooks/useSync';
@@ -112,7 +112,7 @@ export function ProjectsPage() {
               <dl className="project-meta">
                 <div>
                   <dt>{t('projects.lastSync')}</dt>
-                  <dd>{formatRelative(p.lastSyncAt, now)}</dd>
+                  <dd>{formatSince(p.lastSyncAt, now)}</dd>
                 </div>
                 <div>
                   <dt>{t('projects.waiting')}</dt>
