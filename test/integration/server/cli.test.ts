@@ -1,31 +1,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCommand } from '../../../src/server/cli/commands.js';
+import { runCli } from '../../helpers/cli.js';
 import { DataDirLockedError, openPglite } from '../../../src/server/db/pglite.js';
 import { openPostgres } from '../../../src/server/db/postgres.js';
 import { createTestDatabase, postgresUrl } from '../../helpers/postgres.js';
 
-async function run(args: string[], stdin = '') {
-  const out: string[] = [];
-  const err: string[] = [];
-  let code: number;
-  try {
-    code = await runCommand(args, {
-      stdout: (s) => out.push(s),
-      stderr: (s) => err.push(s),
-      output: new PassThrough(),
-      env: {},
-      stdin: Readable.from([stdin]),
-    });
-  } catch (e) {
-    err.push((e as Error).message);
-    code = (e as Error).constructor.name === 'UsageError' ? 2 : 1;
-  }
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const run = runCli;
 
 describe('server CLI on the embedded database', () => {
   let dir: string;

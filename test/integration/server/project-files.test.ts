@@ -6,10 +6,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PassThrough, Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GEOPACKAGE_MIME, Project } from '../../../src/shared/api.js';
-import { runCommand } from '../../../src/server/cli/commands.js';
+import { runCli } from '../../helpers/cli.js';
 import { purge } from '../../../src/server/admin/purge.js';
 import { startTestServer, testEngines, type TestServer } from '../../helpers/server.js';
 import { Client } from './client.js';
@@ -19,24 +18,7 @@ const layers = (name: string) =>
 const WATER = layers('water.gpkg');
 const AIR = layers('air.gpkg');
 
-async function cli(args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  let code: number;
-  try {
-    code = await runCommand(args, {
-      stdout: (s) => out.push(s),
-      stderr: (s) => err.push(s),
-      output: new PassThrough(),
-      env: {},
-      stdin: Readable.from(['']),
-    });
-  } catch (e) {
-    err.push((e as Error).message);
-    code = (e as Error).constructor.name === 'UsageError' ? 2 : 1;
-  }
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const cli = runCli;
 
 describe.each(testEngines())('project GeoPackage and extent (%s)', (engine) => {
   let srv: TestServer;
