@@ -102,6 +102,9 @@ function fieldOf(message: string): string | null {
   return null;
 }
 
+/** A valid `requestSyncDate` (the module falls back to now for an invalid one) later than any change. */
+const OPEN_WINDOW_END = '9999-12-31 23:59:59';
+
 export class LizmapClient implements ServerClient {
   readonly kind = 'lizmap-gobs' as const;
   /** The module takes one observation per request. */
@@ -286,7 +289,10 @@ export class LizmapClient implements ServerClient {
 
   private windowHeaders(cursor: string | null): Record<string, string> {
     const start = cursor ? windowStart(cursor) : null;
-    return start ? { lastSyncDate: start } : {};
+    // Left out, the window would end at the server's now *to the second*, and a change made in that
+    // very second (microseconds later) would wait for the next sync. The end asked for is open: the
+    // cursor never comes from it (pullObservations), so nothing beyond it can be skipped.
+    return start ? { lastSyncDate: start, requestSyncDate: OPEN_WINDOW_END } : { requestSyncDate: OPEN_WINDOW_END };
   }
 
   // ---- one observation ---------------------------------------------------------------------------
