@@ -91,7 +91,16 @@ describe.each(testEngines())('login, sessions and projects (%s)', (engine) => {
     const c = await new Client(srv.baseUrl).login('writer', 'writer');
     const res = await c.get<Project[]>('/user/projects');
     expect(res.status).toBe(200);
-    expect(res.body).toEqual([{ key: 'p1', label: 'Project one', description: 'First test project', media_url: null }]);
+    expect(res.body).toEqual([
+      {
+        key: 'p1',
+        label: 'Project one',
+        description: 'First test project',
+        media_url: null,
+        geopackage_url: null,
+        extent: null,
+      },
+    ]);
     expect(Project.parse((await c.get('/project/p1')).body).key).toBe('p1');
     const foreign = await c.get<ApiResponse>('/project/p2');
     expect(foreign.status).toBe(404);
