@@ -18,12 +18,14 @@ export function dimensionSummary(dimensions: Dimension[]): string {
 
 /** Opens an indicator's table filtered on refused observations (through the view memory). */
 function showRefused(indicatorCode: string): void {
-  const key = `indicator:${indicatorCode}`;
-  const current = recall<{ inputs?: object }>(key, {});
-  remember(key, {
+  // The filter is shared by the table, chart and map (IndicatorPage's view memory); the table opens at its top.
+  const views = `indicator-views:${indicatorCode}`;
+  remember(views, { ...recall<object>(views, {}), inputs: { ...NO_FILTER, state: 'rejected' }, view: 'table' });
+  const table = `indicator:${indicatorCode}`;
+  remember(table, {
     sort: { column: 'timestamp', direction: 'desc' },
-    ...current,
-    inputs: { ...NO_FILTER, state: 'rejected' },
+    filterKey: '{}',
+    ...recall<object>(table, {}),
     scrollTop: 0,
   });
 }
