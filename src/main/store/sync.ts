@@ -216,6 +216,8 @@ export function applyPulledDeletion(db: Db, uuid: string): ObsRecord | null {
   const r = findObservation(db, uuid);
   if (!r) return null;
   if (r.state === 'synced' || r.state === 'deleted') return removeRow(db, uuid);
+  // A conflict between my deletion and their edit, and now they deleted it too: both sides agree.
+  if (r.state === 'conflict' && r.prev_state === 'deleted') return removeRow(db, uuid);
   if (r.state === 'local' || hasPendingWrites(db, uuid)) return null;
   markConflict(db, uuid, 'deleted');
   return null;
