@@ -19,7 +19,7 @@ describe.each(testEngines())('the demo data set and the bulk seeding helper (%s)
     let total = 0;
     for (const p of projects) {
       // Layers for the offline map, and an extent holding every observation of the project's stations.
-      expect(p.geopackage_url).toMatch(/\/geopackage$/);
+      expect(p.geopackage_url).toMatch(/\/geopackage\?v=[0-9a-f]{24}$/);
       const gpkg = await fetch(p.geopackage_url!, { headers: { authorization: `Bearer ${demo.token}` } });
       expect(gpkg.status).toBe(200);
       expect(
