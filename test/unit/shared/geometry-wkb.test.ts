@@ -3,6 +3,7 @@ import { rewindRfc7946, type Geometry, type Position } from '../../../src/shared
 import { commonType, toMulti } from '../../../src/main/geopackage/geometryType';
 import { encodeWkb, decodeWkb, WkbError } from '../../../src/shared/wkb';
 import { formatWkt, parseWkt } from '../../../src/shared/wkt';
+import { rng } from '../../helpers/seedAnalyst';
 
 describe('geometry', () => {
   it('rewinds polygons as RFC 7946 wants: exterior counter-clockwise, holes clockwise', () => {
@@ -26,17 +27,6 @@ describe('geometry', () => {
     expect(toMulti({ type: 'Point', coordinates: [1, 2] })).toEqual({ type: 'MultiPoint', coordinates: [[1, 2]] });
   });
 });
-
-/** Seeded generator (mulberry32): a failing case is reproduced from the printed seed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomGeometry(r: () => number): Geometry {
   const pos = (): Position => [r() * 360 - 180, r() * 180 - 90];
