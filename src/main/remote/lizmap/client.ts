@@ -38,7 +38,7 @@ import type {
   WriteOutcome,
 } from '../types';
 import { type SeriesEntry, entryOf, mapObservation, mapProject, mapSeries } from './map';
-import { ServerClock, laterOf, windowStart, wallMs } from './time';
+import { ServerClock, laterOf, passed, wallMs, windowStart } from './time';
 import { LizmapApiResponse, LizmapDeleted, LizmapObservation, LizmapProject, LizmapSeries } from './wire';
 
 /** The module's uuid rule: anything else is silently replaced by one of its own. */
@@ -240,7 +240,7 @@ export class LizmapClient implements ServerClient {
       if (at !== null && (newest === null || at > (wallMs(newest) ?? 0))) newest = o.updated_at.replace('T', ' ');
     }
     const items = data.filter((o) => o.series === e.id).map((o) => mapObservation(o, e, this.options.login, 'list'));
-    const next = laterOf(laterOf(cursor, truncate(newest)), this.clock.nowAtLeast(date));
+    const next = laterOf(laterOf(cursor, passed(newest)), this.clock.nowAtLeast(date));
     const from = cursor ?? next;
     if (from && !this.deletionsFrom.has(key)) this.deletionsFrom.set(key, from);
     if (next) this.observed.set(key, next);
@@ -569,10 +569,6 @@ export class LizmapClient implements ServerClient {
 }
 
 type LizmapObservationT = z.infer<typeof LizmapObservation>;
-
-function truncate(wall: string | null): string | null {
-  return wall ? wall.slice(0, 19) : null;
-}
 
 /** The server's copy holds what the device sends (times to the second, values, the point). */
 function sameAsSent(server: ServerObservation, item: OutgoingObservation, dims: readonly Dimension[]): boolean {

@@ -49,7 +49,7 @@ const OFFSET_CHANGE_MS = 60 * 60_000;
 /**
  * What the client knows of the server's clock. The server's zone is never announced, so its offset
  * from UTC is bounded from below: a server time T written before an answer dated D (UTC) means
- * offset ≥ T − D − 1 s (the header is truncated to the second). `nowAtLeast(D)` is then a wall time
+ * offset > T − D − 1.5 s (the header is truncated to the second, T may be rounded up by half of one). `nowAtLeast(D)` is then a wall time
  * the server's own clock had certainly passed when it answered at D; never later than the truth,
  * so a window starting there can miss nothing.
  */
@@ -61,7 +61,7 @@ export class ServerClock {
     const t = serverTime ? wallMs(serverTime) : null;
     const d = date ? Date.parse(date) : NaN;
     if (t === null || Number.isNaN(d)) return;
-    const bound = t - d - 1000;
+    const bound = t - d - 1500;
     if (this.offsetAtLeast === null || bound > this.offsetAtLeast) this.offsetAtLeast = bound;
   }
 
@@ -71,6 +71,15 @@ export class ServerClock {
     if (this.offsetAtLeast === null || Number.isNaN(d)) return null;
     return wallText(d + this.offsetAtLeast - OFFSET_CHANGE_MS);
   }
+}
+
+/**
+ * A listed time as a wall time the server had certainly passed: the module may round its times to
+ * the second (PostgreSQL's `timestamp(0)` rounds), so one can be up to half a second ahead.
+ */
+export function passed(wall: string | null): string | null {
+  const ms = wall ? wallMs(wall) : null;
+  return ms === null ? null : wallText(ms - 500);
 }
 
 /** The later of two wall times (either may be missing). */
