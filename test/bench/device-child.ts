@@ -97,7 +97,8 @@ function storeFile(): string {
 
 /** The engine as src/main builds it, with other batch sizes (test/fixtures/sync-child.ts does the same). */
 async function engineSync(pullBatch: number, pushBatch: number) {
-  const sync = openSyncEngine(dataDir, { autoSync: false, pullBatch, pushBatch });
+  // One page size throughout, a bulk load's too: the row measures that size.
+  const sync = openSyncEngine(dataDir, { autoSync: false, pullBatch, pushBatch, bulkPullBatch: pullBatch });
   try {
     return await sync.engine.start();
   } finally {

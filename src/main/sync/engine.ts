@@ -3,6 +3,7 @@
  * can be cancelled, and retries by itself — capped exponential backoff with jitter while the
  * server cannot be reached, immediately when it is reachable again, and on the configured interval.
  */
+import { PULL_MAX_LIMIT } from '../../shared/api';
 import type { SyncPhase, SyncStatus } from '../../shared/ipc';
 import type { Connectivity, Events, RemoteAccess, StoreAccess } from '../deps';
 import { AppError, machineError } from '../errors';
@@ -54,6 +55,9 @@ export class SyncEngine {
       pullBatch: 2000,
       // Below this, maintaining the indexes row by row costs less than rebuilding them.
       bulkPullMinRows: 5000,
+      // A bulk load pays a round trip and a commit per page and no index per row: the server's
+      // largest page (~5 MB of JSON) halves what is left of the round trips.
+      bulkPullBatch: PULL_MAX_LIMIT,
       baseBackoffMs: 2_000,
       maxBackoffMs: 5 * 60_000,
       random: Math.random,
@@ -160,6 +164,7 @@ export class SyncEngine {
                 pushBatch: this.opts.pushBatch,
                 pullBatch: this.opts.pullBatch,
                 bulkPullMinRows: this.opts.bulkPullMinRows,
+                bulkPullBatch: this.opts.bulkPullBatch,
               },
               report,
             },

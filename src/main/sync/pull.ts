@@ -20,7 +20,8 @@ export async function pullObservations(step: Step, code: string): Promise<void> 
       step,
       code,
       'pull',
-      (cursor) => step.client.pullObservations(code, cursor, step.opts.pullBatch, step.signal),
+      (cursor) =>
+        step.client.pullObservations(code, cursor, bulk ? step.opts.bulkPullBatch : step.opts.pullBatch, step.signal),
       (items, remaining) => {
         // Decided on the first page, in its transaction: a first sync (or any pull that brings more
         // rows than the store holds) inserts without the indexes and builds them once at the end.

@@ -12,6 +12,8 @@ export interface StepOptions {
   pullBatch: number;
   /** A pull of at least this many rows, more than the store holds, is a bulk load (store/bulk.ts). */
   bulkPullMinRows: number;
+  /** Observations per pull page once a bulk load has begun. */
+  bulkPullBatch: number;
 }
 
 export interface Progress {
