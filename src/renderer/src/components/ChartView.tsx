@@ -137,6 +137,10 @@ export function ChartView({ indicator, filter, onRange, onOpen }: Props) {
       if (!units.includes(key)) units.push(key);
     }
     if (numericEl.current && data.numeric.length > 0) {
+      const n = data.numeric.length;
+      const withUnit = (v: number, unit: string | null) => (unit ? `${formatNumber(v)} ${unit}` : formatNumber(v));
+      // Each dimension's mean per bucket as a line, inside a band from its smallest to its largest
+      // value: a peak within a bucket still shows, whatever the set's size.
       const series: uPlot.Series[] = [
         xSeries,
         ...data.numeric.map<uPlot.Series>((s, i) => ({
@@ -145,9 +149,34 @@ export function ChartView({ indicator, filter, onRange, onOpen }: Props) {
           stroke: COLOURS[i % COLOURS.length],
           width: 1.5,
           spanGaps: false,
-          value: (_u, v) => (v == null ? '—' : s.unit ? `${formatNumber(v)} ${s.unit}` : formatNumber(v)),
+          value: (_u, v, _si, idx) => {
+            if (v == null) return '—';
+            const lo = idx == null ? null : s.min[idx];
+            const hi = idx == null ? null : s.max[idx];
+            if (lo == null || hi == null || lo === hi) return withUnit(v, s.unit);
+            return t('chart.meanRange', {
+              mean: withUnit(v, s.unit),
+              min: formatNumber(lo),
+              max: withUnit(hi, s.unit),
+            });
+          },
         })),
+        ...data.numeric.flatMap<uPlot.Series>((s, i) =>
+          (['max', 'min'] as const).map((edge) => ({
+            label: `${s.name} ${edge}`,
+            class: 'chart-range',
+            scale: s.unit ?? `:${s.code}`,
+            stroke: `${COLOURS[i % COLOURS.length]}40`,
+            width: 0.5,
+            spanGaps: false,
+            points: { show: false },
+          })),
+        ),
       ];
+      const bands: uPlot.Band[] = data.numeric.map((s, i) => ({
+        series: [1 + n + 2 * i, 1 + n + 2 * i + 1],
+        fill: `${COLOURS[i % COLOURS.length]}1f`,
+      }));
       const axes: uPlot.Axis[] = [
         xAxis,
         ...units.slice(0, 2).map<uPlot.Axis>((unit, i) => ({
@@ -161,8 +190,12 @@ export function ChartView({ indicator, filter, onRange, onOpen }: Props) {
       ];
       plots.push(
         new uPlot(
-          { ...common(260), series, axes, scales: { x: { time: true } } } as uPlot.Options,
-          [data.times, ...data.numeric.map((s) => s.mean)] as uPlot.AlignedData,
+          { ...common(260), series, axes, bands, scales: { x: { time: true } } } as uPlot.Options,
+          [
+            data.times,
+            ...data.numeric.map((s) => s.mean),
+            ...data.numeric.flatMap((s) => [s.max, s.min]),
+          ] as uPlot.AlignedData,
           numericEl.current,
         ),
       );

@@ -399,12 +399,14 @@ export const en = {
   'chart.observations': 'Observations',
   'chart.trues': '{name}: yes',
   'chart.nonEmpty': '{name}: filled in',
+  'chart.meanRange': '{mean} (from {min} to {max})',
   'chart.perPeriod': 'per period',
   'chart.caption':
     '{count, plural, one {# observation} other {# observations}} in {buckets, plural, one {# period} other {# periods}} of {width}',
   'chart.hint': 'drag across the chart to filter that time range; click a single observation to open it',
   'chart.empty': 'No observations match these filters.',
-  'chart.numericLabel': 'Numeric values over time (mean per period)',
+  'chart.numericLabel':
+    'Numeric values over time (mean per period, within a band of its smallest and largest values)',
   'chart.countsLabel': 'Observations per period',
   'map.label': 'Map of the observations',
   'map.legend': 'Map legend',

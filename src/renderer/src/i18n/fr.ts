@@ -417,13 +417,15 @@ export const fr = {
   'chart.observations': 'Observations',
   'chart.trues': '{name} : oui',
   'chart.nonEmpty': '{name} : renseigné',
+  'chart.meanRange': '{mean} (de {min} à {max})',
   'chart.perPeriod': 'par période',
   'chart.caption':
     '{count, plural, one {# observation} other {# observations}} en {buckets, plural, one {# période} other {# périodes}} de {width}',
   'chart.hint':
     'faites glisser sur le graphique pour filtrer cette période ; cliquez sur une observation seule pour l’ouvrir',
   'chart.empty': 'Aucune observation ne correspond à ces filtres.',
-  'chart.numericLabel': 'Valeurs numériques dans le temps (moyenne par période)',
+  'chart.numericLabel':
+    'Valeurs numériques dans le temps (moyenne par période, dans la bande de la plus petite à la plus grande valeur)',
   'chart.countsLabel': 'Observations par période',
   'map.label': 'Carte des observations',
   'map.legend': 'Légende de la carte',
