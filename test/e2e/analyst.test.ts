@@ -125,6 +125,13 @@ describe.skipIf(!browser)("the analyst's desk: chart, map, exports, mini-map", (
     const legendTime = page().locator('.chart-view .u-legend').first().locator('.u-series').first().locator('.u-value');
     await poll(() => legendTime.innerText()).toMatch(/\d{2}\/\d{2}\/\d{4}/);
     await poll(() => page().locator('.chart-view .u-legend').first().innerText()).toMatch(/\d °C/);
+    // A period of many observations: their mean, and the band from the smallest to the largest.
+    await poll(() => page().locator('.chart-view .u-legend').first().innerText()).toMatch(
+      /°C \(from -?[\d.,]+ to -?[\d.,]+ °C\)/,
+    );
+    await expect(
+      page().locator('.chart-view .u-legend').first().locator('.chart-range').first().isVisible(),
+    ).resolves.toBe(false);
     await app.screenshot('analyst-chart-en');
 
     // Drag a range: it becomes the time filter of every view.
@@ -211,11 +218,10 @@ describe.skipIf(!browser)("the analyst's desk: chart, map, exports, mini-map", (
           at.sort((a, c) => Math.hypot(a.x - mid.x, a.y - mid.y) - Math.hypot(c.x - mid.x, c.y - mid.y));
           return at[0] ?? null;
         });
-      await poll(nearestCluster).not.toBeNull();
-      const target = await nearestCluster();
+      const target = await until(nearestCluster);
       const b = (await canvas.boundingBox())!;
       const zoom = await canvas.evaluate((el) => (el as unknown as { maplibre: PageMap }).maplibre.getZoom());
-      await page().mouse.click(b.x + target!.x, b.y + target!.y);
+      await page().mouse.click(b.x + target.x, b.y + target.y);
       await page().waitForFunction((z) => {
         const el = document.querySelector('.map-canvas') as { maplibre: PageMap } | null;
         return Boolean(el && el.maplibre.getZoom() > z + 1 && el.maplibre.loaded());
@@ -417,6 +423,16 @@ describe.skipIf(!browser)("the analyst's desk: chart, map, exports, mini-map", (
 });
 
 /** Waits until the map has its data from main and has drawn it. */
+/** The first non-null answer of `fn`, asked again until the page has drawn what it looks for. */
+async function until<T>(fn: () => Promise<T | null>): Promise<T> {
+  for (let i = 0; i < 100; i++) {
+    const v = await fn();
+    if (v !== null) return v;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error('the page never drew what was looked for');
+}
+
 async function waitForMap(page: Page): Promise<void> {
   await page.waitForFunction(
     () => {

@@ -57,6 +57,8 @@ export function MapView({ projectKey, indicator, filter, basemap, onOpen }: Prop
   const container = useRef<HTMLDivElement>(null);
   const mapRef = useRef<MapLibreMap | undefined>(undefined);
   const markers = useRef<Marker[]>([]);
+  /** A view was asked for and has not arrived: the map is not settled, whatever it last drew. */
+  const awaiting = useRef(false);
   const onOpenRef = useRef(onOpen);
   onOpenRef.current = onOpen;
   const webgl = useMemo(canDrawMaps, []);
@@ -191,6 +193,7 @@ export function MapView({ projectKey, indicator, filter, basemap, onOpen }: Prop
     let request = 0;
     const load = () => {
       const mine = ++request;
+      awaiting.current = true;
       container.current?.setAttribute('aria-busy', 'true');
       const b = map.getBounds();
       const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
@@ -211,10 +214,16 @@ export function MapView({ projectKey, indicator, filter, basemap, onOpen }: Prop
         .then(
           (view) => {
             if (mine !== request) return;
+            awaiting.current = false;
             setError(undefined);
             setData(view);
           },
-          (err: unknown) => mine === request && setError(toGobsError(err)),
+          (err: unknown) => {
+            if (mine !== request) return;
+            awaiting.current = false;
+            container.current?.setAttribute('aria-busy', 'false');
+            setError(toGobsError(err));
+          },
         );
     };
     load();
@@ -251,8 +260,9 @@ export function MapView({ projectKey, indicator, filter, basemap, onOpen }: Prop
     map.setPaintProperty('obs-line', 'line-color', colour);
     map.setPaintProperty('obs-point', 'circle-color', colour);
     map.setPaintProperty('clusters', 'circle-color', colour);
-    // Busy until MapLibre has drawn the new data (its worker tiles GeoJSON asynchronously).
-    map.once('idle', () => container.current?.setAttribute('aria-busy', 'false'));
+    // Busy until MapLibre has drawn the new data (its worker tiles GeoJSON asynchronously), and no
+    // newer view is on its way (a move while this one was drawn).
+    map.once('idle', () => !awaiting.current && container.current?.setAttribute('aria-busy', 'false'));
     map.triggerRepaint();
     for (const m of markers.current) m.remove();
     markers.current = data.clusters
