@@ -257,6 +257,22 @@ describe('conflicts, deletions, refusals', () => {
     for (const d of [second.a, second.b]) await expectConverged(d, srv.baseUrl, adminToken, 'pluviometry');
   });
 
+  it('my deletion against their edit is a conflict that their later deletion settles', async () => {
+    const { a, b, uuid } = await twoDevicesHolding();
+    await edit(b, uuid, 'B edits');
+    await syncOk(b);
+    await a.gobs.observations.delete({ uuid });
+    await syncOk(a);
+    expect((await a.gobs.conflicts.list({})).map((c) => c.uuid)).toEqual([uuid]);
+    // Now they delete it too: both sides want it gone, nothing is left to decide.
+    await b.gobs.observations.delete({ uuid });
+    await syncOk(b);
+    await syncOk(a);
+    expect(await a.gobs.conflicts.list({})).toEqual([]);
+    expect((await rejection(a.gobs.observations.get({ uuid }))).code).toBe('not_found');
+    for (const d of [a, b]) await expectConverged(d, srv.baseUrl, adminToken, 'pluviometry');
+  });
+
   it('undoing a deletion before the sync keeps the observation', async () => {
     const { a, uuid } = await twoDevicesHolding();
     await a.gobs.observations.delete({ uuid });

@@ -4,8 +4,8 @@
  * every clean sync, observation by observation: the device and the server agree, and a conflict
  * appears exactly when someone else changed the observation while the device had a change the server
  * never received. At the end every conflict is resolved ("keep mine") and nothing written is lost or
- * duplicated. A failure prints the seed and the command path; replay with GOBS_MODEL_SEED (and
- * GOBS_MODEL_PATH).
+ * duplicated. A failure prints the seed, the path and the commands' replayPath; replay with
+ * GOBS_MODEL_SEED, GOBS_MODEL_PATH and GOBS_MODEL_REPLAY.
  *
  * Crashes are simulated in-process: a sync hook throws at a chosen point (before a write leaves,
  * after its answer arrived, inside the transaction applying it) and the main core is restarted on
@@ -276,7 +276,7 @@ const commands = fc.commands(
       })
       .map((c) => new Sync({ kind: 'crash', ...c })),
   ],
-  { maxCommands: 14, ...(process.env.GOBS_MODEL_PATH ? { replayPath: process.env.GOBS_MODEL_PATH } : {}) },
+  { maxCommands: 14, ...(process.env.GOBS_MODEL_REPLAY ? { replayPath: process.env.GOBS_MODEL_REPLAY } : {}) },
 );
 
 describe('sync engine against a model', () => {
@@ -336,7 +336,14 @@ describe('sync engine against a model', () => {
             await real.d.close(true);
           }
         }),
-        { seed, numRuns: 40, interruptAfterTimeLimit: TIME_LIMIT_MS, markInterruptAsFailure: false, verbose: true },
+        {
+          seed,
+          ...(process.env.GOBS_MODEL_PATH ? { path: process.env.GOBS_MODEL_PATH } : {}),
+          numRuns: 40,
+          interruptAfterTimeLimit: TIME_LIMIT_MS,
+          markInterruptAsFailure: false,
+          verbose: true,
+        },
       );
       expect(runs).toBeGreaterThan(0);
       console.log(`sync model: ${runs} runs (seed ${seed})`);
