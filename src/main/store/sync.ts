@@ -97,6 +97,10 @@ export function markConflict(db: Db, uuid: string, server: WireObservation | 'de
     db,
     `UPDATE observation SET state = 'conflict', prev_state = ?, server_version = ?, error = NULL, error_field = NULL WHERE uuid = ?`,
   ).run(mineDeleted ? 'deleted' : null, server === 'deleted' ? 'deleted' : JSON.stringify(server), uuid);
+  // A conflict is a known outcome: the server holds someone else's version and none of my writes
+  // about it is in doubt any more. Left recorded, they would make later pulls pass this row by, and
+  // a deletion pulled meanwhile would never reach the conflict (found by the sync model test).
+  forgetWrites(db, uuid);
 }
 
 export function removeRow(db: Db, uuid: string): ObsRecord | null {

@@ -273,6 +273,27 @@ describe('conflicts, deletions, refusals', () => {
     for (const d of [a, b]) await expectConverged(d, srv.baseUrl, adminToken, 'pluviometry');
   });
 
+  it('an edit kept against their edit, then their deletion, comes back as a new observation once', async () => {
+    const { a, b, uuid } = await twoDevicesHolding();
+    await edit(a, uuid, 'A first');
+    await edit(b, uuid, 'B edits');
+    await syncOk(b);
+    await syncOk(a);
+    expect((await a.gobs.observations.get({ uuid })).state).toBe('conflict');
+    await b.gobs.observations.delete({ uuid });
+    await syncOk(b);
+    await edit(a, uuid, 'A again'); // the conflict is edited before anything is decided
+    await syncOk(a);
+    expect(await a.gobs.observations.get({ uuid })).toMatchObject({ state: 'conflict', serverDeleted: true });
+    await a.gobs.conflicts.resolve({ uuid, keep: 'mine' });
+    await syncOk(a);
+    await syncOk(a);
+    const notes = (await serverRows(srv.baseUrl, adminToken, 'pluviometry')).map((o) => valuesOf(o).note);
+    expect(notes.filter((n) => n === 'A again')).toHaveLength(1);
+    await syncOk(b);
+    for (const d of [a, b]) await expectConverged(d, srv.baseUrl, adminToken, 'pluviometry');
+  });
+
   it('undoing a deletion before the sync keeps the observation', async () => {
     const { a, uuid } = await twoDevicesHolding();
     await a.gobs.observations.delete({ uuid });
