@@ -545,7 +545,9 @@ export interface ProjectExtent {
   observations: BBox | null;
   /** Extent of the project's GeoPackage layers (in EPSG:4326 ones). */
   layers: BBox | null;
-  /** Both together. */
+  /** The area the server declares for the project (longitude/latitude), when it declares a valid one. */
+  declared: BBox | null;
+  /** All of them together: what the map frames. */
   extent: BBox | null;
 }
 

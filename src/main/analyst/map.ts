@@ -140,9 +140,25 @@ async function legendRange(
   return a && a.vmin !== null && a.vmax !== null ? { min: a.vmin, max: a.vmax } : null;
 }
 
-/** Extent of a project: its indicators' positions, and its layers' extent when known. */
-export function projectExtent(db: Db, indicatorCodes: readonly string[], layers: BBox | null): ProjectExtent {
+/**
+ * Extent of a project: its indicators' positions, its layers' extent and the area its server
+ * declares, when known. A declared extent that is not longitude/latitude (a server sending its
+ * project's own CRS) is ignored rather than framing the map somewhere else.
+ */
+export function projectExtent(
+  db: Db,
+  indicatorCodes: readonly string[],
+  layers: BBox | null,
+  declared: { xmin: number; ymin: number; xmax: number; ymax: number } | null,
+): ProjectExtent {
   let observations: BBox | null = null;
   for (const code of indicatorCodes) observations = unionBBox(observations, positionExtent(db, code));
-  return { observations, layers, extent: unionBBox(observations, layers) };
+  const area = declared ? lonLatBox([declared.xmin, declared.ymin, declared.xmax, declared.ymax]) : null;
+  return { observations, layers, declared: area, extent: unionBBox(unionBBox(observations, layers), area) };
+}
+
+function lonLatBox(b: BBox): BBox | null {
+  const [w, s, e, n] = b;
+  const ok = b.every(Number.isFinite) && w >= -180 && e <= 180 && s >= -90 && n <= 90 && w <= e && s <= n;
+  return ok ? b : null;
 }

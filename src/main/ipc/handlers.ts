@@ -120,6 +120,7 @@ export function createHandlers(ctx: Session, services: Services, options: MainCo
           store.db,
           projectIndicatorCodes(store.db, projectKey),
           projectLayersExtent(projectGeoPackageFile(store, projectKey)),
+          getProject(store.db, projectKey)?.extent ?? null,
         );
       },
     },

@@ -337,6 +337,7 @@ describe('map.view', () => {
     const all = rows();
     const e = await d.gobs.projects.extent({ projectKey: 'water' });
     expect(e.layers).toBeNull();
+    expect(e.declared).toBeNull(); // this server declares no area for the project
     expect(e.observations).toEqual([
       Math.min(...all.map((r) => r.x)),
       Math.min(...all.map((r) => r.y)),

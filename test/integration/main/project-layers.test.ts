@@ -38,6 +38,11 @@ describe("a project's GeoPackage on our server", () => {
       hasGeopackage: true,
       extent: { xmin: 3.15, ymin: 43.25, xmax: 4, ymax: 44.1 },
     });
+    // The map frames the declared area with everything else, and outlines it.
+    const framed = await d.gobs.projects.extent({ projectKey: 'p1' });
+    expect(framed.declared).toEqual([3.15, 43.25, 4, 44.1]);
+    const [w, s, e, n] = framed.extent!;
+    expect(w <= 3.15 && s <= 43.25 && e >= 4 && n >= 44.1).toBe(true);
     const { layers } = await d.gobs.projects.layers({ projectKey: 'p1' });
     expect(layers.map((l) => [l.name, l.featureCount]).sort()).toEqual([
       ['water-catchments', 2],

@@ -54,6 +54,7 @@ export function MapView({ projectKey, indicator, filter, basemap, onOpen }: Prop
   const [layers, setLayers] = useState<ProjectLayer[]>([]);
   const [hidden, setHidden] = useState<Set<string>>(new Set());
   const [ready, setReady] = useState(false);
+  const [declared, setDeclared] = useState(false);
   const container = useRef<HTMLDivElement>(null);
   const mapRef = useRef<MapLibreMap | undefined>(undefined);
   const markers = useRef<Marker[]>([]);
@@ -88,6 +89,14 @@ export function MapView({ projectKey, indicator, filter, basemap, onOpen }: Prop
     map.on('load', () => {
       map.addSource('obs', { type: 'geojson', data: EMPTY });
       map.addSource('clusters', { type: 'geojson', data: EMPTY });
+      map.addSource('project-extent', { type: 'geojson', data: EMPTY });
+      // The area the server declares for the project: an outline under everything else.
+      map.addLayer({
+        id: 'project-extent',
+        type: 'line',
+        source: 'project-extent',
+        paint: { 'line-color': '#5b6675', 'line-width': 1.5, 'line-dasharray': [4, 3] },
+      });
       map.addLayer({
         id: 'obs-fill',
         type: 'fill',
@@ -157,7 +166,26 @@ export function MapView({ projectKey, indicator, filter, basemap, onOpen }: Prop
     let stale = false;
     void window.gobs.projects.extent({ projectKey }).then(
       (extent) => {
-        if (!stale && extent.extent) map.fitBounds(padBBox(extent.extent), { padding: 24, animate: false });
+        if (stale) return;
+        setDeclared(extent.declared !== null);
+        if (extent.declared) {
+          const [w, s, e, n] = extent.declared;
+          (map.getSource('project-extent') as GeoJSONSource).setData({
+            type: 'Feature',
+            properties: {},
+            geometry: {
+              type: 'LineString',
+              coordinates: [
+                [w, s],
+                [e, s],
+                [e, n],
+                [w, n],
+                [w, s],
+              ],
+            },
+          });
+        }
+        if (extent.extent) map.fitBounds(padBBox(extent.extent), { padding: 24, animate: false });
       },
       () => undefined,
     );
@@ -309,6 +337,12 @@ export function MapView({ projectKey, indicator, filter, basemap, onOpen }: Prop
               {data.mode === 'clusters'
                 ? t('map.inViewClustered', { count: data.total, clusters: data.clusters.length })
                 : t('map.inView', { count: data.total })}
+            </p>
+          )}
+          {declared && (
+            <p className="small map-extent-key">
+              <span className="map-extent-swatch" aria-hidden="true" />
+              {t('map.projectArea')}
             </p>
           )}
           {layers.length > 0 && (

@@ -405,8 +405,7 @@ export const en = {
     '{count, plural, one {# observation} other {# observations}} in {buckets, plural, one {# period} other {# periods}} of {width}',
   'chart.hint': 'drag across the chart to filter that time range; click a single observation to open it',
   'chart.empty': 'No observations match these filters.',
-  'chart.numericLabel':
-    'Numeric values over time (mean per period, within a band of its smallest and largest values)',
+  'chart.numericLabel': 'Numeric values over time (mean per period, within a band of its smallest and largest values)',
   'chart.countsLabel': 'Observations per period',
   'map.label': 'Map of the observations',
   'map.legend': 'Map legend',
@@ -419,6 +418,7 @@ export const en = {
   'map.inViewClustered':
     '{count, plural, one {# observation} other {# observations}} in view, grouped in {clusters, plural, one {# cluster} other {# clusters}} (zoom in or click a group)',
   'map.layers': 'Project layers',
+  'map.projectArea': 'Project area (as the server declares it)',
   'map.unsupportedCrs': '(not drawn: {srs})',
   'map.noWebgl': 'The map cannot be drawn: this computer offers no WebGL.',
   'export.open': 'Export…',

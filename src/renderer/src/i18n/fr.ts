@@ -437,6 +437,7 @@ export const fr = {
   'map.inView': '{count, plural, one {# observation visible} other {# observations visibles}}',
   'map.inViewClustered':
     '{count, plural, one {# observation visible} other {# observations visibles}}, en {clusters, plural, one {# groupe} other {# groupes}} (zoomez ou cliquez sur un groupe)',
+  'map.projectArea': 'Emprise du projet (déclarée par le serveur)',
   'map.layers': 'Couches du projet',
   'map.unsupportedCrs': '(non affichée : {srs})',
   'map.noWebgl': 'La carte ne peut pas être affichée : cet ordinateur n’offre pas WebGL.',
