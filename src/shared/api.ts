@@ -107,9 +107,6 @@ export const IndicatorDocument = z.object({
   updated_at: Instant,
 });
 export type IndicatorDocument = z.infer<typeof IndicatorDocument>;
-/** Alias: the issue calls it Document. */
-export const Document = IndicatorDocument;
-export type Document = IndicatorDocument;
 
 export const Indicator = z.object({
   id: z.number().int(),

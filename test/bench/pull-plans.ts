@@ -1,6 +1,6 @@
 /**
  * The server's pull batch query under the two situations that matter, with and without the fix
- * proposed in /tmp/coord/perf-findings.md (F1): a first sync half done (the device holds the first
+ * of finding F1 (docs/PERFORMANCE.md): a first sync half done (the device holds the first
  * half) and a small change (the device holds everything, 100 rows changed). Prints plan and time.
  * Run: npx tsx test/bench/pull-plans.ts (starts its own PostgreSQL unless DATABASE_URL is set).
  */

@@ -4,14 +4,12 @@
  * the form reads a French date and a decimal comma back into the stored format.
  * Screenshots: test-output/screenshots/*-fr.png.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { chromiumOrSkip } from '../harness/chromium';
-import { launchApp, screenshotOnFailure, type App } from '../harness/app';
-import { createDevice, type Device } from '../harness/device';
 import { ApiClient } from '../harness/api';
 import { expectVisible } from '../harness/ui';
-import { startDemoServer, syncDemoProject, DEMO, E2E_PROJECT } from '../harness/server';
-import type { TestServer } from '../helpers/server';
+import { syncDemoProject, DEMO, E2E_PROJECT } from '../harness/server';
+import { useServerApp } from '../harness/suite';
 import type { GobsApi } from '../../src/shared/ipc';
 
 // Page-side globals; this file is compiled for Node.
@@ -22,53 +20,40 @@ const browser = chromiumOrSkip();
 const NNBSP = '\u202f';
 
 describe.skipIf(!browser)('the app in French', () => {
-  let server: TestServer;
-  let device: Device;
-  let app: App;
   let gobs: GobsApi;
   let projectLabel: string;
   let conflictUuid: string;
   const pluvio = 'pluviometry';
 
-  beforeAll(async () => {
-    server = await startDemoServer();
-    device = await createDevice();
-    gobs = await syncDemoProject(device, server);
-    projectLabel = (await gobs.projects.list()).find((p) => p.key === E2E_PROJECT)!.label;
+  const { app } = useServerApp(browser!, {
+    prepare: async (device, server) => {
+      gobs = await syncDemoProject(device, server);
+      projectLabel = (await gobs.projects.list()).find((p) => p.key === E2E_PROJECT)!.label;
 
-    // One conflict: the same rainfall changed here and, meanwhile, by another device on the server.
-    const mine = await gobs.observations.create({
-      indicatorCode: pluvio,
-      timestamp: '2024-03-15 10:00:00',
-      x: 3.7,
-      y: 43.9,
-      values: { rain: 1.5 },
-    });
-    await gobs.sync.start({ projectKey: E2E_PROJECT });
-    const other = await ApiClient.login(server.baseUrl, DEMO.username, DEMO.password);
-    await other.update(await other.observation(mine.uuid), { rain: 2.25 });
-    const cur = await gobs.observations.get({ uuid: mine.uuid });
-    await gobs.observations.update({
-      uuid: cur.uuid,
-      timestamp: cur.timestamp,
-      x: cur.x,
-      y: cur.y,
-      wkt: cur.wkt,
-      values: { rain: 1234.5 },
-    });
-    await gobs.sync.start({ projectKey: E2E_PROJECT });
-    expect((await gobs.observations.get({ uuid: mine.uuid })).state).toBe('conflict');
-    conflictUuid = mine.uuid;
-
-    app = await launchApp(device, browser!);
-  });
-
-  afterEach(screenshotOnFailure(() => app));
-
-  afterAll(async () => {
-    await app?.close();
-    await device?.close();
-    await server?.close();
+      // One conflict: the same rainfall changed here and, meanwhile, by another device on the server.
+      const mine = await gobs.observations.create({
+        indicatorCode: pluvio,
+        timestamp: '2024-03-15 10:00:00',
+        x: 3.7,
+        y: 43.9,
+        values: { rain: 1.5 },
+      });
+      await gobs.sync.start({ projectKey: E2E_PROJECT });
+      const other = await ApiClient.login(server.baseUrl, DEMO.username, DEMO.password);
+      await other.update(await other.observation(mine.uuid), { rain: 2.25 });
+      const cur = await gobs.observations.get({ uuid: mine.uuid });
+      await gobs.observations.update({
+        uuid: cur.uuid,
+        timestamp: cur.timestamp,
+        x: cur.x,
+        y: cur.y,
+        wkt: cur.wkt,
+        values: { rain: 1234.5 },
+      });
+      await gobs.sync.start({ projectKey: E2E_PROJECT });
+      expect((await gobs.observations.get({ uuid: mine.uuid })).state).toBe('conflict');
+      conflictUuid = mine.uuid;
+    },
   });
 
   const page = () => app.page;

@@ -131,6 +131,8 @@ export class HttpClient {
     const stillRefused = res.status === 401 && (this.options.sessionRefused?.(res) ?? true);
     if (stillRefused) this.options.onOutcome?.('unauthorized');
     else if (res.status === 502 || res.status === 503 || res.status === 504) this.options.onOutcome?.('offline');
+    // A 429 or a 500 comes from the server itself: it is reachable (the status line says so), while
+    // the request is retried later like a lost connection (statusError).
     else this.options.onOutcome?.('ok');
     if (res.status >= 200 && res.status < 300) return res;
     if (opts.accept?.includes(res.status)) return res;

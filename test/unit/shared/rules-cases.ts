@@ -424,7 +424,7 @@ export const RULE_CASES: RuleCase[] = [
     notForForm: XY_AND_WKT,
   },
   {
-    name: 'wkt: x/y unrelated to the point are refused (the issue’s POINT(-100 -80) with 3.8/43.6)',
+    name: 'wkt: x/y unrelated to the point are refused (POINT(-100 -80) with 3.8/43.6)',
     input: geo('POINT(-100 -80)', { x: 3.8, y: 43.6 }),
     expect: fields('x', 'y'),
     notForForm: XY_AND_WKT,
