@@ -1,7 +1,8 @@
 /**
  * A TCP load balancer for the benchmark: each new client connection goes to the next backend in
  * turn (round robin), as a layer-4 balancer in front of several server processes would do. Keep-alive
- * connections stay on their backend; the backends can be changed between measures.
+ * connections stay on their backend; changing the backends (between measures) closes every open
+ * connection, so the clients' next requests are spread over the new backends.
  */
 import net from 'node:net';
 
@@ -20,6 +21,7 @@ export async function startBalancer(backendUrls: string[]): Promise<Balancer> {
   let next = 0;
   const sockets = new Set<net.Socket>();
   const use = (urls: string[]) => {
+    for (const s of sockets) s.destroy();
     backends = urls.map((u) => new URL(u));
     sent = urls.map(() => 0);
     next = 0;
