@@ -734,7 +734,10 @@ async function fleet(cluster: PgCluster): Promise<void> {
         await create(3);
         const two = await together('fleet, all at once, two processes');
         const split = lb.counts();
-        ensure(split.every((n) => n > 0), `the balancer sent no connection to a process (${split.join(' / ')})`);
+        ensure(
+          split.every((n) => n > 0),
+          `the balancer sent no connection to a process (${split.join(' / ')})`,
+        );
         const total = await converge('fleet convergence after the concurrent round (two processes)');
         ensure(total === N.fleetBase + 3 * N.fleet * N.fleetChanges, `server holds ${total} observations`);
         const sum = alone.reduce((a, b) => a + b, 0);
