@@ -121,21 +121,43 @@ export class HttpClient {
     path: string,
     opts: Omit<RequestOptions<z.ZodType>, 'schema'> & { schema?: unknown },
   ): Promise<AxiosResponse> {
+    // A link to another site (a document, an illustration) says nothing of our server or our
+    // session: its answers neither end the session nor change whether the server is reachable.
+    const ours = isOurs(path, this.options.baseUrl);
+    const sessionOver = (r: AxiosResponse) => ours && r.status === 401 && (this.options.sessionRefused?.(r) ?? true);
     let res = await this.exchange(method, path, opts);
-    const refused = res.status === 401 && (this.options.sessionRefused?.(res) ?? true);
-    if (refused && this.options.renew) {
+    if (sessionOver(res) && this.options.renew) {
       // The session ended and the user let the OS keep the password: log in again, send once more.
       const token = await this.renewOnce();
       if (token) res = await this.exchange(method, path, opts);
     }
-    const stillRefused = res.status === 401 && (this.options.sessionRefused?.(res) ?? true);
-    if (stillRefused) this.options.onOutcome?.('unauthorized');
-    else if (res.status === 502 || res.status === 503 || res.status === 504) this.options.onOutcome?.('offline');
-    // A 429 or a 500 comes from the server itself: it is reachable (the status line says so), while
-    // the request is retried later like a lost connection (statusError).
-    else this.options.onOutcome?.('ok');
+    const stillRefused = sessionOver(res);
+    if (ours) {
+      if (stillRefused) this.options.onOutcome?.('unauthorized');
+      else if (res.status === 502 || res.status === 503 || res.status === 504) this.options.onOutcome?.('offline');
+      // A 429 or a 500 comes from the server itself: it is reachable (the status line says so), while
+      // the request is retried later like a lost connection (statusError).
+      else this.options.onOutcome?.('ok');
+    }
     if (res.status >= 200 && res.status < 300) return res;
     if (opts.accept?.includes(res.status)) return res;
+    if (!ours) {
+      // Another site's refusal or trouble is about that file alone: the sync goes on without it.
+      const site = new URL(path).origin;
+      if (res.status === 401 || res.status === 403)
+        throw new ServerError(
+          'forbidden',
+          `${site} refused access to this file (${res.status}).`,
+          res.status,
+          res.data,
+        );
+      throw new ServerError(
+        'not_found',
+        `${site} answered ${res.status} for this file; it is tried again at the next sync.`,
+        res.status,
+        res.data,
+      );
+    }
     if (res.status === 401 && !stillRefused) {
       // A refusal that is not about the session (a Lizmap server: "not the author", "outside your area").
       throw new ServerError('forbidden', serverMessage(res.data) ?? 'The server does not allow this.', 401, res.data);
@@ -172,7 +194,7 @@ export class HttpClient {
       ...opts.headers,
     };
     // Absolute URLs (document and media links) get the session only on the server's own origin.
-    if (this.token && (!/^https?:\/\//i.test(path) || sameOrigin(path, this.options.baseUrl))) {
+    if (this.token && isOurs(path, this.options.baseUrl)) {
       if (this.options.auth === 'bearer') headers['Authorization'] = `Bearer ${this.token}`;
       else headers.Cookie = `${SESSION_COOKIE}=${this.token}`;
     }
@@ -199,8 +221,16 @@ export class HttpClient {
       }
     } catch (err) {
       const mapped = mapNetworkError(err, this.options.baseUrl);
-      if (mapped.code === 'offline') this.options.onOutcome?.('offline');
-      throw mapped;
+      if (mapped.code !== 'offline') throw mapped;
+      if (isOurs(path, this.options.baseUrl)) {
+        this.options.onOutcome?.('offline');
+        throw mapped;
+      }
+      // Another site down (a document's host): a missing file, not a reason to stop syncing.
+      throw new AppError(
+        'not_found',
+        `${new URL(path).origin} cannot be reached; the file is tried again at the next sync.`,
+      );
     }
   }
 }
@@ -208,6 +238,11 @@ export class HttpClient {
 function isStaleSocket(err: unknown): boolean {
   const e = err as { code?: string; request?: { reusedSocket?: boolean } };
   return (e.code === 'ECONNRESET' || e.code === 'EPIPE') && e.request?.reusedSocket === true;
+}
+
+/** A path of the server, or an absolute link on its origin (not another site's). */
+function isOurs(path: string, baseUrl: string): boolean {
+  return !/^https?:\/\//i.test(path) || sameOrigin(path, baseUrl);
 }
 
 function sameOrigin(a: string, b: string): boolean {
