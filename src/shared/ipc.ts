@@ -599,9 +599,14 @@ export const ExportStartArgs = z
     filter: ObservationFilter.default({}),
     /** Or a selection: exactly these observations (the filter is then ignored). */
     uuids: z
-      .array(z.uuid('Not a valid observation id'))
+      .array(ObservationId)
       .min(1, 'The selection is empty')
       .max(MAX_EXPORT_SELECTION, `At most ${MAX_EXPORT_SELECTION.toLocaleString('en')} selected observations`)
+      .optional(),
+    /** The save dialog's title and file-type name in the user's language (the strings live in the renderer). */
+    dialog: z
+      .object({ title: z.string().trim().min(1).max(200), fileType: z.string().trim().min(1).max(100) })
+      .strict()
       .optional(),
   })
   .strict();

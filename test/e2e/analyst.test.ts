@@ -404,8 +404,19 @@ describe.skipIf(!browser)("the analyst's desk: chart, map, exports, mini-map", (
     await expectVisible(page().getByText(/observations visibles, en/));
     await app.screenshot('analyst-map-fr');
     await page().getByRole('button', { name: 'Exporter…' }).click();
-    await expectVisible(page().getByRole('dialog', { name: 'Exporter les observations' }));
+    const exportFr = page().getByRole('dialog', { name: 'Exporter les observations' });
+    await expectVisible(exportFr);
     await app.screenshot('analyst-export-fr');
+    // The OS save dialog speaks French too (its strings come from the same catalogue); cancelled here.
+    const asked: { title?: string; filters?: { name: string }[] }[] = [];
+    device!.desktop.exportTo = (o) => {
+      asked.push(o);
+      return null;
+    };
+    await exportFr.getByRole('button', { name: 'Choisir le fichier et exporter' }).click();
+    await expectVisible(exportFr.getByRole('button', { name: 'Choisir le fichier et exporter' }));
+    expect(asked).toHaveLength(1);
+    expect(asked[0]).toMatchObject({ title: 'Exporter les observations', filters: [{ name: 'CSV (tableurs)' }] });
     await page().getByRole('button', { name: 'Fermer' }).click();
     await page().getByRole('link', { name: 'Nouvelle observation' }).click();
     await expectVisible(page().getByRole('region', { name: 'Carte de localisation' }));

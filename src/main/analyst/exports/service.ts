@@ -73,14 +73,15 @@ export class ExportService {
     format: ExportFormat;
     filter: ObservationFilter;
     uuids?: readonly string[] | undefined;
+    dialog?: { title: string; fileType: string } | undefined;
   }): Promise<ExportStarted | null> {
     const db = this.deps.db();
     const def = getIndicatorDef(db, args.indicatorCode);
     const fmt = FORMATS[args.format];
     const chosen = await this.deps.saveDialog({
-      title: 'Export observations',
+      title: args.dialog?.title ?? 'Export observations',
       defaultName: `${def.code.replace(/[^\w.-]+/g, '_')}.${fmt.ext}`,
-      filters: [{ name: fmt.filter, extensions: [fmt.ext] }],
+      filters: [{ name: args.dialog?.fileType ?? fmt.filter, extensions: [fmt.ext] }],
     });
     if (!chosen) return null;
     const file = extname(chosen) ? chosen : `${chosen}.${fmt.ext}`;

@@ -69,7 +69,12 @@ export function ExportDialog({ open, indicatorCode, filter, total, onClose }: Pr
     setError(undefined);
     setPhase({ kind: 'asking' });
     try {
-      const started = await window.gobs.exports.start({ indicatorCode, format, filter });
+      const started = await window.gobs.exports.start({
+        indicatorCode,
+        format,
+        filter,
+        dialog: { title: t('export.title'), fileType: t(`export.fileTypes.${format}`) },
+      });
       if (!started) {
         setPhase({ kind: 'choose' });
         return;
