@@ -6,7 +6,7 @@
  * time index for a time filter over a wide view).
  */
 import type { ArgsOf, Contract, MapCluster, MapFeature, MapView, ProjectExtent } from '../../shared/ipc';
-import { unionBBox, type BBox } from '../../shared/geometry';
+import { checkPosition, unionBBox, type BBox } from '../../shared/geometry';
 import { cellRange, clusterLevel } from '../../shared/mapGrid';
 import { AppError } from '../errors';
 import { placeClusters, placeFeatures, positionExtent, uuidsOf, type PlaceQuery } from '../store/analysis';
@@ -158,7 +158,11 @@ export function projectExtent(
 }
 
 function lonLatBox(b: BBox): BBox | null {
-  const [w, s, e, n] = b;
-  const ok = b.every(Number.isFinite) && w >= -180 && e <= 180 && s >= -90 && n <= 90 && w <= e && s <= n;
-  return ok ? b : null;
+  try {
+    checkPosition(b[0], b[1]);
+    checkPosition(b[2], b[3]);
+  } catch {
+    return null;
+  }
+  return b[0] <= b[2] && b[1] <= b[3] ? b : null;
 }

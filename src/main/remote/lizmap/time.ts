@@ -49,9 +49,9 @@ const OFFSET_CHANGE_MS = 60 * 60_000;
 /**
  * What the client knows of the server's clock. The server's zone is never announced, so its offset
  * from UTC is bounded from below: a server time T written before an answer dated D (UTC) means
- * offset > T − D − 1.5 s (the header is truncated to the second, T may be rounded up by half of one). `nowAtLeast(D)` is then a wall time
- * the server's own clock had certainly passed when it answered at D; never later than the truth,
- * so a window starting there can miss nothing.
+ * offset > T − D − 1.5 s (the header is truncated to the second, and T may be rounded up by half a
+ * second). `nowAtLeast(D)` is then a wall time the server's own clock had certainly passed when it
+ * answered at D; never later than the truth, so a window starting there can miss nothing.
  */
 export class ServerClock {
   private offsetAtLeast: number | null = null;
