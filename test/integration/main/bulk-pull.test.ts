@@ -3,49 +3,21 @@
  * once the load has begun: fewer round trips and commits, the same guarantees. Through the fault
  * proxy, against the real server, with the engine's default settings.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PULL_MAX_LIMIT } from '../../../src/shared/api';
-import { createTestDesktop, type TestDesktop } from '../../helpers/desktop';
-import { startFaultProxy, type FaultProxy } from '../../helpers/faultProxy';
-import { startTestServer, type TestServer } from '../../helpers/server';
-import { expectConverged, seedRows, syncOk } from './support';
+import { expectConverged, syncOk, useProxiedServer } from './support';
 
 const N = 12_000;
 const PULL = /\/indicator\/pluviometry\/observations\?/;
 
-let srv: TestServer;
-let proxy: FaultProxy;
-let adminToken: string;
-const desktops: TestDesktop[] = [];
-
-async function device(): Promise<TestDesktop> {
-  const d = await createTestDesktop();
-  desktops.push(d);
-  await d.gobs.auth.login({ serverUrl: proxy.baseUrl, username: 'writer', password: 'writer' });
-  return d;
-}
+const env = useProxiedServer({ indicator: 'pluviometry', rows: N });
+const device = () => env.device();
 
 /** The `limit` of every observation pull the proxy passed, in order. */
 const limits = () =>
-  proxy.log
+  env.proxy.log
     .filter((l) => l.method === 'GET' && PULL.test(l.path))
     .map((l) => Number(new URL(l.path, 'http://x').searchParams.get('limit')));
-
-beforeAll(async () => {
-  srv = await startTestServer();
-  await srv.seed.basic();
-  await srv.seed.observations({ indicator: 'pluviometry', author: 'writer', observations: seedRows(N) });
-  proxy = await startFaultProxy(srv.baseUrl);
-  adminToken = await srv.login('admin', 'admin');
-});
-afterAll(async () => {
-  await proxy?.close();
-  await srv?.close();
-});
-afterEach(async () => {
-  proxy.clear();
-  for (const d of desktops.splice(0)) await d.close(true);
-});
 
 describe('bulk first sync', () => {
   it('asks for the largest pages once the first page shows a bulk load', async () => {
@@ -56,16 +28,16 @@ describe('bulk first sync', () => {
     expect(asked[0]).toBeLessThan(PULL_MAX_LIMIT);
     expect(asked.slice(1).every((l) => l === PULL_MAX_LIMIT)).toBe(true);
     expect(asked.length).toBe(1 + Math.ceil((N - asked[0]!) / PULL_MAX_LIMIT) + 1); // + the closing acknowledgement
-    expect(await expectConverged(d, srv.baseUrl, adminToken, 'pluviometry')).toBe(N);
+    expect(await expectConverged(d, env.srv.baseUrl, env.adminToken, 'pluviometry')).toBe(N);
   });
 
   it('a large page whose answer is lost comes again: nothing missing, nothing twice', async () => {
     const d = await device();
-    proxy.add({ method: 'GET', path: PULL, fault: { kind: 'drop-response' }, skip: 1, times: 2 });
+    env.proxy.add({ method: 'GET', path: PULL, fault: { kind: 'drop-response' }, skip: 1, times: 2 });
     const failed = await d.gobs.sync.start({});
     expect(failed.state).toBe('offline');
-    expect(proxy.log.some((l) => l.status === 'dropped')).toBe(true);
+    expect(env.proxy.log.some((l) => l.status === 'dropped')).toBe(true);
     await syncOk(d);
-    expect(await expectConverged(d, srv.baseUrl, adminToken, 'pluviometry')).toBe(N);
+    expect(await expectConverged(d, env.srv.baseUrl, env.adminToken, 'pluviometry')).toBe(N);
   });
 });

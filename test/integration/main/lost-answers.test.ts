@@ -4,31 +4,19 @@
  * someone else's change. No false conflict, no lost deletion, every device converges; a change by
  * someone else in between is still a conflict.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ObservationRow } from '../../../src/shared/ipc';
-import { createTestDesktop, type TestDesktop } from '../../helpers/desktop';
-import { startFaultProxy, type FaultProxy } from '../../helpers/faultProxy';
-import { startTestServer, type TestServer } from '../../helpers/server';
-import { deviceRows, expectConverged, PNG, seedRows, serverRows, syncOk, unsettled, valuesOf } from './support';
-
-let srv: TestServer;
-let proxy: FaultProxy;
-let adminToken: string;
-const desktops: TestDesktop[] = [];
+import type { TestDesktop } from '../../helpers/desktop';
+import { deviceRows, expectConverged, PNG, serverRows, syncOk, unsettled, useProxiedServer, valuesOf } from './support';
 
 const IND = 'pluviometry';
+const env = useProxiedServer({ indicator: IND, rows: 300 });
 const PUT = /\/observation\/observations/;
 const DELETE = /\/observation\/\d+(\?|$)/;
 const UPLOAD = /\/uploadMedia/;
 
 async function device(via: 'proxy' | 'direct' = 'proxy'): Promise<TestDesktop> {
-  const d = await createTestDesktop();
-  desktops.push(d);
-  await d.gobs.auth.login({
-    serverUrl: via === 'proxy' ? proxy.baseUrl : srv.baseUrl,
-    username: 'writer',
-    password: 'writer',
-  });
+  const d = await env.device({ direct: via === 'direct' });
   await syncOk(d);
   return d;
 }
@@ -40,17 +28,17 @@ async function edit(d: TestDesktop, uuid: string, note: string): Promise<void> {
 
 /** The answer to the next write of this kind is lost after the server committed it (twice: the client retries a dropped reused connection once). */
 function loseAnswer(method: string, path: RegExp): void {
-  proxy.add({ method, path, fault: { kind: 'drop-response' }, times: 2 });
+  env.proxy.add({ method, path, fault: { kind: 'drop-response' }, times: 2 });
 }
 
 async function syncLosingAnswer(d: TestDesktop): Promise<void> {
   const status = await d.gobs.sync.start({});
   expect(status.state).toBe('offline');
-  expect(proxy.pending()).toHaveLength(0);
+  expect(env.proxy.pending()).toHaveLength(0);
 }
 
 async function onServer(uuid: string) {
-  return (await serverRows(srv.baseUrl, adminToken, IND)).find((o) => o.uuid === uuid);
+  return (await serverRows(env.srv.baseUrl, env.adminToken, IND)).find((o) => o.uuid === uuid);
 }
 
 let next = 0;
@@ -64,25 +52,9 @@ async function converged(...ds: TestDesktop[]): Promise<void> {
   for (const d of ds) {
     await syncOk(d);
     expect(await unsettled(d, IND)).toEqual([]);
-    await expectConverged(d, srv.baseUrl, adminToken, IND);
+    await expectConverged(d, env.srv.baseUrl, env.adminToken, IND);
   }
 }
-
-beforeAll(async () => {
-  srv = await startTestServer();
-  await srv.seed.basic();
-  await srv.seed.observations({ indicator: IND, author: 'writer', observations: seedRows(300) });
-  proxy = await startFaultProxy(srv.baseUrl);
-  adminToken = await srv.login('admin', 'admin');
-});
-afterAll(async () => {
-  await proxy?.close();
-  await srv?.close();
-});
-afterEach(async () => {
-  proxy.clear();
-  for (const d of desktops.splice(0)) await d.close(true);
-});
 
 describe('a lost answer, then more edits before the next sync', () => {
   it('update: edited twice more, no conflict, the server holds the last edit', async () => {
@@ -113,7 +85,7 @@ describe('a lost answer, then more edits before the next sync', () => {
     await syncLosingAnswer(a);
     await edit(a, x.uuid, 'second');
     // The second update is refused (409: the server holds the first), rebased and sent again: lose that answer too.
-    proxy.add({ method: 'PUT', path: PUT, fault: { kind: 'drop-response' }, skip: 1, times: 2 });
+    env.proxy.add({ method: 'PUT', path: PUT, fault: { kind: 'drop-response' }, skip: 1, times: 2 });
     await syncLosingAnswer(a);
     expect(valuesOf((await onServer(x.uuid))!).note).toBe('second');
     await edit(a, x.uuid, 'third');
@@ -182,10 +154,10 @@ describe('a lost answer, then more edits before the next sync', () => {
     expect((await onServer(x.uuid))!.media_url).toBeTruthy();
     await edit(a, x.uuid, 'after the photo 1');
     await edit(a, x.uuid, 'after the photo 2');
-    const mark = proxy.log.length;
+    const mark = env.proxy.log.length;
     await converged(a, b);
     // The photo was recognised as already there: not uploaded a third time.
-    expect(proxy.log.slice(mark).filter((l) => UPLOAD.test(l.path))).toEqual([]);
+    expect(env.proxy.log.slice(mark).filter((l) => UPLOAD.test(l.path))).toEqual([]);
     expect(await a.gobs.observations.get({ uuid: x.uuid })).toMatchObject({
       state: 'synced',
       hasMedia: true,

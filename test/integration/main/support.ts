@@ -1,7 +1,9 @@
 /** Shared steps of the main-process integration tests (real server over HTTP, real SQLite files). */
-import { expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import type { ObservationRow, SyncStatus } from '../../../src/shared/ipc';
-import type { TestDesktop } from '../../helpers/desktop';
+import { createTestDesktop, type TestDesktop, type TestDesktopOptions } from '../../helpers/desktop';
+import { startFaultProxy, type FaultProxy } from '../../helpers/faultProxy';
+import { startTestServer, type TestServer } from '../../helpers/server';
 
 export async function rejection(p: Promise<unknown>): Promise<{ code: string; message: string; field?: string }> {
   try {
@@ -112,4 +114,62 @@ export const GIF = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEA
 /** Every observation of the device in a state other than synced (conflicts, refusals, waiting changes). */
 export async function unsettled(d: TestDesktop, indicatorCode: string): Promise<ObservationRow[]> {
   return (await deviceRows(d, indicatorCode)).filter((r) => r.state !== 'synced');
+}
+
+/** A real server seeded with one indicator's observations, reached through the fault proxy. */
+export interface ProxiedServer {
+  readonly srv: TestServer;
+  readonly proxy: FaultProxy;
+  readonly adminToken: string;
+  /** A device logged in as `writer`, through the proxy unless `direct`; closed after the test. */
+  device(options?: TestDesktopOptions & { direct?: boolean }): Promise<TestDesktop>;
+}
+
+/**
+ * Registers the suite's hooks: start the server and proxy before all tests; after each, clear the
+ * proxy's faults and log, start the server again if a test stopped it, and close the test's devices.
+ */
+export function useProxiedServer(seed: { indicator: string; rows: number }): ProxiedServer {
+  let srv: TestServer | undefined;
+  let proxy: FaultProxy | undefined;
+  let adminToken: string | undefined;
+  const desktops: TestDesktop[] = [];
+  const started = <T>(v: T | undefined): T => {
+    if (v === undefined) throw new Error('the server is used before the suite started it');
+    return v;
+  };
+  beforeAll(async () => {
+    srv = await startTestServer();
+    await srv.seed.basic();
+    await srv.seed.observations({ indicator: seed.indicator, author: 'writer', observations: seedRows(seed.rows) });
+    proxy = await startFaultProxy(srv.baseUrl);
+    adminToken = await srv.login('admin', 'admin');
+  });
+  afterAll(async () => {
+    await proxy?.close();
+    await srv?.close();
+  });
+  afterEach(async () => {
+    proxy?.clear();
+    if (srv && !srv.app.server.listening) await srv.restart();
+    for (const d of desktops.splice(0)) await d.close(true);
+  });
+  return {
+    get srv() {
+      return started(srv);
+    },
+    get proxy() {
+      return started(proxy);
+    },
+    get adminToken() {
+      return started(adminToken);
+    },
+    async device({ direct = false, ...options } = {}) {
+      const d = await createTestDesktop(options);
+      desktops.push(d);
+      const serverUrl = direct ? started(srv).baseUrl : started(proxy).baseUrl;
+      await d.gobs.auth.login({ serverUrl, username: 'writer', password: 'writer' });
+      return d;
+    },
+  };
 }

@@ -2,27 +2,17 @@
  * Faults: every network step can fail and be retried without duplicates or gaps.
  * The desktop talks to the real server through a fault-injecting proxy.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { SyncStatus } from '../../../src/shared/ipc';
-import { createTestDesktop, type TestDesktop } from '../../helpers/desktop';
-import { startFaultProxy, type FaultProxy } from '../../helpers/faultProxy';
-import { startTestServer, type TestServer } from '../../helpers/server';
-import { expectConverged, NEW_VALUES, seedRows, serverRows, syncOk } from './support';
+import type { TestDesktop } from '../../helpers/desktop';
+import { expectConverged, NEW_VALUES, seedRows, serverRows, syncOk, useProxiedServer } from './support';
 
-let srv: TestServer;
-let proxy: FaultProxy;
-let adminToken: string;
-const desktops: TestDesktop[] = [];
+const env = useProxiedServer({ indicator: 'pluviometry', rows: 1100 });
 
 const PULL = /\/indicator\/pluviometry\/observations/;
 const PUSH = /\/observation\/observations/;
 
-async function device(opts: { autoSync?: boolean } = {}): Promise<TestDesktop> {
-  const d = await createTestDesktop(opts);
-  desktops.push(d);
-  await d.gobs.auth.login({ serverUrl: proxy.baseUrl, username: 'writer', password: 'writer' });
-  return d;
-}
+const device = (opts: { autoSync?: boolean } = {}) => env.device(opts);
 
 async function createSome(d: TestDesktop, n: number, note: string): Promise<string[]> {
   const uuids: string[] = [];
@@ -40,7 +30,7 @@ async function createSome(d: TestDesktop, n: number, note: string): Promise<stri
 }
 
 async function expectOnServerOnce(uuids: string[]): Promise<void> {
-  const server = await serverRows(srv.baseUrl, adminToken, 'pluviometry');
+  const server = await serverRows(env.srv.baseUrl, env.adminToken, 'pluviometry');
   for (const u of uuids)
     expect(
       server.filter((o) => o.uuid === u),
@@ -48,48 +38,31 @@ async function expectOnServerOnce(uuids: string[]): Promise<void> {
     ).toHaveLength(1);
 }
 
-beforeAll(async () => {
-  srv = await startTestServer();
-  await srv.seed.basic();
-  await srv.seed.observations({ indicator: 'pluviometry', author: 'writer', observations: seedRows(1100) });
-  proxy = await startFaultProxy(srv.baseUrl);
-  adminToken = await srv.login('admin', 'admin');
-});
-afterAll(async () => {
-  await proxy?.close();
-  await srv?.close();
-});
-afterEach(async () => {
-  proxy.clear();
-  if (!srv.app.server.listening) await srv.restart();
-  for (const d of desktops.splice(0)) await d.close(true);
-});
-
 describe('lost and broken responses', () => {
   it('push whose response is lost: the retry creates no duplicate', async () => {
     const d = await device();
     await syncOk(d);
     const uuids = await createSome(d, 7, 'lost push');
     // Twice: a connection cut on a reused socket is retried once at once; both answers are lost.
-    proxy.add({ method: 'POST', path: PUSH, fault: { kind: 'drop-response' }, times: 2 });
+    env.proxy.add({ method: 'POST', path: PUSH, fault: { kind: 'drop-response' }, times: 2 });
     const failed = await d.gobs.sync.start({});
     expect(failed.state).toBe('offline');
-    expect(proxy.log.some((l) => l.status === 'dropped' && PUSH.test(l.path))).toBe(true);
+    expect(env.proxy.log.some((l) => l.status === 'dropped' && PUSH.test(l.path))).toBe(true);
     await expectOnServerOnce(uuids); // the server did store them...
     expect(failed.pendingChanges).toBe(7); // ...but the device does not know yet
     await syncOk(d);
     await expectOnServerOnce(uuids);
-    await expectConverged(d, srv.baseUrl, adminToken, 'pluviometry');
+    await expectConverged(d, env.srv.baseUrl, env.adminToken, 'pluviometry');
   });
 
   it('pull whose response is lost: the same batch comes again, nothing missing', async () => {
     const d = await device();
-    proxy.add({ method: 'GET', path: PULL, fault: { kind: 'drop-response' }, skip: 1, times: 2 });
+    env.proxy.add({ method: 'GET', path: PULL, fault: { kind: 'drop-response' }, skip: 1, times: 2 });
     const failed = await d.gobs.sync.start({});
     expect(failed.state).toBe('offline');
-    expect(proxy.pending()).toHaveLength(0);
+    expect(env.proxy.pending()).toHaveLength(0);
     await syncOk(d);
-    await expectConverged(d, srv.baseUrl, adminToken, 'pluviometry');
+    await expectConverged(d, env.srv.baseUrl, env.adminToken, 'pluviometry');
   });
 
   it('connection resets and 502s on every kind of request are retried to the same end state', async () => {
@@ -106,11 +79,11 @@ describe('lost and broken responses', () => {
       y: first!.y,
       values: { ...first!.values, note: 'edited' },
     });
-    proxy.add({ method: 'POST', path: PUSH, fault: { kind: 'reset' } });
-    proxy.add({ method: 'PUT', path: PUSH, fault: { kind: 'status', status: 502 } });
-    proxy.add({ method: 'PUT', path: PUSH, fault: { kind: 'drop-response' } });
-    proxy.add({ method: 'GET', path: /\/user\/projects/, fault: { kind: 'status', status: 502 } });
-    proxy.add({ method: 'GET', path: /deletedObservations/, fault: { kind: 'reset' } });
+    env.proxy.add({ method: 'POST', path: PUSH, fault: { kind: 'reset' } });
+    env.proxy.add({ method: 'PUT', path: PUSH, fault: { kind: 'status', status: 502 } });
+    env.proxy.add({ method: 'PUT', path: PUSH, fault: { kind: 'drop-response' } });
+    env.proxy.add({ method: 'GET', path: /\/user\/projects/, fault: { kind: 'status', status: 502 } });
+    env.proxy.add({ method: 'GET', path: /deletedObservations/, fault: { kind: 'reset' } });
     let status: SyncStatus | null = null;
     for (let attempt = 0; attempt < 10; attempt++) {
       status = await d.gobs.sync.start({});
@@ -118,15 +91,15 @@ describe('lost and broken responses', () => {
       expect(status.state).toBe('offline');
     }
     expect(status?.state).toBe('idle');
-    expect(proxy.pending()).toHaveLength(0);
+    expect(env.proxy.pending()).toHaveLength(0);
     await expectOnServerOnce(uuids);
-    await expectConverged(d, srv.baseUrl, adminToken, 'pluviometry');
+    await expectConverged(d, env.srv.baseUrl, env.adminToken, 'pluviometry');
   });
 
   it('a slow server can be cancelled; the next sync finishes the job', async () => {
     const d = await device();
-    proxy.add({ method: 'GET', path: PULL, fault: { kind: 'delay', ms: 3000 }, skip: 1 });
-    const mark = proxy.log.length;
+    env.proxy.add({ method: 'GET', path: PULL, fault: { kind: 'delay', ms: 3000 }, skip: 1 });
+    const mark = env.proxy.log.length;
     const running = d.gobs.sync.start({});
     const joined = d.gobs.sync.start({}); // a second request joins the running sync
     while (
@@ -144,9 +117,9 @@ describe('lost and broken responses', () => {
     expect(a).toEqual(b);
     expect(a.state).toBe('idle');
     expect(a.lastError?.code).toBe('cancelled');
-    expect(proxy.log.slice(mark).filter((l) => /\/user\/projects/.test(l.path))).toHaveLength(1);
+    expect(env.proxy.log.slice(mark).filter((l) => /\/user\/projects/.test(l.path))).toHaveLength(1);
     await syncOk(d);
-    await expectConverged(d, srv.baseUrl, adminToken, 'pluviometry');
+    await expectConverged(d, env.srv.baseUrl, env.adminToken, 'pluviometry');
   });
 });
 
@@ -155,12 +128,12 @@ describe('server and session trouble mid-sync', () => {
     const d = await device();
     await syncOk(d);
     const uuids = await createSome(d, 5, 'restart');
-    await srv.seed.observations({
+    await env.srv.seed.observations({
       indicator: 'pluviometry',
       author: 'writer',
       observations: seedRows(1200, Date.UTC(2030, 0, 1)),
     });
-    proxy.add({ method: 'GET', path: PULL, fault: { kind: 'delay', ms: 600 }, skip: 1 });
+    env.proxy.add({ method: 'GET', path: PULL, fault: { kind: 'delay', ms: 600 }, skip: 1 });
     const from = d.events.length;
     const running = d.gobs.sync.start({});
     // Stop the server once the pull is under way (its second request is held 600 ms at the proxy).
@@ -176,23 +149,23 @@ describe('server and session trouble mid-sync', () => {
     ) {
       await new Promise((r) => setTimeout(r, 10));
     }
-    await srv.stop();
+    await env.srv.stop();
     const status = await running;
     expect(status.state).toBe('offline');
-    await srv.restart();
+    await env.srv.restart();
     await syncOk(d);
     await expectOnServerOnce(uuids);
-    await expectConverged(d, srv.baseUrl, adminToken, 'pluviometry');
+    await expectConverged(d, env.srv.baseUrl, env.adminToken, 'pluviometry');
   });
 
   it('session expired mid-sync: asks for a new login, keeps every unsynced change, then converges', async () => {
     const d = await device();
     await syncOk(d);
     const uuids = await createSome(d, 4, 'expired');
-    proxy.add({ method: 'POST', path: PUSH, fault: { kind: 'delay', ms: 500 } });
+    env.proxy.add({ method: 'POST', path: PUSH, fault: { kind: 'delay', ms: 500 } });
     const running = d.gobs.sync.start({});
     await new Promise((r) => setTimeout(r, 150));
-    await srv.db.query(
+    await env.srv.db.query(
       `UPDATE session SET revoked_at = now() WHERE user_id = (SELECT id FROM app_user WHERE login = 'writer')`,
     );
     const status = await running;
@@ -208,11 +181,11 @@ describe('server and session trouble mid-sync', () => {
     expect((await d.gobs.sync.start({}).catch((e: unknown) => e)) as { code: string }).toMatchObject({
       code: 'unauthorized',
     });
-    await d.gobs.auth.login({ serverUrl: proxy.baseUrl, username: 'writer', password: 'writer' });
+    await d.gobs.auth.login({ serverUrl: env.proxy.baseUrl, username: 'writer', password: 'writer' });
     expect((await d.gobs.auth.status()).sessionExpired).toBe(false);
     await syncOk(d);
     await expectOnServerOnce(uuids);
-    await expectConverged(d, srv.baseUrl, adminToken, 'pluviometry');
+    await expectConverged(d, env.srv.baseUrl, env.adminToken, 'pluviometry');
   });
 });
 
@@ -225,8 +198,8 @@ describe('the user keeps working during a sync', () => {
     const d = await device();
     await syncOk(d);
     const [uuid] = await createSome(d, 1, 'in flight');
-    proxy.add({ method: 'POST', path: PUSH, fault: { kind: 'delay', ms: 400 } });
-    const mark = proxy.log.length;
+    env.proxy.add({ method: 'POST', path: PUSH, fault: { kind: 'delay', ms: 400 } });
+    const mark = env.proxy.log.length;
     const from = d.events.length;
     const running = d.gobs.sync.start({});
     await until(() =>
@@ -248,12 +221,12 @@ describe('the user keeps working during a sync', () => {
       values: { ...o.values, note: 'edited during push' },
     });
     await running;
-    expect(proxy.log.slice(mark).some((l) => l.method === 'POST' && PUSH.test(l.path))).toBe(true);
+    expect(env.proxy.log.slice(mark).some((l) => l.method === 'POST' && PUSH.test(l.path))).toBe(true);
     // The answer to the push did not overwrite the edit; the update phase of the same sync sent it.
     const after = await d.gobs.observations.get({ uuid: uuid! });
     expect(after).toMatchObject({ state: 'synced', values: { note: 'edited during push' } });
-    expect(proxy.log.slice(mark).some((l) => l.method === 'PUT' && PUSH.test(l.path))).toBe(true);
-    const server = await serverRows(srv.baseUrl, adminToken, 'pluviometry');
+    expect(env.proxy.log.slice(mark).some((l) => l.method === 'PUT' && PUSH.test(l.path))).toBe(true);
+    const server = await serverRows(env.srv.baseUrl, env.adminToken, 'pluviometry');
     expect(server.filter((x) => x.uuid === uuid).map((x) => x.values.find((v) => v.name === 'note')?.value)).toEqual([
       'edited during push',
     ]);
@@ -276,7 +249,7 @@ describe('the user keeps working during a sync', () => {
     });
     await syncOk(b);
     // A's pull is held at the proxy while the user edits the very observation it brings.
-    proxy.add({ method: 'GET', path: PULL, fault: { kind: 'delay', ms: 400 } });
+    env.proxy.add({ method: 'GET', path: PULL, fault: { kind: 'delay', ms: 400 } });
     const from = a.events.length;
     const running = a.gobs.sync.start({});
     await until(() =>
@@ -303,12 +276,12 @@ describe('automatic sync', () => {
   it('retries with backoff while offline and syncs by itself once the server is back', async () => {
     const d = await device({ autoSync: true });
     await syncOk(d);
-    await srv.stop();
+    await env.srv.stop();
     const uuids = await createSome(d, 2, 'auto');
     const status = await d.gobs.sync.start({});
     expect(status.state).toBe('offline');
     expect(status.nextRetryAt).not.toBeNull();
-    await srv.restart();
+    await env.srv.restart();
     const deadline = Date.now() + 30_000;
     for (;;) {
       const s = await d.gobs.sync.status();
