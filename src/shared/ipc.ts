@@ -793,4 +793,24 @@ export function channelSchema(name: string): z.ZodType | undefined {
   return methods?.[m ?? '']?.args;
 }
 
+export type ArgsCheck = { ok: true; data: unknown } | { ok: false; message: string; field?: string };
+
+/**
+ * A channel's argument read by its schema: the parsed value, or the first problem and the field it
+ * names. zod can throw instead of reporting on a few shapes (a `length` that is an object without a
+ * prototype, met by a length check): that argument is malformed like any other, never a crash.
+ */
+export function checkArgs(schema: z.ZodType, raw: unknown): ArgsCheck {
+  let parsed: ReturnType<z.ZodType['safeParse']>;
+  try {
+    parsed = schema.safeParse(raw);
+  } catch {
+    return { ok: false, message: 'Invalid argument: a value of the wrong type' };
+  }
+  if (parsed.success) return { ok: true, data: parsed.data };
+  const issue = parsed.error.issues[0];
+  const field = issue?.path.join('.') || undefined;
+  return { ok: false, message: issue?.message ?? 'Invalid argument', ...(field ? { field } : {}) };
+}
+
 export const IPC_PREFIX = 'gobs:';

@@ -2,7 +2,7 @@
  * Validates and routes one IPC call to its handler. Pure Node: the Electron wiring
  * (register.ts) and the e2e harness both call this, so tests exercise the same path.
  */
-import { channelSchema, type Handlers } from '../../shared/ipc';
+import { channelSchema, checkArgs, type Handlers } from '../../shared/ipc';
 import { isGobsError, type Envelope, type GobsError } from '../../shared/errors';
 import { AppError, machineError } from '../errors';
 
@@ -18,14 +18,10 @@ export function createDispatcher(handlers: Handlers, log: (msg: string, err: unk
     if (!schema || !handler) {
       return { ok: false, error: { code: 'invalid_argument', message: `Unknown channel ${channel}` } };
     }
-    const parsed = schema.safeParse(rawArgs);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const field = issue?.path.join('.') || undefined;
-      return {
-        ok: false,
-        error: { code: 'invalid_argument', message: issue?.message ?? 'Invalid argument', ...(field ? { field } : {}) },
-      };
+    const parsed = checkArgs(schema, rawArgs);
+    if (!parsed.ok) {
+      const { message, field } = parsed;
+      return { ok: false, error: { code: 'invalid_argument', message, ...(field ? { field } : {}) } };
     }
     try {
       return { ok: true, value: await handler(parsed.data) };

@@ -31,6 +31,15 @@ describe('IPC dispatch', () => {
     expect(result).toEqual({ ok: true, value: { ...goodLogin, rememberPassword: false } });
   });
 
+  it('refuses an argument zod throws on instead of reporting, as any malformed one', async () => {
+    let called = false;
+    const dispatch = createDispatcher(partialHandlers(async () => (called = true)));
+    // zod 4's length check compares `length` with a number: an object without a prototype cannot be converted.
+    const result = await dispatch('auth.login', { ...goodLogin, username: { length: Object.create(null) } });
+    expect(result).toEqual({ ok: false, error: expect.objectContaining({ code: 'invalid_argument' }) });
+    expect(called).toBe(false);
+  });
+
   it('refuses unknown channels', async () => {
     const dispatch = createDispatcher(partialHandlers(async () => null));
     expect(await dispatch('auth.su', {})).toMatchObject({ ok: false, error: { code: 'invalid_argument' } });
