@@ -5,10 +5,10 @@
  * the spatial object from what an edit sends), and says who may change what.
  */
 import type { ArgsOf, Contract, ObservationDetail, ObservationFilter, ObservationPage } from '../../shared/ipc';
+import { wktGeometryType } from '../../shared/wkt';
 import type { Events, StoreAccess } from '../deps';
 import { seriesObjects } from '../documents/projectFiles';
 import { AppError } from '../errors';
-import { pointWkt } from '../remote/lizmap/map';
 import { getIndicatorDef, type IndicatorDef } from '../store/indicators';
 import {
   countObservations,
@@ -66,7 +66,7 @@ export class ObservationService {
 
   create(args: ArgsOf<Contract['observations']['create']>): ObservationDetail {
     const def = getIndicatorDef(this.db, args.indicatorCode);
-    const valid = this.placed(def, args, validateObservation(this.located(def, args), def.dimensions, def.dateFormat));
+    const valid = this.placed(def, validateObservation(this.located(def, args), def.dimensions, def.dateFormat));
     const rec = insertLocal(this.db, def.code, valid, this.author());
     this.changed(def.code);
     return toDetail(rec);
@@ -94,7 +94,6 @@ export class ObservationService {
     } else {
       valid = this.placed(
         def,
-        args,
         validateObservation(this.located(def, args), def.dimensions, def.dateFormat, current.timestamp),
       );
     }
@@ -148,18 +147,16 @@ export class ObservationService {
     return args;
   }
 
-  /** A Lizmap point series takes a point: its WKT is written from the coordinates. */
-  private placed(def: IndicatorDef, args: ObservationInput, valid: ValidObservation): ValidObservation {
-    if (!def.series || def.geometry === 'object') return valid;
-    if (def.geometry === 'point' && valid.wkt !== null && !/^POINT\s*\(/i.test(valid.wkt)) {
+  /** A Lizmap point series takes a point, never a line or an area. */
+  private placed(def: IndicatorDef, valid: ValidObservation): ValidObservation {
+    if (def.series && def.geometry === 'point' && valid.wkt !== null && wktGeometryType(valid.wkt) !== 'Point') {
       throw new AppError(
         'invalid_argument',
         "This series' observations are points: give a longitude and a latitude.",
         'wkt',
       );
     }
-    const wkt = valid.wkt ?? (args.x !== undefined && args.y !== undefined ? pointWkt(valid.x, valid.y) : null);
-    return { ...valid, wkt: wkt ?? pointWkt(valid.x, valid.y) };
+    return valid;
   }
 
   delete(uuid: string): ObservationDetail {

@@ -24,6 +24,7 @@ import { z } from 'zod';
 import { LIZMAP_MEDIA_TYPES } from '../../../shared/constants';
 import type { Dimension } from '../../../shared/ipc';
 import type { ServerObservation, ServerProject, ServerSeries } from '../../../shared/model';
+import { formatWkt, wktGeometryType } from '../../../shared/wkt';
 import { AppError } from '../../errors';
 import { type HttpClient, type RequestOptions, TRANSFER_TIMEOUT_MS } from '../http';
 import type {
@@ -400,7 +401,12 @@ export class LizmapClient implements ServerClient {
       ...this.body(e, item, dims),
       ...(item.objectId
         ? { spatial_object: { layer_code: e.layerCode, unique_id: item.objectId } }
-        : { wkt: item.wkt && /^\s*POINT\s*\(/i.test(item.wkt) ? item.wkt : `POINT(${item.x} ${item.y})` }),
+        : {
+            wkt:
+              item.wkt && wktGeometryType(item.wkt) === 'Point'
+                ? item.wkt
+                : formatWkt({ type: 'Point', coordinates: [item.x, item.y] }),
+          }),
     };
     const sent = await this.write('post', e, body, signal);
     if ('ok' in sent) {

@@ -17,6 +17,7 @@ import type {
   ServerSeries,
   ServerValue,
 } from '../../../shared/model';
+import { formatWkt, parseWkt, WktError } from '../../../shared/wkt';
 import { AppError } from '../../errors';
 import { secondsText, versionOf } from './time';
 import type { LizmapObservation, LizmapProject, LizmapSeries } from './wire';
@@ -137,20 +138,17 @@ export function entryOf(series: ServerSeries): SeriesEntry {
   };
 }
 
-/** A number as WKT writes it: the shortest text that reads back to the same number. */
-export function pointWkt(x: number, y: number): string {
-  return `POINT(${x} ${y})`;
-}
-
+/** The point the module gives as `coordinates`, or else as a point `wkt` (read by the shared WKT reader). */
 function coordinatesOf(o: LizmapObservation): { x: number; y: number } {
   if (o.coordinates) return o.coordinates;
-  const m = o.wkt ? /^\s*POINT\s*\(\s*(\S+)\s+(\S+)\s*\)\s*$/i.exec(o.wkt) : null;
-  const x = m ? Number(m[1]) : NaN;
-  const y = m ? Number(m[2]) : NaN;
-  if (!Number.isFinite(x) || !Number.isFinite(y)) {
-    throw new AppError('bad_server', `The server sent observation ${o.uuid} without coordinates.`);
+  try {
+    // A Z the database may have kept is dropped; the range is the store's to judge, not the reader's.
+    const g = o.wkt ? parseWkt(o.wkt, { dropZ: true, lonLat: false }) : null;
+    if (g?.type === 'Point') return { x: g.coordinates[0], y: g.coordinates[1] };
+  } catch (e) {
+    if (!(e instanceof WktError)) throw e;
   }
-  return { x, y };
+  throw new AppError('bad_server', `The server sent observation ${o.uuid} without coordinates.`);
 }
 
 function value(raw: unknown): ServerValue {
@@ -186,7 +184,7 @@ export function mapObservation(
     end_timestamp: secondsText(o.end_timestamp),
     x,
     y,
-    wkt: pointWkt(x, y),
+    wkt: formatWkt({ type: 'Point', coordinates: [x, y] }),
     values: entry.dimensions.map((d, i) => ({ name: d.code, type: d.type, value: value(raw[i]) })),
     media_url: o.media_url ?? null,
     ...(o.editable === true ? { author: login } : from === 'list' && o.editable === false ? { author: null } : {}),

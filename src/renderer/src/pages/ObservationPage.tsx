@@ -31,7 +31,7 @@ import {
   type SpatialObjectSummary,
 } from '../../../shared/ipc';
 import type { Geometry } from '../../../shared/geometry';
-import { formatWkt, parseWkt } from '../../../shared/wkt';
+import { formatWkt, parseWkt, wktGeometryType } from '../../../shared/wkt';
 import type { GobsError } from '../../../shared/errors';
 
 // MapLibre loads with the first form that shows the map, not with the app.
@@ -116,7 +116,7 @@ function initialForm(indicator: IndicatorSummary, o: ObservationDetail | null): 
     const v = o?.values[d.code];
     values[d.code] = v === null || v === undefined ? '' : typeof v === 'number' ? formatNumberInput(v) : String(v);
   }
-  const isPoint = !o?.wkt || /^\s*POINT\s*\(/i.test(o.wkt);
+  const isPoint = !o?.wkt || wktGeometryType(o.wkt) === 'Point';
   return {
     objectId: o?.objectId ?? '',
     end: o?.endTimestamp ? toTimestampInput(o.endTimestamp, indicator.dateFormat) : '',
