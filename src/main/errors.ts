@@ -27,3 +27,11 @@ export function machineError(err: unknown): AppError | null {
   }
   return null;
 }
+
+/** A failure the user is told of without stopping what runs: ours and the machine's as they are, a bug as internal. */
+export function reportedError(err: unknown): GobsError {
+  const known = err instanceof AppError ? err : machineError(err);
+  if (known) return known.toJSON();
+  console.error('unexpected failure', err);
+  return { code: 'internal', message: 'Something went wrong in G-Obs. Details are in the application log.' };
+}

@@ -25,6 +25,7 @@ import { TIMESTAMP_MAX_LENGTH } from './timestamp';
 import { UUID_PATTERN } from './uuid';
 import { STRING_VALUE_MAX_LENGTH } from './values';
 import { WKT_MAX_LENGTH } from './wkt';
+import type { GobsError } from './errors';
 import type { BBox, Geometry } from './geometry';
 import type { BucketWidth } from './timeBuckets';
 
@@ -361,6 +362,28 @@ export interface MediaContent {
 
 // ---- sync ----------------------------------------------------------------------------------
 
+/**
+ * One thing a sync could not do, as data: the renderer says it in the user's language, quoting the
+ * server's own words (`reason`) and naming the observation or file.
+ */
+export type SyncProblem =
+  | {
+      kind: 'refused';
+      /** What was sent: a new observation, a change, a deletion or a photo. */
+      action: 'create' | 'update' | 'delete' | 'photo';
+      /** The observation; null when the server refused a batch of `count` as a whole. */
+      uuid: string | null;
+      count: number;
+      reason: string;
+    }
+  | {
+      kind: 'download';
+      what: 'document' | 'illustration' | 'geopackage' | 'preview' | 'icon';
+      /** The document's label, the project's key or the series' code. */
+      name: string;
+      error: GobsError;
+    };
+
 export interface SyncStatus {
   /** idle: nothing running; offline: waiting to retry (see nextRetryAt); unauthorized: log in again. */
   state: 'idle' | 'syncing' | 'offline' | 'unauthorized' | 'error';
@@ -373,8 +396,8 @@ export interface SyncStatus {
   total: number | null;
   lastSyncAt: string | null;
   lastError: { code: string; message: string } | null;
-  /** Recent problems of the last sync (rejected observations, failed downloads...), newest first. */
-  recentErrors: string[];
+  /** What the last sync could not do (refused observations, failed downloads), newest first; not lastError. */
+  problems: SyncProblem[];
   pendingChanges: number;
   nextRetryAt: string | null;
   online: boolean;

@@ -28,7 +28,7 @@ export type DeviceReply =
       ms: number;
       state: string;
       lastError: string | null;
-      recentErrors: string[];
+      problems: unknown[];
       pending: number;
       trace?: TracedRequest[];
     }
@@ -130,7 +130,7 @@ async function handle(req: DeviceRequest): Promise<DeviceReply> {
         ms: performance.now() - t,
         state: s.state,
         lastError: s.lastError?.message ?? null,
-        recentErrors: s.recentErrors,
+        problems: s.problems,
         pending: s.pendingChanges,
         ...(trace ? { trace: trace.requests } : {}),
       };
@@ -140,7 +140,7 @@ async function handle(req: DeviceRequest): Promise<DeviceReply> {
       for (let i = 0; i < req.n; i++) {
         await gobs.observations.create({ indicatorCode: req.indicatorCode, ...fieldEntry(req.seed, i) });
       }
-      return { ms: performance.now() - t, state: 'idle', lastError: null, recentErrors: [], pending: req.n };
+      return { ms: performance.now() - t, state: 'idle', lastError: null, problems: [], pending: req.n };
     }
     case 'fingerprint': {
       const db = new Database(storeFile(), { readonly: true, fileMustExist: true });

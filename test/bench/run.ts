@@ -114,7 +114,10 @@ async function device(srv: ServerProcess, user = benchUser(0), profile?: Profile
     ): Promise<SyncReply> {
       const r = await d.call<SyncReply>({ cmd: 'sync', ...options });
       ensure(r.state === 'idle' && !r.lastError, `${what}: sync ended ${r.state}: ${r.lastError ?? ''}\n${d.log}`);
-      ensure(r.recentErrors.length === 0, `${what}: sync reported problems: ${r.recentErrors.join('; ')}`);
+      ensure(
+        r.problems.length === 0,
+        `${what}: sync reported problems: ${r.problems.map((p) => JSON.stringify(p)).join('; ')}`,
+      );
       return r;
     },
     fingerprint: () => d.call<Fingerprint>({ cmd: 'fingerprint', indicatorCode: BENCH_INDICATOR }),

@@ -60,7 +60,8 @@ describe.skipIf(!browser)('a refused observation is fixed and re-sent', () => {
       .poll(async () => (await device.desktop.gobs.observations.get({ uuid })).state, { timeout: 60_000 })
       .toBe('rejected');
     // The sync bar lists the refusal; the indicator row counts it.
-    await expectVisible(page().getByRole('alert').filter({ hasText: 'Last errors' }));
+    const alert = page().getByRole('alert').filter({ hasText: 'Last errors' });
+    await expectVisible(alert.getByText(`Observation ${uuid} refused by the server: `));
     await expectVisible(page().getByRole('table', { name: 'Indicators of this project' }).getByText('1 refused'));
     await app.screenshot('project-refused');
   });

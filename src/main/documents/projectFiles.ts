@@ -8,8 +8,8 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { MediaContent, SeriesGeometry, SeriesImages, SpatialObjectSummary } from '../../shared/ipc';
-import { AppError } from '../errors';
+import type { MediaContent, SeriesGeometry, SeriesImages, SpatialObjectSummary, SyncProblem } from '../../shared/ipc';
+import { AppError, reportedError } from '../errors';
 import { sniffImage } from '../../shared/images';
 import type { ServerClient } from '../remote/types';
 import type { AccountStore } from '../store/account';
@@ -67,9 +67,9 @@ export async function refreshProjectFiles(
   projectKey: string,
   signal?: AbortSignal,
   now = Date.now(),
-): Promise<string[]> {
+): Promise<SyncProblem[]> {
   const db = store.db;
-  const problems: string[] = [];
+  const problems: SyncProblem[] = [];
   const files = projectFiles(db, projectKey);
   if (!files) return problems;
   const due =
@@ -102,9 +102,12 @@ export async function refreshProjectFiles(
       if (old) rmSync(join(store.documentsDir, old), { force: true });
     } catch (err) {
       if (fatal(err)) throw err;
-      problems.push(
-        `The ${w.kind === 'illustration' ? 'illustration' : 'GeoPackage'} of project "${projectKey}" could not be downloaded: ${(err as Error).message}`,
-      );
+      problems.push({
+        kind: 'download',
+        what: w.kind === 'illustration' ? 'illustration' : 'geopackage',
+        name: projectKey,
+        error: reportedError(err),
+      });
     }
   }
   problems.push(...(await refreshSeriesImages(store, client, projectKey, due, signal)));
@@ -132,8 +135,8 @@ async function refreshSeriesImages(
   projectKey: string,
   due: boolean,
   signal?: AbortSignal,
-): Promise<string[]> {
-  const problems: string[] = [];
+): Promise<SyncProblem[]> {
+  const problems: SyncProblem[] = [];
   for (const kind of ['preview', 'icon'] as SeriesImageKind[]) {
     for (const img of seriesImages(store.db, projectKey, kind)) {
       if (!img.url) {
@@ -152,7 +155,7 @@ async function refreshSeriesImages(
         if (old) rmSync(join(store.documentsDir, old), { force: true });
       } catch (err) {
         if (fatal(err)) throw err;
-        problems.push(`The ${kind} of "${img.code}" could not be downloaded: ${(err as Error).message}`);
+        problems.push({ kind: 'download', what: kind, name: img.code, error: reportedError(err) });
       }
     }
   }

@@ -4,7 +4,7 @@
  * server cannot be reached, immediately when it is reachable again, and on the configured interval.
  */
 import { PULL_MAX_LIMIT } from '../../shared/api';
-import type { SyncPhase, SyncStatus } from '../../shared/ipc';
+import type { SyncPhase, SyncProblem, SyncStatus } from '../../shared/ipc';
 import type { Connectivity, Events, RemoteAccess, StoreAccess } from '../deps';
 import { AppError, machineError } from '../errors';
 import type { SettingsStore } from '../platform/options';
@@ -73,7 +73,7 @@ export class SyncEngine {
       total: null,
       lastSyncAt: null,
       lastError: null,
-      recentErrors: [],
+      problems: [],
       pendingChanges: 0,
       nextRetryAt: null,
       online: ctx.online,
@@ -139,7 +139,7 @@ export class SyncEngine {
       nextRetryAt: null,
       lastError: null,
     });
-    const problems: string[] = [];
+    const problems: SyncProblem[] = [];
     const result = { sent: 0, received: 0, deleted: 0 };
     try {
       const store = this.ctx.requireStore();
@@ -191,7 +191,7 @@ export class SyncEngine {
         total: null,
         lastSyncAt: new Date().toISOString(),
         lastResult: result,
-        recentErrors: problems.slice(-20).reverse(),
+        problems: problems.slice(-20).reverse(),
       });
     } catch (err) {
       this.fail(err, problems);
@@ -199,7 +199,7 @@ export class SyncEngine {
     return this.getStatus();
   }
 
-  private fail(err: unknown, problems: string[]): void {
+  private fail(err: unknown, found: SyncProblem[]): void {
     const e =
       err instanceof AppError
         ? err
@@ -207,22 +207,20 @@ export class SyncEngine {
           new AppError('internal', 'The sync stopped on an unexpected error. Details are in the application log.'));
     if (e.code === 'internal') console.error('sync failed', err);
     const lastError = { code: e.code, message: e.message };
-    const recentErrors = [...problems.slice(-19).reverse(), ...(e.code === 'cancelled' ? [] : [e.message])].slice(
-      0,
-      20,
-    );
+    // What stopped the sync is lastError, said once; these are what it could not do before.
+    const problems = found.slice(-20).reverse();
     if (e.code === 'offline') {
       this.failures++;
       const delay = backoffDelay(this.failures, this.opts.baseBackoffMs, this.opts.maxBackoffMs, this.opts.random);
       const nextRetryAt = this.opts.autoSync && !this.closed ? new Date(Date.now() + delay).toISOString() : null;
-      this.publish({ state: 'offline', phase: null, lastError, recentErrors, nextRetryAt });
+      this.publish({ state: 'offline', phase: null, lastError, problems, nextRetryAt });
       if (nextRetryAt) this.schedule(delay);
     } else if (e.code === 'unauthorized') {
-      this.publish({ state: 'unauthorized', phase: null, lastError, recentErrors, nextRetryAt: null });
+      this.publish({ state: 'unauthorized', phase: null, lastError, problems, nextRetryAt: null });
     } else if (e.code === 'cancelled') {
-      this.publish({ state: 'idle', phase: null, lastError, recentErrors, nextRetryAt: null });
+      this.publish({ state: 'idle', phase: null, lastError, problems, nextRetryAt: null });
     } else {
-      this.publish({ state: 'error', phase: null, lastError, recentErrors, nextRetryAt: null });
+      this.publish({ state: 'error', phase: null, lastError, problems, nextRetryAt: null });
     }
   }
 

@@ -6,7 +6,7 @@
 import type { ServerSeries } from '../../shared/model';
 import { downloadDocument, removeCachedFiles } from '../documents/documents';
 import { refreshProjectFiles } from '../documents/projectFiles';
-import { AppError } from '../errors';
+import { AppError, reportedError } from '../errors';
 import { getIndicatorDef, LINK_DOCUMENT_TYPE, saveDocuments, saveProjectIndicators } from '../store/indicators';
 import { updateProjectDetails } from '../store/projects';
 import { pullDeletions, pullObservations } from './pull';
@@ -49,7 +49,7 @@ async function refreshDocuments(step: Step, indicators: readonly ServerSeries[])
       } catch (err) {
         // A missing file on the server must not block the observations; offline/cancel must.
         if (err instanceof AppError && ['offline', 'cancelled', 'unauthorized'].includes(err.code)) throw err;
-        step.report.problems.push(`Document "${doc.label}" could not be downloaded: ${(err as Error).message}`);
+        step.report.problems.push({ kind: 'download', what: 'document', name: doc.label, error: reportedError(err) });
       }
     }
     done++;

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ServerObservation as Observation } from '../../shared/model';
-import type { Dimension, DimensionValue } from '../../shared/ipc';
+import type { Dimension, DimensionValue, SyncProblem } from '../../shared/ipc';
 import { sniffImage } from '../../shared/images';
 import { removeMediaFiles } from '../media/photos';
 import type { OutgoingObservation, ServerSide, Target, WriteOutcome } from '../remote/types';
@@ -207,7 +207,7 @@ async function pushCreationBatch(step: Step, rows: ObsRecord[], dims: readonly D
   if (outcome.kind === 'refused' && outcome.forbidden) {
     // Not allowed to write here: true of every observation of the batch alike.
     db.transaction(() => rows.forEach((r) => markRejected(db, r.uuid, outcome.message, null, r.local_rev)))();
-    step.report.problems.push(`${rows.length} observation(s) refused by the server: ${outcome.message}`);
+    step.report.problems.push(refused('create', null, outcome.message, rows.length));
     return;
   }
   const blamed = new Set<string>();
@@ -236,16 +236,14 @@ async function pushCreationBatch(step: Step, rows: ObsRecord[], dims: readonly D
     })();
     for (const u of blamed) {
       const item = outcome.items.find((i) => i.uuid === u);
-      step.report.problems.push(
-        `Observation ${u} refused by the server: ${item ? `${item.field}: ${item.message}` : outcome.message}`,
-      );
+      step.report.problems.push(refused('create', u, item ? `${item.field}: ${item.message}` : outcome.message));
     }
   }
   const rest = rows.filter((r) => !blamed.has(r.uuid));
   if (rest.length === rows.length) {
     if (rows.length === 1) {
       markRejected(db, rows[0]!.uuid, outcome.message, null, rows[0]!.local_rev);
-      step.report.problems.push(`Observation ${rows[0]!.uuid} refused by the server: ${outcome.message}`);
+      step.report.problems.push(refused('create', rows[0]!.uuid, outcome.message));
       return;
     }
     // Nobody named: halve until the culprit is alone, so valid observations still go through.
@@ -338,8 +336,7 @@ async function pushChange(
       if (kind === 'update') markRejected(db, r.uuid, outcome.message, outcome.field, r.local_rev);
       else markDeletionRejected(db, r.uuid, outcome.message, r.local_rev);
       if (outcome.notEditable) markNotEditable(db, r.uuid, outcome.notEditable);
-      const what = kind === 'update' ? 'Change to' : 'Deletion of';
-      step.report.problems.push(`${what} observation ${r.uuid} refused by the server: ${outcome.message}`);
+      step.report.problems.push(refused(kind, r.uuid, outcome.message));
       return false;
     }
     const settled = await settle(step, kind, r.uuid, outcome.server);
@@ -411,7 +408,7 @@ async function pushMediaChange(step: Step, r: ObsRecord): Promise<ObsRecord | nu
     return null;
   }
   if (outcome.kind === 'refused') {
-    step.report.problems.push(`Photo of observation ${r.uuid} refused by the server: ${outcome.message}`);
+    step.report.problems.push(refused('photo', r.uuid, outcome.message));
     applyAnswer(step, 'media', r.uuid, () => {
       dropMediaChange(db, r.uuid, r.media_pending);
       if (outcome.notEditable) markNotEditable(db, r.uuid, outcome.notEditable);
@@ -424,4 +421,13 @@ async function pushMediaChange(step: Step, r: ObsRecord): Promise<ObsRecord | nu
   const again =
     next && next.media_pending && next.import !== r.import && (next.state === 'synced' || next.state === 'modified');
   return again ? next : null;
+}
+
+function refused(
+  action: Extract<SyncProblem, { kind: 'refused' }>['action'],
+  uuid: string | null,
+  reason: string,
+  count = 1,
+): SyncProblem {
+  return { kind: 'refused', action, uuid, count, reason };
 }

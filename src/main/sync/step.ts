@@ -1,5 +1,5 @@
 /** What every step of one sync works with: the store, the server, and where results are reported. */
-import type { SyncPhase } from '../../shared/ipc';
+import type { SyncPhase, SyncProblem } from '../../shared/ipc';
 import { AppError } from '../errors';
 import type { ServerClient } from '../remote/types';
 import type { AccountStore } from '../store/account';
@@ -22,7 +22,7 @@ export interface Progress {
 
 /** What a sync did, for the status line and the problems list. */
 export class SyncReport {
-  readonly problems: string[] = [];
+  readonly problems: SyncProblem[] = [];
   readonly changedIndicators = new Set<string>();
   /** Changes the server accepted, observations and deletions received. */
   readonly counts = { sent: 0, received: 0, deleted: 0 };

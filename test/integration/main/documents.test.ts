@@ -73,7 +73,7 @@ describe('documents the OS may not open', () => {
     for (const [label, content] of DANGEROUS) uuids.set(label, await addDocument(label, content));
     const a = await device();
     const status = await syncOk(a);
-    expect(status.recentErrors).toEqual([]);
+    expect(status.problems).toEqual([]);
 
     const docs = await a.gobs.documents.list({ indicatorCode: 'pluviometry' });
     expect(docs).toHaveLength(DANGEROUS.length);
@@ -131,7 +131,12 @@ describe('documents the OS may not open', () => {
     const putBack = await srv.files.takeAway(stored!);
     const a = await device();
     const status = await a.gobs.sync.start({});
-    expect(status.recentErrors.join('\n')).toContain('launcher.desktop');
+    expect(status.problems).toContainEqual({
+      kind: 'download',
+      what: 'document',
+      name: 'launcher.desktop',
+      error: expect.objectContaining({ code: 'not_found' }),
+    });
     const [listed] = await a.gobs.documents.list({ indicatorCode: 'pluviometry' });
     expect(listed).toMatchObject({ cached: false, handling: null });
     await putBack();

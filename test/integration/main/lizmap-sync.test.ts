@@ -143,7 +143,7 @@ describe.skipIf(!available)('Lizmap G-Obs server: the sync', () => {
       values: { pluviometry: 9.5 },
     });
     const status = await syncOk(d);
-    expect(status.recentErrors.join('\n')).toMatch(/older than the delay defined in its related series protocol/);
+    expect(JSON.stringify(status.problems)).toMatch(/older than the delay defined in its related series protocol/);
     expect(await rowOf(d, KEYS.manualPluviometry, uuid)).toMatchObject({
       state: 'rejected',
       error:
@@ -297,7 +297,7 @@ describe.skipIf(!available)('Lizmap G-Obs server: the sync', () => {
     // The administrator removed the observation, not its point: the module keeps one observation of
     // Al's per point and second, so it refuses the same one again, and says why.
     const refused = await syncOk(d);
-    expect(refused.recentErrors.join('\n')).toMatch(/has not been created: you already have an observation/);
+    expect(JSON.stringify(refused.problems)).toMatch(/has not been created: you already have an observation/);
     expect(await rowOf(d, KEYS.hikers, kept.uuid)).toMatchObject({ state: 'rejected', errorField: 'timestamp' });
     const later = `${kept.timestamp.slice(0, 17)}${String(Number(kept.timestamp.slice(17)) + 1).padStart(2, '0')}`;
     await d.gobs.observations.update({
@@ -327,7 +327,7 @@ describe.skipIf(!available)('Lizmap G-Obs server: the sync', () => {
     await syncOk(d);
     await d.gobs.observations.delete({ uuid: first.uuid });
     const status = await syncOk(d);
-    expect(status.recentErrors.join('\n')).toMatch(/deleted once before and created again/);
+    expect(JSON.stringify(status.problems)).toMatch(/deleted once before and created again/);
     expect(await rowOf(d, KEYS.hikers, first.uuid)).toMatchObject({ error: expect.stringMatching(/administrator/) });
     expect(await rowOf(d, KEYS.hikers, first.uuid)).toMatchObject({ state: 'rejected' });
     const again = await syncOk(d);
@@ -534,7 +534,7 @@ describe.skipIf(!available)('Lizmap G-Obs server: someone else’s area', () => 
     expect(cities).toHaveLength(18);
     const west = await d.gobs.observations.create({ ...hike(1), x: -3.9, y: 48.45 });
     const status = await syncOk(d);
-    expect(status.recentErrors.join('\n')).toMatch(/not right to create this observation/);
+    expect(JSON.stringify(status.problems)).toMatch(/not right to create this observation/);
     expect(await rowOf(d, KEYS.hikers, west.uuid)).toMatchObject({ state: 'rejected', errorField: 'wkt' });
   });
 });

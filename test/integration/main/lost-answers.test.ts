@@ -67,7 +67,7 @@ describe('a lost answer, then more edits before the next sync', () => {
     await edit(a, x.uuid, 'edit 2');
     await edit(a, x.uuid, 'edit 3');
     const status = await syncOk(a);
-    expect(status.recentErrors).toEqual([]);
+    expect(status.problems).toEqual([]);
     expect(await a.gobs.observations.get({ uuid: x.uuid })).toMatchObject({
       state: 'synced',
       values: { note: 'edit 3' },

@@ -326,7 +326,9 @@ describe('conflicts, deletions, refusals', () => {
     );
     try {
       const status = await a.gobs.sync.start({});
-      expect(status.recentErrors.join('\n')).toMatch(/wind/i);
+      expect(status.problems).toContainEqual(
+        expect.objectContaining({ kind: 'refused', action: 'create', uuid: obs.uuid, reason: expect.stringMatching(/wind/i) }),
+      );
       const refused = await a.gobs.observations.get({ uuid: obs.uuid });
       expect(refused.state).toBe('rejected');
       expect(refused.errorField).toBe('values.wind');

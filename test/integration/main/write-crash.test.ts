@@ -84,7 +84,7 @@ async function reopen(dataDir: string): Promise<TestDesktop> {
 
 async function settledEverywhere(d: TestDesktop): Promise<void> {
   const status = await syncOk(d);
-  expect(status.recentErrors).toEqual([]);
+  expect(status.problems).toEqual([]);
   expect(await unsettled(d, IND)).toEqual([]);
   await expectConverged(d, srv.baseUrl, adminToken, IND);
   await syncOk(other);

@@ -6,6 +6,7 @@
 import { parse, TYPE, type MessageFormatElement } from '@formatjs/icu-messageformat-parser';
 import { afterEach, describe, expect, it } from 'vitest';
 import { activate, catalogues, t } from '../../../src/renderer/src/i18n';
+import { problemText } from '../../../src/renderer/src/lib/errors';
 import { en } from '../../../src/renderer/src/i18n/en';
 import { fr } from '../../../src/renderer/src/i18n/fr';
 
@@ -134,5 +135,31 @@ describe('messages in the active language', () => {
     expect(t('indicator.count', { total: 1 })).toBe('1 observation');
     expect(t('indicator.countFiltered', { shown: 1, total: 12_000 })).toBe('1 of 12,000 observations');
     expect(t('sync.result', { sent: 1, received: 2, deleted: 3 })).toBe('1 sent · 2 received · 3 deleted');
+  });
+
+  it('says what a sync could not do in the active language, quoting the server as it answered', () => {
+    const uuid = '0d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6';
+    const refused = { kind: 'refused', action: 'update', uuid, count: 1, reason: 'value too high' } as const;
+    const batch = { kind: 'refused', action: 'create', uuid: null, count: 3, reason: 'not your project' } as const;
+    const missing = {
+      kind: 'download',
+      what: 'document',
+      name: 'Protocol.pdf',
+      error: { code: 'not_found', message: 'https://docs.example cannot be reached; tried again at the next sync.' },
+    } as const;
+    const full = { ...missing, error: { code: 'disk_full', message: 'The disk is full.' } } as const;
+    expect(problemText(refused)).toBe(`Change to observation ${uuid} refused by the server: value too high`);
+    expect(problemText(batch)).toBe('3 observations refused by the server: not your project');
+    expect(problemText(missing)).toBe(
+      'Document “Protocol.pdf” could not be downloaded: it is missing on the server, or its site cannot be reached; it is tried again at the next sync.',
+    );
+    activate({ language: 'fr', locale: 'fr-FR' });
+    expect(problemText(refused)).toBe(
+      `Modification de l’observation ${uuid} refusée par le serveur\u00a0: «\u00a0value too high\u00a0»`,
+    );
+    expect(problemText(batch)).toBe('3 observations refusées par le serveur\u00a0: «\u00a0not your project\u00a0»');
+    expect(problemText(full)).toBe(
+      `Le document «\u00a0Protocol.pdf\u00a0» n’a pas pu être téléchargé\u00a0: ${fr['errors.disk_full']}`,
+    );
   });
 });

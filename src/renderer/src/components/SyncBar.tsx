@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { t } from '../i18n';
-import { errorText, toGobsError } from '../lib/errors';
+import { errorText, problemText, toGobsError } from '../lib/errors';
 import { formatRelative, formatSince } from '../lib/format';
 import { useSyncStatus } from '../hooks/useSync';
 import { useNow } from '../hooks/useNow';
@@ -65,7 +65,7 @@ export function SyncBar({
   const errors = [
     ...(error ? [errorText(error)] : []),
     ...(sync?.lastError && !running && !cancelled ? [errorText(sync.lastError)] : []),
-    ...(sync?.recentErrors ?? []),
+    ...(sync?.problems ?? []).map(problemText),
   ].filter((m, i, all) => all.indexOf(m) === i);
 
   return (

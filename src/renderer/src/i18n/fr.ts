@@ -118,6 +118,26 @@ export const fr = {
   'sync.unauthorized':
     'Le serveur a refusé votre session. Reconnectez-vous pour synchroniser\u202f; vos modifications sont conservées.',
   'sync.lastErrors': 'Dernières erreurs',
+  'sync.problem.refusedBatch':
+    '{count, plural, one {# observation refusée} other {# observations refusées}} par le serveur\u00a0: «\u00a0{reason}\u00a0»',
+  'sync.problem.refused.create': 'Observation {uuid} refusée par le serveur\u00a0: «\u00a0{reason}\u00a0»',
+  'sync.problem.refused.update':
+    'Modification de l’observation {uuid} refusée par le serveur\u00a0: «\u00a0{reason}\u00a0»',
+  'sync.problem.refused.delete':
+    'Suppression de l’observation {uuid} refusée par le serveur\u00a0: «\u00a0{reason}\u00a0»',
+  'sync.problem.refused.photo': 'Photo de l’observation {uuid} refusée par le serveur\u00a0: «\u00a0{reason}\u00a0»',
+  'sync.problem.download.document': 'Le document «\u00a0{name}\u00a0» n’a pas pu être téléchargé\u00a0: {reason}',
+  'sync.problem.download.illustration':
+    'L’illustration du projet «\u00a0{name}\u00a0» n’a pas pu être téléchargée\u00a0: {reason}',
+  'sync.problem.download.geopackage':
+    'Le GeoPackage du projet «\u00a0{name}\u00a0» n’a pas pu être téléchargé\u00a0: {reason}',
+  'sync.problem.download.preview':
+    'L’aperçu de la série «\u00a0{name}\u00a0» n’a pas pu être téléchargé\u00a0: {reason}',
+  'sync.problem.download.icon': 'L’icône de la série «\u00a0{name}\u00a0» n’a pas pu être téléchargée\u00a0: {reason}',
+  'sync.problem.cause.notFound':
+    'il manque sur le serveur, ou son site est injoignable\u202f; il sera redemandé à la prochaine synchronisation.',
+  'sync.problem.cause.forbidden': 'le serveur a refusé de l’envoyer.',
+  'sync.problem.cause.badFile': 'le serveur a envoyé autre chose que le fichier attendu.',
   'sync.done': 'Synchronisation terminée',
   'sync.progressDone': '{done, plural, one {# traité} other {# traités}}',
   'sync.progressOf': '{done, number} sur {total, number}',
