@@ -62,9 +62,14 @@ export function SyncBar({
       : t('sync.progressOf', { done: sync.done, total: sync.total });
   // Cancelling is the user's own choice, not an error: said plainly, not listed as a failure.
   const cancelled = !running && sync?.lastError?.code === 'cancelled';
+  const stopped = sync?.lastError && !running && !cancelled ? sync.lastError : null;
+  const stoppedText = stopped ? errorText(stopped) : null;
   const errors = [
     ...(error ? [errorText(error)] : []),
-    ...(sync?.lastError && !running && !cancelled ? [errorText(sync.lastError)] : []),
+    // What stopped the sync, then main's own account of it (which server, which observation) when it says more.
+    ...(stopped && stoppedText
+      ? [stoppedText, ...(stoppedText.includes(stopped.message) ? [] : [stopped.message])]
+      : []),
     ...(sync?.problems ?? []).map(problemText),
   ].filter((m, i, all) => all.indexOf(m) === i);
 
