@@ -327,7 +327,12 @@ describe('conflicts, deletions, refusals', () => {
     try {
       const status = await a.gobs.sync.start({});
       expect(status.problems).toContainEqual(
-        expect.objectContaining({ kind: 'refused', action: 'create', uuid: obs.uuid, reason: expect.stringMatching(/wind/i) }),
+        expect.objectContaining({
+          kind: 'refused',
+          action: 'create',
+          uuid: obs.uuid,
+          reason: expect.stringMatching(/wind/i),
+        }),
       );
       const refused = await a.gobs.observations.get({ uuid: obs.uuid });
       expect(refused.state).toBe('rejected');
