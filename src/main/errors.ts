@@ -1,4 +1,4 @@
-import type { ErrorCode, GobsError } from '../shared/errors';
+import { isGobsError, type ErrorCode, type GobsError } from '../shared/errors';
 
 /** An error meant for the user: its message is shown as is in the renderer. */
 export class AppError extends Error {
@@ -28,10 +28,17 @@ export function machineError(err: unknown): AppError | null {
   return null;
 }
 
-/** A failure the user is told of without stopping what runs: ours and the machine's as they are, a bug as internal. */
-export function reportedError(err: unknown): GobsError {
+/**
+ * A failure as the renderer may see it: ours and the machine's as they are, anything else (a bug)
+ * logged in main and given to the user as internal, without its details.
+ */
+export function reportedError(
+  err: unknown,
+  log: (err: unknown) => void = (e) => console.error('unexpected failure', e),
+): GobsError {
   const known = err instanceof AppError ? err : machineError(err);
   if (known) return known.toJSON();
-  console.error('unexpected failure', err);
+  if (isGobsError(err)) return { code: err.code, message: err.message, ...(err.field ? { field: err.field } : {}) };
+  log(err);
   return { code: 'internal', message: 'Something went wrong in G-Obs. Details are in the application log.' };
 }

@@ -3,8 +3,8 @@
  * (register.ts) and the e2e harness both call this, so tests exercise the same path.
  */
 import { channelSchema, checkArgs, type Handlers } from '../../shared/ipc';
-import { isGobsError, type Envelope, type GobsError } from '../../shared/errors';
-import { AppError, machineError } from '../errors';
+import type { Envelope, GobsError } from '../../shared/errors';
+import { reportedError } from '../errors';
 
 export type Dispatch = (channel: string, rawArgs: unknown) => Promise<Envelope<unknown>>;
 
@@ -32,13 +32,7 @@ export function createDispatcher(handlers: Handlers, log: (msg: string, err: unk
 }
 
 export function toGobsError(err: unknown, channel: string, log: (msg: string, err: unknown) => void): GobsError {
-  if (err instanceof AppError) return err.toJSON();
-  const machine = machineError(err);
-  if (machine) return machine.toJSON();
-  if (isGobsError(err)) return { code: err.code, message: err.message, ...(err.field ? { field: err.field } : {}) };
-  // Unexpected: log the details in main, give the renderer a readable message only.
-  log(`IPC ${channel} failed`, err);
-  return { code: 'internal', message: 'Something went wrong in G-Obs. Details are in the application log.' };
+  return reportedError(err, (e) => log(`IPC ${channel} failed`, e));
 }
 
 function defaultLog(msg: string, err: unknown): void {

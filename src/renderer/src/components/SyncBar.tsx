@@ -63,13 +63,10 @@ export function SyncBar({
   // Cancelling is the user's own choice, not an error: said plainly, not listed as a failure.
   const cancelled = !running && sync?.lastError?.code === 'cancelled';
   const stopped = sync?.lastError && !running && !cancelled ? sync.lastError : null;
-  const stoppedText = stopped ? errorText(stopped) : null;
   const errors = [
     ...(error ? [errorText(error)] : []),
     // What stopped the sync, then main's own account of it (which server, which observation) when it says more.
-    ...(stopped && stoppedText
-      ? [stoppedText, ...(stoppedText.includes(stopped.message) ? [] : [stopped.message])]
-      : []),
+    ...(stopped ? withDetail(errorText(stopped), stopped.message) : []),
     ...(sync?.problems ?? []).map(problemText),
   ].filter((m, i, all) => all.indexOf(m) === i);
 
@@ -136,4 +133,8 @@ export function SyncBar({
       )}
     </section>
   );
+}
+
+function withDetail(text: string, detail: string): string[] {
+  return text.includes(detail) ? [text] : [text, detail];
 }
